@@ -1,0 +1,171 @@
+/**
+ * The cluster manager's command line, behind the npm scripts:
+ *   db:up [--replicas N] [--port P]   create on first run, start afterwards
+ *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
+ *   db:status [--json]                what every node is doing
+ *   db:verify [--json]                the old demo's seven checks, pass/fail, exit 1 on any failure
+ *   db:promote <replica>              make a replica the primary; the others follow it
+ *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
+ *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
+ * status and verify target DATABASE_URL / DATABASE_REPLICA_URLS when set (docker/, real servers), the
+ * embedded cluster otherwise.
+ */
+import { parseArgs } from "node:util";
+import { openContext, requireState } from "./context";
+import { DEFAULT_BASE_PORT, clean, down, up } from "./lifecycle";
+import { promote } from "./promote";
+import { setReplayPaused } from "./replay";
+import { type ClusterState, defaultDataRoot } from "./state";
+import { type NodeStatus, clusterStatus } from "./status";
+import { formatTable } from "./table";
+import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
+import { clusterUrls } from "./urls";
+import { verify } from "./verify";
+
+const log = (line: string) => console.error(`[cluster] ${line}`);
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  async up(args) {
+    const { values } = parseArgs({ args, options: { replicas: { type: "string" }, port: { type: "string" } } });
+    const state = await up({
+      log,
+      replicas: values.replicas === undefined ? undefined : positiveInt("--replicas", values.replicas, 0),
+      basePort: positiveInt("--port / TANDEM_DB_PORT", values.port ?? process.env.TANDEM_DB_PORT ?? String(DEFAULT_BASE_PORT), 1),
+    });
+    printUrls(state);
+    return 0;
+  },
+  async down() {
+    down({ log });
+    return 0;
+  },
+  async clean() {
+    clean({ log });
+    return 0;
+  },
+  async status(args) {
+    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+    const topology = targetTopology();
+    const statuses = await clusterStatus(topology);
+    if (values.json) console.log(JSON.stringify(statusJson(statuses), null, 2));
+    else printStatus(topology, statuses);
+    return 0;
+  },
+  async verify(args) {
+    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+    const results = await verify(targetTopology());
+    const failed = results.filter((r) => r.outcome === "fail").length;
+    if (values.json) console.log(JSON.stringify(results, null, 2));
+    else {
+      console.log(formatTable(["#", "check", "node", "result", "detail"], results.map((r) => [String(r.id), r.check, r.node, r.outcome.toUpperCase(), r.detail])));
+      console.log(failed === 0 ? "\nAll checks passed." : `\n${failed} check(s) failed.`);
+    }
+    return failed === 0 ? 0 : 1;
+  },
+  async promote(args) {
+    await promote(nodeName(args, "promote"), { log });
+    return 0;
+  },
+  async pause(args) {
+    await setReplayPaused(nodeName(args, "pause"), true, { log });
+    return 0;
+  },
+  async resume(args) {
+    await setReplayPaused(nodeName(args, "resume"), false, { log });
+    return 0;
+  },
+  async env() {
+    const urls = clusterUrls(requireState(openContext({ log })));
+    console.log(`DATABASE_URL=${urls.primary}`);
+    console.log(`DATABASE_REPLICA_URLS=${urls.replicas.join(",")}`);
+    return 0;
+  },
+};
+
+/** The cluster the app would use: the URLs in the environment if set, else the embedded cluster. */
+function targetTopology(): Topology {
+  const primary = process.env.DATABASE_URL;
+  if (primary) {
+    log("target: DATABASE_URL / DATABASE_REPLICA_URLS");
+    const replicas = (process.env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+    return topologyOfUrls(primary, replicas);
+  }
+  log(`target: the embedded cluster under ${defaultDataRoot()}`);
+  return topologyOfState(requireState(openContext({ log })));
+}
+
+/** The documented --json shape: one object, the primary and the replicas by name, port, URL and state. */
+function statusJson(statuses: NodeStatus[]) {
+  return {
+    primary: statuses.find((s) => s.role === "primary") ?? null,
+    replicas: statuses.filter((s) => s.role === "replica"),
+    fenced: statuses.filter((s) => s.role === "fenced"),
+  };
+}
+
+function printStatus(topology: Topology, statuses: NodeStatus[]): void {
+  const headers = ["node", "role", "port", "running", "recovery", "state", "sync", "write lag", "flush lag", "replay lag", "bytes behind", "slot (retained)", "wal receiver", "replay", "timeline"];
+  const rows = statuses.map((s) => [
+    s.name,
+    s.role,
+    String(s.port),
+    s.running ? "yes" : "NO",
+    s.inRecovery === undefined ? "-" : s.inRecovery ? "yes" : "no",
+    s.state ?? "-",
+    s.syncState ?? "-",
+    seconds(s.writeLagSeconds),
+    seconds(s.flushLagSeconds),
+    seconds(s.replayLagSeconds),
+    s.lagBytes == null ? "-" : String(s.lagBytes),
+    s.slot ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})` : "-",
+    s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-",
+    s.replayPaused === undefined ? "-" : s.replayPaused ? "PAUSED" : "running",
+    s.timeline == null ? "-" : String(s.timeline),
+  ]);
+  console.log(formatTable(headers, rows));
+  for (const s of statuses.filter((x) => !x.running && x.role !== "fenced")) console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
+  if (topology.source === "embedded") console.log("\nURLs: npm run db:status -- --json   |   start or repair: npm run db:up");
+}
+
+function printUrls(state: ClusterState): void {
+  const urls = clusterUrls(state);
+  console.log("\nThe cluster is up. Connection URLs (psql accepts them):");
+  console.log(`  primary    ${urls.primary}`);
+  state.nodes
+    .filter((n) => n.role === "replica")
+    .forEach((node, i) => console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`));
+  console.log("\nThe app and Prisma find these by themselves; for other tools: npm run -s db:env");
+}
+
+function seconds(value: number | null | undefined): string {
+  return value == null ? "-" : `${(value * 1000).toFixed(1)} ms`;
+}
+
+function positiveInt(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > 65535) throw new Error(`${name} must be a whole number ≥ ${min}, got '${raw}'.`);
+  return value;
+}
+
+function nodeName(args: string[], command: string): string {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  if (positionals.length !== 1) throw new Error(`Usage: npm run db:${command} -- <replica name>, e.g. npm run db:${command} -- replica1`);
+  return positionals[0];
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  const run = command ? commands[command] : undefined;
+  if (!run) {
+    console.error(`Usage: tsx src/cluster/cli.ts <${Object.keys(commands).join("|")}> [options]   (see the npm scripts db:*)`);
+    process.exit(2);
+  }
+  try {
+    process.exitCode = await run(args);
+  } catch (error) {
+    console.error(`\nerror: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,75 @@
+/**
+ * Everything an operation on the embedded cluster needs: where it lives, its recorded state, the
+ * binaries, the OS user the servers run as, and a logger for the step-by-step output.
+ */
+import path from "node:path";
+import { type PgBinaries, locateBinaries } from "./binaries";
+import type { NodeHandle, ProcessContext } from "./node-process";
+import { type RunAs, resolveRunAs } from "./os-user";
+import { prepareNodesDir, reachableBinaries } from "./placement";
+import { type ClusterState, type NodeState, defaultDataRoot, readState, writeState } from "./state";
+import { nodeUrl } from "./urls";
+
+export type Logger = (line: string) => void;
+
+export interface ClusterContext extends ProcessContext {
+  root: string;
+  nodesDir: string;
+  binaries: PgBinaries;
+  runAs: RunAs;
+  log: Logger;
+}
+
+export interface ContextOptions {
+  root?: string;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Only `db:up` may create the data root; every other command needs an existing cluster. */
+  create?: boolean;
+}
+
+export function openContext(options: ContextOptions = {}): ClusterContext {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const root = path.resolve(options.root ?? defaultDataRoot(env));
+  if (!options.create) requireState({ root });
+  const runAs = resolveRunAs(env, log);
+  const binaries = reachableBinaries(locateBinaries(), runAs, log);
+  const nodesDir = prepareNodesDir(root, runAs, log);
+  return { root, nodesDir, binaries, runAs, log };
+}
+
+/** The recorded state, or a clear error telling the user how to create the cluster. */
+export function requireState(ctx: Pick<ClusterContext, "root">): ClusterState {
+  const state = readState(ctx.root);
+  if (!state) {
+    throw new Error(`No embedded cluster under ${ctx.root}.\n  Fix: run \`npm run db:up\` to create one (or set TANDEM_DATA_DIR to where yours lives).`);
+  }
+  return state;
+}
+
+export function saveState(ctx: ClusterContext, state: ClusterState): void {
+  writeState(ctx.root, state);
+}
+
+export function handleOf(ctx: ClusterContext, node: NodeState): NodeHandle {
+  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name) };
+}
+
+export function logFileOf(ctx: ClusterContext, name: string): string {
+  return path.join(ctx.nodesDir, "logs", `${name}.log`);
+}
+
+/** Superuser URL of a node, for the cluster manager's own administrative statements. */
+export function adminUrl(state: ClusterState, node: NodeState, database = "postgres"): string {
+  return nodeUrl(state, node.port, state.superuser, database);
+}
+
+export function findNode(state: ClusterState, name: string): NodeState {
+  const node = state.nodes.find((n) => n.name === name);
+  if (!node) {
+    const names = state.nodes.map((n) => `${n.name} (${n.role})`).join(", ");
+    throw new Error(`Unknown node '${name}'. This cluster has: ${names}.`);
+  }
+  return node;
+}

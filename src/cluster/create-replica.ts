@@ -1,0 +1,64 @@
+/**
+ * Creating a streaming replica of the current primary: its own replication slot first (so the WAL it
+ * needs is kept from the moment the backup starts), a base backup, standby.signal, and the settings that
+ * make it stream from that slot.
+ */
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { baseBackup } from "./base-backup";
+import { primaryConninfo, writeNodeSettings } from "./config-files";
+import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
+import { startNode } from "./node-process";
+import { chownTree } from "./placement";
+import { withClient } from "./sql";
+import { type ClusterState, type NodeState, primaryOf } from "./state";
+
+export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
+  const primary = primaryOf(state);
+  const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name) };
+  // A directory without a finished state entry is the debris of an interrupted attempt: start over.
+  if (existsSync(replica.dataDir)) rmSync(replica.dataDir, { recursive: true, force: true });
+
+  ctx.log(`${name}: replication slot '${name}' on ${primary.name}`);
+  await ensureSlot(adminUrl(state, primary), name, { fresh: true });
+
+  ctx.log(`${name}: base backup of ${primary.name} (pg_backup_start, file copy, pg_backup_stop)`);
+  await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
+  writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
+  writeReplicaSettings(state, replica, primary.port);
+  chownTree(replica.dataDir, ctx.runAs);
+
+  state.nodes.push(replica);
+  saveState(ctx, state);
+
+  ctx.log(`${name}: starting on port ${port}, streaming from ${primary.name} (slot ${name})`);
+  await startNode(ctx, handleOf(ctx, replica));
+  return replica;
+}
+
+/** A replica's own settings: its port and where, through which slot, it streams from. */
+export function writeReplicaSettings(state: ClusterState, replica: NodeState, primaryPort: number): void {
+  writeNodeSettings(replica.dataDir, {
+    port: replica.port,
+    primary_conninfo: primaryConninfo(state, primaryPort, replica.name),
+    primary_slot_name: replica.name,
+  });
+}
+
+/**
+ * Creates the physical slot a replica streams from. `fresh` drops an inactive slot of that name first,
+ * so a rebuilt replica does not pin WAL from an earlier life. Slots can also be created on a standby,
+ * which is how a promote prepares slots on the replica about to become primary.
+ */
+export async function ensureSlot(superuserUrl: string, slot: string, options: { fresh: boolean }): Promise<void> {
+  await withClient(superuserUrl, async (client) => {
+    const { rows } = await client.query<{ active: boolean }>("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
+    if (rows.length > 0 && !options.fresh) return;
+    if (rows.length > 0) {
+      if (rows[0].active) throw new Error(`Replication slot '${slot}' is in use by a running replica; stop it first.`);
+      await client.query("SELECT pg_drop_replication_slot($1)", [slot]);
+    }
+    // immediately_reserve = true: the slot holds WAL from now on, before the backup begins.
+    await client.query("SELECT pg_create_physical_replication_slot($1, true)", [slot]);
+  });
+}

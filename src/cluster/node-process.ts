@@ -1,0 +1,102 @@
+/**
+ * Starting and stopping one PostgreSQL server with pg_ctl.
+ *
+ * `pg_ctl -w start` leaves a server that outlives this Node process, which is what `db:up` wants: the
+ * cluster keeps running after the script exits, like the containers of the old docker-compose demo.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { PgBinaries } from "./binaries";
+import type { RunAs } from "./os-user";
+import { PortTakenError, isPortFree } from "./ports";
+
+export interface NodeHandle {
+  name: string;
+  port: number;
+  dataDir: string;
+  logFile: string;
+}
+
+export interface ProcessContext {
+  binaries: PgBinaries;
+  runAs: RunAs;
+}
+
+/** Runs a PostgreSQL binary as the server's OS user; throws with its output when it fails. */
+export function runPgBinary(ctx: ProcessContext, binary: string, args: string[], what: string): string {
+  const result = spawnSync(binary, args, {
+    encoding: "utf8",
+    ...(ctx.runAs.switchUser ? { uid: ctx.runAs.uid, gid: ctx.runAs.gid } : {}),
+    // A cwd the server user can enter: pg binaries chdir-check their cwd, and ours may be /root.
+    cwd: "/",
+    env: { ...process.env, LC_ALL: "C", LANG: "C" },
+  });
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() || result.error?.message || "";
+    throw new Error(`${what} failed (exit ${result.status}):\n${indent(output)}`);
+  }
+  return result.stdout;
+}
+
+export function isRunning(ctx: ProcessContext, node: NodeHandle): boolean {
+  if (!existsSync(path.join(node.dataDir, "PG_VERSION"))) return false;
+  clearStalePidFile(node);
+  const result = spawnSync(ctx.binaries.pg_ctl, ["status", "-D", node.dataDir], {
+    ...(ctx.runAs.switchUser ? { uid: ctx.runAs.uid, gid: ctx.runAs.gid } : {}),
+    cwd: "/",
+  });
+  return result.status === 0;
+}
+
+export async function startNode(ctx: ProcessContext, node: NodeHandle): Promise<"started" | "already running"> {
+  if (isRunning(ctx, node)) return "already running";
+  if (!(await isPortFree(node.port))) throw new PortTakenError(node.name, node.port, true);
+  try {
+    runPgBinary(ctx, ctx.binaries.pg_ctl, ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile], `starting ${node.name}`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n  Last lines of ${node.logFile}:\n${indent(tail(node.logFile, 15))}`);
+  }
+  return "started";
+}
+
+export function stopNode(ctx: ProcessContext, node: NodeHandle, mode: "fast" | "immediate" = "fast"): "stopped" | "not running" {
+  if (!isRunning(ctx, node)) return "not running";
+  runPgBinary(ctx, ctx.binaries.pg_ctl, ["stop", "-w", "-t", "120", "-m", mode, "-D", node.dataDir], `stopping ${node.name}`);
+  return "stopped";
+}
+
+/**
+ * After `kill -9` the server leaves postmaster.pid behind. PostgreSQL itself ignores a pid file whose
+ * process is gone, but if the pid has since been reused by an unrelated process, pg_ctl would report
+ * "running" forever and the server would refuse to start. A pid file is stale unless its pid is a
+ * live postgres process.
+ */
+function clearStalePidFile(node: NodeHandle): void {
+  const pidFile = path.join(node.dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
+  rmSync(pidFile, { force: true });
+}
+
+function isPostgresProcess(pid: number): boolean {
+  if (!existsSync("/proc/self")) return true; // no /proc (macOS): trust pg_ctl, as PostgreSQL does
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres");
+  } catch {
+    return false; // no such process
+  }
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((line) => `    ${line}`).join("\n");
+}

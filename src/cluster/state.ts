@@ -1,0 +1,77 @@
+/**
+ * The cluster's state file: the one record of what the embedded cluster is.
+ *
+ * `db:up` writes it when it creates nodes, `db:promote` rewrites it when the topology changes, and
+ * everything else (status, verify, the app's config, prisma.config.ts) only reads it. Keeping the
+ * topology in a file rather than inferring it from running processes is what lets `db:up` start the
+ * cluster "as it now is" after a promote, and lets the app find the current primary without flags.
+ */
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export type NodeRole = "primary" | "replica" | "fenced";
+
+export interface NodeState {
+  name: string;
+  /** `fenced` is a former primary stopped by a promote: kept on disk, never started again. */
+  role: NodeRole;
+  port: number;
+  /** Absolute path of the node's PGDATA. */
+  dataDir: string;
+}
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+export interface ClusterState {
+  version: 1;
+  host: string;
+  /** The application database, owned by `app.user`. */
+  database: string;
+  /** The first primary's port; replica N listens on basePort + N. */
+  basePort: number;
+  superuser: Credentials;
+  /** The role the app and Prisma Migrate use: owns the database, may create the shadow database. */
+  app: Credentials;
+  /** The role replicas stream with: REPLICATION LOGIN and nothing else. */
+  replicator: Credentials;
+  nodes: NodeState[];
+}
+
+export const STATE_FILE = "cluster.json";
+
+/** Where the state file and (by default) the node data directories live. */
+export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.TANDEM_DATA_DIR ?? path.join(process.cwd(), ".tandem"));
+}
+
+export function statePath(root: string): string {
+  return path.join(root, STATE_FILE);
+}
+
+export function readState(root: string): ClusterState | undefined {
+  const file = statePath(root);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as ClusterState;
+}
+
+/** Written atomically (temp file + rename) so a crash mid-write never leaves half a topology. */
+export function writeState(root: string, state: ClusterState): void {
+  const file = statePath(root);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600); // holds passwords
+  renameSync(tmp, file);
+}
+
+export function primaryOf(state: ClusterState): NodeState {
+  const primary = state.nodes.find((n) => n.role === "primary");
+  if (!primary) throw new Error(`The cluster state has no primary node: ${JSON.stringify(state.nodes)}`);
+  return primary;
+}
+
+export function replicasOf(state: ClusterState): NodeState[] {
+  return state.nodes.filter((n) => n.role === "replica");
+}

@@ -1,0 +1,55 @@
+/**
+ * A cluster seen as URLs: the primary and its replicas, each with a name. Status and verify work on
+ * this, so they serve the embedded cluster (from its state file) and any other cluster given by
+ * DATABASE_URL / DATABASE_REPLICA_URLS (docker/, managed services) alike.
+ */
+import { adminUrl } from "./context";
+import type { ClusterState, NodeRole } from "./state";
+import { nodeUrl } from "./urls";
+
+export interface TopologyNode {
+  name: string;
+  role: NodeRole;
+  host: string;
+  port: number;
+  /** What the app connects with, shown to users (psql accepts it). */
+  url: string;
+  /** What status and verify query with: the superuser on the embedded cluster, the app role elsewhere. */
+  queryUrl: string;
+}
+
+export interface Topology {
+  source: "embedded" | "urls";
+  nodes: TopologyNode[];
+}
+
+export function topologyOfState(state: ClusterState): Topology {
+  return {
+    source: "embedded",
+    nodes: state.nodes.map((node) => ({
+      name: node.name,
+      role: node.role,
+      host: state.host,
+      port: node.port,
+      url: nodeUrl(state, node.port),
+      queryUrl: adminUrl(state, node, state.database),
+    })),
+  };
+}
+
+export function topologyOfUrls(primaryUrl: string, replicaUrls: string[]): Topology {
+  const node = (url: string, role: NodeRole, name: string): TopologyNode => {
+    const parsed = new URL(url);
+    return { name, role, host: parsed.hostname, port: Number(parsed.port || 5432), url, queryUrl: url };
+  };
+  return {
+    source: "urls",
+    nodes: [node(primaryUrl, "primary", "primary"), ...replicaUrls.map((url, i) => node(url, "replica", `replica${i + 1}`))],
+  };
+}
+
+export const primaryNode = (t: Topology) => t.nodes.find((n) => n.role === "primary") as TopologyNode;
+export const replicaNodes = (t: Topology) => t.nodes.filter((n) => n.role === "replica");
+
+/** host:port, for messages: never the URL, which carries a password. */
+export const address = (node: Pick<TopologyNode, "host" | "port">) => `${node.host}:${node.port}`;

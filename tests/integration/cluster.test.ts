@@ -1,0 +1,250 @@
+/**
+ * The embedded cluster, end to end through the same CLI the npm scripts run: replication, verify,
+ * restart, crash recovery, replay pause, errors. Promotion has its own file (it changes the topology).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryOne, withClient } from "../../src/cluster/sql";
+import { waitFor } from "../../src/cluster/wait-for";
+import { type TestCluster, startTestCluster } from "../support/cluster";
+import { clusterCli } from "../support/run";
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ replicas: 2 });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** Resolves once `sql` returns a row on the node, or fails after the bound. */
+async function visibleOn(url: string, sql: string, params: unknown[] = []): Promise<void> {
+  await waitFor(`row on ${new URL(url).port}`, async () => ((await queryOne(url, sql, params)) ? true : undefined), {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
+}
+
+describe("replication", () => {
+  it("streams to every replica, which are read-only and in recovery", async () => {
+    const streaming = await queryOne<{ names: string[] }>(
+      cluster.superuserUrl,
+      "SELECT array_agg(application_name ORDER BY application_name) AS names FROM pg_stat_replication WHERE state = 'streaming'",
+    );
+    expect(streaming.names).toEqual(["replica1", "replica2"]);
+    for (const url of cluster.replicaUrls) {
+      expect((await queryOne<{ r: boolean }>(url, "SELECT pg_is_in_recovery() AS r")).r).toBe(true);
+      await expect(queryOne(url, "CREATE TABLE nope (x int)")).rejects.toThrow(/read-only transaction/);
+    }
+  });
+
+  it("shows a row written on the primary on both replicas", async () => {
+    await withClient(cluster.primaryUrl, async (c) => {
+      await c.query("CREATE TABLE notes (id serial PRIMARY KEY, body text)");
+      await c.query("INSERT INTO notes (body) VALUES ('written on the primary')");
+    });
+    for (const url of cluster.replicaUrls) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'written on the primary'");
+  });
+
+  it("uses scram-sha-256 for every role and allows replication only to the replicator role", async () => {
+    const roles = await queryOne<{ ok: boolean }>(
+      cluster.superuserUrl,
+      "SELECT bool_and(rolpassword LIKE 'SCRAM-SHA-256$%') AS ok FROM pg_authid WHERE rolcanlogin",
+    );
+    expect(roles.ok).toBe(true);
+    const hba = await withClient(cluster.superuserUrl, async (c) =>
+      (await c.query<{ database: string[]; user_name: string[]; auth_method: string }>("SELECT database, user_name, auth_method FROM pg_hba_file_rules")).rows,
+    );
+    expect(hba.filter((r) => r.database.includes("replication")).map((r) => r.user_name)).toEqual([["replicator"]]);
+    expect(new Set(hba.map((r) => r.auth_method))).toEqual(new Set(["scram-sha-256"]));
+  });
+});
+
+describe("db:status and db:verify", () => {
+  it("prints one JSON object whose URLs connect, with every replica streaming", async () => {
+    const result = await clusterCli(cluster.root, ["status", "--json"]);
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.primary).toMatchObject({ name: "primary", role: "primary", running: true, inRecovery: false });
+    expect(status.replicas.map((r: { name: string; state: string }) => [r.name, r.state])).toEqual([
+      ["replica1", "streaming"],
+      ["replica2", "streaming"],
+    ]);
+    for (const node of [status.primary, ...status.replicas]) {
+      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem`);
+      expect((await queryOne<{ db: string }>(node.url, "SELECT current_database() AS db")).db).toBe("tandem");
+      expect(node.timeline).toBe(1);
+    }
+    for (const replica of status.replicas) {
+      expect(replica.walReceiver.status).toBe("streaming");
+      expect(replica.slot).toMatchObject({ name: replica.name, active: true });
+      expect(replica.lagBytes).toBeTypeOf("number");
+    }
+  });
+
+  it("passes the seven checks, with the application check reported as a placeholder", async () => {
+    const result = await clusterCli(cluster.root, ["verify", "--json"]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const checks: { id: number; node: string; outcome: string }[] = JSON.parse(result.stdout);
+    expect([...new Set(checks.map((c) => c.id))]).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(checks.filter((c) => c.id !== 6).every((c) => c.outcome === "pass")).toBe(true);
+    expect(checks.find((c) => c.id === 6)?.outcome).toBe("skip");
+    for (const id of [1, 2, 3, 4, 5, 7]) expect(checks.filter((c) => c.id === id).map((c) => c.node)).toEqual(["replica1", "replica2"]);
+  });
+
+  it("fails verify, with a non-zero exit, when a replica is down", async () => {
+    const replica2 = cluster.state().nodes.find((n) => n.name === "replica2")!;
+    stopServer(replica2.dataDir);
+    try {
+      const result = await clusterCli(cluster.root, ["verify"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/replica2\s+FAIL/);
+      expect(result.stdout).toMatch(/check\(s\) failed/);
+    } finally {
+      expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
+    }
+  });
+});
+
+describe("pause and resume replay", () => {
+  it("freezes one replica while the other keeps up, then catches up on resume", async () => {
+    expect((await clusterCli(cluster.root, ["pause", "replica1"])).code).toBe(0);
+    const [replica1, replica2] = cluster.replicaUrls;
+    expect((await queryOne<{ s: string }>(replica1, "SELECT pg_get_wal_replay_pause_state() AS s")).s).toBe("paused");
+
+    await queryOne(cluster.primaryUrl, "INSERT INTO notes (body) VALUES ('during the pause')");
+    await visibleOn(replica2, "SELECT 1 FROM notes WHERE body = 'during the pause'");
+    expect(await queryOne(replica1, "SELECT 1 FROM notes WHERE body = 'during the pause'")).toBeUndefined();
+    const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
+    expect(status.replicas.find((r: { name: string }) => r.name === "replica1").replayPaused).toBe(true);
+
+    expect((await clusterCli(cluster.root, ["resume", "replica1"])).code).toBe(0);
+    await visibleOn(replica1, "SELECT 1 FROM notes WHERE body = 'during the pause'");
+  });
+});
+
+describe("restarts", () => {
+  it("keeps data across db:down / db:up, and replicas resume streaming", async () => {
+    await queryOne(cluster.primaryUrl, "INSERT INTO notes (body) VALUES ('before the restart')");
+    expect((await clusterCli(cluster.root, ["down"])).code).toBe(0);
+    await expect(queryOne(cluster.primaryUrl, "SELECT 1")).rejects.toThrow();
+    const upAgain = await clusterCli(cluster.root, ["up"]);
+    expect(upAgain.code, upAgain.stderr).toBe(0);
+    expect(upAgain.stderr).toMatch(/every replica is streaming/);
+    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls]) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the restart'");
+  });
+
+  it("recovers after kill -9 of every postgres process, losing no committed row", async () => {
+    await queryOne(cluster.primaryUrl, "INSERT INTO notes (body) VALUES ('before the crash')");
+    const pids = cluster.state().nodes.flatMap((n) => serverProcessTree(n.dataDir));
+    expect(pids.length).toBeGreaterThan(3);
+    for (const pid of pids) killIfAlive(pid);
+    await waitFor("every postgres process to die", async () => (pids.every((pid) => !alive(pid)) ? true : undefined));
+    // The pid files stay behind, as after a real crash.
+    expect(cluster.state().nodes.every((n) => existsSync(path.join(n.dataDir, "postmaster.pid")))).toBe(true);
+
+    const upAgain = await clusterCli(cluster.root, ["up"]);
+    expect(upAgain.code, upAgain.stderr).toBe(0);
+    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls]) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the crash'");
+  });
+
+  it("starts a node whose stale pid file names a live process that is not postgres", async () => {
+    const replica1 = cluster.state().nodes.find((n) => n.name === "replica1")!;
+    stopServer(replica1.dataDir);
+    // What a crash leaves when the pid has since been reused: a pid file naming some other live process.
+    writeFileSync(path.join(replica1.dataDir, "postmaster.pid"), `${process.pid}\n${replica1.dataDir}\n`);
+    const upAgain = await clusterCli(cluster.root, ["up"]);
+    expect(upAgain.code, upAgain.stderr).toBe(0);
+    expect(upAgain.stderr).toMatch(/replica1: started/);
+  });
+});
+
+describe("errors a person can act on", () => {
+  it("names the nodes when a replica name is unknown", async () => {
+    const result = await clusterCli(cluster.root, ["pause", "replica9"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Unknown node 'replica9'. This cluster has: primary (primary), replica1 (replica), replica2 (replica).");
+  });
+
+  it("refuses to pause the primary or promote without a name", async () => {
+    expect((await clusterCli(cluster.root, ["pause", "primary"])).stderr).toMatch(/replay can only be paused on a replica/);
+    const noName = await clusterCli(cluster.root, ["promote"]);
+    expect(noName.code).toBe(1);
+    expect(noName.stderr).toMatch(/Usage: npm run db:promote -- <replica name>/);
+  });
+
+  it("explains a taken port and creates nothing", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const root = path.join(path.dirname(cluster.root), "second");
+    try {
+      const result = await clusterCli(root, ["up", "--port", String(port), "--replicas", "1"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} (for primary) is already in use by another process`);
+      expect(result.stderr).toContain("npm run db:up -- --port");
+      expect(existsSync(path.join(root, "cluster.json"))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says how to create a cluster when there is none", async () => {
+    const result = await clusterCli(path.join(path.dirname(cluster.root), "none"), ["status"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No embedded cluster under .*\n.*npm run db:up/);
+  });
+
+  it("rejects a non-numeric replica count", async () => {
+    const result = await clusterCli(cluster.root, ["up", "--replicas", "two"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--replicas must be a whole number/);
+  });
+});
+
+function stopServer(dataDir: string): void {
+  const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  process.kill(pid, "SIGINT"); // fast shutdown
+  waitSync(() => !alive(pid));
+}
+
+/** The postmaster and all its children (backends, walsender, walreceiver, checkpointer, ...). */
+function serverProcessTree(dataDir: string): number[] {
+  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(postmaster)], { encoding: "utf8" })
+    .split("\n")
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
+  return [postmaster, ...children];
+}
+
+/** A child may exit on its own once its postmaster is gone. */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function waitSync(condition: () => boolean, timeoutMs = 30_000): void {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+}

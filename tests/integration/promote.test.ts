@@ -1,0 +1,120 @@
+/**
+ * db:promote: a replica becomes the primary, the old primary is fenced, the other replica follows the
+ * new primary on the new timeline, stale slots are gone, and db:up afterwards starts the new topology;
+ * replica3, down during the promote, follows the new primary once db:up starts it.
+ */
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { locateBinaries } from "../../src/cluster/binaries";
+import { resolveRunAs } from "../../src/cluster/os-user";
+import { queryOne, withClient } from "../../src/cluster/sql";
+import { waitFor } from "../../src/cluster/wait-for";
+import { type TestCluster, startTestCluster } from "../support/cluster";
+import { clusterCli } from "../support/run";
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ replicas: 3 });
+  await queryOne(cluster.primaryUrl, "CREATE TABLE events (id serial PRIMARY KEY, what text)");
+  await queryOne(cluster.primaryUrl, "INSERT INTO events (what) VALUES ('before the promote')");
+  await waitFor("replica3 to replay the table", async () => ((await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events")) ? true : undefined));
+  stopReplica3();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const urlOf = (name: string) => cluster.replicaUrls[Number(name.replace("replica", "")) - 1];
+
+function stopReplica3(): void {
+  const replica3 = cluster.state().nodes.find((n) => n.name === "replica3")!;
+  execFileSync(locateBinaries().pg_ctl, ["stop", "-m", "fast", "-D", replica3.dataDir], asServerUser());
+}
+
+function asServerUser() {
+  const runAs = resolveRunAs();
+  return runAs.switchUser ? { uid: runAs.uid, gid: runAs.gid, cwd: "/" } : {};
+}
+
+describe("db:promote replica1", () => {
+  it("promotes replica1, fences the old primary and keeps replica2 streaming from it", async () => {
+    const result = await clusterCli(cluster.root, ["promote", "replica1"]);
+    expect(result.code, result.stderr).toBe(0);
+
+    expect(result.stderr).toMatch(/replica3: not running; `npm run db:up` will point it at replica1/);
+    const state = cluster.state();
+    expect(state.nodes.map((n) => [n.name, n.role])).toEqual([
+      ["primary", "fenced"],
+      ["replica1", "primary"],
+      ["replica2", "replica"],
+      ["replica3", "replica"],
+    ]);
+    await expect(queryOne(cluster.primaryUrl, "SELECT 1")).rejects.toThrow(); // fenced: not running
+
+    const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
+    expect(status.primary).toMatchObject({ name: "replica1", inRecovery: false, timeline: 2 });
+    expect(status.replicas.map((r: { name: string; running: boolean }) => [r.name, r.running])).toEqual([
+      ["replica2", true],
+      ["replica3", false],
+    ]);
+    expect(status.replicas[0]).toMatchObject({ name: "replica2", state: "streaming", timeline: 2 });
+    expect(status.replicas[0].walReceiver.senderPort).toBe(status.primary.port);
+    expect(status.fenced.map((n: { name: string }) => n.name)).toEqual(["primary"]);
+  });
+
+  it("accepts writes on the new primary and replicates them to replica2", async () => {
+    const newPrimary = urlOf("replica1");
+    await queryOne(newPrimary, "INSERT INTO events (what) VALUES ('after the promote')");
+    await waitFor("the write to reach replica2", async () =>
+      (await queryOne(urlOf("replica2"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'")) ? true : undefined,
+    );
+    const rows = await withClient(urlOf("replica2"), async (c) => (await c.query("SELECT what FROM events ORDER BY id")).rows);
+    expect(rows.map((r) => r.what)).toEqual(["before the promote", "after the promote"]);
+  });
+
+  it("keeps only the slots of current replicas on the new primary", async () => {
+    const slots = await withClient(urlOf("replica1"), async (c) =>
+      (await c.query("SELECT slot_name, active FROM pg_replication_slots ORDER BY slot_name")).rows,
+    );
+    expect(slots).toEqual([
+      { slot_name: "replica2", active: true },
+      { slot_name: "replica3", active: false },
+    ]);
+  });
+
+  it("points replica3, down during the promote, at the new primary when db:up starts it", async () => {
+    const upAgain = await clusterCli(cluster.root, ["up"]);
+    expect(upAgain.code, upAgain.stderr).toBe(0);
+    await waitFor("replica3 to replay a write made after the promote", async () =>
+      (await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'")) ? true : undefined,
+    );
+    const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
+    expect(status.replicas.map((r: { name: string; state: string; timeline: number }) => [r.name, r.state, r.timeline])).toEqual([
+      ["replica2", "streaming", 2],
+      ["replica3", "streaming", 2],
+    ]);
+  });
+
+  it("passes db:verify on the new topology", async () => {
+    const result = await clusterCli(cluster.root, ["verify"]);
+    expect(result.code, result.stdout).toBe(0);
+  });
+
+  it("restarts as it now is: db:down then db:up starts the new primary and replica2, not the fenced node", async () => {
+    expect((await clusterCli(cluster.root, ["down"])).code).toBe(0);
+    const upAgain = await clusterCli(cluster.root, ["up"]);
+    expect(upAgain.code, upAgain.stderr).toBe(0);
+    expect(upAgain.stderr).toMatch(/primary: left stopped \(fenced/);
+    expect(upAgain.stdout).toContain(`primary    ${urlOf("replica1")}`);
+    await expect(queryOne(cluster.primaryUrl, "SELECT 1")).rejects.toThrow();
+    expect((await queryOne<{ r: boolean }>(urlOf("replica2"), "SELECT pg_is_in_recovery() AS r")).r).toBe(true);
+  });
+
+  it("refuses to promote anything but a replica", async () => {
+    const result = await clusterCli(cluster.root, ["promote", "primary"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("'primary' is the fenced, not a replica");
+  });
+});
