@@ -10,7 +10,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export function run(command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -23,7 +23,7 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}
 }
 
 /** The cluster CLI (what `npm run db:*` runs) against the cluster under `root`. */
-export function clusterCli(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export function clusterCli(root: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
   // Empty DATABASE_URL: status and verify target the embedded cluster, whatever the caller's shell has.
   return run(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["src/cluster/cli.ts", ...args], {
     TANDEM_DATA_DIR: root,
