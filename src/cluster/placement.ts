@@ -20,7 +20,7 @@ export function prepareNodesDir(root: string, runAs: RunAs, log: (line: string) 
   mkdirSync(root, { recursive: true, mode: 0o755 });
   if (canReach(runAs, root)) return root;
   const elsewhere = path.join(SHARED_HOME, createHash("sha256").update(root).digest("hex").slice(0, 12));
-  log(`${root} is not reachable by OS user '${runAs.name}' (a parent directory is private); node data goes to ${elsewhere}`);
+  if (!existsSync(elsewhere)) log(`${root} is not reachable by OS user '${runAs.name}' (a parent directory is private); node data goes to ${elsewhere}`);
   ensureOwnedDir(elsewhere, runAs, 0o755);
   chmodSync(SHARED_HOME, 0o755);
   return elsewhere;
