@@ -163,9 +163,19 @@ async function main(): Promise<void> {
   try {
     process.exitCode = await run(args);
   } catch (error) {
-    console.error(`\nerror: ${(error as Error).message}`);
+    console.error(`\nerror: ${explain(error as NodeJS.ErrnoException)}`);
     process.exitCode = 1;
   }
+}
+
+/** File-system permission errors arrive as bare EACCES lines; say what they mean here and what to do. */
+function explain(error: NodeJS.ErrnoException): string {
+  if (error.code !== "EACCES" && error.code !== "EPERM") return error.message;
+  return (
+    `Permission denied: ${error.syscall ?? "access"} ${error.path ?? ""}\n` +
+    `  The data root must be writable by you (${process.env.USER ?? "this user"}); a cluster created by another user ` +
+    `(e.g. root) can only be managed by that user.\n  Fix: run as that user, or use a data root of your own: TANDEM_DATA_DIR=$HOME/tandem-data npm run db:up`
+  );
 }
 
 await main();
