@@ -44,7 +44,9 @@ export const STATE_FILE = "cluster.json";
 
 /** Where the state file and (by default) the node data directories live. */
 export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.TANDEM_DATA_DIR ?? path.join(process.cwd(), ".tandem"));
+  // turbopackIgnore: a path built from cwd makes Next's output tracing copy the whole project (data
+  // directories and this passwords file included) into a standalone build.
+  return path.resolve(/* turbopackIgnore: true */ env.TANDEM_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".tandem"));
 }
 
 export function statePath(root: string): string {

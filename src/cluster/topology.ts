@@ -50,6 +50,3 @@ export function topologyOfUrls(primaryUrl: string, replicaUrls: string[]): Topol
 
 export const primaryNode = (t: Topology) => t.nodes.find((n) => n.role === "primary") as TopologyNode;
 export const replicaNodes = (t: Topology) => t.nodes.filter((n) => n.role === "replica");
-
-/** host:port, for messages: never the URL, which carries a password. */
-export const address = (node: Pick<TopologyNode, "host" | "port">) => `${node.host}:${node.port}`;

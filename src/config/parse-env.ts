@@ -1,0 +1,146 @@
+/**
+ * The app's configuration, validated from environment variables: a pure function, so every rule can be
+ * unit-tested without touching `process.env` or the embedded cluster's state file.
+ *
+ * Two stages, both always run so a single error lists every problem at once:
+ *  1. each variable on its own (`variables` below: add a new setting there, one line);
+ *  2. which database the app uses: the primary/replica URLs from the environment, or, in development
+ *     with neither set, the embedded cluster started by `npm run db:up`.
+ */
+import { z } from "zod";
+import type { ClusterUrls } from "~/cluster/urls";
+import { redactUrl } from "./redact-url";
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+export interface ParseEnvOptions {
+  /** The embedded cluster's URLs, or undefined when none exists. Called only when it is needed. */
+  embedded: () => ClusterUrls | undefined;
+}
+
+export interface DatabaseConfig {
+  /** Where the URLs came from: the embedded cluster's state file, or DATABASE_URL/DATABASE_REPLICA_URLS. */
+  source: "embedded" | "environment";
+  primaryUrl: string;
+  /** Empty when there are no replicas: reads then go to the primary. */
+  replicaUrls: string[];
+}
+
+export type Env = Omit<Variables, "DATABASE_URL" | "DATABASE_REPLICA_URLS"> & { database: DatabaseConfig };
+
+/** Thrown by `parseEnv`; the message lists every problem, one a line, with no passwords in it. */
+export class InvalidEnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "InvalidEnvError";
+  }
+}
+
+const POSTGRES_PROTOCOLS = new Set(["postgres:", "postgresql:"]);
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // Tandem's nodes are TCP endpoints (the home page shows host:port), so a host is required.
+    return POSTGRES_PROTOCOLS.has(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+function notPostgresUrl(value: unknown): string {
+  return `must be a postgres:// or postgresql:// URL with a host, got "${redactUrl(String(value))}"`;
+}
+
+const postgresUrl = z.string().refine(isPostgresUrl, { error: (issue) => notPostgresUrl(issue.input) });
+
+const postgresUrlList = z.string().transform((value, ctx) => {
+  const entries = value.split(",").map((entry) => entry.trim());
+  entries.forEach((entry, index) => {
+    const position = `entry ${index + 1} of ${entries.length}`;
+    if (entry === "") ctx.addIssue({ code: "custom", message: `${position} is empty (a stray comma?)` });
+    else if (!isPostgresUrl(entry)) ctx.addIssue({ code: "custom", message: `${position} ${notPostgresUrl(entry)}` });
+  });
+  return entries;
+});
+
+/** Blank counts as unset, as `FOO=` in a .env file means "no value"; surrounding whitespace is dropped. */
+function unlessBlank(value: unknown): unknown {
+  return typeof value === "string" ? value.trim() || undefined : value;
+}
+
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(unlessBlank, schema.optional());
+}
+
+function isSet(value: string | undefined): boolean {
+  return unlessBlank(value) !== undefined;
+}
+
+/** Stage 1: one line per setting. Each appears on the parsed config under its own name. */
+const variables = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: optional(postgresUrl),
+  DATABASE_REPLICA_URLS: optional(postgresUrlList),
+});
+
+type Variables = z.output<typeof variables>;
+
+type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: ClusterUrls } | { problem: string };
+
+/**
+ * Stage 2. Looks only at which variables are set, not at their values (stage 1 judges those), so it can
+ * run, and report, even when a value is invalid.
+ */
+function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]): DatabaseChoice {
+  if (isSet(source.DATABASE_URL)) return { source: "environment" };
+  if (isSet(source.DATABASE_REPLICA_URLS)) {
+    return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
+  }
+  if (source.NODE_ENV === "production") {
+    return {
+      problem: "DATABASE_URL is required in production (the embedded cluster is used only in development and tests)",
+    };
+  }
+  return lookUpEmbeddedCluster(embedded);
+}
+
+function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"]): DatabaseChoice {
+  let urls: ClusterUrls | undefined;
+  try {
+    urls = embedded();
+  } catch (error) {
+    // Only the error's name: a JSON.parse message quotes the state file, and the state file holds passwords.
+    const name = error instanceof Error ? error.name : "unknown error";
+    return {
+      problem: `DATABASE_URL is not set and the embedded cluster's state file could not be read (${name}): fix or recreate the cluster, or set DATABASE_URL`,
+    };
+  }
+  if (urls) return { source: "embedded", urls };
+  return {
+    problem:
+      "DATABASE_URL is not set and there is no embedded cluster: run `npm run db:up` to create one, or set DATABASE_URL (and DATABASE_REPLICA_URLS) to your own cluster",
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const variable = issue.path.join(".");
+  return variable ? `${variable}: ${issue.message}` : issue.message;
+}
+
+export function parseEnv(source: EnvSource, { embedded }: ParseEnvOptions): Env {
+  const parsed = variables.safeParse(source);
+  const choice = chooseDatabase(source, embedded);
+
+  const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue);
+  if ("problem" in choice) problems.push(choice.problem);
+  if (!parsed.success || "problem" in choice) throw new InvalidEnvError(problems);
+
+  const { DATABASE_URL, DATABASE_REPLICA_URLS, ...settings } = parsed.data;
+  const database: DatabaseConfig =
+    choice.source === "embedded"
+      ? { source: "embedded", primaryUrl: choice.urls.primary, replicaUrls: choice.urls.replicas }
+      : // chooseDatabase picks "environment" only when DATABASE_URL is set, and stage 1 accepted it.
+        { source: "environment", primaryUrl: DATABASE_URL!, replicaUrls: DATABASE_REPLICA_URLS ?? [] };
+  return { ...settings, database };
+}

@@ -1,0 +1,105 @@
+/**
+ * The web server for the e2e tests, started by playwright.config.ts (`webServer`):
+ *   1. a throwaway PostgreSQL cluster (primary + 2 replicas) on free ports in its own temp directory,
+ *      never the developer's cluster under .tandem/;
+ *   2. `prisma migrate deploy` against its primary;
+ *   3. the production server (`next start`, from the `next build` the test command ran first) with
+ *      DATABASE_URL/DATABASE_REPLICA_URLS pointing at the cluster.
+ * On SIGINT/SIGTERM, or when the server exits on its own, it stops the server and then the cluster and
+ * deletes the temp directory, so a test run leaves no process or data behind.
+ *
+ * Usage: node --import tsx tests/e2e/serve.ts --port <port>
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { endpointOf } from "../../src/config/redact-url";
+import { startTestCluster, sweepTestClusters, type TestCluster } from "../support/cluster";
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
+const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules/.bin", name);
+const log = (message: string) => console.log(`[e2e serve] ${message}`);
+
+const port = Number(parseArgs({ options: { port: { type: "string" } } }).values.port);
+if (!Number.isInteger(port) || port <= 0) throw new Error("Usage: serve.ts --port <port>");
+
+// startTestCluster puts its cluster under this directory; ours alone, so the sweep below can only
+// ever touch clusters this script started.
+const runDir = mkdtempSync(path.join(os.tmpdir(), "tandem-e2e-"));
+process.env.TANDEM_TEST_RUN_DIR = runDir;
+
+let server: ChildProcess | undefined;
+let shuttingDown = false;
+const clusterStarting = startTestCluster({ replicas: 2 });
+
+process.on("SIGINT", () => void shutdown("SIGINT", 0));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+main().catch((error: unknown) => {
+  console.error(error);
+  void shutdown("startup failed", 1);
+});
+
+async function main(): Promise<void> {
+  log("starting a test cluster");
+  const cluster = await clusterStarting;
+  log(`primary ${endpointOf(cluster.primaryUrl)}, replicas ${cluster.replicaUrls.map(endpointOf).join(", ")}`);
+  if (shuttingDown) return;
+
+  await migrate(cluster);
+  if (shuttingDown) return;
+
+  server = startServer(cluster);
+  server.on("exit", (code, signal) => void shutdown(`next start exited (${signal ?? `code ${code}`})`, 1));
+}
+
+async function migrate(cluster: TestCluster): Promise<void> {
+  log("prisma migrate deploy");
+  const migrator = spawn(bin("prisma"), ["migrate", "deploy"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_URL: cluster.primaryUrl },
+    stdio: "inherit",
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    migrator.on("error", reject);
+    migrator.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`prisma migrate deploy failed (exit code ${code})`);
+}
+
+function startServer(cluster: TestCluster): ChildProcess {
+  log(`next start on http://127.0.0.1:${port}`);
+  return spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: cluster.primaryUrl,
+      DATABASE_REPLICA_URLS: cluster.replicaUrls.join(","),
+    },
+    stdio: "inherit",
+  });
+}
+
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`stopping (${reason})`);
+  await stopServer();
+  // Wait for a cluster still starting rather than sweep under it: the sweep could miss nodes it has
+  // not created yet, and they would outlive this script.
+  const cluster = await clusterStarting.catch(() => undefined);
+  if (cluster) await cluster.stop();
+  else sweepTestClusters(); // startup failed half-way: stop whatever it left in runDir
+  rmSync(runDir, { recursive: true, force: true });
+  log("stopped");
+  process.exit(exitCode);
+}
+
+async function stopServer(): Promise<void> {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server?.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}
