@@ -11,7 +11,7 @@ import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from ".
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
 import { literal, withClient } from "./sql";
-import type { ClusterState } from "./state";
+import { type ClusterState, primaryOf } from "./state";
 
 export interface PrimarySpec {
   port: number;
@@ -33,6 +33,9 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   };
 
   ctx.log(`${name}: initdb (PostgreSQL 16, scram-sha-256) in ${node.dataDir}`);
+  // No state file yet, so a directory here is the debris of a creation interrupted before it was
+  // recorded (Ctrl-C during initdb): nothing in it was ever used. Start over.
+  rmSync(node.dataDir, { recursive: true, force: true });
   ensureOwnedDir(node.dataDir, ctx.runAs);
   ensureOwnedDir(path.dirname(logFileOf(ctx, name)), ctx.runAs, 0o755);
   initdb(ctx, node.dataDir, state.superuser.password);
@@ -46,16 +49,34 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   ctx.log(`${name}: starting on port ${node.port}`);
   await startNode(ctx, handleOf(ctx, node));
 
-  ctx.log(`${name}: creating roles '${state.replicator.user}' (replication), '${state.app.user}' (app) and database '${state.database}'`);
-  await withClient(adminUrl(state, node), async (client) => {
-    await client.query(`CREATE ROLE ${state.replicator.user} WITH REPLICATION LOGIN PASSWORD ${literal(state.replicator.password)}`);
-    // CREATEDB: Prisma Migrate creates a temporary shadow database for `migrate dev`.
-    // pg_monitor: the app reads replication and WAL-receiver statistics to route reads by lag.
-    await client.query(`CREATE ROLE ${state.app.user} WITH LOGIN CREATEDB PASSWORD ${literal(state.app.password)}`);
-    await client.query(`GRANT pg_monitor TO ${state.app.user}`);
-    await client.query(`CREATE DATABASE ${state.database} OWNER ${state.app.user}`);
-  });
+  await provisionRoles(ctx, state);
   return state;
+}
+
+/**
+ * The three roles and the app database, created if missing: idempotent, so `db:up` can run it on every
+ * start and finish a creation that was interrupted after the state file was written.
+ */
+export async function provisionRoles(ctx: ClusterContext, state: ClusterState): Promise<void> {
+  await withClient(adminUrl(state, primaryOf(state)), async (client) => {
+    const exists = async (sql: string, name: string) => (await client.query(sql, [name])).rowCount === 1;
+    const { replicator, app, database } = state;
+    if (!(await exists("SELECT 1 FROM pg_roles WHERE rolname = $1", replicator.user))) {
+      ctx.log(`creating role '${replicator.user}' (REPLICATION LOGIN: what replicas stream with)`);
+      await client.query(`CREATE ROLE ${replicator.user} WITH REPLICATION LOGIN PASSWORD ${literal(replicator.password)}`);
+    }
+    if (!(await exists("SELECT 1 FROM pg_roles WHERE rolname = $1", app.user))) {
+      ctx.log(`creating role '${app.user}' (the app and Prisma Migrate)`);
+      // CREATEDB: Prisma Migrate creates a temporary shadow database for `migrate dev`.
+      // pg_monitor: the app reads replication and WAL-receiver statistics to route reads by lag.
+      await client.query(`CREATE ROLE ${app.user} WITH LOGIN CREATEDB PASSWORD ${literal(app.password)}`);
+      await client.query(`GRANT pg_monitor TO ${app.user}`);
+    }
+    if (!(await exists("SELECT 1 FROM pg_database WHERE datname = $1", database))) {
+      ctx.log(`creating database '${database}' owned by '${app.user}'`);
+      await client.query(`CREATE DATABASE ${database} OWNER ${app.user}`);
+    }
+  });
 }
 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {

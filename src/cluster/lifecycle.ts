@@ -6,7 +6,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { writeNodeSettings } from "./config-files";
 import { type ClusterContext, type ContextOptions, handleOf, logFileOf, openContext, requireState } from "./context";
-import { createPrimary } from "./create-primary";
+import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError, isPortFree } from "./ports";
@@ -26,17 +26,20 @@ export interface UpOptions extends ContextOptions {
 export async function up(options: UpOptions = {}): Promise<ClusterState> {
   const ctx = openContext({ ...options, create: true });
   let state = readState(ctx.root);
+  let wanted: number;
   if (!state) {
     const basePort = options.basePort ?? DEFAULT_BASE_PORT;
-    const replicas = options.replicas ?? DEFAULT_REPLICAS;
-    ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${replicas} replica(s)`);
-    await assertPortsFree(Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const));
+    wanted = options.replicas ?? DEFAULT_REPLICAS;
+    ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${wanted} replica(s)`);
+    await assertPortsFree(Array.from({ length: wanted + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const));
     state = await createPrimary(ctx, { port: basePort });
   } else {
+    wanted = options.replicas ?? replicasOf(state).length;
     ctx.log(`starting the cluster recorded in ${statePath(ctx.root)}`);
     await startRecordedNodes(ctx, state);
+    await provisionRoles(ctx, state);
   }
-  await addReplicas(ctx, state, options.replicas ?? (replicasOf(state).length || DEFAULT_REPLICAS));
+  await addReplicas(ctx, state, wanted);
   await waitUntilStreaming(state);
   ctx.log("every replica is streaming");
   return state;

@@ -164,6 +164,38 @@ describe("restarts", () => {
   });
 });
 
+describe("a cluster grown and repaired by db:up", () => {
+  let small: TestCluster;
+  beforeAll(async () => {
+    small = await startTestCluster({ replicas: 0 });
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it("keeps a cluster's replica count on a plain db:up, and grows it with --replicas", async () => {
+    expect((await clusterCli(small.root, ["up"])).code).toBe(0);
+    expect(small.state().nodes.map((n) => n.name)).toEqual(["primary"]);
+    const grown = await clusterCli(small.root, ["up", "--replicas", "1"]);
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([["primary", "primary"], ["replica1", "replica"]]);
+    const status = JSON.parse((await clusterCli(small.root, ["status", "--json"])).stdout);
+    expect(status.replicas.map((r: { state: string }) => r.state)).toEqual(["streaming"]);
+  });
+
+  it("re-creates a missing app role and database (a creation interrupted after the state was written)", async () => {
+    await withClient(small.superuserUrl.replace(/\/tandem$/, "/postgres"), async (c) => {
+      await c.query("DROP DATABASE tandem WITH (FORCE)");
+      await c.query("DROP ROLE tandem");
+    });
+    await expect(queryOne(small.primaryUrl, "SELECT 1")).rejects.toThrow();
+    const repaired = await clusterCli(small.root, ["up"]);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stderr).toMatch(/creating role 'tandem'/);
+    expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem");
+  });
+});
+
 describe("errors a person can act on", () => {
   it("names the nodes when a replica name is unknown", async () => {
     const result = await clusterCli(cluster.root, ["pause", "replica9"]);
