@@ -77,11 +77,34 @@ function isSet(value: string | undefined): boolean {
   return unlessBlank(value) !== undefined;
 }
 
+/** A whole number in [min, max], or `fallback` when unset; the message names the range. */
+function wholeNumber(fallback: number, { min = 1, max = Number.MAX_SAFE_INTEGER, unit = "" } = {}) {
+  const expected = `must be a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`;
+  return z.preprocess(
+    unlessBlank,
+    z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }).default(fallback),
+  );
+}
+
 /** Stage 1: one line per setting. Each appears on the parsed config under its own name. */
 const variables = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optional(postgresUrl),
   DATABASE_REPLICA_URLS: optional(postgresUrlList),
+  /** Connections per pool: the primary's, and each replica's. */
+  DATABASE_POOL_SIZE: wholeNumber(10, { max: 1000 }),
+  REPLICA_POOL_SIZE: wholeNumber(10, { max: 1000 }),
+  /** How long opening a connection may take before the node counts as unreachable. */
+  DB_CONNECT_TIMEOUT_MS: wholeNumber(2_000, { unit: "milliseconds", max: 60_000 }),
+  /** Client-side bound on one query, so a dead TCP peer can never hang a request. */
+  DB_QUERY_TIMEOUT_MS: wholeNumber(10_000, { unit: "milliseconds", max: 600_000 }),
+  /** How often each node's health, replay position and lag are probed. */
+  REPLICA_PROBE_INTERVAL_MS: wholeNumber(500, { unit: "milliseconds", min: 50, max: 60_000 }),
+  /** A replica further behind than either bound leaves the routing set until it catches up. */
+  REPLICA_MAX_LAG_MS: wholeNumber(2_000, { unit: "milliseconds", max: 3_600_000 }),
+  REPLICA_MAX_LAG_BYTES: wholeNumber(16 * 1024 * 1024, { unit: "bytes", max: 2 ** 50 }),
+  /** How long a read carrying a consistency token waits for a replica to replay it before using the primary. */
+  RYW_MAX_WAIT_MS: wholeNumber(250, { unit: "milliseconds", min: 0, max: 60_000 }),
 });
 
 type Variables = z.output<typeof variables>;

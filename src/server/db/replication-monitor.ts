@@ -1,0 +1,222 @@
+/**
+ * Watches every node on an interval and keeps the answers routing needs, without a query on the read
+ * path: is it reachable, is it in recovery (a replica) or not (a primary, perhaps a promoted one), how
+ * far has it replayed, is replay paused, and how far behind the writer is it, in bytes and in time.
+ *
+ * Time lag is measured from the writer's own WAL positions: each probe records (writer LSN, when). A
+ * replica whose replay position is behind the writer's LSN sampled at time t is missing writes that
+ * were committed before t, so it is at least `now - t` stale. This needs no clock on the replica and
+ * no privileges beyond calling the WAL position functions, unlike pg_stat_replication.
+ *
+ * The probes use their own small pool per node, never the query pools, so a saturated app still sees
+ * its replicas' health, and a health probe never waits behind user queries.
+ */
+import pg from "pg";
+import type { DbNode } from "./nodes";
+import { type Lsn, bytesBetween, parseLsn } from "./lsn";
+
+export interface MonitorSettings {
+  probeIntervalMs: number;
+  connectTimeoutMs: number;
+  maxLagMs: number;
+  maxLagBytes: number;
+}
+
+export interface NodeHealth {
+  name: string;
+  configuredRole: DbNode["configuredRole"];
+  endpoint: string;
+  reachable: boolean;
+  /** Undefined until the first successful probe. */
+  inRecovery?: boolean;
+  /** Replica: last replayed position. Writable node: current flush position. */
+  lsn?: Lsn;
+  replayPaused?: boolean;
+  /** Against the current writer; null when there is no writer to compare with. */
+  lagBytes: number | null;
+  lagMs: number | null;
+  /** Why a replica is not in the routing set, or undefined when it is. */
+  excludedBecause?: string;
+  lastProbeAt?: Date;
+  error?: string;
+}
+
+interface WriterSample {
+  lsn: Lsn;
+  at: number;
+}
+
+/** Enough history to measure lag up to this far back; beyond it a replica counts as "at least" this stale. */
+const SAMPLE_HISTORY_MS = 10 * 60_000;
+
+export class ReplicationMonitor {
+  private readonly pools = new Map<string, pg.Pool>();
+  private readonly health = new Map<string, NodeHealth>();
+  private samples: WriterSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private firstRound: Promise<void> | undefined;
+
+  constructor(
+    readonly nodes: DbNode[],
+    private readonly settings: MonitorSettings,
+  ) {
+    for (const node of nodes) {
+      this.pools.set(
+        node.name,
+        new pg.Pool({
+          connectionString: node.url,
+          max: 4, // probes plus read-your-writes checks; never competes with the query pools
+          connectionTimeoutMillis: settings.connectTimeoutMs,
+          query_timeout: Math.max(settings.connectTimeoutMs, 1_000),
+          idleTimeoutMillis: 30_000,
+          application_name: "tandem-monitor",
+        }),
+      );
+      this.pools.get(node.name)?.on("error", () => {}); // an idle connection dropped by a dying server
+      this.health.set(node.name, { name: node.name, configuredRole: node.configuredRole, endpoint: node.endpoint, reachable: false, lagBytes: null, lagMs: null });
+    }
+  }
+
+  /** Starts probing; resolves after the first round, so routing starts from facts, not guesses. */
+  start(): Promise<void> {
+    if (this.running) return this.firstRound ?? Promise.resolve();
+    this.running = true;
+    this.firstRound = this.loop();
+    return this.firstRound;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await Promise.all([...this.pools.values()].map((pool) => pool.end().catch(() => {})));
+  }
+
+  /** One probe of every node, then lag and routing eligibility recomputed. */
+  async probe(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => this.probeNode(node)));
+    this.recompute();
+  }
+
+  private async loop(): Promise<void> {
+    await this.probe();
+    const next = () => {
+      if (!this.running) return;
+      this.timer = setTimeout(() => void this.probe().finally(next), this.settings.probeIntervalMs);
+      this.timer.unref(); // the monitor alone never keeps a process alive
+    };
+    next();
+  }
+
+  private async probeNode(node: DbNode): Promise<void> {
+    const current = this.health.get(node.name) as NodeHealth;
+    try {
+      const { rows } = await this.poolOf(node.name).query<{ in_recovery: boolean; lsn: string; paused: boolean }>(`
+        SELECT pg_is_in_recovery() AS in_recovery,
+               (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text AS lsn,
+               CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused`);
+      const row = rows[0];
+      Object.assign(current, {
+        reachable: true,
+        inRecovery: row.in_recovery,
+        lsn: row.lsn ? parseLsn(row.lsn) : undefined,
+        replayPaused: row.paused,
+        lastProbeAt: new Date(),
+        error: undefined,
+      });
+    } catch (error) {
+      Object.assign(current, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message });
+    }
+  }
+
+  /** The node writes go to: the configured primary while it is writable, else a node that was promoted. */
+  writer(): NodeHealth | undefined {
+    const writable = [...this.health.values()].filter((h) => h.reachable && h.inRecovery === false);
+    return writable.find((h) => h.configuredRole === "primary") ?? writable[0];
+  }
+
+  /** Every node's health, in configuration order. */
+  snapshot(): NodeHealth[] {
+    return this.nodes.map((node) => ({ ...(this.health.get(node.name) as NodeHealth) }));
+  }
+
+  /** Replicas that may serve reads now. */
+  routable(): NodeHealth[] {
+    return this.snapshot().filter((h) => h.excludedBecause === undefined);
+  }
+
+  /** A read just failed to reach this node: take it out now rather than at the next probe. */
+  reportUnreachable(name: string, error: unknown): void {
+    const health = this.health.get(name);
+    if (!health) return;
+    Object.assign(health, { reachable: false, error: (error as Error)?.message ?? String(error) });
+    this.recompute();
+  }
+
+  /**
+   * Waits until one of `candidates` has replayed `target`, checking them directly (the cached positions
+   * may be one probe old). Resolves to the first that has, or undefined after `timeoutMs`.
+   */
+  async waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const positions = await Promise.all(
+        candidates.map(async (name) => {
+          try {
+            const { rows } = await this.poolOf(name).query<{ lsn: string | null }>("SELECT pg_last_wal_replay_lsn()::text AS lsn");
+            const lsn = rows[0].lsn ? parseLsn(rows[0].lsn) : undefined;
+            const health = this.health.get(name) as NodeHealth;
+            if (lsn !== undefined && (health.lsn === undefined || lsn > health.lsn)) health.lsn = lsn;
+            return lsn !== undefined && lsn >= target ? name : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+      );
+      const ready = positions.find((name) => name !== undefined);
+      if (ready || Date.now() >= deadline) return ready;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  private recompute(): void {
+    const now = Date.now();
+    const writer = this.writer();
+    if (writer?.lsn !== undefined) {
+      const last = this.samples.at(-1);
+      if (!last || writer.lsn !== last.lsn) this.samples.push({ lsn: writer.lsn, at: now });
+      this.samples = this.samples.filter((s, i) => i === this.samples.length - 1 || now - s.at <= SAMPLE_HISTORY_MS);
+    }
+    for (const health of this.health.values()) {
+      if (health === writer || health.inRecovery !== true || !health.reachable) {
+        health.lagBytes = null;
+        health.lagMs = null;
+      } else {
+        health.lagBytes = writer?.lsn !== undefined && health.lsn !== undefined ? bytesBetween(writer.lsn, health.lsn) : null;
+        health.lagMs = writer && health.lsn !== undefined ? this.lagMsAt(health.lsn, now) : null;
+      }
+      health.excludedBecause = this.exclusion(health, writer);
+    }
+  }
+
+  /** now minus when the writer was first seen past `replayed`; 0 when caught up with every sample. */
+  private lagMsAt(replayed: Lsn, now: number): number {
+    const firstAhead = this.samples.find((s) => s.lsn > replayed);
+    return firstAhead ? now - firstAhead.at : 0;
+  }
+
+  private exclusion(health: NodeHealth, writer: NodeHealth | undefined): string | undefined {
+    if (!health.reachable) return "unreachable";
+    if (health.inRecovery === false) return health === writer ? "is the writer" : "not in recovery (promoted?)";
+    if (health.inRecovery === undefined) return "not probed yet";
+    if (health.lagMs !== null && health.lagMs > this.settings.maxLagMs) return `lagging ${health.lagMs} ms (> ${this.settings.maxLagMs} ms)`;
+    if (health.lagBytes !== null && health.lagBytes > this.settings.maxLagBytes) return `lagging ${health.lagBytes} bytes (> ${this.settings.maxLagBytes})`;
+    return undefined;
+  }
+
+  private poolOf(name: string): pg.Pool {
+    const pool = this.pools.get(name);
+    if (!pool) throw new Error(`Unknown node ${name}`);
+    return pool;
+  }
+}

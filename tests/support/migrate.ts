@@ -1,0 +1,8 @@
+/** Applies the project's migrations to a test cluster's primary with the real Prisma CLI. */
+import path from "node:path";
+import { PROJECT_ROOT, run } from "./run";
+
+export async function migrate(primaryUrl: string): Promise<void> {
+  const result = await run(path.join(PROJECT_ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], { DATABASE_URL: primaryUrl });
+  if (result.code !== 0) throw new Error(`prisma migrate deploy failed:\n${result.stdout}${result.stderr}`);
+}
