@@ -21,7 +21,9 @@ export function locateBinaries(): PgBinaries {
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
-    entry = require.resolve(BINARY_PACKAGE); // <package>/dist/index.js; the package exports nothing else
+    // <package>/dist/index.js (the package exports nothing else). turbopackIgnore: resolved at run time;
+    // bundled into Next it would become a module id instead of a path.
+    entry = require.resolve(/* turbopackIgnore: true */ BINARY_PACKAGE);
   } catch {
     throw new Error(
       `PostgreSQL binaries not found: the package ${BINARY_PACKAGE} is not installed.\n` +

@@ -31,7 +31,9 @@ export interface ContextOptions {
 export function openContext(options: ContextOptions = {}): ClusterContext {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
-  const root = path.resolve(options.root ?? defaultDataRoot(env));
+  // turbopackIgnore: a run-time path; traced by Next it would pull the whole project (and this cluster's
+  // passwords) into a standalone build.
+  const root = path.resolve(/* turbopackIgnore: true */ options.root ?? defaultDataRoot(env));
   if (!options.create) requireState({ root });
   const runAs = resolveRunAs(env, log);
   const binaries = reachableBinaries(locateBinaries(), runAs, log);

@@ -15,6 +15,7 @@ import { type ClusterState, primaryOf } from "./state";
 
 export interface PrimarySpec {
   port: number;
+  replicas: number;
   name?: string;
 }
 
@@ -26,6 +27,7 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
     host: "127.0.0.1",
     database: "tandem",
     basePort: spec.port,
+    targetReplicas: spec.replicas,
     superuser: { user: "postgres", password: newPassword() },
     app: { user: "tandem", password: newPassword() },
     replicator: { user: "replicator", password: newPassword() },
@@ -40,7 +42,7 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   ensureOwnedDir(path.dirname(logFileOf(ctx, name)), ctx.runAs, 0o755);
   initdb(ctx, node.dataDir, state.superuser.password);
   writeSharedConfig(node.dataDir);
-  writeNodeSettings(node.dataDir, { port: node.port });
+  writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
   chownTree(node.dataDir, ctx.runAs);
   // Recorded as soon as the data directory exists, so a failure below leaves a cluster db:up can resume
   // or db:clean can remove, never an orphaned directory.

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { baseBackup } from "./base-backup";
-import { primaryConninfo, writeNodeSettings } from "./config-files";
+import { primaryConninfo, writeNodeSettings, writeReplicationPassfile } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
@@ -25,7 +25,7 @@ export async function createReplica(ctx: ClusterContext, state: ClusterState, na
   ctx.log(`${name}: base backup of ${primary.name} (pg_backup_start, file copy, pg_backup_stop)`);
   await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
   writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
-  writeReplicaSettings(state, replica, primary.port);
+  writeReplicaSettings(ctx, state, replica, primary.port);
   chownTree(replica.dataDir, ctx.runAs);
 
   state.nodes.push(replica);
@@ -37,12 +37,18 @@ export async function createReplica(ctx: ClusterContext, state: ClusterState, na
 }
 
 /** A replica's own settings: its port and where, through which slot, it streams from. */
-export function writeReplicaSettings(state: ClusterState, replica: NodeState, primaryPort: number): void {
+export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, replica: NodeState, primaryPort: number): void {
   writeNodeSettings(replica.dataDir, {
     port: replica.port,
-    primary_conninfo: primaryConninfo(state, primaryPort, replica.name),
+    primary_conninfo: replicaConninfo(ctx, state, replica.name, primaryPort),
     primary_slot_name: replica.name,
-  });
+  }, ctx.runAs);
+}
+
+/** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
+export function replicaConninfo(ctx: ClusterContext, state: ClusterState, replicaName: string, primaryPort: number): string {
+  const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
+  return primaryConninfo(state, primaryPort, replicaName, passfile);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { writeNodeSettings } from "./config-files";
-import { type ClusterContext, type ContextOptions, handleOf, logFileOf, openContext, requireState } from "./context";
+import { type ClusterContext, type ContextOptions, handleOf, logFileOf, openContext, requireState, saveState } from "./context";
 import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
@@ -26,53 +26,75 @@ export interface UpOptions extends ContextOptions {
 export async function up(options: UpOptions = {}): Promise<ClusterState> {
   const ctx = openContext({ ...options, create: true });
   let state = readState(ctx.root);
-  let wanted: number;
   if (!state) {
     const basePort = options.basePort ?? DEFAULT_BASE_PORT;
-    wanted = options.replicas ?? DEFAULT_REPLICAS;
-    ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${wanted} replica(s)`);
-    await assertPortsFree(Array.from({ length: wanted + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const));
-    state = await createPrimary(ctx, { port: basePort });
+    const replicas = options.replicas ?? DEFAULT_REPLICAS;
+    assertPortRange(basePort, replicas);
+    ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${replicas} replica(s)`);
+    await assertPortsFree(Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const));
+    state = await createPrimary(ctx, { port: basePort, replicas });
   } else {
-    wanted = options.replicas ?? replicasOf(state).length;
+    if (options.basePort !== undefined && options.basePort !== state.basePort) {
+      ctx.log(`note: this cluster's ports were fixed when it was created (primary ${state.basePort}); the requested ${options.basePort} is ignored`);
+    }
+    if (options.replicas !== undefined && options.replicas > state.targetReplicas) {
+      state.targetReplicas = options.replicas;
+      saveState(ctx, state);
+    }
     ctx.log(`starting the cluster recorded in ${statePath(ctx.root)}`);
     await startRecordedNodes(ctx, state);
     await provisionRoles(ctx, state);
   }
-  await addReplicas(ctx, state, wanted);
+  if (options.replicas !== undefined && options.replicas < replicasOf(state).length) {
+    ctx.log(`the cluster has ${replicasOf(state).length} replicas; --replicas ${options.replicas} does not remove any`);
+  }
+  await addReplicas(ctx, state, state.targetReplicas);
   await waitUntilStreaming(state);
-  ctx.log("every replica is streaming");
+  const replicas = replicasOf(state).length;
+  ctx.log(replicas === 0 ? "the cluster has no replicas (add some with `npm run db:up -- --replicas N`)" : `every replica is streaming (${replicas})`);
   return state;
 }
 
 /**
  * Starts the primary, then each replica. Before starting a stopped node its own settings are rewritten
  * from the state file, which is the source of truth: after a promote this is what points replicas at
- * the new primary even if they were down while it happened.
+ * the new primary even if they were down while it happened. A node that fails to start does not stop
+ * the others: with the primary unable to start, running replicas are what a failover needs.
  */
 async function startRecordedNodes(ctx: ClusterContext, state: ClusterState): Promise<void> {
   const primary = primaryOf(state);
+  const failures: string[] = [];
   for (const node of [primary, ...replicasOf(state)]) {
     const handle = handleOf(ctx, node);
-    if (!isRunning(ctx, handle)) {
-      if (node === primary) writeNodeSettings(node.dataDir, { port: node.port });
-      else writeReplicaSettings(state, node, primary.port);
+    try {
+      if (!isRunning(ctx, handle)) {
+        if (node === primary) writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
+        else writeReplicaSettings(ctx, state, node, primary.port);
+      }
+      const outcome = await startNode(ctx, handle);
+      ctx.log(`${node.name}: ${outcome} (${node.role}, port ${node.port})`);
+    } catch (error) {
+      failures.push(`${node.name}: ${(error as Error).message}`);
+      ctx.log(`${node.name}: FAILED to start`);
     }
-    const outcome = await startNode(ctx, handle);
-    ctx.log(`${node.name}: ${outcome} (${node.role}, port ${node.port})`);
   }
   for (const fenced of state.nodes.filter((n) => n.role === "fenced")) {
     ctx.log(`${fenced.name}: left stopped (fenced: a former primary, replaced by a promote)`);
   }
+  if (failures.length > 0) {
+    const failover = failures.some((f) => f.startsWith(`${primary.name}:`)) && replicasOf(state).length > 0
+      ? `\n  The primary is down; the replicas that started can take over: npm run db:promote -- ${replicasOf(state)[0].name}`
+      : "";
+    throw new Error(`${failures.join("\n")}${failover}`);
+  }
 }
 
 async function addReplicas(ctx: ClusterContext, state: ClusterState, wanted: number): Promise<void> {
-  const have = replicasOf(state).length;
-  if (wanted < have) ctx.log(`the cluster has ${have} replicas; --replicas ${wanted} does not remove any`);
-  for (let count = have; count < wanted; count++) {
+  for (let count = replicasOf(state).length; count < wanted; count++) {
     const index = nextReplicaIndex(state);
     const name = `replica${index}`;
     const port = state.basePort + index;
+    assertPortRange(port, 0);
     await assertPortsFree([[name, port]]);
     await createReplica(ctx, state, name, port);
   }
@@ -84,6 +106,19 @@ function nextReplicaIndex(state: ClusterState): number {
   let index = 1;
   while (used.has(`replica${index}`) || used.has(String(state.basePort + index))) index++;
   return index;
+}
+
+/**
+ * The servers never run as root, and only root may bind ports below 1024; replicas take the ports after
+ * the primary's, and all must exist.
+ */
+function assertPortRange(basePort: number, replicas: number): void {
+  if (basePort < 1024 || basePort + replicas > 65535) {
+    throw new Error(
+      `Port ${basePort} cannot be used: the primary and its ${replicas} replica(s) need ports ${basePort}–${basePort + replicas}, ` +
+        "all between 1024 and 65535 (PostgreSQL runs as a non-root user, which cannot bind ports below 1024).",
+    );
+  }
 }
 
 async function assertPortsFree(nodes: ReadonlyArray<readonly [string, number]>): Promise<void> {

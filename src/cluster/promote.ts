@@ -10,19 +10,21 @@
  *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size.
  */
 import { type ContextOptions, adminUrl, findNode, handleOf, openContext, requireState, saveState } from "./context";
-import { primaryConninfo } from "./config-files";
-import { ensureSlot } from "./create-replica";
-import { isRunning, stopNode } from "./node-process";
+import { ensureSlot, replicaConninfo } from "./create-replica";
+import { isRunning, startNode, stopNode } from "./node-process";
 import { literal, queryOne, withClient } from "./sql";
 import { type ClusterState, primaryOf, replicasOf } from "./state";
 import { waitUntilStreaming } from "./streaming";
+
+const ROLE_NAMES = { primary: "the primary", fenced: "a fenced former primary (replaced by a promote; it never starts again)", replica: "a replica" } as const;
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {
   const ctx = openContext(options);
   const state = requireState(ctx);
   const candidate = findNode(state, name);
-  if (candidate.role !== "replica") throw new Error(`'${name}' is the ${candidate.role}, not a replica; only a replica can be promoted.`);
-  if (!isRunning(ctx, handleOf(ctx, candidate))) throw new Error(`${name} is not running; start the cluster with \`npm run db:up\` first.`);
+  if (candidate.role !== "replica") throw new Error(`'${name}' is ${ROLE_NAMES[candidate.role]}, not a replica; only a replica can be promoted.`);
+  // A failover is needed exactly when things are down: start the candidate (as a replica) if it is not.
+  if ((await startNode(ctx, handleOf(ctx, candidate))) === "started") ctx.log(`${name}: started (it was not running)`);
   const oldPrimary = primaryOf(state);
   const others = replicasOf(state).filter((r) => r !== candidate);
 
@@ -37,6 +39,7 @@ export async function promote(name: string, options: ContextOptions = {}): Promi
   if (!promoted) throw new Error(`${name} did not finish promotion within 60 s; see its log ${handleOf(ctx, candidate).logFile}`);
   oldPrimary.role = "fenced";
   candidate.role = "primary";
+  state.targetReplicas = others.length;
   saveState(ctx, state);
 
   for (const other of others) {
@@ -46,7 +49,7 @@ export async function promote(name: string, options: ContextOptions = {}): Promi
     }
     ctx.log(`${other.name}: re-pointing at ${name} (port ${candidate.port}, slot ${other.name})`);
     await withClient(adminUrl(state, other), async (client) => {
-      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(primaryConninfo(state, candidate.port, other.name))}`);
+      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, other.name, candidate.port))}`);
       await client.query(`ALTER SYSTEM SET primary_slot_name = ${literal(other.name)}`);
       await client.query("SELECT pg_reload_conf()");
     });
@@ -55,6 +58,7 @@ export async function promote(name: string, options: ContextOptions = {}): Promi
   await dropStaleSlots(state);
   await waitUntilStreaming(state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name));
   ctx.log(`${name} is the primary; ${others.length} replica(s) follow it`);
+  if (others.length === 0) ctx.log("no replicas are left: add one with `npm run db:up -- --replicas 1`");
   return state;
 }
 

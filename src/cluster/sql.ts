@@ -35,3 +35,9 @@ export async function queryOne<T>(url: string, sql: string, params: unknown[] = 
 export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** The node did not accept a connection (stopped, crashed, wrong port), as opposed to a failed statement. */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || /timeout expired|Connection terminated/i.test(String((error as Error)?.message));
+}

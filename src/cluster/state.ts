@@ -32,6 +32,12 @@ export interface ClusterState {
   database: string;
   /** The first primary's port; replica N listens on basePort + N. */
   basePort: number;
+  /**
+   * How many replicas the cluster should have: set at creation, raised by `db:up --replicas N`, lowered
+   * by a promote (the promoted replica becomes the primary). `db:up` builds missing ones, so a creation
+   * interrupted by Ctrl-C is finished by the next run.
+   */
+  targetReplicas: number;
   superuser: Credentials;
   /** The role the app and Prisma Migrate use: owns the database, may create the shadow database. */
   app: Credentials;
@@ -56,7 +62,17 @@ export function statePath(root: string): string {
 export function readState(root: string): ClusterState | undefined {
   const file = statePath(root);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as ClusterState;
+  let state: ClusterState;
+  try {
+    state = JSON.parse(readFileSync(file, "utf8")) as ClusterState;
+  } catch (error) {
+    throw new Error(`The cluster state file ${file} is not valid JSON (${(error as Error).message}).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\` (its data is lost).`);
+  }
+  if (!Array.isArray(state.nodes) || !state.superuser || !state.app || !state.replicator) {
+    throw new Error(`The cluster state file ${file} is incomplete (no nodes or credentials).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\`.`);
+  }
+  state.targetReplicas ??= replicasOf(state).length; // files written before the field existed
+  return state;
 }
 
 /** Written atomically (temp file + rename) so a crash mid-write never leaves half a topology. */

@@ -7,7 +7,8 @@
  * query parameter is hidden as well.
  */
 export function redactUrl(value: string): string {
-  return hideUserinfoPassword(value).replace(/([?&]password=)[^&#]*/gi, "$1***");
+  // The password parameter of a URL (`?password=`) or of a libpq keyword string (`host=h password='x y'`).
+  return hideUserinfoPassword(value).replace(/(^|[?&\s])(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&#\s]*)/gi, "$1$2***");
 }
 
 function hideUserinfoPassword(value: string): string {

@@ -1,23 +1,26 @@
 /**
- * `npm run dev`: the whole app on one command. With no DATABASE_URL it brings up the embedded cluster
- * (creating it on first run), applies migrations to the primary, then runs the Next.js dev server.
- * With DATABASE_URL set, the cluster is yours: it only migrates and serves.
+ * `npm run dev`: the whole app on one command. With no DATABASE_URL it runs `db:up` (creating the
+ * embedded cluster on first run; TANDEM_DB_PORT and TANDEM_DATA_DIR apply as for `npm run db:up`),
+ * applies migrations to the primary, then runs the Next.js dev server. With DATABASE_URL set, the
+ * cluster is yours: it only migrates and serves. The cluster keeps running after the dev server stops
+ * (`npm run db:down` stops it), like the containers of the old docker-compose demo.
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { up } from "../cluster/lifecycle";
 
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 
-if (process.env.DATABASE_URL) {
-  console.error("[dev] DATABASE_URL is set: using that cluster, not the embedded one");
-} else {
-  await up({ log: (line) => console.error(`[cluster] ${line}`) });
+/** Runs a step to completion with the terminal attached; a failed step ends `dev` with its exit code. */
+function step(what: string, command: string, args: string[]): void {
+  console.error(`[dev] ${what}`);
+  const result = spawnSync(command, args, { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-console.error("[dev] prisma migrate deploy (on the primary)");
-const migrate = spawnSync(bin("prisma"), ["migrate", "deploy"], { stdio: "inherit" });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+if (process.env.DATABASE_URL) console.error("[dev] DATABASE_URL is set: using that cluster, not the embedded one");
+else step("embedded cluster up (npm run db:up)", bin("tsx"), [path.join("src", "cluster", "cli.ts"), "up"]);
+
+step("prisma migrate deploy (on the primary)", bin("prisma"), ["migrate", "deploy"]);
 
 // Next reads the cluster's URLs itself (src/env.ts); forward our arguments (e.g. -p 3001) to it.
 const next = spawn(bin("next"), ["dev", ...process.argv.slice(2)], { stdio: "inherit" });

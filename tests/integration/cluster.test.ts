@@ -3,11 +3,13 @@
  * restart, crash recovery, replay pause, errors. Promotion has its own file (it changes the topology).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne, withClient } from "../../src/cluster/sql";
+import { writeState } from "../../src/cluster/state";
+import { clusterUrls } from "../../src/cluster/urls";
 import { waitFor } from "../../src/cluster/wait-for";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
@@ -194,6 +196,32 @@ describe("a cluster grown and repaired by db:up", () => {
     expect(repaired.stderr).toMatch(/creating role 'tandem'/);
     expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem");
   });
+
+  it("finishes a creation interrupted before a replica was recorded: db:up builds it", async () => {
+    // What Ctrl-C during the base backup leaves: the target says 1 replica, the nodes list has none.
+    const replica1 = small.state().nodes.find((n) => n.name === "replica1")!;
+    stopServer(replica1.dataDir);
+    const state = small.state();
+    writeState(small.root, { ...state, nodes: state.nodes.filter((n) => n.name !== "replica1") });
+    const rerun = await clusterCli(small.root, ["up"]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/replica1: base backup/);
+    expect(small.state().nodes.map((n) => n.name)).toEqual(["primary", "replica1"]);
+    expect(rerun.stderr).toMatch(/every replica is streaming \(1\)/);
+  });
+
+  it("promotes a stopped replica when the primary is down too, starting it first", async () => {
+    expect((await clusterCli(small.root, ["down"])).code).toBe(0);
+    const result = await clusterCli(small.root, ["promote", "replica1"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/replica1: started \(it was not running\)/);
+    expect(result.stderr).toMatch(/no replicas are left/);
+    expect(small.state()).toMatchObject({ targetReplicas: 0 });
+    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([["primary", "fenced"], ["replica1", "primary"]]);
+    expect((await queryOne<{ r: boolean }>(clusterUrls(small.state()).primary, "SELECT pg_is_in_recovery() AS r")).r).toBe(false);
+    // A plain db:up keeps the cluster as it now is: no replica is added back.
+    expect((await clusterCli(small.root, ["up"])).stderr).toMatch(/the cluster has no replicas/);
+  });
 });
 
 describe("errors a person can act on", () => {
@@ -230,6 +258,30 @@ describe("errors a person can act on", () => {
     const result = await clusterCli(path.join(path.dirname(cluster.root), "none"), ["status"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No embedded cluster under .*\n.*npm run db:up/);
+  });
+
+  it("rejects ports a non-root server cannot bind or that do not exist", async () => {
+    const root = path.join(path.dirname(cluster.root), "ports");
+    const privileged = await clusterCli(root, ["up", "--port", "80"]);
+    expect(privileged.code).toBe(1);
+    expect(privileged.stderr).toMatch(/--port \/ TANDEM_DB_PORT must be a whole number from 1024 to 65535, got '80'/);
+    const tooHigh = await clusterCli(root, ["up", "--port", "65534", "--replicas", "2"]);
+    expect(tooHigh.code).toBe(1);
+    expect(tooHigh.stderr).toMatch(/need ports 65534–65536, all between 1024 and 65535/);
+    expect(existsSync(path.join(root, "cluster.json"))).toBe(false);
+  });
+
+  it("explains a data root that is a file, and a state file that is not JSON", async () => {
+    const file = path.join(path.dirname(cluster.root), "a-file");
+    writeFileSync(file, "");
+    const notDir = await clusterCli(file, ["up"]);
+    expect(notDir.stderr).toMatch(/is not a directory\.\n.*Fix: point TANDEM_DATA_DIR at a directory/);
+    const broken = path.join(path.dirname(cluster.root), "broken");
+    mkdirSync(broken);
+    writeFileSync(path.join(broken, "cluster.json"), "{ not json");
+    const corrupt = await clusterCli(broken, ["status"]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toMatch(/The cluster state file .*broken\/cluster\.json is not valid JSON/);
   });
 
   it("rejects a non-numeric replica count", async () => {

@@ -4,6 +4,8 @@
  * replica3, down during the promote, follows the new primary once db:up starts it.
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinaries } from "../../src/cluster/binaries";
 import { resolveRunAs } from "../../src/cluster/os-user";
@@ -112,9 +114,19 @@ describe("db:promote replica1", () => {
     expect((await queryOne<{ r: boolean }>(urlOf("replica2"), "SELECT pg_is_in_recovery() AS r")).r).toBe(true);
   });
 
+  it("never writes the replicator's password into a server log or a replica's settings", async () => {
+    const { replicator, nodes } = cluster.state();
+    for (const node of nodes) {
+      expect(readFileSync(path.join(node.dataDir, "postgresql.auto.conf"), "utf8")).not.toContain(replicator.password);
+    }
+    const logs = readdirSync(path.join(cluster.root, "logs")).map((f) => readFileSync(path.join(cluster.root, "logs", f), "utf8"));
+    expect(logs.join("")).toContain("primary_conninfo"); // the re-pointing was logged...
+    expect(logs.join("")).not.toContain(replicator.password); // ...without the password
+  });
+
   it("refuses to promote anything but a replica", async () => {
     const result = await clusterCli(cluster.root, ["promote", "primary"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("'primary' is the fenced, not a replica");
+    expect(result.stderr).toContain("'primary' is a fenced former primary (replaced by a promote; it never starts again), not a replica");
   });
 });
