@@ -54,9 +54,9 @@ function prismaInWorkspace(args: string[], env: Record<string, string> = {}): Pr
   return prisma([...args, "--config", path.join(workspace, "prisma.config.ts")], env);
 }
 
-/** `npm run migrate:revert` on the workspace copy. */
-function revertInWorkspace(env: Record<string, string> = {}): Promise<RunResult> {
-  const args = ["run", "--silent", "migrate:revert", "--", "--config", path.join(workspace, "prisma.config.ts")];
+/** `npm run migrate:revert [-- flags]` on the workspace copy. Its stdin is not a terminal (as in CI). */
+function revertInWorkspace(env: Record<string, string> = {}, flags: string[] = []): Promise<RunResult> {
+  const args = ["run", "--silent", "migrate:revert", "--", "--config", path.join(workspace, "prisma.config.ts"), ...flags];
   return run("npm", args, commandEnv(env));
 }
 
@@ -68,6 +68,16 @@ function expectSuccess(result: RunResult): RunResult {
 
 async function tableExists(url: string, table: string): Promise<boolean> {
   return (await queryOne<{ present: boolean }>(url, "SELECT to_regclass($1) IS NOT NULL AS present", [table])).present;
+}
+
+async function countRows(url: string, table: string): Promise<number> {
+  return (await queryOne<{ n: number }>(url, `SELECT count(*)::int AS n FROM ${table}`)).n;
+}
+
+/** Whether the migration whose name ends with `suffix` is applied (a rolled-back earlier run does not count). */
+async function isApplied(url: string, suffix: string): Promise<boolean> {
+  const sql = "SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name LIKE '%' || $1 AND rolled_back_at IS NULL";
+  return (await queryOne<{ n: number }>(url, sql, [suffix])).n > 0;
 }
 
 function withPassword(url: string, password: string): string {
@@ -168,9 +178,12 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     expect(revert.stdout).toContain("-- This is an empty migration.");
     expect(revert.stdout).toContain("found no schema change to undo");
 
+    // posts is empty: dropping it loses nothing, so no --force and no warning.
     const revertPosts = expectSuccess(await revertInWorkspace());
     expect(revertPosts.stdout).toMatch(/Reverting \d+_add_posts/);
     expect(revertPosts.stdout).toContain('DROP TABLE "public"."posts";');
+    expect(revertPosts.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies it again\./);
+    expect(revertPosts.stderr).not.toContain("Warning");
     expect(await tableExists(cluster.primaryUrl, "posts")).toBe(false);
 
     const status = await prismaInWorkspace(["migrate", "status"]);
@@ -179,6 +192,48 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     const deploy = expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
     expect(deploy.stdout).toMatch(/_add_posts/);
     expect(await tableExists(cluster.primaryUrl, "posts")).toBe(true);
+  });
+
+  it("migrate:revert refuses to drop a table with rows unless --force is given", async () => {
+    expectSuccess(await revertInWorkspace()); // greeting_function, applied again above: nothing to lose
+    await queryOne(cluster.primaryUrl, "INSERT INTO posts (title) SELECT 'post ' || i FROM generate_series(1, 1500) i");
+
+    const refused = await revertInWorkspace();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('This drops table "posts" (1,500 rows) — the data cannot be restored by migrate:deploy.');
+    expect(refused.stderr).toContain("Re-run with --force to accept the loss");
+    expect(await countRows(cluster.primaryUrl, "posts")).toBe(1500);
+    expect(await isApplied(cluster.primaryUrl, "_add_posts")).toBe(true);
+
+    const forced = expectSuccess(await revertInWorkspace({}, ["--force"]));
+    expect(forced.stderr).toContain('This drops table "posts" (1,500 rows)');
+    expect(forced.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies the schema again; the dropped data is gone\./);
+    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(false);
+    expect(await isApplied(cluster.primaryUrl, "_add_posts")).toBe(false);
+
+    expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
+    expect(await countRows(cluster.primaryUrl, "posts")).toBe(0);
+  });
+
+  it("migrate:revert counts the values of a dropped column, and ignores a column of NULLs", async () => {
+    const dir = path.join(workspace, "prisma/migrations/29990102000000_post_summary");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "migration.sql"), 'ALTER TABLE "posts" ADD COLUMN "summary" TEXT;\n');
+    expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
+    await queryOne(cluster.primaryUrl, "INSERT INTO posts (title, summary) VALUES ('a', 'one'), ('b', NULL)");
+
+    const refused = await revertInWorkspace();
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('DROP COLUMN "summary"');
+    expect(refused.stderr).toContain('This drops column "posts"."summary" (1 non-null value)');
+    expect(await isApplied(cluster.primaryUrl, "_post_summary")).toBe(true);
+
+    await queryOne(cluster.primaryUrl, "UPDATE posts SET summary = NULL");
+    expectSuccess(await revertInWorkspace());
+    expect(await isApplied(cluster.primaryUrl, "_post_summary")).toBe(false);
+    expect(await countRows(cluster.primaryUrl, "posts")).toBe(2);
+
+    rmSync(dir, { recursive: true });
   });
 
   it("migrate:revert says so when nothing is applied", async () => {
