@@ -7,8 +7,10 @@ export async function register(): Promise<void> {
   // this exact test lets Next drop the block from the edge build.
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { getEnv } = await import("~/env");
+    const { DEV_ADMIN_TOKEN } = await import("~/config/production-rules");
     try {
-      getEnv();
+      // Production refuses the development admin token, so reaching this line with it means development.
+      if (getEnv().ADMIN_TOKEN === DEV_ADMIN_TOKEN) console.log(devAdminTokenNotice(DEV_ADMIN_TOKEN));
     } catch (error) {
       console.error(error instanceof Error ? error.message : error);
       // A production server without a usable configuration must not look healthy: stop it. `next dev`
@@ -16,4 +18,13 @@ export async function register(): Promise<void> {
       if (process.env.NODE_ENV === "production") process.exit(1);
     }
   }
+}
+
+function devAdminTokenNotice(token: string): string {
+  return [
+    `[tandem] ADMIN_TOKEN is not set: the admin API (replication.*) accepts the development token "${token}".`,
+    `[tandem]   send it as a header: Authorization: Bearer ${token}`,
+    `[tandem]   e.g. curl -H 'Authorization: Bearer ${token}' 'http://localhost:${process.env.PORT ?? 3000}/api/trpc/replication.status'`,
+    "[tandem]   set ADMIN_TOKEN to use your own; production refuses to start without one.",
+  ].join("\n");
 }

@@ -3,7 +3,8 @@
  *   db:up [--replicas N] [--port P]   create on first run, start afterwards
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
  *   db:status [--json]                what every node is doing
- *   db:verify [--json]                the old demo's seven checks, pass/fail, exit 1 on any failure
+ *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
+ *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
  *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
@@ -12,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { openContext, requireState } from "./context";
-import { DEFAULT_BASE_PORT, clean, down, up } from "./lifecycle";
+import { clean, down, up } from "./lifecycle";
 import { promote } from "./promote";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "./state";
@@ -20,17 +21,28 @@ import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
 import { clusterUrls } from "./urls";
-import { verify } from "./verify";
+import { applicationCheck, verify } from "./verify";
 
 const log = (line: string) => console.error(`[cluster] ${line}`);
+
+const USAGE = `Usage (npm scripts):
+  npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
+  npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
+  npm run db:status [-- --json]                   what every node is doing
+  npm run db:verify [-- --json]                   the seven checks; exit 1 on any failure
+  npm run db:promote -- <replica>                 make a replica the primary; the others follow it
+  npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
+  npm run db:env                                  DATABASE_URL=… lines for other tools
+Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
     const { values } = parseArgs({ args, options: { replicas: { type: "string" }, port: { type: "string" } } });
+    const port = values.port ?? (process.env.TANDEM_DB_PORT || undefined);
     const state = await up({
       log,
-      replicas: values.replicas === undefined ? undefined : positiveInt("--replicas", values.replicas, 0),
-      basePort: positiveInt("--port / TANDEM_DB_PORT", values.port ?? process.env.TANDEM_DB_PORT ?? String(DEFAULT_BASE_PORT), 1),
+      replicas: values.replicas === undefined ? undefined : wholeNumber("--replicas", values.replicas, 0, 8),
+      basePort: port === undefined ? undefined : wholeNumber("--port / TANDEM_DB_PORT", port, 1024, 65535),
     });
     printUrls(state);
     return 0;
@@ -52,8 +64,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return 0;
   },
   async verify(args) {
-    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
-    const results = await verify(targetTopology());
+    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false }, "app-url": { type: "string" } } });
+    const appUrl = values["app-url"] ?? (process.env.TANDEM_APP_URL || undefined);
+    if (appUrl !== undefined && !URL.canParse(appUrl)) throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${appUrl}'.`);
+    const results = await verify(targetTopology(), { applicationCheck: appUrl ? applicationCheck(appUrl) : undefined });
     const failed = results.filter((r) => r.outcome === "fail").length;
     if (values.json) console.log(JSON.stringify(results, null, 2));
     else {
@@ -141,9 +155,9 @@ function seconds(value: number | null | undefined): string {
   return value == null ? "-" : `${(value * 1000).toFixed(1)} ms`;
 }
 
-function positiveInt(name: string, raw: string, min: number): number {
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > 65535) throw new Error(`${name} must be a whole number ≥ ${min}, got '${raw}'.`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${raw}'.`);
   return value;
 }
 
@@ -156,9 +170,9 @@ function nodeName(args: string[], command: string): string {
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const run = command ? commands[command] : undefined;
-  if (!run) {
-    console.error(`Usage: tsx src/cluster/cli.ts <${Object.keys(commands).join("|")}> [options]   (see the npm scripts db:*)`);
-    process.exit(2);
+  if (!run || args.includes("--help") || args.includes("-h")) {
+    console.error(USAGE);
+    process.exit(run ? 0 : 2);
   }
   try {
     process.exitCode = await run(args);
@@ -168,8 +182,12 @@ async function main(): Promise<void> {
   }
 }
 
-/** File-system permission errors arrive as bare EACCES lines; say what they mean here and what to do. */
+/** File-system errors arrive as bare errno lines; say what they mean here and what to do. */
 function explain(error: NodeJS.ErrnoException): string {
+  if (error.code === "EEXIST" || error.code === "ENOTDIR") {
+    return `${error.path ?? "The data root"} is not a directory.\n  Fix: point TANDEM_DATA_DIR at a directory (or a path that does not exist yet).`;
+  }
+  if (error.code === "EROFS") return `${error.path ?? "The data root"} is on a read-only file system.\n  Fix: point TANDEM_DATA_DIR at a writable place.`;
   if (error.code !== "EACCES" && error.code !== "EPERM") return error.message;
   return (
     `Permission denied: ${error.syscall ?? "access"} ${error.path ?? ""}\n` +

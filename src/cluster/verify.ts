@@ -1,10 +1,12 @@
 /**
  * `db:verify`: the seven checks the old docker-compose demo asked people to run by hand with psql, run
  * in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
- * describe live replication rather than an idle connection.
+ * describe live replication rather than an idle connection. The marker's timing is also what the admin
+ * API's replication.probe reports (`measureVisibility`).
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { createApiClient, unreachableReason } from "../trpc/api-client";
 import { openClient, withClient } from "./sql";
 import { type NodeStatus, clusterStatus } from "./status";
 import { type Topology, type TopologyNode, primaryNode, replicaNodes } from "./topology";
@@ -24,9 +26,13 @@ export const VISIBILITY_BOUND_MS = 5_000;
 export const RECEIVER_FRESHNESS_S = 15;
 
 export interface VerifyOptions {
-  /** Fills check 6 once the API exists; without it the check is reported as skipped. */
+  /** Check 6 (`applicationCheck(appUrl)` below); without it the check is skipped, saying how to enable it. */
   applicationCheck?: (topology: Topology) => Promise<Omit<CheckResult, "id" | "check">[]>;
 }
+
+const APPLICATION_CHECK = "application-level: write via API, read on replicas";
+const NO_APP_URL =
+  "not run: give the running app's URL with --app-url http://127.0.0.1:3000 (or TANDEM_APP_URL) to create a user through the API and read it on every replica";
 
 export async function verify(topology: Topology, options: VerifyOptions = {}): Promise<CheckResult[]> {
   const primary = primaryNode(topology);
@@ -35,27 +41,19 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
   const add = (id: number, check: string, node: string, ok: boolean, detail: string) =>
     results.push({ id, check, node, outcome: ok ? "pass" : "fail", detail });
 
-  // Connected before the write and polled right after it, so the times measure replication alone.
-  const pollers = await Promise.all(replicas.map((replica) => openClient(replica.queryUrl).catch((error: Error) => error)));
-  let marker: Marker;
+  let probe: MarkerProbe;
   try {
-    marker = await writeMarker(primary);
+    probe = await startMarkerProbe(topology);
   } catch (error) {
     add(0, "primary accepts writes", primary.name, false, (error as Error).message);
-    await closeAll(pollers);
     return results;
   }
-  const arrivals = pollers.map(async (poller) => {
-    const replayed = await timeSince(marker.committedAt, poller, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [marker.lsn]);
-    const visible = await timeSince(marker.committedAt, poller, "SELECT EXISTS (SELECT 1 FROM tandem_verify.markers WHERE id = $1) AS ok", [marker.id]);
-    return [replayed, visible] as const;
-  });
   const statuses = await clusterStatus(topology);
-  const statusOf = (node: TopologyNode) => statuses.find((s) => s.name === node.name) as NodeStatus;
+  const statusOf = (name: string) => statuses.find((s) => s.name === name) as NodeStatus;
   if (replicas.length === 0) add(1, "pg_stat_replication: every replica streaming", primary.name, false, "no replicas configured");
 
   for (const replica of replicas) {
-    const s = statusOf(replica);
+    const s = statusOf(replica.name);
     add(1, "pg_stat_replication: streaming", replica.name, s.state === "streaming", `state ${s.state ?? "absent (not connected to the primary)"}, sync_state ${s.syncState ?? "-"}`);
     add(2, "pg_is_in_recovery() is true", replica.name, s.inRecovery === true, s.running ? `in recovery: ${s.inRecovery}` : `unreachable: ${s.error}`);
     const receiverAge = ageSeconds(s.walReceiver?.lastMsgReceiptTime);
@@ -77,38 +75,138 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
     );
   }
 
-  await Promise.all(
-    replicas.map(async (replica, i) => {
-      const s = statusOf(replica);
-      const [replayed, visible] = await arrivals[i];
-      add(
-        5,
-        "replay delay",
-        replica.name,
-        replayed.ok && s.replayPaused !== true,
-        replayed.ok
-          ? `replayed the primary's latest commit ${replayed.ms} ms after it; replay ${s.replayPaused ? "PAUSED" : "running"}`
-          : `not replayed within ${VISIBILITY_BOUND_MS} ms (replay ${s.replayPaused ? "paused" : "running"}): ${replayed.error}`,
-      );
-      add(
-        7,
-        "row written on primary visible on replica",
-        replica.name,
-        visible.ok,
-        visible.ok ? `visible ${visible.ms} ms after commit` : `not visible within ${VISIBILITY_BOUND_MS} ms: ${visible.error}`,
-      );
-    }),
-  );
+  for (const { node, replayed, visible } of await probe.arrivals) {
+    const s = statusOf(node);
+    add(
+      5,
+      "replay delay",
+      node,
+      replayed.ok && s.replayPaused !== true,
+      replayed.ok
+        ? `replayed the primary's latest commit ${replayed.ms} ms after it; replay ${s.replayPaused ? "PAUSED" : "running"}`
+        : `not replayed within ${VISIBILITY_BOUND_MS} ms (replay ${s.replayPaused ? "paused" : "running"}): ${replayed.error}`,
+    );
+    add(7, "row written on primary visible on replica", node, visible.ok, visible.ok ? `visible ${visible.ms} ms after commit` : `not visible within ${VISIBILITY_BOUND_MS} ms: ${visible.error}`);
+  }
 
-  const applicationResults = options.applicationCheck
-    ? await options.applicationCheck(topology)
-    : [{ node: "-", outcome: "skip" as const, detail: "placeholder: the tRPC user API does not exist yet (issue #3 fills this check)" }];
-  for (const r of applicationResults) results.push({ id: 6, check: "application-level: write via API, read on replicas", ...r });
+  const applicationResults = options.applicationCheck ? await options.applicationCheck(topology) : [{ node: "-", outcome: "skip" as const, detail: NO_APP_URL }];
+  for (const r of applicationResults) results.push({ id: 6, check: APPLICATION_CHECK, ...r });
 
-  await closeAll(pollers);
-  await removeMarker(primary, marker);
+  await probe.finish();
   return results.sort((a, b) => a.id - b.id);
 }
+
+/** Milliseconds until a condition held on a replica, or why it did not within VISIBILITY_BOUND_MS. */
+export interface Timing {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+export interface ReplicaArrival {
+  node: string;
+  /** Until the replica's replay position passed the marker's commit. */
+  replayed: Timing;
+  /** Until the marker row was visible to a query on the replica. */
+  visible: Timing;
+}
+
+export interface MarkerProbe {
+  /** Resolves once every replica has the marker or ran out of time. */
+  arrivals: Promise<ReplicaArrival[]>;
+  /** Closes the connections and deletes the marker. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Writes a marker row on the primary and starts timing its arrival on every replica. Each replica's
+ * connection is opened before the write and polled right after it, so the times measure replication
+ * alone. Throws (having cleaned up) when the primary does not accept the write.
+ */
+export async function startMarkerProbe(topology: Topology): Promise<MarkerProbe> {
+  const primary = primaryNode(topology);
+  const replicas = replicaNodes(topology);
+  const pollers = await openPollers(replicas);
+  let marker: Marker;
+  try {
+    marker = await writeMarker(primary);
+  } catch (error) {
+    await closeAll(pollers);
+    throw error;
+  }
+  const arrivals = Promise.all(
+    replicas.map(async (replica, i) => ({
+      node: replica.name,
+      replayed: await timeSince(marker.committedAt, pollers[i], "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [marker.lsn]),
+      visible: await timeSince(marker.committedAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM tandem_verify.markers WHERE id = $1) AS ok", [marker.id]),
+    })),
+  );
+  return {
+    arrivals,
+    finish: async () => {
+      await arrivals;
+      await closeAll(pollers);
+      await removeMarker(primary, marker);
+    },
+  };
+}
+
+/** How long a marker written on the primary takes to reach each replica (the admin API's probe). */
+export async function measureVisibility(topology: Topology): Promise<ReplicaArrival[]> {
+  const probe = await startMarkerProbe(topology);
+  try {
+    return await probe.arrivals;
+  } finally {
+    await probe.finish();
+  }
+}
+
+/**
+ * Check 6: the whole path an app write takes. A user is created through the running app's API (so the
+ * app's own routing picks the primary), then looked up directly with SQL on each replica. The app not
+ * answering is a SKIP that says how to start it; the app answering with an error is a FAIL.
+ */
+export function applicationCheck(appUrl: string): NonNullable<VerifyOptions["applicationCheck"]> {
+  return async (topology) => {
+    const replicas = replicaNodes(topology);
+    const pollers = await openPollers(replicas);
+    const api = createApiClient(appUrl);
+    try {
+      let created;
+      try {
+        created = await api.user.create.mutate(
+          { name: "db:verify check 6", email: `verify-${randomUUID()}@tandem.invalid` },
+          { signal: AbortSignal.timeout(APP_ANSWER_TIMEOUT_MS) },
+        );
+      } catch (error) {
+        const unreachable = unreachableReason(error);
+        if (unreachable) return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} did not answer (${unreachable}): start it with npm run dev, or drop --app-url` }];
+        return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${(error as Error).message}` }];
+      }
+      const answeredAt = Date.now();
+      const { user, servedBy } = created;
+      const results = await Promise.all(
+        replicas.map(async (replica, i) => {
+          const seen = await timeSince(answeredAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM public.users WHERE id = $1) AS ok", [user.id]);
+          return {
+            node: replica.name,
+            outcome: seen.ok ? ("pass" as const) : ("fail" as const),
+            detail: seen.ok
+              ? `user ${user.id} created via the API (written on ${servedBy.node}) visible ${seen.ms} ms after the API answered`
+              : `user ${user.id} created via the API not visible within ${VISIBILITY_BOUND_MS} ms (${seen.error}): is the app using this cluster?`,
+          };
+        }),
+      );
+      await api.user.delete.mutate({ id: user.id }, { signal: AbortSignal.timeout(APP_ANSWER_TIMEOUT_MS) }).catch(() => {});
+      return results;
+    } finally {
+      await closeAll(pollers);
+    }
+  };
+}
+
+/** How long check 6 waits for the app to answer: its own database timeouts are shorter. */
+const APP_ANSWER_TIMEOUT_MS = 15_000;
 
 interface Marker {
   id: string;
@@ -117,12 +215,20 @@ interface Marker {
   committedAt: number;
 }
 
-/** In its own schema, so Prisma Migrate (which manages `public`) never sees it as drift. */
+/**
+ * In its own schema, so Prisma Migrate (which manages `public`) never sees it as drift. Two roles write
+ * markers: db:verify (the superuser, on the embedded cluster) and the admin API's probe (the app's role,
+ * which owns the database); objects the superuser creates are handed to pg_database_owner so both can.
+ */
 async function writeMarker(primary: TopologyNode): Promise<Marker> {
   const id = randomUUID();
   return withClient(primary.queryUrl, async (client) => {
     await client.query("CREATE SCHEMA IF NOT EXISTS tandem_verify");
     await client.query("CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())");
+    if ((await client.query<{ is_superuser: string }>("SHOW is_superuser")).rows[0].is_superuser === "on") {
+      await client.query("ALTER SCHEMA tandem_verify OWNER TO pg_database_owner");
+      await client.query("ALTER TABLE tandem_verify.markers OWNER TO pg_database_owner");
+    }
     await client.query("INSERT INTO tandem_verify.markers (id) VALUES ($1)", [id]);
     const committedAt = Date.now();
     const { rows } = await client.query<{ lsn: string }>("SELECT pg_current_wal_flush_lsn()::text AS lsn");
@@ -134,14 +240,19 @@ async function removeMarker(primary: TopologyNode, marker: Marker): Promise<void
   await withClient(primary.queryUrl, (client) => client.query("DELETE FROM tandem_verify.markers WHERE id = $1", [marker.id])).catch(() => {});
 }
 
+/** A connection per replica, or the error that prevented it (reported by the check that needed it). */
 type Poller = pg.Client | Error;
+
+function openPollers(replicas: TopologyNode[]): Promise<Poller[]> {
+  return Promise.all(replicas.map((replica) => openClient(replica.queryUrl).catch((error: Error) => error)));
+}
 
 async function closeAll(pollers: Poller[]): Promise<void> {
   await Promise.all(pollers.map((p) => (p instanceof Error ? undefined : p.end().catch(() => {}))));
 }
 
 /** Milliseconds from `since` until `sql` returns ok through the poller's connection. */
-async function timeSince(since: number, poller: Poller, sql: string, params: unknown[]): Promise<{ ok: boolean; ms: number; error?: string }> {
+async function timeSince(since: number, poller: Poller, sql: string, params: unknown[]): Promise<Timing> {
   try {
     if (poller instanceof Error) throw poller;
     await waitFor(sql, async () => ((await poller.query<{ ok: boolean }>(sql, params)).rows[0].ok ? true : undefined), {

@@ -5,10 +5,13 @@
  * Two stages, both always run so a single error lists every problem at once:
  *  1. each variable on its own (`variables` below: add a new setting there, one line);
  *  2. which database the app uses: the primary/replica URLs from the environment, or, in development
- *     with neither set, the embedded cluster started by `npm run db:up`.
+ *     with neither set, the embedded cluster started by `npm run db:up`;
+ *  3. in production only, the secrets: an admin token of your own and no well-known database password
+ *     (./production-rules.ts).
  */
 import { z } from "zod";
 import type { ClusterUrls } from "~/cluster/urls";
+import { DEV_ADMIN_TOKEN, productionProblems } from "./production-rules";
 import { redactUrl } from "./redact-url";
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -26,7 +29,11 @@ export interface DatabaseConfig {
   replicaUrls: string[];
 }
 
-export type Env = Omit<Variables, "DATABASE_URL" | "DATABASE_REPLICA_URLS"> & { database: DatabaseConfig };
+export type Env = Omit<Variables, "DATABASE_URL" | "DATABASE_REPLICA_URLS" | "ADMIN_TOKEN"> & {
+  database: DatabaseConfig;
+  /** ADMIN_TOKEN, or DEV_ADMIN_TOKEN outside production when it is unset. */
+  ADMIN_TOKEN: string;
+};
 
 /** Thrown by `parseEnv`; the message lists every problem, one a line, with no passwords in it. */
 export class InvalidEnvError extends Error {
@@ -105,6 +112,8 @@ const variables = z.object({
   REPLICA_MAX_LAG_BYTES: wholeNumber(16 * 1024 * 1024, { unit: "bytes", max: 2 ** 50 }),
   /** How long a read carrying a consistency token waits for a replica to replay it before using the primary. */
   RYW_MAX_WAIT_MS: wholeNumber(250, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
+  ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });
 
 type Variables = z.output<typeof variables>;
@@ -157,13 +166,14 @@ export function parseEnv(source: EnvSource, { embedded }: ParseEnvOptions): Env 
 
   const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue);
   if ("problem" in choice) problems.push(choice.problem);
-  if (!parsed.success || "problem" in choice) throw new InvalidEnvError(problems);
+  if (source.NODE_ENV === "production") problems.push(...productionProblems(source));
+  if (!parsed.success || "problem" in choice || problems.length > 0) throw new InvalidEnvError(problems);
 
-  const { DATABASE_URL, DATABASE_REPLICA_URLS, ...settings } = parsed.data;
+  const { DATABASE_URL, DATABASE_REPLICA_URLS, ADMIN_TOKEN, ...settings } = parsed.data;
   const database: DatabaseConfig =
     choice.source === "embedded"
       ? { source: "embedded", primaryUrl: choice.urls.primary, replicaUrls: choice.urls.replicas }
       : // chooseDatabase picks "environment" only when DATABASE_URL is set, and stage 1 accepted it.
         { source: "environment", primaryUrl: DATABASE_URL!, replicaUrls: DATABASE_REPLICA_URLS ?? [] };
-  return { ...settings, database };
+  return { ...settings, ADMIN_TOKEN: ADMIN_TOKEN ?? DEV_ADMIN_TOKEN, database };
 }

@@ -11,6 +11,7 @@
  * Usage: node --import tsx tests/e2e/serve.ts --port <port>
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -77,6 +78,8 @@ function startServer(cluster: TestCluster): ChildProcess {
       ...process.env,
       DATABASE_URL: cluster.primaryUrl,
       DATABASE_REPLICA_URLS: cluster.replicaUrls.join(","),
+      // Production refuses to start without an admin token of its own.
+      ADMIN_TOKEN: randomBytes(32).toString("hex"),
     },
     stdio: "inherit",
   });

@@ -13,6 +13,9 @@ const EMBEDDED: ClusterUrls = {
   replicas: ["postgresql://tandem_app:embedded-pw@127.0.0.1:54321/tandem"],
 };
 
+/** Production refuses to start without an admin token of its own (tests/unit/env-production.test.ts). */
+const ADMIN_TOKEN = "a-strong-admin-token-for-tests";
+
 const noEmbeddedCluster = () => undefined;
 const embeddedCluster = () => EMBEDDED;
 
@@ -32,7 +35,7 @@ function problemsOf(source: EnvSource, embedded: () => ClusterUrls | undefined =
 
 describe("parseEnv: database URLs from the environment", () => {
   it("accepts a primary alone: no replicas", () => {
-    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: PRIMARY }, { embedded: noEmbeddedCluster });
+    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN }, { embedded: noEmbeddedCluster });
     expect(env.database).toEqual({ source: "environment", primaryUrl: PRIMARY, replicaUrls: [] });
     expect(env.NODE_ENV).toBe("production");
   });
@@ -88,7 +91,7 @@ describe("parseEnv: the embedded cluster fallback", () => {
 
   it("refuses the fallback in production, without looking the cluster up", () => {
     const embedded = vi.fn(embeddedCluster);
-    const problems = problemsOf({ NODE_ENV: "production" }, embedded);
+    const problems = problemsOf({ NODE_ENV: "production", ADMIN_TOKEN }, embedded);
     expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL is required in production/)]);
     expect(embedded).not.toHaveBeenCalled();
   });
@@ -154,6 +157,8 @@ describe("parseEnv: readable messages for bad input", () => {
       `app:${PASSWORD}@db-primary:5432/tandem`,
       `postgresql://app:${PASSWORD}@db@/tandem`, // an unencoded @ in the password
       `postgresql://app@/tandem?password=${PASSWORD}`,
+      `host=db password=${PASSWORD}`, // a libpq keyword string instead of a URL
+      `host=db password='${PASSWORD} x' user=app`,
     ];
     for (const value of badValues) {
       const message = problemsOf({ DATABASE_URL: value, DATABASE_REPLICA_URLS: `${value},${value}` }).join("\n");

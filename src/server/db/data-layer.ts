@@ -46,6 +46,8 @@ export interface ServedBy {
   reason: ReadReason;
   /** A sentence: why this node, e.g. which replicas were out and why. */
   detail: string;
+  /** Time spent waiting for a replica to replay the client's last write (read-your-writes), else 0. */
+  waitedMs: number;
 }
 
 export interface ReadResult<T> {
@@ -103,11 +105,11 @@ export class DataLayer {
     await this.monitor.start(); // the first call waits for one probe round: route from facts, not guesses
     const writer = this.writerNode();
     const choice = await this.chooseReplica(options.consistencyToken);
-    if (!choice.replica) return { data: await this.onWriter(writer, query), servedBy: this.servedBy(writer, "primary", "fallback", choice.detail) };
+    if (!choice.replica) return { data: await this.onWriter(writer, query), servedBy: this.servedBy(writer, "primary", "fallback", choice.detail, choice.waitedMs) };
     try {
       const data = await query(this.readClient(writer, choice.replica));
       this.count(choice.replica.name, "readsServed");
-      return { data, servedBy: this.servedBy(choice.replica, "replica", choice.reason, choice.detail) };
+      return { data, servedBy: this.servedBy(choice.replica, "replica", choice.reason, choice.detail, choice.waitedMs) };
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       this.count(choice.replica.name, "errors");
@@ -145,7 +147,7 @@ export class DataLayer {
     return Object.fromEntries([...this.counters].map(([name, c]) => [name, { ...c }]));
   }
 
-  private async chooseReplica(token: string | undefined): Promise<{ replica?: DbNode; reason: ReadReason; detail: string }> {
+  private async chooseReplica(token: string | undefined): Promise<{ replica?: DbNode; reason: ReadReason; detail: string; waitedMs?: number }> {
     const routable = this.monitor.routable().filter((h) => h.name !== this.monitor.writer()?.name);
     if (routable.length === 0) return { reason: "fallback", detail: `no healthy replica (${this.exclusions()})` };
     if (token === undefined) {
@@ -155,10 +157,11 @@ export class DataLayer {
     const target = parseLsn(token);
     const caughtUp = routable.filter((h) => h.lsn !== undefined && h.lsn >= target);
     if (caughtUp.length > 0) return { replica: this.nodeOf(this.next(caughtUp).name), reason: "read-your-writes", detail: `replica has replayed your last write (${token})` };
-    const started = Date.now();
+    const started = performance.now();
     const ready = await this.monitor.waitForReplay(routable.map((h) => h.name), target, this.settings.rywMaxWaitMs);
-    if (ready) return { replica: this.nodeOf(ready), reason: "read-your-writes", detail: `waited ${Date.now() - started} ms for the replica to replay your last write (${token})` };
-    return { reason: "fallback", detail: `no replica replayed your last write (${formatLsn(target)}) within ${this.settings.rywMaxWaitMs} ms` };
+    const waitedMs = performance.now() - started;
+    if (ready) return { replica: this.nodeOf(ready), reason: "read-your-writes", waitedMs, detail: `waited ${waitedMs.toFixed(1)} ms for the replica to replay your last write (${token})` };
+    return { reason: "fallback", waitedMs, detail: `no replica replayed your last write (${formatLsn(target)}) within ${this.settings.rywMaxWaitMs} ms` };
   }
 
   private async onWriter<T>(writer: DbNode, query: (db: ReadClient) => Promise<T>): Promise<T> {
@@ -204,8 +207,8 @@ export class DataLayer {
     return out.length ? out.map((h) => `${h.name} ${h.excludedBecause}`).join(", ") : "none configured";
   }
 
-  private servedBy(node: DbNode, role: ServedBy["role"], reason: ReadReason, detail: string): ServedBy {
-    return { node: node.name, endpoint: node.endpoint, role, reason, detail };
+  private servedBy(node: DbNode, role: ServedBy["role"], reason: ReadReason, detail: string, waitedMs = 0): ServedBy {
+    return { node: node.name, endpoint: node.endpoint, role, reason, detail, waitedMs };
   }
 
   private count(name: string, field: keyof NodeCounters): void {

@@ -1,0 +1,68 @@
+/**
+ * How failures reach API clients. Two steps, each in one place:
+ *  - `translateError` (a middleware on every procedure): gives the errors we know a meaning: a duplicate
+ *    email is CONFLICT, a missing row NOT_FOUND, an unreachable database SERVICE_UNAVAILABLE, bad input
+ *    BAD_REQUEST with a readable message. Server-side callers (createCaller) get these too.
+ *  - `formatError` (the error formatter, i.e. the wire): never sends a stack, and never the message of
+ *    an unexpected error (it may hold SQL, a Prisma invocation excerpt or a host name); the handler logs
+ *    those server-side. Zod input errors carry `fieldErrors` for forms.
+ */
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
+import { isConnectionError } from "~/server/db/connection-errors";
+import { DatabaseUnavailableError } from "~/server/db/data-layer";
+
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
+
+/**
+ * Messages for unique constraints by index name. With driver adapters Prisma 7 reports P2002 with the
+ * violated index (`users_email_key`), not the fields, so the mapping is by the name the migration gave it.
+ */
+const UNIQUE_VIOLATION_MESSAGES: Record<string, string> = {
+  users_email_key: "A user with this email already exists",
+};
+
+export function translateError(error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (cause instanceof z.ZodError) return new TRPCError({ code: "BAD_REQUEST", message: describeInputError(cause), cause });
+  // Anything else not INTERNAL was thrown on purpose and already says what it means.
+  if (error.code !== "INTERNAL_SERVER_ERROR") return error;
+  if (cause instanceof DatabaseUnavailableError) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: `The database is unavailable: ${cause.node} cannot be reached. Try again in a few seconds.`, cause });
+  }
+  if (isConnectionError(cause)) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "A database node cannot be reached. Try again in a few seconds.", cause });
+  }
+  if (cause instanceof Prisma.PrismaClientKnownRequestError) {
+    if (cause.code === "P2002") return new TRPCError({ code: "CONFLICT", message: uniqueViolationMessage(cause), cause });
+    if (cause.code === "P2025") return recordNotFound(String(cause.meta?.modelName ?? "Record"));
+  }
+  return error;
+}
+
+/** NOT_FOUND for a missing row, worded the same whether we noticed (findUnique) or Prisma did (P2025). */
+export function recordNotFound(model: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found` });
+}
+
+/** The error shape clients receive (tRPC's default shape, minus the stack, plus zod's field errors). */
+export function formatError<Shape extends { message: string; data: { stack?: string } }>(shape: Shape, error: TRPCError) {
+  const { stack: _stack, ...data } = shape.data;
+  const input = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : undefined;
+  return {
+    ...shape,
+    message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
+    data: { ...data, ...(input && { fieldErrors: input.fieldErrors as Record<string, string[]>, formErrors: input.formErrors }) },
+  };
+}
+
+/** "Invalid input: email: Enter a valid email address; name: Name is required" */
+function describeInputError(error: z.ZodError): string {
+  return `Invalid input: ${error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ")}`;
+}
+
+function uniqueViolationMessage(error: Prisma.PrismaClientKnownRequestError): string {
+  const index = (error.meta?.driverAdapterError as { cause?: { constraint?: { index?: string } } } | undefined)?.cause?.constraint?.index;
+  return (index && UNIQUE_VIOLATION_MESSAGES[index]) ?? "This would duplicate a value that must be unique";
+}

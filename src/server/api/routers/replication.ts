@@ -1,0 +1,108 @@
+/**
+ * Admin: what replication is doing and, on the embedded development cluster, the levers to show it off
+ * (pause replay to make a replica lag, promote one to see writes follow). Every procedure needs the
+ * admin token.
+ *
+ * Status and probe reuse the cluster manager's SQL (src/cluster/status.ts, src/cluster/verify.ts) over
+ * the app's own connection URLs, with the node the data layer currently writes to as the primary: after
+ * a failover the old primary's view of replication is gone, the new one's is what matters.
+ */
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { promote } from "~/cluster/promote";
+import { setReplayPaused } from "~/cluster/replay";
+import { readState } from "~/cluster/state";
+import { type NodeStatus, clusterStatus } from "~/cluster/status";
+import { type Topology, topologyOfUrls } from "~/cluster/topology";
+import { measureVisibility } from "~/cluster/verify";
+import { isConnectionError } from "~/server/db/connection-errors";
+import type { DataLayer } from "~/server/db/data-layer";
+import { routingView } from "~/server/routing-view";
+import type { Context } from "../trpc";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+
+const nodeInput = z.object({
+  node: z.string({ error: "node must be text" }).regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "node must be a node name such as replica1" }),
+});
+
+/**
+ * The app's URLs as a topology. topologyOfUrls names nodes primary, replica1, … in configuration order,
+ * as the data layer does (nodes.ts), so the two views line up by name.
+ */
+function currentTopology(db: DataLayer): Topology {
+  const [primary, ...replicas] = db.nodes;
+  const topology = topologyOfUrls(primary.url, replicas.map((r) => r.url));
+  const writer = db.monitor.writer()?.name ?? primary.name;
+  return { ...topology, nodes: topology.nodes.map((n) => ({ ...n, role: n.name === writer ? "primary" : "replica" })) };
+}
+
+/**
+ * A node's status with its current role (the topology's is only what we assumed), and without its
+ * connection URL, which holds the password.
+ */
+function publicStatus({ name, url: _url, role: _assumed, host, port, running, ...status }: NodeStatus) {
+  const role: "writer" | "replica" | "unreachable" = !running ? "unreachable" : status.inRecovery ? "replica" : "writer";
+  return { name, role, endpoint: `${host}:${port}`, reachable: running, ...status };
+}
+
+/**
+ * Runs a cluster-manager operation on the embedded cluster. Its refusals ("'primary' is the primary;
+ * replay can only be paused on a replica.") are sentences written for operators, so they pass through.
+ */
+async function onEmbeddedCluster<T>(ctx: Context, operation: (root: string) => Promise<T>): Promise<T> {
+  const root = ctx.services.embeddedClusterRoot;
+  if (!root) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message:
+        "Pause, resume and promote act on the embedded development cluster (npm run db:up); this app runs on DATABASE_URL, so use your own cluster's tools.",
+    });
+  }
+  try {
+    return await operation(root);
+  } catch (error) {
+    if (error instanceof TRPCError || isConnectionError(error)) throw error;
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: (error as Error).message, cause: error });
+  }
+}
+
+export const replicationRouter = createTRPCRouter({
+  status: adminProcedure.query(async ({ ctx }) => {
+    const routing = await routingView(ctx.db);
+    const statuses = await clusterStatus(currentTopology(ctx.db));
+    return {
+      cluster: ctx.services.embeddedClusterRoot ? ("embedded" as const) : ("environment" as const),
+      writer: routing.writer,
+      allReplicasOut: routing.allReplicasOut,
+      nodes: statuses.map((status) => ({
+        ...publicStatus(status),
+        routing: routing.nodes.find((n) => n.node === status.name) ?? null,
+      })),
+    };
+  }),
+
+  // The replay state returned is the replica's own answer ("paused", or "pause requested" while replay
+  // finishes a record; "not paused" after a resume).
+  pauseReplay: adminProcedure
+    .input(nodeInput)
+    .mutation(({ ctx, input }) => onEmbeddedCluster(ctx, async (root) => ({ node: input.node, replay: await setReplayPaused(input.node, true, { root }) }))),
+
+  resumeReplay: adminProcedure
+    .input(nodeInput)
+    .mutation(({ ctx, input }) => onEmbeddedCluster(ctx, async (root) => ({ node: input.node, replay: await setReplayPaused(input.node, false, { root }) }))),
+
+  promote: adminProcedure.input(nodeInput).mutation(({ ctx, input }) =>
+    onEmbeddedCluster(ctx, async (root) => {
+      await promote(input.node, { root });
+      await ctx.db.monitor.probe(); // route writes to the new primary now, not at the next probe
+      const nodes = readState(root)?.nodes.map(({ name, role, port }) => ({ name, role, port })) ?? [];
+      return { primary: input.node, nodes };
+    }),
+  ),
+
+  /** Writes a marker on the writer and reports how long each replica took to replay it and show it. */
+  probe: adminProcedure.mutation(async ({ ctx }) => {
+    await ctx.db.monitor.start();
+    return { replicas: await measureVisibility(currentTopology(ctx.db)) };
+  }),
+});

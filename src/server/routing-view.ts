@@ -1,0 +1,71 @@
+/**
+ * The data layer's view of its nodes in one place, for everything that reports it: replication.status
+ * (admin), /api/health/ready and /api/metrics. It is the monitor's last probe (at most
+ * REPLICA_PROBE_INTERVAL_MS old) plus the data layer's counters; it sends no query of its own.
+ */
+import type { DataLayer } from "~/server/db/data-layer";
+import type { NodeHealth } from "~/server/db/replication-monitor";
+
+/** What a node is now, which after a failover may differ from its configured role. */
+export type CurrentRole = "writer" | "replica" | "unreachable" | "unknown";
+
+export interface NodeRouting {
+  node: string;
+  endpoint: string;
+  configuredRole: "primary" | "replica";
+  currentRole: CurrentRole;
+  reachable: boolean;
+  /** May serve reads now. Never true for the writer, which serves reads only as the fallback. */
+  routable: boolean;
+  /** Why it is not routable ("unreachable", "lagging 2300 ms (> 2000 ms)", "is the writer"), or null. */
+  excludedBecause: string | null;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+  replayPaused: boolean | null;
+  lastProbeAt: string | null;
+  /** The last probe's error, for operators (it may name hosts: not for public endpoints). */
+  probeError: string | null;
+  readsServed: number;
+  fallbacks: number;
+  errors: number;
+  writes: number;
+}
+
+export interface RoutingView {
+  /** The node writes go to, or null when no writable node is reachable (writes fail fast). */
+  writer: string | null;
+  /** Replicas are configured but none may serve reads: every read goes to the writer. */
+  allReplicasOut: boolean;
+  nodes: NodeRouting[];
+}
+
+export async function routingView(db: DataLayer): Promise<RoutingView> {
+  await db.monitor.start(); // the first call waits for one probe round
+  const writer = db.monitor.writer()?.name ?? null;
+  const counts = db.counts();
+  const nodes = db.monitor.snapshot().map(
+    (h): NodeRouting => ({
+      node: h.name,
+      endpoint: h.endpoint,
+      configuredRole: h.configuredRole,
+      currentRole: currentRole(h, writer),
+      reachable: h.reachable,
+      routable: h.excludedBecause === undefined,
+      excludedBecause: h.excludedBecause ?? null,
+      lagBytes: h.lagBytes,
+      lagSeconds: h.lagMs === null ? null : h.lagMs / 1000,
+      replayPaused: h.replayPaused ?? null,
+      lastProbeAt: h.lastProbeAt?.toISOString() ?? null,
+      probeError: h.reachable ? null : (h.error ?? null),
+      ...counts[h.name],
+    }),
+  );
+  const readCandidates = nodes.filter((n) => n.node !== writer);
+  return { writer, allReplicasOut: db.nodes.length > 1 && !readCandidates.some((n) => n.routable), nodes };
+}
+
+function currentRole(health: NodeHealth, writer: string | null): CurrentRole {
+  if (health.name === writer) return "writer";
+  if (!health.reachable) return "unreachable";
+  return health.inRecovery ? "replica" : "unknown"; // writable but not the writer: see excludedBecause
+}

@@ -1,0 +1,53 @@
+/**
+ * The links every client of the API uses (the browser's React provider, the CLI, db:verify): superjson
+ * over HTTP batching, plus read-your-writes. The newest consistency token any mutation returned is
+ * remembered in `tokenStore` and sent as `x-consistency-token` on every later request, so a client
+ * always reads what it wrote, from a replica that has it or from the primary.
+ */
+import { type TRPCLink, httpBatchLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
+import superjson from "superjson";
+import type { AppRouter } from "~/server/api/root";
+import { CONSISTENCY_TOKEN_HEADER, type ConsistencyTokenStore, newerToken } from "./consistency-token";
+
+export interface ApiLinkOptions {
+  /** The tRPC endpoint, e.g. http://127.0.0.1:3000/api/trpc */
+  url: string;
+  tokenStore: ConsistencyTokenStore;
+}
+
+export function apiLinks({ url, tokenStore }: ApiLinkOptions): TRPCLink<AppRouter>[] {
+  return [
+    rememberConsistencyToken(tokenStore),
+    httpBatchLink({
+      url,
+      transformer: superjson,
+      headers: () => {
+        const token = tokenStore.get();
+        return token ? { [CONSISTENCY_TOKEN_HEADER]: token } : {};
+      },
+    }),
+  ];
+}
+
+/** Keeps the newest `consistencyToken` from mutation results; passes every result on unchanged. */
+function rememberConsistencyToken(tokenStore: ConsistencyTokenStore): TRPCLink<AppRouter> {
+  return () =>
+    ({ op, next }) =>
+      observable((observer) =>
+        next(op).subscribe({
+          next(envelope) {
+            const token = op.type === "mutation" ? consistencyTokenOf(envelope.result) : undefined;
+            if (token) tokenStore.set(newerToken(tokenStore.get(), token));
+            observer.next(envelope);
+          },
+          error: (error) => observer.error(error),
+          complete: () => observer.complete(),
+        }),
+      );
+}
+
+function consistencyTokenOf(result: unknown): string | undefined {
+  const data = (result as { data?: { consistencyToken?: unknown } } | undefined)?.data;
+  return typeof data?.consistencyToken === "string" ? data.consistencyToken : undefined;
+}

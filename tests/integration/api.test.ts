@@ -1,0 +1,398 @@
+/**
+ * The tRPC API end to end: the real router behind the real fetch handler, over HTTP, on a real data
+ * layer over a throwaway cluster. Users (happy paths, validation, conflicts, paging, read-your-writes
+ * through the shared client links), admin procedures (auth, status, pause/resume, probe, promote),
+ * health, metrics, db:verify's check 6, and last, a stopped primary.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { freePorts } from "../../src/cluster/ports";
+import { queryOne } from "../../src/cluster/sql";
+import { topologyOfState } from "../../src/cluster/topology";
+import { applicationCheck } from "../../src/cluster/verify";
+import { waitFor } from "../../src/cluster/wait-for";
+import { INTERNAL_ERROR_MESSAGE } from "../../src/server/api/errors";
+import { createApiClient } from "../../src/trpc/api-client";
+import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
+import { parsePrometheusText } from "../support/prometheus-text";
+import { clusterCli } from "../support/run";
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const LSN = /^[0-9A-F]+\/[0-9A-F]+$/;
+const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+const run = Date.now().toString(36);
+let seq = 0;
+const newUser = (name = `User ${++seq}`) => ({ name, email: `user${++seq}-${run}@example.com` });
+
+describe("users", () => {
+  it("creates, reads, updates and deletes, each answer saying which node served it", async () => {
+    const api = createApiClient(h.url);
+    const created = await api.user.create.mutate({ name: "  Ada Lovelace ", email: ` Ada.${run}@Example.COM ` });
+    expect(created.user).toMatchObject({ name: "Ada Lovelace", email: `ada.${run}@example.com` });
+    expect(created.user.createdAt).toBeInstanceOf(Date); // superjson
+    expect(created.servedBy).toMatchObject({ node: "primary", role: "primary" });
+    expect(created.consistencyToken).toMatch(LSN);
+
+    // The client's links sent the token: served by a replica that has the write, or by the primary.
+    const read = await api.user.byId.query({ id: created.user.id });
+    expect(read.user).toEqual(created.user);
+    expect(read.servedBy.reason, read.servedBy.detail).not.toBe("replica");
+
+    const updated = await api.user.update.mutate({ id: created.user.id, name: "Ada King" });
+    expect(updated.user).toMatchObject({ id: created.user.id, name: "Ada King", email: created.user.email });
+    expect(updated.servedBy.node).toBe("primary");
+    expect(updated.consistencyToken).toMatch(LSN);
+    expect((await api.user.byId.query({ id: created.user.id })).user.name).toBe("Ada King");
+
+    const found = await api.user.list.query({ search: `ADA.${run}` });
+    expect(found.items.map((u) => u.id)).toEqual([created.user.id]);
+
+    const deleted = await api.user.delete.mutate({ id: created.user.id });
+    expect(deleted.user.id).toBe(created.user.id);
+    await expect(api.user.byId.query({ id: created.user.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+  });
+
+  it("sends reads without a token to both replicas, round robin, and says so", async () => {
+    const caller = await h.caller();
+    const served = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const { servedBy } = await caller.user.list({ limit: 1 });
+      expect(servedBy).toMatchObject({ role: "replica", reason: "replica" });
+      served.add(servedBy.node);
+    }
+    expect([...served].sort()).toEqual(["replica1", "replica2"]);
+  });
+
+  it("pages newest first by id with a cursor (limit 20 by default) and searches name or email case-insensitively", async () => {
+    const api = createApiClient(h.url);
+    const tag = `pager${run}`;
+    const ids: number[] = [];
+    for (let i = 0; i < 25; i++) ids.push((await api.user.create.mutate({ name: `${tag} ${i}`, email: `p${i}-${run}@example.com` })).user.id);
+    const newestFirst = [...ids].reverse();
+
+    const first = await api.user.list.query({ search: tag.toUpperCase() });
+    expect(first.items.map((u) => u.id)).toEqual(newestFirst.slice(0, 20));
+    expect(first.nextCursor).toBe(newestFirst[19]);
+    const second = await api.user.list.query({ search: tag, cursor: first.nextCursor ?? undefined });
+    expect(second.items.map((u) => u.id)).toEqual(newestFirst.slice(20));
+    expect(second.nextCursor).toBeNull();
+
+    const small = await api.user.list.query({ search: tag, limit: 10 });
+    expect(small.items).toHaveLength(10);
+
+    const byEmail = await api.user.list.query({ search: `P3-${run}@EXAMPLE` });
+    expect(byEmail.items.map((u) => u.name)).toEqual([`${tag} 3`]);
+  });
+
+  it("treats % and _ in a search as text, not wildcards", async () => {
+    const api = createApiClient(h.url);
+    await api.user.create.mutate(newUser(`100% sure ${run}`));
+    await api.user.create.mutate(newUser(`under_score ${run}`));
+    await api.user.create.mutate(newUser(`underXscore ${run}`));
+    expect((await api.user.list.query({ search: `under_score ${run}` })).items.map((u) => u.name)).toEqual([`under_score ${run}`]);
+    expect((await api.user.list.query({ search: `0% sure ${run}` })).items.map((u) => u.name)).toEqual([`100% sure ${run}`]);
+  });
+});
+
+describe("errors clients see", () => {
+  const valid = { name: "Valid Name", email: "valid@example.com" };
+  it.each([
+    ["user.create", "mutation", { ...valid, name: "" }, "name", /Name is required/],
+    ["user.create", "mutation", { ...valid, name: "   " }, "name", /Name is required/],
+    ["user.create", "mutation", { ...valid, name: "x".repeat(101) }, "name", /at most 100 characters/],
+    ["user.create", "mutation", { ...valid, name: 42 }, "name", /Name must be text/],
+    ["user.create", "mutation", { email: valid.email }, "name", /Name is required/],
+    ["user.create", "mutation", { name: valid.name }, "email", /Email is required/],
+    ["user.create", "mutation", { ...valid, email: "not-an-email" }, "email", /valid email/],
+    ["user.create", "mutation", { ...valid, email: `${"a".repeat(250)}@b.co` }, "email", /at most 254 characters/],
+    ["user.list", "query", { limit: 0 }, "limit", /from 1 to 100/],
+    ["user.list", "query", { limit: 101 }, "limit", /from 1 to 100/],
+    ["user.list", "query", { limit: 2.5 }, "limit", /whole number/],
+    ["user.list", "query", { cursor: -1 }, "cursor", /positive/],
+    ["user.list", "query", { search: "s".repeat(101) }, "search", /at most 100/],
+    ["user.byId", "query", { id: 0 }, "id", /positive/],
+    ["user.byId", "query", { id: 2_147_483_648 }, "id", /at most 2147483647/],
+    ["user.byId", "query", { id: "1" }, "id", /must be a number/],
+    ["user.update", "mutation", { id: 1, email: "nope" }, "email", /valid email/],
+    ["user.delete", "mutation", { id: 1.5 }, "id", /whole number/],
+  ] as const)("%s %j → BAD_REQUEST on %s", async (procedure, type, input, field, message) => {
+    const { status, error } = await h.rpc(procedure, input, { type });
+    expect(status).toBe(400);
+    expect(error?.data.code).toBe("BAD_REQUEST");
+    expect(error?.data.fieldErrors?.[field]?.join(" ")).toMatch(message);
+    expect(error?.message).toMatch(new RegExp(`^Invalid input: ${field}: `));
+    expect(error?.data.stack).toBeUndefined();
+  });
+
+  it("refuses an update that changes nothing, as a form error", async () => {
+    const { status, error } = await h.rpc("user.update", { id: 1 }, { type: "mutation" });
+    expect(status).toBe(400);
+    expect(error?.data.formErrors).toEqual(["Give a name or an email to change"]);
+  });
+
+  it("answers CONFLICT for a duplicate email, also when it differs only in case and spaces", async () => {
+    const api = createApiClient(h.url);
+    const first = newUser();
+    const existing = await api.user.create.mutate(first);
+    const { status, error, text } = await h.rpc("user.create", { name: "Someone", email: ` ${first.email.toUpperCase()}` }, { type: "mutation" });
+    expect(status).toBe(409);
+    expect(error).toMatchObject({ message: "A user with this email already exists", data: { code: "CONFLICT" } });
+    expect(text).not.toMatch(/users_email_key|Prisma|invocation|23505/);
+
+    const other = await api.user.create.mutate(newUser());
+    await expect(api.user.update.mutate({ id: other.user.id, email: existing.user.email })).rejects.toMatchObject({
+      message: "A user with this email already exists",
+      data: { code: "CONFLICT" },
+    });
+  });
+
+  it.each([
+    ["user.byId", "query", { id: 2_000_000_000 }],
+    ["user.update", "mutation", { id: 2_000_000_000, name: "Nobody" }],
+    ["user.delete", "mutation", { id: 2_000_000_000 }],
+  ] as const)("answers NOT_FOUND for a missing id on %s", async (procedure, type, input) => {
+    const { status, error, text } = await h.rpc(procedure, input, { type });
+    expect(status).toBe(404);
+    expect(error).toMatchObject({ message: "User not found", data: { code: "NOT_FOUND" } });
+    expect(text).not.toMatch(/P2025|Prisma|invocation/);
+  });
+
+  it.each(["not-a-token", "0/", "1/2/3", "0/3000148; DROP TABLE users"])("refuses a malformed x-consistency-token (%s) with BAD_REQUEST", async (token) => {
+    const { status, error } = await h.rpc("user.list", {}, { headers: { "x-consistency-token": token } });
+    expect(status).toBe(400);
+    expect(error?.message).toMatch(/WAL position like 0\/3000148/);
+  });
+
+  it("hides an unexpected database error behind a generic 500 and logs the cause server-side", async () => {
+    // A real failure the API has no meaning for: a CHECK constraint Prisma does not know about.
+    await queryOne(h.cluster.primaryUrl, "ALTER TABLE users ADD CONSTRAINT tandem_test_no_forbidden CHECK (name <> 'forbidden')");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const { status, error, text } = await h.rpc("user.create", newUser("forbidden"), { type: "mutation" });
+      expect(status).toBe(500);
+      expect(error).toMatchObject({ message: INTERNAL_ERROR_MESSAGE, data: { code: "INTERNAL_SERVER_ERROR" } });
+      expect(error?.data.stack).toBeUndefined();
+      expect(text).not.toMatch(/tandem_test_no_forbidden|violates|Prisma|invocation|INSERT|users/i);
+      expect(logged.mock.calls.flat().map(String).join("\n")).toMatch(/user\.create failed/);
+    } finally {
+      logged.mockRestore();
+      await queryOne(h.cluster.primaryUrl, "ALTER TABLE users DROP CONSTRAINT tandem_test_no_forbidden");
+    }
+  });
+});
+
+describe("read-your-writes across requests", () => {
+  it("create then byId with the returned token returns the user even while both replicas are frozen", async () => {
+    const admin = await h.caller(ADMIN);
+    await admin.replication.pauseReplay({ node: "replica1" });
+    await admin.replication.pauseReplay({ node: "replica2" });
+    try {
+      const { user, consistencyToken } = await (await h.caller()).user.create(newUser());
+      for (const replicaUrl of h.cluster.replicaUrls) {
+        expect(await queryOne(replicaUrl, "SELECT 1 FROM users WHERE id = $1", [user.id])).toBeUndefined();
+      }
+      const read = await (await h.caller({ "x-consistency-token": consistencyToken })).user.byId({ id: user.id });
+      expect(read.user.id).toBe(user.id);
+      expect(read.servedBy).toMatchObject({ node: "primary", reason: "fallback" });
+      expect(read.servedBy.detail).toContain(consistencyToken);
+    } finally {
+      await admin.replication.resumeReplay({ node: "replica1" });
+      await admin.replication.resumeReplay({ node: "replica2" });
+    }
+    await waitFor("both replicas routable again", async () => (h.db.monitor.routable().length === 2 ? true : undefined));
+  });
+});
+
+describe("admin procedures", () => {
+  const adminCalls = [
+    ["replication.status", "query", undefined],
+    ["replication.pauseReplay", "mutation", { node: "replica1" }],
+    ["replication.resumeReplay", "mutation", { node: "replica1" }],
+    ["replication.promote", "mutation", { node: "replica1" }],
+    ["replication.probe", "mutation", undefined],
+  ] as const;
+
+  it.each(adminCalls)("%s is UNAUTHORIZED without a token and with a wrong one", async (procedure, type, input) => {
+    const missing = await h.rpc(procedure, input, { type });
+    expect(missing.status).toBe(401);
+    expect(missing.error?.message).toMatch(/Authorization: Bearer/);
+    for (const authorization of [`Bearer ${TEST_ADMIN_TOKEN}x`, "Bearer wrong", `Basic ${TEST_ADMIN_TOKEN}`, TEST_ADMIN_TOKEN]) {
+      const wrong = await h.rpc(procedure, input, { type, headers: { authorization } });
+      expect(wrong.status, authorization).toBe(401);
+    }
+  });
+
+  it("status: every node's replication state and the data layer's routing, no passwords", async () => {
+    const { status, result, text } = await h.rpc("replication.status", undefined, { headers: ADMIN });
+    expect(status).toBe(200);
+    expect(text).not.toContain(h.cluster.state().app.password);
+    const report = result as {
+      cluster: string;
+      writer: string;
+      allReplicasOut: boolean;
+      nodes: { name: string; role: string; endpoint: string; reachable: boolean; state?: string; replayLsn?: string; lagBytes?: number; slot?: { active: boolean }; walReceiver?: { status: string }; timeline: number; routing: { routable: boolean; readsServed: number } }[];
+    };
+    expect(report).toMatchObject({ cluster: "embedded", writer: "primary", allReplicasOut: false });
+    expect(report.nodes.map((n) => [n.name, n.role, n.reachable])).toEqual([
+      ["primary", "writer", true],
+      ["replica1", "replica", true],
+      ["replica2", "replica", true],
+    ]);
+    for (const replica of report.nodes.slice(1)) {
+      expect(replica).toMatchObject({ state: "streaming", slot: { active: true }, walReceiver: { status: "streaming" }, timeline: 1, routing: { routable: true } });
+      expect(replica.replayLsn).toMatch(LSN);
+      expect(replica.lagBytes).toBeTypeOf("number");
+      expect(replica.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    }
+  });
+
+  it("pauseReplay and resumeReplay act on the embedded cluster, and status shows it", async () => {
+    const admin = await h.caller(ADMIN);
+    const paused = admin.replication.pauseReplay({ node: "replica1" });
+    try {
+      expect(await paused).toEqual({ node: "replica1", replay: "paused" });
+      const report = await admin.replication.status();
+      expect(report.nodes.find((n) => n.name === "replica1")?.replayPaused).toBe(true);
+    } finally {
+      expect((await admin.replication.resumeReplay({ node: "replica1" })).replay).toBe("not paused");
+    }
+    await expect(admin.replication.pauseReplay({ node: "primary" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/only be paused on a replica/) });
+    await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/Unknown node 'replica9'/) });
+  });
+
+  it("refuses cluster operations with PRECONDITION_FAILED when the app is not on the embedded cluster", async () => {
+    const admin = await h.caller(ADMIN, { ...h.services, embeddedClusterRoot: undefined });
+    for (const call of [() => admin.replication.pauseReplay({ node: "replica1" }), () => admin.replication.promote({ node: "replica1" })]) {
+      await expect(call()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/act on the embedded development cluster/) });
+    }
+  });
+
+  it("probe: how long a marker written on the primary took to reach each replica", async () => {
+    const { replicas } = await (await h.caller(ADMIN)).replication.probe();
+    expect(replicas.map((r) => r.node)).toEqual(["replica1", "replica2"]);
+    for (const r of replicas) {
+      expect(r.replayed.ok && r.visible.ok, JSON.stringify(r)).toBe(true);
+      expect(r.visible.ms).toBeLessThan(5_000);
+    }
+  });
+});
+
+describe("health and metrics", () => {
+  it("liveness is 200 {status: ok}; readiness is 200 with per-node state while the primary is up", async () => {
+    const live = await h.request("/api/health");
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: "ok" });
+
+    const ready = await h.request("/api/health/ready");
+    expect(ready.status).toBe(200);
+    const body = await ready.json();
+    expect(body).toMatchObject({ status: "ready", writer: "primary", allReplicasOut: false });
+    expect(body.nodes.map((n: { node: string; role: string; routable: boolean }) => [n.node, n.role, n.routable])).toEqual([
+      ["primary", "writer", false],
+      ["replica1", "replica", true],
+      ["replica2", "replica", true],
+    ]);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgresql:/);
+  });
+
+  it("serves Prometheus text with HELP and TYPE for every family and the per-node counters", async () => {
+    await (await h.caller()).user.list({ limit: 1 });
+    const response = await h.request("/api/metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const families = parsePrometheusText(await response.text());
+    const expected = {
+      tandem_reads_total: "counter",
+      tandem_read_fallbacks_total: "counter",
+      tandem_db_errors_total: "counter",
+      tandem_writes_total: "counter",
+      tandem_node_up: "gauge",
+      tandem_node_writer: "gauge",
+      tandem_replica_lag_seconds: "gauge",
+      tandem_replica_lag_bytes: "gauge",
+      tandem_replica_healthy: "gauge",
+      tandem_all_replicas_out: "gauge",
+    };
+    expect(Object.fromEntries([...families].map(([name, f]) => [name, f.type]))).toEqual(expected);
+    for (const family of families.values()) expect(family.help.length).toBeGreaterThan(10);
+    const sample = (name: string, node?: string) => families.get(name)?.samples.find((s) => s.labels.node === node)?.value;
+    expect((sample("tandem_reads_total", "replica1") ?? 0) + (sample("tandem_reads_total", "replica2") ?? 0)).toBeGreaterThan(0);
+    expect(sample("tandem_writes_total", "primary")).toBeGreaterThan(0);
+    expect(sample("tandem_replica_healthy", "replica1")).toBe(1);
+    expect(sample("tandem_replica_healthy", "primary")).toBeUndefined(); // the writer is not a replica
+    expect(sample("tandem_replica_lag_bytes", "replica2")).toBeTypeOf("number");
+    expect(sample("tandem_node_writer", "primary")).toBe(1);
+    expect(sample("tandem_all_replicas_out")).toBe(0);
+  });
+});
+
+describe("db:verify check 6 against this API", () => {
+  it("passes on both replicas with --app-url", async () => {
+    // Start from no marker schema, so db:verify (the superuser) creates it: the probe below must still work.
+    await queryOne(h.cluster.superuserUrl, "DROP SCHEMA IF EXISTS tandem_verify CASCADE");
+    const result = await clusterCli(h.cluster.root, ["verify", "--json", "--app-url", h.url]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const checks: { id: number; node: string; outcome: string; detail: string }[] = JSON.parse(result.stdout);
+    expect(checks.filter((c) => c.id === 6).map((c) => [c.node, c.outcome])).toEqual([
+      ["replica1", "pass"],
+      ["replica2", "pass"],
+    ]);
+    expect(checks.find((c) => c.id === 6)?.detail).toMatch(/created via the API \(written on primary\) visible \d+ ms/);
+    // db:verify wrote its marker as the superuser; the app's role must still be able to probe.
+    const { replicas } = await (await h.caller(ADMIN)).replication.probe();
+    expect(replicas.every((r) => r.visible.ok)).toBe(true);
+  });
+
+  it("is a SKIP saying how to start the app when nothing answers at the URL", async () => {
+    const [port] = await freePorts(1);
+    const results = await applicationCheck(`http://127.0.0.1:${port}`)(topologyOfState(h.cluster.state()));
+    expect(results).toEqual([{ node: "-", outcome: "skip", detail: expect.stringMatching(/did not answer \(connection refused.*npm run dev/) }]);
+  });
+});
+
+describe("a stopped primary (last: it changes the cluster)", () => {
+  it("fails a mutation fast with SERVICE_UNAVAILABLE and no raw error, keeps serving reads, and reports not ready", async () => {
+    const primary = h.cluster.state().nodes.find((n) => n.name === "primary")!;
+    const pid = Number(readFileSync(`${primary.dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
+    process.kill(pid, "SIGINT"); // fast shutdown: sessions are cut, new connections refused
+    await waitFor("the primary to stop", async () => (await queryOne(h.cluster.primaryUrl, "SELECT 1").then(() => undefined, () => true)));
+
+    const started = Date.now();
+    const { status, error, text } = await h.rpc("user.create", newUser(), { type: "mutation" });
+    const elapsed = Date.now() - started;
+    expect(status).toBe(503);
+    expect(error?.data.code).toBe("SERVICE_UNAVAILABLE");
+    expect(error?.message).toMatch(/database is unavailable: primary cannot be reached/);
+    expect(elapsed).toBeLessThan(10_000);
+    expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Prisma|invocation|P1001|Connection terminated|\bat .*\.ts/);
+
+    const read = await (await h.caller()).user.list({ limit: 1 });
+    expect(read.servedBy.role).toBe("replica");
+
+    await waitFor("the monitor to see the primary gone", async () => (h.db.monitor.writer() ? undefined : true));
+    const ready = await h.request("/api/health/ready");
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: "not ready", writer: null });
+    const metrics = parsePrometheusText(await (await h.request("/api/metrics")).text());
+    expect(metrics.get("tandem_node_up")?.samples.find((s) => s.labels.node === "primary")?.value).toBe(0);
+  });
+
+  it("promote through the admin API: writes go to the new primary and the app is ready again", async () => {
+    const promoted = await (await h.caller(ADMIN)).replication.promote({ node: "replica1" });
+    expect(promoted.primary).toBe("replica1");
+    const { servedBy } = await (await h.caller()).user.create(newUser());
+    expect(servedBy.node).toBe("replica1");
+    const ready = await h.request("/api/health/ready");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ writer: "replica1" });
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * The API against a real cluster, for tests: a throwaway cluster (migrated), a real data layer over it,
+ * and the app's own request handlers (tRPC, health, metrics) served over HTTP on a free port, so tests
+ * use the real fetch handler, the real client links and real HTTP. `createCaller` is there too, for
+ * server-side calls with chosen services.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import superjson from "superjson";
+import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
+import { createCaller } from "../../src/server/api/root";
+import type { ApiServices } from "../../src/server/api/services";
+import { createTRPCContext } from "../../src/server/api/trpc";
+import { type DataLayerConfig, createDataLayer } from "../../src/server/db/index";
+import type { DataLayer } from "../../src/server/db/data-layer";
+import { livenessResponse, readinessResponse } from "../../src/server/health";
+import { metricsResponse } from "../../src/server/metrics";
+import { type TestCluster, startTestCluster } from "./cluster";
+import { migrate } from "./migrate";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+/** Short probe interval and timeouts: faults show up within a test's patience. */
+export const TEST_DATA_LAYER_SETTINGS: Omit<DataLayerConfig, "database"> = {
+  DATABASE_POOL_SIZE: 5,
+  REPLICA_POOL_SIZE: 5,
+  DB_CONNECT_TIMEOUT_MS: 2_000,
+  DB_QUERY_TIMEOUT_MS: 5_000,
+  REPLICA_PROBE_INTERVAL_MS: 100,
+  REPLICA_MAX_LAG_MS: 500,
+  REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
+  RYW_MAX_WAIT_MS: 200,
+};
+
+export interface ApiHarness {
+  cluster: TestCluster;
+  db: DataLayer;
+  services: ApiServices;
+  /** Origin of the HTTP server, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** `fetch` against the server: request("/api/health/ready"). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** One procedure call over raw HTTP, as any HTTP client would make it; the error is what goes on the wire. */
+  rpc(procedure: string, input: unknown, options?: { type?: "query" | "mutation"; headers?: Record<string, string> }): Promise<RpcResponse>;
+  /** A server-side caller with these headers and (by default) the harness's services. */
+  caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
+  stop(): Promise<void>;
+}
+
+export interface WireError {
+  message: string;
+  code: number;
+  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; stack?: string };
+}
+
+export interface RpcResponse {
+  status: number;
+  /** The raw response body, to check what a client could see. */
+  text: string;
+  error?: WireError;
+  result?: unknown;
+}
+
+export async function startApiHarness(): Promise<ApiHarness> {
+  const cluster = await startTestCluster({ replicas: 2 });
+  await migrate(cluster.primaryUrl);
+  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, embeddedClusterRoot: cluster.root };
+  const server = await serve((req) => route(req, services));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    cluster,
+    db,
+    services,
+    url,
+    request: (path, init) => fetch(`${url}${path}`, init),
+    rpc: (procedure, input, options) => rpc(url, procedure, input, options),
+    caller: async (headers = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen })),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+      await cluster.stop();
+    },
+  };
+}
+
+async function rpc(
+  url: string,
+  procedure: string,
+  input: unknown,
+  { type = "query", headers = {} }: { type?: "query" | "mutation"; headers?: Record<string, string> } = {},
+): Promise<RpcResponse> {
+  const payload = JSON.stringify(superjson.serialize(input));
+  const response =
+    type === "query"
+      ? await fetch(`${url}${TRPC_ENDPOINT}/${procedure}?input=${encodeURIComponent(payload)}`, { headers })
+      : await fetch(`${url}${TRPC_ENDPOINT}/${procedure}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload });
+  const text = await response.text();
+  const body = JSON.parse(text) as { error?: { json: WireError }; result?: { data: Parameters<typeof superjson.deserialize>[0] } };
+  return { status: response.status, text, error: body.error?.json, result: body.result && superjson.deserialize(body.result.data) };
+}
+
+/** The app's API routes (src/app/api/**): each route file is a one-line call of the same function. */
+function route(req: Request, services: ApiServices): Promise<Response> | Response {
+  const { pathname } = new URL(req.url);
+  if (pathname.startsWith(`${TRPC_ENDPOINT}/`)) return handleTrpcRequest(req, () => services);
+  if (pathname === "/api/health") return livenessResponse();
+  if (pathname === "/api/health/ready") return readinessResponse(() => services.db);
+  if (pathname === "/api/metrics") return metricsResponse(() => services.db);
+  return new Response("not found", { status: 404 });
+}
+
+/** A Node HTTP server handing Fetch API requests to `handler`, as Next does for route handlers. */
+async function serve(handler: (req: Request) => Promise<Response> | Response): Promise<http.Server> {
+  const server = http.createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const body = chunks.length && incoming.method !== "GET" && incoming.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
+    const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }));
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+    outgoing.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type EnvSource, InvalidEnvError, parseEnv } from "~/config/parse-env";
+import { DEV_ADMIN_TOKEN } from "~/config/production-rules";
+
+const STRONG = "Vx3-strong-db-password";
+const PRIMARY = `postgresql://app:${STRONG}@db-primary:5432/tandem`;
+const REPLICA = `postgresql://app:${STRONG}@db-replica:5432/tandem`;
+const ADMIN_TOKEN = "0123456789abcdef0123456789abcdef";
+const EMBEDDED = { primary: "postgresql://tandem:pw@127.0.0.1:54320/tandem", replicas: [] };
+
+function problemsOf(source: EnvSource): string[] {
+  try {
+    parseEnv(source, { embedded: () => EMBEDDED });
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEnvError);
+    return (error as InvalidEnvError).problems;
+  }
+  throw new Error(`parseEnv accepted ${JSON.stringify(source)}`);
+}
+
+describe("ADMIN_TOKEN", () => {
+  it.each(["development", "test", undefined])("defaults to the development token when unset (NODE_ENV=%s)", (nodeEnv) => {
+    expect(parseEnv({ NODE_ENV: nodeEnv }, { embedded: () => EMBEDDED }).ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
+    expect(parseEnv({ NODE_ENV: nodeEnv, ADMIN_TOKEN: "  " }, { embedded: () => EMBEDDED }).ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
+  });
+
+  it("uses the token that is set, trimmed", () => {
+    expect(parseEnv({ ADMIN_TOKEN: ` ${ADMIN_TOKEN}\n` }, { embedded: () => EMBEDDED }).ADMIN_TOKEN).toBe(ADMIN_TOKEN);
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN }, { embedded: () => EMBEDDED }).ADMIN_TOKEN).toBe(ADMIN_TOKEN);
+  });
+
+  it("must be at least 16 characters, without quoting it", () => {
+    const problems = problemsOf({ ADMIN_TOKEN: "short-secret" });
+    expect(problems).toEqual(["ADMIN_TOKEN: must be at least 16 characters (generate one: openssl rand -hex 32)"]);
+  });
+
+  it("is required in production, saying how to make one", () => {
+    expect(problemsOf({ NODE_ENV: "production", DATABASE_URL: PRIMARY })).toEqual([
+      expect.stringMatching(/^ADMIN_TOKEN is required in production: .*openssl rand -hex 32/),
+    ]);
+  });
+
+  it("refuses the development default in production", () => {
+    expect(problemsOf({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN: DEV_ADMIN_TOKEN })).toEqual([
+      expect.stringMatching(/^ADMIN_TOKEN is the published development default, refused in production/),
+    ]);
+  });
+});
+
+describe("default database passwords in production", () => {
+  it.each(["postgres", "password", "tandem", "Postgres", "PASSWORD", "changeme"])("refuses %s as the primary's password", (password) => {
+    const problems = problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, DATABASE_URL: `postgresql://app:${password}@db:5432/tandem` });
+    expect(problems).toEqual(["DATABASE_URL: uses a well-known default password, refused in production; set a strong password on that role"]);
+    expect(problems.join("\n")).not.toContain(`:${password}@`);
+  });
+
+  it("checks libpq's password= parameter and percent-encoded passwords too", () => {
+    expect(problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, DATABASE_URL: "postgresql://app@db:5432/tandem?password=postgres" })).toHaveLength(1);
+    expect(problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, DATABASE_URL: "postgresql://app:%70ostgres@db:5432/tandem" })).toHaveLength(1);
+  });
+
+  it("names the replica entry that has one", () => {
+    const problems = problemsOf({
+      NODE_ENV: "production",
+      ADMIN_TOKEN,
+      DATABASE_URL: PRIMARY,
+      DATABASE_REPLICA_URLS: `${REPLICA},postgresql://app:tandem@db-replica-2:5432/tandem`,
+    });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_REPLICA_URLS: entry 2 of 2 uses a well-known default password/)]);
+  });
+
+  it("allows them in development (the embedded cluster's passwords are random anyway)", () => {
+    const env = parseEnv({ NODE_ENV: "development", DATABASE_URL: "postgresql://postgres:postgres@localhost:5432/tandem" }, { embedded: () => EMBEDDED });
+    expect(env.database.primaryUrl).toContain("postgres:postgres@");
+  });
+
+  it("accepts URLs without a password (peer, certificate or .pgpass authentication) and strong ones", () => {
+    const env = parseEnv(
+      { NODE_ENV: "production", ADMIN_TOKEN, DATABASE_URL: "postgresql://app@db:5432/tandem", DATABASE_REPLICA_URLS: REPLICA },
+      { embedded: () => EMBEDDED },
+    );
+    expect(env.database.replicaUrls).toEqual([REPLICA]);
+  });
+
+  it("lists the token and password problems together with the rest", () => {
+    const problems = problemsOf({ NODE_ENV: "production", DATABASE_URL: "postgresql://app:password@db/tandem", DB_CONNECT_TIMEOUT_MS: "soon" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^DB_CONNECT_TIMEOUT_MS: /),
+      expect.stringMatching(/^ADMIN_TOKEN is required in production/),
+      expect.stringMatching(/^DATABASE_URL: uses a well-known default password/),
+    ]);
+  });
+});
