@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: one run, on a throwaway cluster (primary + 2 replicas, free ports, temp dir) and a
+ * production build of the app, reporting:
+ *   1. replica visibility latency (commit → replayed on the replica), p50/p99;
+ *   2. read-your-writes wait through the data layer, p50/p99;
+ *   3. `findUnique` by id in-process: raw `pg`, the bare extension, the data layer (what routing costs);
+ *   4. `user.byId` over HTTP: the app's tRPC procedure vs a raw-`pg` route handler and vs the bare
+ *      read-replicas extension, on the same replica, with ratios.
+ * Sizes: BENCH_ROUNDS (default 500) commits/reads for 1-2, BENCH_REQUESTS (default 2000) per HTTP variant.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { freePorts } from "../src/cluster/ports";
+import { waitFor } from "../src/cluster/wait-for";
+import { createDataLayer } from "../src/server/db/index";
+import { startTestCluster } from "../tests/support/cluster";
+import { migrate } from "../tests/support/migrate";
+import { type HttpResult, baselineUrl, measureHttp, trpcByIdUrl } from "./http";
+import { byIdInProcess } from "./in-process";
+import { readYourWritesWait, visibilityLatency } from "./replication";
+import { line } from "./stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = 16;
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+const cluster = await startTestCluster({ replicas: 2 });
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  log("migrating and seeding 1000 users");
+  await migrate(cluster.primaryUrl);
+  const ids = await seed(cluster.primaryUrl, 1000);
+
+  log(`visibility latency: ${ROUNDS} commits`);
+  const visibility = await visibilityLatency(cluster.primaryUrl, cluster.replicaUrls[0], ROUNDS);
+
+  log(`read-your-writes: ${ROUNDS} create-then-read`);
+  const db = createDataLayer({
+    // One replica, so every variant below reads from the same node.
+    database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: [cluster.replicaUrls[0]] },
+    DATABASE_POOL_SIZE: 10,
+    REPLICA_POOL_SIZE: 10,
+    DB_CONNECT_TIMEOUT_MS: 2_000,
+    DB_QUERY_TIMEOUT_MS: 10_000,
+    REPLICA_PROBE_INTERVAL_MS: 500,
+    REPLICA_MAX_LAG_MS: 2_000,
+    REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
+    RYW_MAX_WAIT_MS: 250,
+  });
+  const ryw = await readYourWritesWait(db, ROUNDS);
+
+  log(`in-process findUnique: ${REQUESTS} per variant`);
+  const inProcess = await byIdInProcess(cluster.primaryUrl, cluster.replicaUrls[0], db, ids, REQUESTS);
+  await db.close();
+
+  log("production server (next build if needed)");
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    const build = spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  const [port] = await freePorts(1);
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: cluster.primaryUrl,
+      // One replica, so all three variants read from the same node.
+      DATABASE_REPLICA_URLS: cluster.replicaUrls[0],
+      ADMIN_TOKEN: `bench-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
+      TANDEM_BENCH_ROUTES: "1",
+    },
+  });
+  await waitFor("the server", async () => ((await fetch(`${base}/api/health`).catch(() => undefined))?.ok ? true : undefined), { timeoutMs: 60_000 });
+
+  const http: Record<string, HttpResult> = {};
+  for (const [name, urlFor] of [
+    ["tRPC user.byId (Tandem data layer)", trpcByIdUrl(base)],
+    ["route handler, raw pg", baselineUrl(base, "raw-pg")],
+    ["route handler, bare read-replicas extension", baselineUrl(base, "bare-extension")],
+  ] as const) {
+    log(`HTTP: ${name}, ${REQUESTS} sequential + ${REQUESTS} at concurrency ${CONCURRENCY}`);
+    http[name] = await measureHttp(urlFor, ids, REQUESTS, CONCURRENCY);
+  }
+
+  console.log("\n## Replication");
+  console.log(line("visibility: commit → replayed on replica1", visibility));
+  console.log(line("read-your-writes wait (data layer)", ryw.wait));
+  console.log(`${"read-your-writes reads served by a replica".padEnd(52)} ${ryw.fromReplica}/${ROUNDS} (fell back to the primary: ${ryw.fellBack})`);
+  console.log("\n## findUnique by id, in-process (no HTTP), same replica");
+  for (const [name, summary] of Object.entries(inProcess)) console.log(line(name, summary));
+  console.log(`\n## user.byId over HTTP (one replica, keep-alive, concurrency ${CONCURRENCY} for ops/s)`);
+  const [ours, raw, bare] = Object.values(http);
+  for (const [name, result] of Object.entries(http)) {
+    console.log(`${line(name, result.sequential)}  ${result.opsPerSecond.toFixed(0).padStart(6)} ops/s seq  ${result.concurrentOpsPerSecond.toFixed(0).padStart(6)} ops/s conc`);
+  }
+  const ratio = (a: HttpResult, b: HttpResult) =>
+    `p50 ×${(a.sequential.p50 / b.sequential.p50).toFixed(2)}, concurrent throughput ×${(a.concurrentOpsPerSecond / b.concurrentOpsPerSecond).toFixed(2)}`;
+  console.log(`\nTandem vs raw pg:          ${ratio(ours, raw)}`);
+  console.log(`Tandem vs bare extension:  ${ratio(ours, bare)}`);
+} finally {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server?.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  await cluster.stop();
+}
+
+async function seed(url: string, count: number): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: number }>(
+      "INSERT INTO users (name, email) SELECT 'Seed ' || g, 'seed' || g || '@bench.example' FROM generate_series(1, $1) g RETURNING id",
+      [count],
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
