@@ -14,6 +14,7 @@ import path from "node:path";
 import pg from "pg";
 import { freePorts } from "../src/cluster/ports";
 import { waitFor } from "../src/cluster/wait-for";
+import { parseEnv } from "../src/config/parse-env";
 import { createDataLayer } from "../src/server/db/index";
 import { startTestCluster } from "../tests/support/cluster";
 import { migrate } from "../tests/support/migrate";
@@ -39,18 +40,8 @@ try {
   const visibility = await visibilityLatency(cluster.primaryUrl, cluster.replicaUrls[0], ROUNDS);
 
   log(`read-your-writes: ${ROUNDS} create-then-read`);
-  const db = createDataLayer({
-    // One replica, so every variant below reads from the same node.
-    database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: [cluster.replicaUrls[0]] },
-    DATABASE_POOL_SIZE: 10,
-    REPLICA_POOL_SIZE: 10,
-    DB_CONNECT_TIMEOUT_MS: 2_000,
-    DB_QUERY_TIMEOUT_MS: 10_000,
-    REPLICA_PROBE_INTERVAL_MS: 500,
-    REPLICA_MAX_LAG_MS: 2_000,
-    REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
-    RYW_MAX_WAIT_MS: 250,
-  });
+  // The app's defaults (pool sizes, probe interval, lag bounds), as `npm start` would run with.
+  const db = createDataLayer(parseEnv({ NODE_ENV: "test" }, { embedded: () => ({ primary: cluster.primaryUrl, replicas: [cluster.replicaUrls[0]] }) }));
   const ryw = await readYourWritesWait(db, ROUNDS);
 
   log(`in-process findUnique: ${REQUESTS} per variant`);

@@ -10,22 +10,14 @@ import { waitFor } from "../../src/cluster/wait-for";
 import { type DataLayer, DatabaseUnavailableError } from "../../src/server/db/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
+import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
 let db: DataLayer;
 
-const SETTINGS = {
-  DATABASE_POOL_SIZE: 5,
-  REPLICA_POOL_SIZE: 5,
-  DB_CONNECT_TIMEOUT_MS: 2_000,
-  DB_QUERY_TIMEOUT_MS: 5_000,
-  REPLICA_PROBE_INTERVAL_MS: 100,
-  REPLICA_MAX_LAG_MS: 500,
-  REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
-  RYW_MAX_WAIT_MS: 200,
-};
+const SETTINGS = TEST_DATA_LAYER_SETTINGS;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 2 });

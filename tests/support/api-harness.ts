@@ -16,21 +16,12 @@ import type { DataLayer } from "../../src/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "../../src/server/health";
 import { metricsResponse } from "../../src/server/metrics";
 import { type TestCluster, startTestCluster } from "./cluster";
+import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
 import { migrate } from "./migrate";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
-/** Short probe interval and timeouts: faults show up within a test's patience. */
-export const TEST_DATA_LAYER_SETTINGS: Omit<DataLayerConfig, "database"> = {
-  DATABASE_POOL_SIZE: 5,
-  REPLICA_POOL_SIZE: 5,
-  DB_CONNECT_TIMEOUT_MS: 2_000,
-  DB_QUERY_TIMEOUT_MS: 5_000,
-  REPLICA_PROBE_INTERVAL_MS: 100,
-  REPLICA_MAX_LAG_MS: 500,
-  REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
-  RYW_MAX_WAIT_MS: 200,
-};
+export { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
 
 export interface ApiHarness {
   cluster: TestCluster;
