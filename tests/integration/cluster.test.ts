@@ -113,6 +113,20 @@ describe("db:status and db:verify", () => {
   });
 });
 
+describe("db:verify with the primary down", () => {
+  it("fails and says how to recover", async () => {
+    stopServer(cluster.state().nodes.find((n) => n.name === "primary")!.dataDir);
+    try {
+      const result = await clusterCli(cluster.root, ["verify"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/primary accepts writes\s+primary\s+FAIL/);
+      expect(result.stdout).toMatch(/Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`/);
+    } finally {
+      expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
+    }
+  });
+});
+
 describe("pause and resume replay", () => {
   it("freezes one replica while the other keeps up, then catches up on resume", async () => {
     expect((await clusterCli(cluster.root, ["pause", "replica1"])).code).toBe(0);
