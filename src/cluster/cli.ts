@@ -48,11 +48,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return 0;
   },
   async down() {
-    down({ log });
+    await down({ log });
     return 0;
   },
   async clean() {
-    clean({ log });
+    await clean({ log });
     return 0;
   },
   async status(args) {

@@ -3,6 +3,7 @@
  * binaries, the OS user the servers run as, and a logger for the step-by-step output.
  */
 import path from "node:path";
+import lockfile from "proper-lockfile";
 import { type PgBinaries, locateBinaries } from "./binaries";
 import type { NodeHandle, ProcessContext } from "./node-process";
 import { type RunAs, resolveRunAs } from "./os-user";
@@ -75,3 +76,30 @@ export function findNode(state: ClusterState, name: string): NodeState {
   }
   return node;
 }
+
+/**
+ * Runs `operation` holding the cluster's lock, so two commands that change the cluster (two `db:up`s
+ * from two terminals, `dev` while `db:promote` runs) take turns instead of racing: the second waits,
+ * then sees what the first did (and `db:up` being idempotent, has nothing left to do). A holder that
+ * died leaves a stale lock, which is taken over after LOCK_STALE_MS.
+ */
+export async function exclusively<T>(ctx: Pick<ClusterContext, "root" | "log">, operation: () => Promise<T>): Promise<T> {
+  const lockfilePath = path.join(ctx.root, "cluster.lock");
+  const options = { lockfilePath, realpath: false, stale: LOCK_STALE_MS };
+  if (await lockfile.check(ctx.root, options).catch(() => false)) ctx.log("waiting for another cluster command to finish…");
+  const release = await lockfile.lock(ctx.root, {
+    ...options,
+    retries: { retries: 600, minTimeout: 200, maxTimeout: 500 },
+    onCompromised: () => {}, // the operation keeps going; a stale-lock takeover is logged by the other side
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== "ELOCKED") throw error;
+    throw new Error(`Another cluster command has held ${lockfilePath} for too long; if none is running, delete that directory.`);
+  });
+  try {
+    return await operation();
+  } finally {
+    await release().catch(() => {}); // `db:clean` may have deleted the data root under it
+  }
+}
+
+const LOCK_STALE_MS = 15_000;

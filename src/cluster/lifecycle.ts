@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
-import { writeNodeSettings } from "./config-files";
-import { type ClusterContext, type ContextOptions, handleOf, logFileOf, openContext, requireState, saveState } from "./context";
+import { replicationPassfile, writeNodeSettings } from "./config-files";
+import { type ClusterContext, type ContextOptions, exclusively, handleOf, logFileOf, openContext, requireState, saveState } from "./context";
 import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
@@ -25,6 +25,10 @@ export interface UpOptions extends ContextOptions {
 
 export async function up(options: UpOptions = {}): Promise<ClusterState> {
   const ctx = openContext({ ...options, create: true });
+  return exclusively(ctx, () => upLocked(ctx, options));
+}
+
+async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<ClusterState> {
   let state = readState(ctx.root);
   if (!state) {
     const basePort = options.basePort ?? DEFAULT_BASE_PORT;
@@ -128,29 +132,36 @@ async function assertPortsFree(nodes: ReadonlyArray<readonly [string, number]>):
 }
 
 /** Replicas first, so they do not spend the primary's shutdown retrying their connection. */
-export function down(options: ContextOptions = {}): void {
+export async function down(options: ContextOptions = {}): Promise<void> {
   const ctx = openContext(options);
-  const state = requireState(ctx);
+  await exclusively(ctx, async () => stopAll(ctx, requireState(ctx)));
+}
+
+function stopAll(ctx: ClusterContext, state: ClusterState): void {
   const order = [...replicasOf(state), ...state.nodes.filter((n) => n.role !== "replica")];
   for (const node of order) ctx.log(`${node.name}: ${stopNode(ctx, handleOf(ctx, node))}`);
 }
 
 /** Stops the cluster and deletes its node directories, logs and state file; the data root only if left empty. */
-export function clean(options: ContextOptions = {}): void {
+export async function clean(options: ContextOptions = {}): Promise<void> {
   const root = path.resolve(options.root ?? defaultDataRoot(options.env));
   if (!readState(root)) {
     options.log?.(`no cluster under ${root}: nothing to clean`);
     return;
   }
   const ctx = openContext({ ...options, root });
-  const state = requireState(ctx);
-  down({ ...options, root });
-  for (const node of state.nodes) {
-    rmSync(node.dataDir, { recursive: true, force: true });
-    rmSync(logFileOf(ctx, node.name), { force: true });
-    ctx.log(`${node.name}: deleted ${node.dataDir}`);
-  }
-  rmSync(statePath(ctx.root), { force: true });
+  await exclusively(ctx, async () => {
+    const state = requireState(ctx);
+    stopAll(ctx, state);
+    for (const node of state.nodes) {
+      rmSync(node.dataDir, { recursive: true, force: true });
+      rmSync(logFileOf(ctx, node.name), { force: true });
+      ctx.log(`${node.name}: deleted ${node.dataDir}`);
+    }
+    rmSync(replicationPassfile(ctx.nodesDir), { force: true });
+    rmSync(statePath(ctx.root), { force: true });
+  });
+  // After the lock is released: its directory lives in the data root.
   for (const dir of [path.join(ctx.nodesDir, "logs"), ctx.nodesDir, ctx.root]) removeIfEmpty(dir);
 }
 

@@ -9,7 +9,7 @@
  *   4. re-point the other replicas at it (ALTER SYSTEM + reload: they follow the new timeline);
  *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size.
  */
-import { type ContextOptions, adminUrl, findNode, handleOf, openContext, requireState, saveState } from "./context";
+import { type ClusterContext, type ContextOptions, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
 import { ensureSlot, replicaConninfo } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { literal, queryOne, withClient } from "./sql";
@@ -20,6 +20,10 @@ const ROLE_NAMES = { primary: "the primary", fenced: "a fenced former primary (r
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {
   const ctx = openContext(options);
+  return exclusively(ctx, () => promoteLocked(ctx, name));
+}
+
+async function promoteLocked(ctx: ClusterContext, name: string): Promise<ClusterState> {
   const state = requireState(ctx);
   const candidate = findNode(state, name);
   if (candidate.role !== "replica") throw new Error(`'${name}' is ${ROLE_NAMES[candidate.role]}, not a replica; only a replica can be promoted.`);

@@ -94,7 +94,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   // not created yet, and they would outlive this script.
   const cluster = await clusterStarting.catch(() => undefined);
   if (cluster) await cluster.stop();
-  else sweepTestClusters(); // startup failed half-way: stop whatever it left in runDir
+  else await sweepTestClusters(); // startup failed half-way: stop whatever it left in runDir
   rmSync(runDir, { recursive: true, force: true });
   log("stopped");
   process.exit(exitCode);

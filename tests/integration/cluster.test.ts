@@ -11,7 +11,7 @@ import { queryOne, withClient } from "../../src/cluster/sql";
 import { writeState } from "../../src/cluster/state";
 import { clusterUrls } from "../../src/cluster/urls";
 import { waitFor } from "../../src/cluster/wait-for";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { type TestCluster, freeBasePort, startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -238,6 +238,29 @@ describe("a cluster grown and repaired by db:up", () => {
   });
 });
 
+describe("two cluster commands at once", () => {
+  it("take turns: two db:up creating the same cluster end with one healthy cluster, both succeeding", async () => {
+    const root = path.join(path.dirname(cluster.root), "concurrent");
+    const port = await freeBasePort(2);
+    try {
+      const [first, second] = await Promise.all([
+        clusterCli(root, ["up", "--replicas", "1", "--port", String(port)]),
+        clusterCli(root, ["up", "--replicas", "1", "--port", String(port)]),
+      ]);
+      expect([first.code, second.code], first.stderr + second.stderr).toEqual([0, 0]);
+      expect(first.stderr + second.stderr).toMatch(/waiting for another cluster command to finish/);
+      const status = JSON.parse((await clusterCli(root, ["status", "--json"])).stdout);
+      expect(status.replicas.map((r: { state: string }) => r.state)).toEqual(["streaming"]);
+
+      expect((await clusterCli(root, ["down"])).code).toBe(0);
+      const restarts = await Promise.all([clusterCli(root, ["up"]), clusterCli(root, ["up"])]);
+      expect(restarts.map((r) => r.code)).toEqual([0, 0]);
+    } finally {
+      await clusterCli(root, ["clean"]);
+    }
+  });
+});
+
 describe("errors a person can act on", () => {
   it("names the nodes when a replica name is unknown", async () => {
     const result = await clusterCli(cluster.root, ["pause", "replica9"]);
@@ -346,3 +369,4 @@ function waitSync(condition: () => boolean, timeoutMs = 30_000): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }
+

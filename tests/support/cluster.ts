@@ -42,14 +42,14 @@ export async function startTestCluster(options: { replicas?: number } = {}): Pro
     superuserUrl: adminUrl(state, primaryOf(state), state.database),
     state: () => readState(root) as ClusterState,
     stop: async () => {
-      clean({ root });
+      await clean({ root });
       rmSync(path.dirname(root), { recursive: true, force: true });
     },
   };
 }
 
 /** Stops and deletes every cluster left under the run directory (a test that died before its `stop`). */
-export function sweepTestClusters(): void {
+export async function sweepTestClusters(): Promise<void> {
   const parent = testRunDir();
   let entries: string[] = [];
   try {
@@ -58,7 +58,7 @@ export function sweepTestClusters(): void {
     return;
   }
   for (const entry of entries) {
-    clean({ root: path.join(parent, entry, "data") });
+    await clean({ root: path.join(parent, entry, "data") }).catch((error: Error) => console.error(`sweep: ${error.message}`));
     rmSync(path.join(parent, entry), { recursive: true, force: true });
   }
 }
@@ -72,7 +72,7 @@ function mkdirTraversable(dir: string): void {
  * A base port whose next `count - 1` ports are free too (replica N listens on base + N). Chosen below
  * the kernel's ephemeral range (32768+), so outgoing connections never grab it between check and use.
  */
-async function freeBasePort(count: number): Promise<number> {
+export async function freeBasePort(count: number): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 12_000);
     const ports = Array.from({ length: count }, (_, i) => base + i);

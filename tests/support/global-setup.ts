@@ -7,11 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { sweepTestClusters } from "./cluster";
 
-export function setup(): () => void {
+export function setup(): () => Promise<void> {
   const runDir = mkdtempSync(path.join(os.tmpdir(), "tandem-tests-"));
   process.env.TANDEM_TEST_RUN_DIR = runDir;
-  return () => {
-    sweepTestClusters();
+  return async () => {
+    await sweepTestClusters();
     rmSync(runDir, { recursive: true, force: true });
   };
 }
