@@ -68,12 +68,20 @@ export function adminUrl(state: ClusterState, node: NodeState, database = "postg
   return nodeUrl(state, node.port, state.superuser, database);
 }
 
+/** How messages name a node's role ("'primary' is a fenced former primary; …"). */
+export const ROLE_NAMES = { primary: "the primary", fenced: "a fenced former primary (replaced by a promote; it never starts again)", replica: "a replica" } as const;
+
+/** A node name the cluster does not have: the API answers NOT_FOUND. */
+export class UnknownNodeError extends Error {
+  constructor(name: string, state: ClusterState) {
+    super(`Unknown node '${name}'. This cluster has: ${state.nodes.map((n) => `${n.name} (${n.role})`).join(", ")}.`);
+    this.name = "UnknownNodeError";
+  }
+}
+
 export function findNode(state: ClusterState, name: string): NodeState {
   const node = state.nodes.find((n) => n.name === name);
-  if (!node) {
-    const names = state.nodes.map((n) => `${n.name} (${n.role})`).join(", ");
-    throw new Error(`Unknown node '${name}'. This cluster has: ${names}.`);
-  }
+  if (!node) throw new UnknownNodeError(name, state);
   return node;
 }
 

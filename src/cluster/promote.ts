@@ -9,14 +9,12 @@
  *   4. re-point the other replicas at it (ALTER SYSTEM + reload: they follow the new timeline);
  *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size.
  */
-import { type ClusterContext, type ContextOptions, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
+import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
 import { ensureSlot, replicaConninfo } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { literal, queryOne, withClient } from "./sql";
 import { type ClusterState, primaryOf, replicasOf } from "./state";
 import { waitUntilStreaming } from "./streaming";
-
-const ROLE_NAMES = { primary: "the primary", fenced: "a fenced former primary (replaced by a promote; it never starts again)", replica: "a replica" } as const;
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {
   const ctx = openContext(options);

@@ -2,14 +2,14 @@
  * Pausing and resuming WAL replay on a replica. WAL keeps arriving while replay is paused, so this is a
  * faithful way to make a replica lag on purpose: reads there go stale while it stays connected.
  */
-import { type ContextOptions, adminUrl, findNode, openContext, requireState } from "./context";
+import { type ContextOptions, ROLE_NAMES, adminUrl, findNode, openContext, requireState } from "./context";
 import { isUnreachable, queryOne } from "./sql";
 
 export async function setReplayPaused(name: string, paused: boolean, options: ContextOptions = {}): Promise<string> {
   const ctx = openContext(options);
   const state = requireState(ctx);
   const node = findNode(state, name);
-  if (node.role !== "replica") throw new Error(`'${name}' is the ${node.role}; replay can only be paused on a replica.`);
+  if (node.role !== "replica") throw new Error(`'${name}' is ${ROLE_NAMES[node.role]}; replay can only be paused on a replica.`);
   const url = adminUrl(state, node);
   try {
     await queryOne(url, paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");

@@ -109,6 +109,8 @@ describe("errors clients see", () => {
     ["user.create", "mutation", { ...valid, name: "" }, "name", /Name is required/],
     ["user.create", "mutation", { ...valid, name: "   " }, "name", /Name is required/],
     ["user.create", "mutation", { ...valid, name: "x".repeat(101) }, "name", /at most 100 characters/],
+    ["user.create", "mutation", { ...valid, name: "a\u0000b" }, "name", /must not contain control characters/],
+    ["user.update", "mutation", { id: 1, name: "tab\there" }, "name", /must not contain control characters/],
     ["user.create", "mutation", { ...valid, name: 42 }, "name", /Name must be text/],
     ["user.create", "mutation", { email: valid.email }, "name", /Name is required/],
     ["user.create", "mutation", { name: valid.name }, "email", /Email is required/],
@@ -119,6 +121,7 @@ describe("errors clients see", () => {
     ["user.list", "query", { limit: 2.5 }, "limit", /whole number/],
     ["user.list", "query", { cursor: -1 }, "cursor", /positive/],
     ["user.list", "query", { search: "s".repeat(101) }, "search", /at most 100/],
+    ["user.list", "query", { search: "nul\u0000" }, "search", /must not contain control characters/],
     ["user.byId", "query", { id: 0 }, "id", /positive/],
     ["user.byId", "query", { id: 2_147_483_648 }, "id", /at most 2147483647/],
     ["user.byId", "query", { id: "1" }, "id", /must be a number/],
@@ -266,7 +269,7 @@ describe("admin procedures", () => {
       expect((await admin.replication.resumeReplay({ node: "replica1" })).replay).toBe("not paused");
     }
     await expect(admin.replication.pauseReplay({ node: "primary" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/only be paused on a replica/) });
-    await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/Unknown node 'replica9'/) });
+    await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/Unknown node 'replica9'/) });
   });
 
   it("refuses cluster operations with PRECONDITION_FAILED when the app is not on the embedded cluster", async () => {

@@ -34,3 +34,21 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
 function isConnectionSqlState(code: string): boolean {
   return SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
 }
+
+/**
+ * A short cause in our own words, for messages people see: never the driver's text, which may be empty
+ * or carry Prisma's internals.
+ */
+export function describeConnectionFailure(error: unknown, depth = 0): string {
+  const e = (error ?? {}) as ErrorLike;
+  // The SQLSTATE or failure kind from adapter-pg is more specific than Prisma's wrapping code (P2039).
+  const adapterCause = e.meta?.driverAdapterError?.cause;
+  const code = adapterCause?.originalCode ?? (adapterCause?.kind !== "postgres" ? adapterCause?.kind : undefined) ?? (typeof e.code === "string" ? e.code : "");
+  if (code === "ECONNREFUSED" || code === "P1001" || code === "DatabaseNotReachable") return "connection refused";
+  if (code === "ETIMEDOUT" || code === "P1008" || code === "SocketTimeout" || /timeout/i.test(String(e.message))) return "timed out";
+  if (code === "57P01" || code === "57P02") return "the server shut down";
+  if (code === "57P03") return "the server is starting up or shutting down";
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "P1017" || code === "ConnectionClosed" || /terminated/i.test(String(e.message))) return "connection closed";
+  if (depth < 4 && e.cause) return describeConnectionFailure(e.cause, depth + 1);
+  return "connection lost";
+}

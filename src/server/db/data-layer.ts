@@ -16,7 +16,7 @@
  */
 import { readReplicas } from "@prisma/extension-read-replicas";
 import type { PrismaClient } from "~/generated/prisma/client";
-import { isConnectionError } from "./connection-errors";
+import { describeConnectionFailure, isConnectionError } from "./connection-errors";
 import { type Lsn, formatLsn, parseLsn } from "./lsn";
 import type { DbNode } from "./nodes";
 import type { NodeHealth, ReplicationMonitor } from "./replication-monitor";
@@ -78,7 +78,7 @@ export class DatabaseUnavailableError extends Error {
     readonly endpoint: string,
     readonly cause: unknown,
   ) {
-    super(`The database ${node} (${endpoint}) is unreachable: ${(cause as Error)?.message ?? cause}`);
+    super(`The database ${node} (${endpoint}) is unreachable: ${describeConnectionFailure(cause)}`);
     this.name = "DatabaseUnavailableError";
   }
 }
@@ -115,7 +115,7 @@ export class DataLayer {
       this.count(choice.replica.name, "errors");
       this.count(choice.replica.name, "fallbacks");
       this.monitor.reportUnreachable(choice.replica.name, error);
-      const detail = `${choice.replica.name} failed mid-read (${(error as Error).message.split("\n")[0]}); retried on the primary`;
+      const detail = `${choice.replica.name} failed mid-read (${describeConnectionFailure(error)}); retried on the primary`;
       return { data: await this.onWriter(writer, query), servedBy: this.servedBy(writer, "primary", "fallback", detail) };
     }
   }

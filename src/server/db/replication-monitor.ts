@@ -209,8 +209,9 @@ export class ReplicationMonitor {
     if (!health.reachable) return "unreachable";
     if (health.inRecovery === false) return health === writer ? "is the writer" : "not in recovery (promoted?)";
     if (health.inRecovery === undefined) return "not probed yet";
-    if (health.lagMs !== null && health.lagMs > this.settings.maxLagMs) return `lagging ${health.lagMs} ms (> ${this.settings.maxLagMs} ms)`;
-    if (health.lagBytes !== null && health.lagBytes > this.settings.maxLagBytes) return `lagging ${health.lagBytes} bytes (> ${this.settings.maxLagBytes})`;
+    const paused = health.replayPaused ? "replay paused, " : "";
+    if (health.lagMs !== null && health.lagMs > this.settings.maxLagMs) return `${paused}lagging ${health.lagMs} ms (> ${this.settings.maxLagMs} ms)`;
+    if (health.lagBytes !== null && health.lagBytes > this.settings.maxLagBytes) return `${paused}lagging ${health.lagBytes} bytes (> ${this.settings.maxLagBytes})`;
     return undefined;
   }
 

@@ -9,6 +9,7 @@
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { UnknownNodeError } from "~/cluster/context";
 import { promote } from "~/cluster/promote";
 import { setReplayPaused } from "~/cluster/replay";
 import { readState } from "~/cluster/state";
@@ -62,6 +63,7 @@ async function onEmbeddedCluster<T>(ctx: Context, operation: (root: string) => P
     return await operation(root);
   } catch (error) {
     if (error instanceof TRPCError || isConnectionError(error)) throw error;
+    if (error instanceof UnknownNodeError) throw new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: (error as Error).message, cause: error });
   }
 }

@@ -22,11 +22,15 @@ const id = z
 /** "required" for a missing field, "must be text" for one of the wrong type. */
 const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) });
 
+/** Control characters (NUL above all: PostgreSQL text cannot store it) are input errors, not server errors. */
+const noControlCharacters = (field: string) => [(value: string) => !/[\u0000-\u001f\u007f]/.test(value), { error: `${field} must not contain control characters` }] as const;
+
 const name = z
   .string(text("Name"))
   .trim()
   .min(1, { error: "Name is required" })
-  .max(100, { error: "Name must be at most 100 characters" });
+  .max(100, { error: "Name must be at most 100 characters" })
+  .refine(...noControlCharacters("Name"));
 
 /** Trimmed and lower-cased before validation and storage, so `Ada@Example.com ` and `ada@example.com` collide. */
 const email = z
@@ -39,7 +43,7 @@ const email = z
 const listInput = z
   .object({
     /** Case-insensitive substring of the name or the email. */
-    search: z.string(text("Search")).trim().max(100, { error: "Search must be at most 100 characters" }).optional(),
+    search: z.string(text("Search")).trim().max(100, { error: "Search must be at most 100 characters" }).refine(...noControlCharacters("Search")).optional(),
     /** The `nextCursor` of the previous page. */
     cursor: id.optional(),
     limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be from 1 to 100" }).max(100, { error: "limit must be from 1 to 100" }).default(20),

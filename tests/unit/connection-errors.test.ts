@@ -1,0 +1,47 @@
+/** Which errors are "node gone" (retried elsewhere) and how they are worded for people. */
+import net from "node:net";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { describeConnectionFailure, isConnectionError } from "../../src/server/db/connection-errors";
+
+/** A real refused connection from `pg`: a port nobody listens on. */
+async function refusedError(): Promise<unknown> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "x", database: "x", connectionTimeoutMillis: 2_000 });
+  return client.connect().then(() => undefined, (error: unknown) => error);
+}
+
+/** The shape Prisma gives a PostgreSQL session ended under it (P2039 carrying the SQLSTATE). */
+const adapterError = (originalCode: string, kind = "postgres") => ({ code: "P2039", message: "", meta: { driverAdapterError: { cause: { kind, originalCode } } } });
+
+describe("isConnectionError / describeConnectionFailure", () => {
+  it("a refused TCP connection", async () => {
+    const error = await refusedError();
+    expect(isConnectionError(error)).toBe(true);
+    expect(describeConnectionFailure(error)).toBe("connection refused");
+  });
+
+  it.each([
+    [adapterError("57P01"), "the server shut down"],
+    [adapterError("57P03"), "the server is starting up or shutting down"],
+    [adapterError("08006"), "connection lost"],
+    [{ code: "P1017", message: "Server has closed the connection." }, "connection closed"],
+    [{ code: "P1001", message: "" }, "connection refused"],
+    [new Error("wrapped", { cause: { code: "ECONNRESET" } }), "connection closed"],
+  ])("%j is a connection failure: %s", (error, words) => {
+    expect(isConnectionError(error)).toBe(true);
+    expect(describeConnectionFailure(error)).toBe(words);
+  });
+
+  it.each([
+    [{ code: "P2002", message: "Unique constraint failed" }],
+    [adapterError("22021")],
+    [new Error("syntax error at or near")],
+    [undefined],
+  ])("%j is not: it must fail, not be retried on another node", (error) => {
+    expect(isConnectionError(error)).toBe(false);
+  });
+});
