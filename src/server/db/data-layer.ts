@@ -148,7 +148,7 @@ export class DataLayer {
   }
 
   private async chooseReplica(token: string | undefined): Promise<{ replica?: DbNode; reason: ReadReason; detail: string; waitedMs?: number }> {
-    const routable = this.monitor.routable().filter((h) => h.name !== this.monitor.writer()?.name);
+    const routable = this.monitor.routable(); // never includes the writer: its exclusion is "is the writer"
     if (routable.length === 0) return { reason: "fallback", detail: `no healthy replica (${this.exclusions()})` };
     if (token === undefined) {
       const replica = this.next(routable);
@@ -201,9 +201,10 @@ export class DataLayer {
     return candidates[this.roundRobin % candidates.length];
   }
 
+  /** Why each node other than the writer is out, for a fallback's explanation. */
   private exclusions(): string {
-    const replicas = this.monitor.snapshot().filter((h) => h.configuredRole === "replica" || h.name !== this.monitor.writer()?.name);
-    const out = replicas.filter((h) => h.excludedBecause && h.excludedBecause !== "is the writer");
+    const writer = this.monitor.writer()?.name;
+    const out = this.monitor.snapshot().filter((h) => h.name !== writer && h.excludedBecause);
     return out.length ? out.map((h) => `${h.name} ${h.excludedBecause}`).join(", ") : "none configured";
   }
 
