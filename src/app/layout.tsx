@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NavLink } from "~/components/nav-link";
+import { TRPCReactProvider } from "~/trpc/react";
 
 import "~/styles/globals.css";
 
 export const metadata: Metadata = {
-  title: "Tandem",
+  title: { default: "Tandem", template: "%s · Tandem" },
   description: "A reference app for PostgreSQL read/write splitting with Next.js, tRPC and Prisma",
   icons: [{ rel: "icon", url: "/favicon.svg", type: "image/svg+xml" }],
 };
@@ -12,7 +14,23 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <nav aria-label="Main" className="site-nav">
+            <NavLink href="/" className="brand">
+              Tandem
+            </NavLink>
+            <NavLink href="/users">Users</NavLink>
+            <NavLink href="/users/new">New user</NavLink>
+          </nav>
+        </header>
+        <TRPCReactProvider>
+          <div id="content">{children}</div>
+        </TRPCReactProvider>
+      </body>
     </html>
   );
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { endpointOf } from "~/config/redact-url";
 import { getEnv } from "~/env";
 
@@ -29,6 +30,12 @@ export default function HomePage() {
         Tandem is a reference app for PostgreSQL read/write splitting: writes go to the primary, and reads
         are spread over its streaming replicas. It shows how to do this with Next.js, tRPC and Prisma, and
         what it takes to keep reads correct when replicas lag behind.
+      </p>
+      <p className="cta">
+        <Link href="/users" className="button primary">
+          Manage users
+        </Link>{" "}
+        <span className="muted">Every list and page says which node served it.</span>
       </p>
 
       <section aria-labelledby="topology-heading">

@@ -1,0 +1,110 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { errorMessage, retryUnlessClientError } from "./api-error";
+import { ServedByBadge } from "./served-by";
+
+const PAGE_SIZE = 10;
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+/** Users, newest first, with a search box and cursor pagination (a stack of cursors, for "Previous"). */
+export function UserList() {
+  const trpc = useTRPC();
+  const [draft, setDraft] = useState("");
+  const [search, setSearch] = useState("");
+  // cursors[i] is the cursor of page i; page 0 has none.
+  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
+  const cursor = cursors[page];
+
+  const list = useQuery({
+    ...trpc.user.list.queryOptions({ search: search || undefined, cursor, limit: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+    retry: retryUnlessClientError,
+  });
+
+  function submitSearch(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSearch(draft.trim());
+    setCursors([undefined]);
+  }
+
+  function clearSearch() {
+    setDraft("");
+    setSearch("");
+    setCursors([undefined]);
+  }
+
+  const nextCursor = list.data?.nextCursor ?? null;
+
+  return (
+    <>
+      <form className="search" role="search" onSubmit={submitSearch}>
+        <label htmlFor="user-search">Search users</label>
+        <div className="search-row">
+          <input id="user-search" type="search" placeholder="Name or email" value={draft} onChange={(event) => setDraft(event.target.value)} />
+          <button type="submit" className="button">
+            Search
+          </button>
+          {search && (
+            <button type="button" className="button subtle" onClick={clearSearch}>
+              Clear
+            </button>
+          )}
+        </div>
+      </form>
+
+      {list.isPending ? (
+        <p className="muted" role="status">
+          Loading users…
+        </p>
+      ) : list.isError ? (
+        <p className="form-error" role="alert">
+          {errorMessage(list.error)}
+        </p>
+      ) : (
+        <>
+          <div className="list-meta">
+            <p className="muted" role="status">
+              {list.data.items.length === 0
+                ? search
+                  ? `No users match “${search}”.`
+                  : "No users yet."
+                : list.isPlaceholderData
+                  ? `Loading page ${page + 1}…`
+                  : `Page ${page + 1}${search ? ` of results for “${search}”` : ""}`}
+            </p>
+            <ServedByBadge servedBy={list.data.servedBy} />
+          </div>
+          {list.data.items.length > 0 && (
+            <ul className="users" aria-label="Users" aria-busy={list.isFetching || undefined}>
+              {list.data.items.map((user) => (
+                <li key={user.id} className="user-row">
+                  <Link href={`/users/${user.id}`} className="user-name">
+                    {user.name}
+                  </Link>
+                  <span className="user-email">{user.email}</span>
+                  <time className="user-created" dateTime={user.createdAt.toISOString()}>
+                    {dateFormat.format(user.createdAt)}
+                  </time>
+                </li>
+              ))}
+            </ul>
+          )}
+          <nav className="pager" aria-label="Pages">
+            <button type="button" className="button" disabled={page === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              Previous page
+            </button>
+            <button type="button" className="button" disabled={nextCursor === null || list.isPlaceholderData} onClick={() => nextCursor !== null && setCursors((c) => [...c, nextCursor])}>
+              Next page
+            </button>
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { type Page, expect, test } from "@playwright/test";
+
+/** Unique per test run: the e2e server's database lives for the whole run. */
+function unique(label: string) {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { name: `${label} ${suffix}`, email: `${label.toLowerCase().replace(/\W+/g, ".")}.${suffix}@example.com` };
+}
+
+/** The badge of a read: "Served by replica2 · replica · read-your-writes" (the node's name, then its role). */
+const READ_FROM_REPLICA = /^Served by replica\d+ · replica\b/;
+
+async function createUser(page: Page, user: { name: string; email: string }) {
+  await page.goto("/users/new");
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page).toHaveURL(/\/users\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
+}
+
+test("a user created in the UI is listed, and its page reads it back from a replica at once", async ({ page }) => {
+  const user = unique("Ada Lovelace");
+  await createUser(page, user);
+
+  // The detail page right after the write: the data, read from a replica that replayed it.
+  const details = page.getByRole("region", { name: "Details" });
+  await expect(details.getByRole("definition").filter({ hasText: user.email })).toBeVisible();
+  await expect(details.getByText(READ_FROM_REPLICA)).toBeVisible();
+  // It carried the write's consistency token: read-your-writes, the reason in full as the tooltip.
+  await expect(details.getByText(READ_FROM_REPLICA)).toContainText("read-your-writes");
+  await expect(details.getByText(READ_FROM_REPLICA)).toHaveAttribute("title", /your last write/);
+  // …and the write itself went to the primary.
+  await expect(page.getByRole("status").filter({ hasText: "Created." })).toContainText("Written to primary");
+  const detailUrl = page.url();
+
+  // The list shows it (searching by its email), linking to the same page.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await page.getByRole("searchbox", { name: "Search users" }).fill(user.email.toUpperCase());
+  await page.getByRole("button", { name: "Search" }).click();
+  const rows = page.getByRole("list", { name: "Users" }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(user.email);
+  await expect(page.getByText(/^Served by (replica\d+|primary)/)).toBeVisible();
+
+  await rows.first().getByRole("link", { name: user.name }).click();
+  await expect(page).toHaveURL(detailUrl);
+  await expect(page.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
+  await expect(details.getByRole("definition").filter({ hasText: user.email })).toBeVisible();
+  await expect(details.getByText(READ_FROM_REPLICA)).toBeVisible();
+});
+
+test("invalid input and a duplicate email show readable errors under their fields", async ({ page }) => {
+  await page.goto("/users/new");
+  const name = page.getByLabel("Name");
+  const email = page.getByLabel("Email");
+
+  // Empty name, bad email: one sentence under each field, tied to it, and the focus on the first.
+  await email.fill("not-an-email");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(name).toHaveAccessibleDescription("Name is required");
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toHaveAccessibleDescription("Enter a valid email address");
+  await expect(name).toBeFocused();
+
+  // Fixing the name leaves the email error, which now gets the focus.
+  await name.fill("Grace Hopper");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(email).toHaveAccessibleDescription("Enter a valid email address");
+  await expect(name).not.toHaveAttribute("aria-invalid");
+  await expect(email).toBeFocused();
+
+  // A duplicate email (differing only in case and spaces) is a sentence under the email field.
+  const existing = unique("Grace Hopper");
+  await createUser(page, existing);
+  await page.goto("/users/new");
+  await page.getByLabel("Name").fill("Someone Else");
+  await page.getByLabel("Email").fill(`  ${existing.email.toUpperCase()} `);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByLabel("Email")).toHaveAccessibleDescription("A user with this email already exists");
+  await expect(page.getByLabel("Email")).toBeFocused();
+  await expect(page).toHaveURL(/\/users\/new$/);
+
+  // Errors are sentences: no stack traces, SQL or Prisma text anywhere on the page.
+  await expect(page.locator("body")).not.toContainText(/\bat .+:\d+:\d+|Prisma|SELECT|INSERT|TRPCClientError/);
+});
+
+test("a user can be edited, and deleted after confirming", async ({ page }) => {
+  const user = unique("Alan Turing");
+  await createUser(page, user);
+
+  const edit = page.getByRole("region", { name: "Edit" });
+  await edit.getByLabel("Name").fill(`${user.name} Jr`);
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `${user.name} Jr` })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toContainText("Written to primary");
+  await expect(page.getByRole("region", { name: "Details" }).getByText(READ_FROM_REPLICA)).toBeVisible();
+
+  // Cancelling the dialog keeps the user.
+  await page.getByRole("button", { name: "Delete user" }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete ${user.name} Jr?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+
+  await page.getByRole("button", { name: "Delete user" }).click();
+  await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await page.getByRole("searchbox", { name: "Search users" }).fill(user.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText(`No users match “${user.email}”.`)).toBeVisible();
+});
