@@ -25,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </NavLink>
             <NavLink href="/users">Users</NavLink>
             <NavLink href="/users/new">New user</NavLink>
+            <NavLink href="/admin">Admin</NavLink>
           </nav>
         </header>
         <TRPCReactProvider>

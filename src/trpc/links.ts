@@ -14,9 +14,11 @@ export interface ApiLinkOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3000/api/trpc */
   url: string;
   tokenStore: ConsistencyTokenStore;
+  /** The admin token, sent as `Authorization: Bearer …` (admin clients only). */
+  adminToken?: string;
 }
 
-export function apiLinks({ url, tokenStore }: ApiLinkOptions): TRPCLink<AppRouter>[] {
+export function apiLinks({ url, tokenStore, adminToken }: ApiLinkOptions): TRPCLink<AppRouter>[] {
   return [
     rememberConsistencyToken(tokenStore),
     httpBatchLink({
@@ -24,7 +26,10 @@ export function apiLinks({ url, tokenStore }: ApiLinkOptions): TRPCLink<AppRoute
       transformer: superjson,
       headers: () => {
         const token = tokenStore.get();
-        return token ? { [CONSISTENCY_TOKEN_HEADER]: token } : {};
+        return {
+          ...(token ? { [CONSISTENCY_TOKEN_HEADER]: token } : {}),
+          ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}),
+        };
       },
     }),
   ];

@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +25,12 @@ const log = (message: string) => console.log(`[e2e serve] ${message}`);
 
 const port = Number(parseArgs({ options: { port: { type: "string" } } }).values.port);
 if (!Number.isInteger(port) || port <= 0) throw new Error("Usage: serve.ts --port <port>");
+
+// For tests/e2e/admin.spec.ts: the server's admin token and the cluster's data root (the server runs on
+// DATABASE_URL, so its admin API cannot pause replay; the spec does it with the cluster tools). Written
+// owner-only where the spec finds it by the port, and deleted on shutdown.
+const adminToken = randomBytes(32).toString("hex");
+const handleFile = path.join(os.tmpdir(), `tandem-e2e-${port}.json`);
 
 // startTestCluster puts its cluster under this directory; ours alone, so the sweep below can only
 // ever touch clusters this script started.
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   log("starting a test cluster");
   const cluster = await clusterStarting;
   log(`primary ${endpointOf(cluster.primaryUrl)}, replicas ${cluster.replicaUrls.map(endpointOf).join(", ")}`);
+  writeFileSync(handleFile, JSON.stringify({ adminToken, clusterRoot: cluster.root }), { mode: 0o600 });
   if (shuttingDown) return;
 
   await migrate(cluster);
@@ -79,7 +86,7 @@ function startServer(cluster: TestCluster): ChildProcess {
       DATABASE_URL: cluster.primaryUrl,
       DATABASE_REPLICA_URLS: cluster.replicaUrls.join(","),
       // Production refuses to start without an admin token of its own.
-      ADMIN_TOKEN: randomBytes(32).toString("hex"),
+      ADMIN_TOKEN: adminToken,
     },
     stdio: "inherit",
   });
@@ -96,6 +103,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   if (cluster) await cluster.stop();
   else await sweepTestClusters(); // startup failed half-way: stop whatever it left in runDir
   rmSync(runDir, { recursive: true, force: true });
+  rmSync(handleFile, { force: true });
   log("stopped");
   process.exit(exitCode);
 }

@@ -1,0 +1,159 @@
+"use client";
+
+import { useId, useRef, useState } from "react";
+import { errorMessage } from "~/components/api-error";
+import type { NodeView } from "./admin-api";
+import { conditionOf, formatBytes, formatSeconds } from "./node-condition";
+
+interface NodeCardProps {
+  node: NodeView;
+  /** Pause, resume and promote act on the embedded cluster only. */
+  canControl: boolean;
+  pending: boolean;
+  actionError: string | null;
+  onPause: () => void;
+  onResume: () => void;
+  onPromote: () => Promise<unknown>;
+}
+
+export function NodeCard({ node, canControl, pending, actionError, onPause, onResume, onPromote }: NodeCardProps) {
+  const id = useId();
+  const condition = conditionOf(node);
+  const routing = node.routing;
+  const isReplica = node.role === "replica";
+  const paused = node.replayPaused === true;
+
+  return (
+    <section className={`card admin-node tone-${condition.tone}`} aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
+      <div className="card-head">
+        <h2 id={`${id}-name`}>{node.name}</h2>
+        <span className={`admin-badge tone-${condition.tone}`} data-testid="condition">
+          {condition.label}
+        </span>
+      </div>
+      <p id={`${id}-explanation`} className="muted admin-explanation">
+        {condition.explanation}
+      </p>
+      <dl className="admin-facts">
+        <dt>Role</dt>
+        <dd>{node.role}</dd>
+        <dt>Endpoint</dt>
+        <dd>{node.endpoint}</dd>
+        <dt>Health</dt>
+        <dd>{!node.reachable ? "unreachable" : routing?.routable ? "routable" : routing?.excludedBecause ? `not routable: ${routing.excludedBecause}` : "reachable"}</dd>
+        {node.error && (
+          <>
+            <dt>Error</dt>
+            <dd>{node.error}</dd>
+          </>
+        )}
+        <dt>Timeline</dt>
+        <dd>{node.timeline ?? "—"}</dd>
+        {isReplica && (
+          <>
+            <dt>State</dt>
+            <dd>{node.state ?? "not connected to the writer"}</dd>
+            <dt>Sync state</dt>
+            <dd>{node.syncState ?? "—"}</dd>
+            <dt>Lag</dt>
+            <dd data-testid="lag">
+              {formatBytes(routing?.lagBytes ?? node.lagBytes)} · {formatSeconds(routing?.lagSeconds)}
+            </dd>
+            <dt>Replay lag (server)</dt>
+            <dd>{formatSeconds(node.replayLagSeconds)}</dd>
+            <dt>Replay paused</dt>
+            <dd>{node.replayPaused === undefined ? "—" : paused ? "yes" : "no"}</dd>
+            <dt>WAL receiver</dt>
+            <dd>{node.walReceiver ? node.walReceiver.status : "none"}</dd>
+            <dt>Slot</dt>
+            <dd>{node.slot ? `${node.slot.name} (${node.slot.active ? "active" : "inactive"}${node.slot.walStatus ? `, ${node.slot.walStatus}` : ""})` : "none"}</dd>
+          </>
+        )}
+        {node.lsn && (
+          <>
+            <dt>{isReplica ? "Replayed to" : "WAL position"}</dt>
+            <dd>{node.lsn}</dd>
+          </>
+        )}
+        {routing && (
+          <>
+            <dt>Reads served</dt>
+            <dd>{routing.readsServed}</dd>
+            <dt>Fallbacks</dt>
+            <dd>{routing.fallbacks}</dd>
+            <dt>Errors</dt>
+            <dd>{routing.errors}</dd>
+          </>
+        )}
+      </dl>
+      {isReplica && node.reachable && canControl && (
+        <div className="actions">
+          {paused ? (
+            <button type="button" className="button" disabled={pending} onClick={onResume}>
+              {pending ? "Resuming…" : `Resume replay on ${node.name}`}
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={pending} onClick={onPause}>
+              {pending ? "Pausing…" : `Pause replay on ${node.name}`}
+            </button>
+          )}
+          <PromoteButton name={node.name} onPromote={onPromote} />
+        </div>
+      )}
+      {actionError && (
+        <p className="form-error" role="alert">
+          {actionError}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Promotion cannot be undone from here: a modal dialog asks first, with Cancel focused. */
+function PromoteButton({ name, onPromote }: { name: string; onPromote: () => Promise<unknown> }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+
+  async function confirm() {
+    setPending(true);
+    setError(null);
+    try {
+      await onPromote();
+      dialogRef.current?.close();
+    } catch (failure) {
+      setError(`${name} could not be promoted: ${errorMessage(failure)}`);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <>
+      <button type="button" className="button danger" onClick={() => dialogRef.current?.showModal()}>
+        Promote {name}…
+      </button>
+      <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`} onClose={() => setError(null)}>
+        <h2 id={`${id}-title`}>Promote {name}?</h2>
+        <p id={`${id}-text`}>
+          {name} stops replaying and becomes a writable primary on a new timeline. Writes follow it; the old primary and the other replicas do
+          not follow on their own. This cannot be undone from this page.
+        </p>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" className="button" onClick={() => dialogRef.current?.close()} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="button danger" disabled={pending} onClick={confirm}>
+            {pending ? "Promoting…" : `Promote ${name}`}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

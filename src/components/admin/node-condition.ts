@@ -1,0 +1,57 @@
+import type { NodeView } from "./admin-api";
+
+export type Tone = "ok" | "warn" | "danger" | "info";
+
+export interface Condition {
+  /** Short label shown as a badge: the state in words, never colour alone. */
+  label: string;
+  tone: Tone;
+  /** One sentence saying what it means for reads and writes. */
+  explanation: string;
+}
+
+/**
+ * What a node is at a glance: Writer, Promoted, Down, Replay paused, Lagging, Healthy or Excluded.
+ * Paused and lagging can both hold: the label says both.
+ */
+export function conditionOf(node: NodeView): Condition {
+  const routing = node.routing;
+  if (!node.reachable || routing?.currentRole === "unreachable") {
+    return { label: "Down", tone: "danger", explanation: "Unreachable: it serves no reads or writes." };
+  }
+  if (node.role === "writer") {
+    if (routing?.configuredRole === "replica") {
+      return { label: "Promoted · writer", tone: "info", explanation: "Configured as a replica, promoted: writes now go here." };
+    }
+    if (routing && routing.currentRole !== "writer") {
+      return { label: "Writable · not the writer", tone: "warn", explanation: routing.excludedBecause ?? "It accepts writes but the app does not write to it." };
+    }
+    return { label: "Writer", tone: "ok", explanation: "Writes go here; reads only when no replica can serve them." };
+  }
+  const paused = node.replayPaused === true || routing?.replayPaused === true;
+  const excluded = routing ? !routing.routable : false;
+  const lagging = /lagging/.test(routing?.excludedBecause ?? "");
+  if (paused) {
+    return {
+      label: excluded ? (lagging ? "Replay paused · lagging" : "Replay paused · excluded") : "Replay paused",
+      tone: excluded ? "danger" : "warn",
+      explanation: excluded ? `Out of the read set: ${routing?.excludedBecause}.` : "Replay is paused; it leaves the read set once it falls behind.",
+    };
+  }
+  if (lagging) return { label: "Lagging", tone: "warn", explanation: `Out of the read set: ${routing?.excludedBecause}.` };
+  if (excluded) return { label: "Excluded", tone: "warn", explanation: `Out of the read set: ${routing?.excludedBecause ?? "unknown reason"}.` };
+  return { label: "Healthy", tone: "ok", explanation: "Streaming and serving reads." };
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "—";
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "—";
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  return `${seconds.toFixed(1)} s`;
+}
