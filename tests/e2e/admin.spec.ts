@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { type Locator, type Page, expect, test } from "@playwright/test";
 import { setReplayPaused } from "../../src/cluster/replay";
+import { createUser, unique } from "./users";
 
 /**
  * The admin page against the e2e server's cluster. Nothing here promotes a node: the cluster is shared
@@ -20,11 +21,6 @@ function handle(): { adminToken: string; clusterRoot: string } {
 }
 const adminToken = () => handle().adminToken;
 const setPaused = (node: string, paused: boolean) => setReplayPaused(node, paused, { root: handle().clusterRoot, log: () => {} });
-
-function unique(label: string) {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  return { name: `${label} ${suffix}`, email: `${label.toLowerCase().replace(/\W+/g, ".")}.${suffix}@example.com` };
-}
 
 async function signIn(page: Page) {
   await page.goto("/admin");
@@ -85,12 +81,7 @@ test("pausing replay on a replica shows it lagging; its creator still reads a ne
   // a node that has replayed it, never from the paused replica1.
   const user = unique("Paused Replay");
   const tab = await context.newPage();
-  await tab.goto("/users/new");
-  await tab.getByLabel("Name").fill(user.name);
-  await tab.getByLabel("Email").fill(user.email);
-  await tab.getByRole("button", { name: "Create user" }).click();
-  await expect(tab).toHaveURL(/\/users\/\d+$/);
-  await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
+  await createUser(tab, user);
   const details = tab.getByRole("region", { name: "Details" });
   await expect(details.getByRole("definition").filter({ hasText: user.email })).toBeVisible();
   await expect(details.getByText(/^Served by (replica2|primary)\b/)).toBeVisible();

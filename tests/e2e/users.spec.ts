@@ -1,22 +1,8 @@
-import { type Page, expect, test } from "@playwright/test";
-
-/** Unique per test run: the e2e server's database lives for the whole run. */
-function unique(label: string) {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  return { name: `${label} ${suffix}`, email: `${label.toLowerCase().replace(/\W+/g, ".")}.${suffix}@example.com` };
-}
+import { expect, test } from "@playwright/test";
+import { createUser, unique } from "./users";
 
 /** The badge of a read: "Served by replica2 · replica · read-your-writes" (the node's name, then its role). */
 const READ_FROM_REPLICA = /^Served by replica\d+ · replica\b/;
-
-async function createUser(page: Page, user: { name: string; email: string }) {
-  await page.goto("/users/new");
-  await page.getByLabel("Name").fill(user.name);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByRole("button", { name: "Create user" }).click();
-  await expect(page).toHaveURL(/\/users\/\d+$/);
-  await expect(page.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
-}
 
 test("a user created in the UI is listed, and its page reads it back from a replica at once", async ({ page }) => {
   const user = unique("Ada Lovelace");
