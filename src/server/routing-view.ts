@@ -60,8 +60,8 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
       ...counts[h.name],
     }),
   );
-  const readCandidates = nodes.filter((n) => n.node !== writer);
-  return { writer, allReplicasOut: db.nodes.length > 1 && !readCandidates.some((n) => n.routable), nodes };
+  // `routable` is never true for the writer (its exclusion is "is the writer"), so this asks about replicas only.
+  return { writer, allReplicasOut: db.nodes.length > 1 && !nodes.some((n) => n.routable), nodes };
 }
 
 function currentRole(health: NodeHealth, writer: string | null): CurrentRole {
