@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { type Locator, type Page, expect, test } from "@playwright/test";
-import { setReplayPaused } from "../../src/cluster/replay";
+import { expect, test } from "@playwright/test";
+import { adminToken, conditionOf, fact, nodeCard, setPaused, signIn } from "./admin";
 import { createUser, unique } from "./users";
 
 /**
@@ -14,26 +11,6 @@ import { createUser, unique } from "./users";
  * those buttons. So replay is paused here with the cluster tools on the server's cluster, and the page
  * is checked for what it shows.
  */
-
-/** What tests/e2e/serve.ts leaves for this spec, in a file named by the port. */
-function handle(): { adminToken: string; clusterRoot: string } {
-  return JSON.parse(readFileSync(path.join(os.tmpdir(), `tandem-e2e-${process.env.TANDEM_E2E_PORT}.json`), "utf8"));
-}
-const adminToken = () => handle().adminToken;
-const setPaused = (node: string, paused: boolean) => setReplayPaused(node, paused, { root: handle().clusterRoot, log: () => {} });
-
-async function signIn(page: Page) {
-  await page.goto("/admin");
-  await page.getByLabel("Admin token").fill(adminToken());
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("list", { name: "Nodes" })).toBeVisible();
-}
-
-const nodeCard = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
-const conditionOf = (page: Page, name: string) => nodeCard(page, name).getByTestId("condition");
-
-/** The value next to a term in a node card ("State" → "streaming"). */
-const fact = (card: Locator, term: string) => card.getByRole("term").filter({ hasText: new RegExp(`^${term}$`) }).locator("xpath=following-sibling::dd[1]");
 
 test.afterEach(async () => {
   await setPaused("replica1", false);

@@ -1,0 +1,33 @@
+/**
+ * Steps the admin e2e specs share: the e2e server's admin token and cluster, signing in, and reading a
+ * node's card on the admin page.
+ */
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Locator, type Page, expect } from "@playwright/test";
+import { setReplayPaused } from "../../src/cluster/replay";
+
+/** What tests/e2e/serve.ts leaves for the specs, in a file named by the port. */
+export function handle(): { adminToken: string; clusterRoot: string } {
+  return JSON.parse(readFileSync(path.join(os.tmpdir(), `tandem-e2e-${process.env.TANDEM_E2E_PORT}.json`), "utf8"));
+}
+
+export const adminToken = () => handle().adminToken;
+
+/** Pauses or resumes replay with the cluster tools, as `npm run db:pause` would. */
+export const setPaused = (node: string, paused: boolean) => setReplayPaused(node, paused, { root: handle().clusterRoot, log: () => {} });
+
+export async function signIn(page: Page) {
+  await page.goto("/admin");
+  await page.getByLabel("Admin token").fill(adminToken());
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("list", { name: "Nodes" })).toBeVisible();
+}
+
+export const nodeCard = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
+export const conditionOf = (page: Page, name: string) => nodeCard(page, name).getByTestId("condition");
+
+/** The value next to a term in a node card ("State" → "streaming"). */
+export const fact = (card: Locator, term: string) =>
+  card.getByRole("term").filter({ hasText: new RegExp(`^${term}$`) }).locator("xpath=following-sibling::dd[1]");
