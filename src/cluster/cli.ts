@@ -1,6 +1,7 @@
 /**
  * The cluster manager's command line, behind the npm scripts:
  *   db:up [--replicas N] [--port P]   create on first run, start afterwards
+ *   db:up <node> / db:down <node>     start / stop that node alone (a replica down on purpose, and back)
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
  *   db:status [--json]                what every node is doing
  *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
@@ -13,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { openContext, requireState } from "./context";
-import { clean, down, up } from "./lifecycle";
+import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "./state";
@@ -27,6 +28,7 @@ const log = (line: string) => console.error(`[cluster] ${line}`);
 
 const USAGE = `Usage (npm scripts):
   npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
+  npm run db:up -- <node> | db:down -- <node>     start | stop that one node (e.g. replica1), the others as they are
   npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
   npm run db:status [-- --json]                   what every node is doing
   npm run db:verify [-- --json]                   the seven checks; exit 1 on any failure
@@ -37,7 +39,12 @@ Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (prim
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
-    const { values } = parseArgs({ args, options: { replicas: { type: "string" }, port: { type: "string" } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { replicas: { type: "string" }, port: { type: "string" } } });
+    if (positionals.length > 0) {
+      if (values.replicas !== undefined || values.port !== undefined) throw new Error("--replicas and --port apply to the whole cluster, not to one node.");
+      await startOne(onlyNode(positionals, "up"), { log });
+      return 0;
+    }
     const port = values.port ?? (process.env.TANDEM_DB_PORT || undefined);
     const state = await up({
       log,
@@ -47,8 +54,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     printUrls(state);
     return 0;
   },
-  async down() {
-    await down({ log });
+  async down(args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true });
+    if (positionals.length > 0) await stopOne(onlyNode(positionals, "down"), { log });
+    else await down({ log });
     return 0;
   },
   async clean() {
@@ -162,8 +171,11 @@ function wholeNumber(name: string, raw: string, min: number, max: number): numbe
 }
 
 function nodeName(args: string[], command: string): string {
-  const { positionals } = parseArgs({ args, allowPositionals: true });
-  if (positionals.length !== 1) throw new Error(`Usage: npm run db:${command} -- <replica name>, e.g. npm run db:${command} -- replica1`);
+  return onlyNode(parseArgs({ args, allowPositionals: true }).positionals, command);
+}
+
+function onlyNode(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new Error(`Usage: npm run db:${command} -- <node name>, e.g. npm run db:${command} -- replica1`);
   return positionals[0];
 }
 

@@ -1,16 +1,29 @@
 /**
  * The cluster's lifecycle: `up` (create on first run, start afterwards: idempotent), `down` (stop, keep
- * data) and `clean` (stop and delete what this cluster created, nothing else).
+ * data) and `clean` (stop and delete what this cluster created, nothing else). `startOne` and `stopOne`
+ * do the same for a single node, as `docker compose start/stop <service>` would: the way to take a
+ * replica (or the primary) down on purpose and bring it back.
  */
 import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { replicationPassfile, writeNodeSettings } from "./config-files";
-import { type ClusterContext, type ContextOptions, exclusively, handleOf, logFileOf, openContext, requireState, saveState } from "./context";
+import {
+  type ClusterContext,
+  type ContextOptions,
+  ROLE_NAMES,
+  exclusively,
+  findNode,
+  handleOf,
+  logFileOf,
+  openContext,
+  requireState,
+  saveState,
+} from "./context";
 import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError, isPortFree } from "./ports";
-import { type ClusterState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "./state";
+import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "./state";
 import { waitUntilStreaming } from "./streaming";
 
 export const DEFAULT_BASE_PORT = 54320;
@@ -69,14 +82,8 @@ async function startRecordedNodes(ctx: ClusterContext, state: ClusterState): Pro
   const primary = primaryOf(state);
   const failures: string[] = [];
   for (const node of [primary, ...replicasOf(state)]) {
-    const handle = handleOf(ctx, node);
     try {
-      if (!isRunning(ctx, handle)) {
-        if (node === primary) writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
-        else writeReplicaSettings(ctx, state, node, primary.port);
-      }
-      const outcome = await startNode(ctx, handle);
-      ctx.log(`${node.name}: ${outcome} (${node.role}, port ${node.port})`);
+      await startRecordedNode(ctx, state, node);
     } catch (error) {
       failures.push(`${node.name}: ${(error as Error).message}`);
       ctx.log(`${node.name}: FAILED to start`);
@@ -91,6 +98,44 @@ async function startRecordedNodes(ctx: ClusterContext, state: ClusterState): Pro
       : "";
     throw new Error(`${failures.join("\n")}${failover}`);
   }
+}
+
+/** Starts one node, first rewriting its settings from the state file if it is stopped. */
+async function startRecordedNode(ctx: ClusterContext, state: ClusterState, node: NodeState): Promise<void> {
+  const primary = primaryOf(state);
+  const handle = handleOf(ctx, node);
+  if (!isRunning(ctx, handle)) {
+    if (node === primary) writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
+    else writeReplicaSettings(ctx, state, node, primary.port);
+  }
+  const outcome = await startNode(ctx, handle);
+  ctx.log(`${node.name}: ${outcome} (${node.role}, port ${node.port})`);
+}
+
+/**
+ * Starts one node of an existing cluster and leaves the others as they are. A replica is waited for
+ * until it streams again, unless the primary is down (it will stream once the primary is back).
+ */
+export async function startOne(name: string, options: ContextOptions = {}): Promise<void> {
+  const ctx = openContext(options);
+  await exclusively(ctx, async () => {
+    const state = requireState(ctx);
+    const node = findNode(state, name);
+    if (node.role === "fenced") throw new Error(`'${name}' is ${ROLE_NAMES.fenced}.`);
+    await startRecordedNode(ctx, state, node);
+    if (node.role !== "replica") return;
+    if (isRunning(ctx, handleOf(ctx, primaryOf(state)))) await waitUntilStreaming(state, [node.name]);
+    else ctx.log(`${name}: the primary is not running; ${name} streams once it is (npm run db:up)`);
+  });
+}
+
+/** Stops one node, keeping its data; the others go on (a stopped replica's slot keeps its WAL). */
+export async function stopOne(name: string, options: ContextOptions = {}): Promise<void> {
+  const ctx = openContext(options);
+  await exclusively(ctx, async () => {
+    const node = findNode(requireState(ctx), name);
+    ctx.log(`${name}: ${stopNode(ctx, handleOf(ctx, node))}`);
+  });
 }
 
 async function addReplicas(ctx: ClusterContext, state: ClusterState, wanted: number): Promise<void> {

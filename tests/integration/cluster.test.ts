@@ -144,6 +144,40 @@ describe("pause and resume replay", () => {
   });
 });
 
+describe("one node at a time: db:down <node> / db:up <node>", () => {
+  it("stops replica1 alone, the others go on; starting it again catches it up", async () => {
+    const [replica1, replica2] = cluster.replicaUrls;
+    await queryOne(cluster.primaryUrl, "CREATE TABLE IF NOT EXISTS outages (body text)");
+    const stopped = await clusterCli(cluster.root, ["down", "replica1"]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toMatch(/replica1: stopped/);
+    await expect(queryOne(replica1, "SELECT 1")).rejects.toThrow();
+
+    await queryOne(cluster.primaryUrl, "INSERT INTO outages (body) VALUES ('while replica1 was down')");
+    await visibleOn(replica2, "SELECT 1 FROM outages WHERE body = 'while replica1 was down'");
+    const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
+    expect(status.replicas.map((r: { name: string; running: boolean }) => [r.name, r.running])).toEqual([
+      ["replica1", false],
+      ["replica2", true],
+    ]);
+
+    const started = await clusterCli(cluster.root, ["up", "replica1"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toMatch(/replica1: started \(replica/);
+    expect(started.stderr).not.toMatch(/primary: |replica2: /); // the others were left alone
+    await visibleOn(replica1, "SELECT 1 FROM outages WHERE body = 'while replica1 was down'");
+  });
+
+  it("refuses an unknown node, and cluster options with a node name", async () => {
+    const unknown = await clusterCli(cluster.root, ["down", "replica9"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Unknown node 'replica9'.");
+    const mixed = await clusterCli(cluster.root, ["up", "replica1", "--replicas", "3"]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain("--replicas and --port apply to the whole cluster, not to one node.");
+  });
+});
+
 describe("restarts", () => {
   it("keeps data across db:down / db:up, and replicas resume streaming", async () => {
     await queryOne(cluster.primaryUrl, "INSERT INTO notes (body) VALUES ('before the restart')");
@@ -272,7 +306,7 @@ describe("errors a person can act on", () => {
     expect((await clusterCli(cluster.root, ["pause", "primary"])).stderr).toMatch(/replay can only be paused on a replica/);
     const noName = await clusterCli(cluster.root, ["promote"]);
     expect(noName.code).toBe(1);
-    expect(noName.stderr).toMatch(/Usage: npm run db:promote -- <replica name>/);
+    expect(noName.stderr).toMatch(/Usage: npm run db:promote -- <node name>/);
   });
 
   it("explains a taken port and creates nothing", async () => {
