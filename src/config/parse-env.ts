@@ -4,8 +4,8 @@
  *
  * Two stages, both always run so a single error lists every problem at once:
  *  1. each variable on its own (`variables` below: add a new setting there, one line);
- *  2. which database the app uses: the primary/replica URLs from the environment, or, in development
- *     with neither set, the embedded cluster started by `npm run db:up`;
+ *  2. which database the app uses: the primary/replica URLs from the environment, or, with neither set,
+ *     the embedded cluster started by `npm run db:up` (in production only when TANDEM_DATA_DIR names it);
  *  3. in production only, the secrets: an admin token of your own and no well-known database password
  *     (./production-rules.ts).
  */
@@ -129,9 +129,13 @@ function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]
   if (isSet(source.DATABASE_REPLICA_URLS)) {
     return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
   }
-  if (source.NODE_ENV === "production") {
+  // A production server falls back to the embedded cluster only when TANDEM_DATA_DIR names it: running
+  // the production build on the development cluster is a choice (a local demo, the e2e tests), never an
+  // accident of a forgotten DATABASE_URL.
+  if (source.NODE_ENV === "production" && !isSet(source.TANDEM_DATA_DIR)) {
     return {
-      problem: "DATABASE_URL is required in production (the embedded cluster is used only in development and tests)",
+      problem:
+        "DATABASE_URL is required in production (to run on the embedded cluster instead, name its data root in TANDEM_DATA_DIR, e.g. TANDEM_DATA_DIR=.tandem)",
     };
   }
   return lookUpEmbeddedCluster(embedded);

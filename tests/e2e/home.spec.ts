@@ -1,13 +1,14 @@
 import { expect, test } from "@playwright/test";
 
-// serve.ts starts the server with a primary and two replicas on 127.0.0.1, each on its own port.
+// serve.ts starts the server on an embedded cluster of its own: a primary and two replicas on 127.0.0.1,
+// each on its own port.
 const ENDPOINT = /^127\.0\.0\.1:\d+$/;
 
 test("the home page shows the test cluster's primary and both replicas", async ({ page }) => {
   await page.goto("/");
 
   await expect(page.getByRole("heading", { level: 1, name: "Tandem" })).toBeVisible();
-  await expect(page.getByText("From the DATABASE_URL and DATABASE_REPLICA_URLS environment variables.")).toBeVisible();
+  await expect(page.getByText("From the embedded development cluster (npm run db:up).")).toBeVisible();
 
   const nodes = page.getByRole("list", { name: "Database nodes" }).getByRole("listitem");
   await expect(nodes).toHaveCount(3);

@@ -3,8 +3,9 @@
  *   1. a throwaway PostgreSQL cluster (primary + 2 replicas) on free ports in its own temp directory,
  *      never the developer's cluster under .tandem/;
  *   2. `prisma migrate deploy` against its primary;
- *   3. the production server (`next start`, from the `next build` the test command ran first) with
- *      DATABASE_URL/DATABASE_REPLICA_URLS pointing at the cluster.
+ *   3. the production server (`next start`, from the `next build` the test command ran first) on that
+ *      embedded cluster, named by TANDEM_DATA_DIR: the app reads its URLs from the cluster's state file
+ *      and the admin page's pause/resume/promote act on it, as with `npm run dev`.
  * On SIGINT/SIGTERM, or when the server exits on its own, it stops the server and then the cluster and
  * deletes the temp directory, so a test run leaves no process or data behind.
  *
@@ -26,9 +27,9 @@ const log = (message: string) => console.log(`[e2e serve] ${message}`);
 const port = Number(parseArgs({ options: { port: { type: "string" } } }).values.port);
 if (!Number.isInteger(port) || port <= 0) throw new Error("Usage: serve.ts --port <port>");
 
-// For tests/e2e/admin.spec.ts: the server's admin token and the cluster's data root (the server runs on
-// DATABASE_URL, so its admin API cannot pause replay; the spec does it with the cluster tools). Written
-// owner-only where the spec finds it by the port, and deleted on shutdown.
+// For the admin specs (tests/e2e/admin.ts): the server's admin token, and the cluster's data root so a
+// spec can stop or start a node with the cluster tools. Written owner-only where the specs find it by
+// the port, and deleted on shutdown.
 const adminToken = randomBytes(32).toString("hex");
 const handleFile = path.join(os.tmpdir(), `tandem-e2e-${port}.json`);
 
@@ -79,12 +80,13 @@ async function migrate(cluster: TestCluster): Promise<void> {
 
 function startServer(cluster: TestCluster): ChildProcess {
   log(`next start on http://127.0.0.1:${port}`);
+  // Not DATABASE_URL, even one from the caller's shell: it would take precedence over the cluster.
+  const { DATABASE_URL: _primary, DATABASE_REPLICA_URLS: _replicas, ...inherited } = process.env;
   return spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: PROJECT_ROOT,
     env: {
-      ...process.env,
-      DATABASE_URL: cluster.primaryUrl,
-      DATABASE_REPLICA_URLS: cluster.replicaUrls.join(","),
+      ...inherited,
+      TANDEM_DATA_DIR: cluster.root,
       // Production refuses to start without an admin token of its own.
       ADMIN_TOKEN: adminToken,
     },

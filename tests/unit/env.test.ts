@@ -96,6 +96,16 @@ describe("parseEnv: the embedded cluster fallback", () => {
     expect(embedded).not.toHaveBeenCalled();
   });
 
+  it("uses the embedded cluster in production when TANDEM_DATA_DIR names it", () => {
+    const env = parseEnv({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/tandem" }, { embedded: embeddedCluster });
+    expect(env.database).toEqual({ source: "embedded", primaryUrl: EMBEDDED.primary, replicaUrls: EMBEDDED.replicas });
+  });
+
+  it("says there is no cluster there when production names an empty data root", () => {
+    const problems = problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/empty" }, noEmbeddedCluster);
+    expect(problems).toEqual([expect.stringMatching(/there is no embedded cluster: run `npm run db:up`/)]);
+  });
+
   it("reports an unreadable state file by the error's name only: its message may quote passwords", () => {
     const problems = problemsOf({}, () => {
       throw new SyntaxError(`Unexpected token in JSON: "{"app": {"password": "${PASSWORD}"`);
