@@ -1,20 +1,18 @@
-import { expect, test } from "@playwright/test";
-import { adminToken, conditionOf, fact, nodeCard, setPaused, signIn } from "./admin";
+import { type Locator, type Page, expect, test } from "@playwright/test";
+import { adminToken, conditionOf, fact, nodeCard, setPaused, setRunning, signIn } from "./admin";
 import { createUser, unique } from "./users";
 
 /**
- * The admin page against the e2e server's cluster. Nothing here promotes a node: the cluster is shared
- * with the other spec files. Pausing replay is always undone (in the test, and again after it).
- *
- * The e2e server runs in production mode on DATABASE_URL, where the admin API's pause/resume/promote
- * answer PRECONDITION_FAILED (they act on the embedded development cluster only) and the page hides
- * those buttons. So replay is paused here with the cluster tools on the server's cluster, and the page
- * is checked for what it shows.
+ * The admin page against the e2e server's cluster, which it runs on as on the development cluster, so
+ * its pause/resume/promote levers work. Nothing here promotes a node: the cluster is shared with the
+ * other spec files. Whatever a test stops or pauses is started and resumed again after it, pass or fail.
  */
 
+const REPLICAS = ["replica1", "replica2"];
+
 test.afterEach(async () => {
-  await setPaused("replica1", false);
-  await setPaused("replica2", false);
+  for (const replica of REPLICAS) await setRunning(replica, true);
+  for (const replica of REPLICAS) await setPaused(replica, false);
 });
 
 test("the admin page shows the primary writing and both replicas streaming", async ({ page }) => {
@@ -23,14 +21,17 @@ test("the admin page shows the primary writing and both replicas streaming", asy
 
   await expect(conditionOf(page, "primary")).toHaveText("Writer");
   await expect(fact(nodeCard(page, "primary"), "Role")).toHaveText("writer");
+  await expect(nodeCard(page, "primary").getByRole("button")).toHaveCount(0); // no levers on the writer
 
-  for (const replica of ["replica1", "replica2"]) {
+  for (const replica of REPLICAS) {
     const card = nodeCard(page, replica);
     await expect(conditionOf(page, replica)).toHaveText("Healthy");
     await expect(fact(card, "Role")).toHaveText("replica");
     await expect(fact(card, "State")).toHaveText("streaming");
     await expect(fact(card, "WAL receiver")).toHaveText("streaming");
     await expect(fact(card, "Replay paused")).toHaveText("no");
+    await expect(card.getByRole("button", { name: `Pause replay on ${replica}` })).toBeEnabled();
+    await expect(card.getByRole("button", { name: `Promote ${replica}…` })).toBeEnabled();
   }
   await expect(page.getByText("All replicas are out.")).toBeHidden();
 
@@ -40,19 +41,17 @@ test("the admin page shows the primary writing and both replicas streaming", asy
   await expect(probe.getByRole("row")).toHaveCount(3);
   await expect(probe.getByRole("row", { name: /replica1/ })).toContainText(/\d+ ms/);
   await expect(probe.getByRole("row", { name: /replica2/ })).toContainText(/\d+ ms/);
-
-  // On DATABASE_URL the levers are not offered, and the page says why.
-  await expect(page.getByText(/pause, resume and promote need the embedded cluster/)).toBeVisible();
-  await expect(page.getByRole("button", { name: /^(Pause replay|Promote)/ })).toHaveCount(0);
 });
 
-test("pausing replay on a replica shows it lagging; its creator still reads a new user; resuming heals it", async ({ page, context }) => {
+test("pausing replay from the page makes a replica lag; its creator still reads a new user; resuming heals it", async ({ page, context }) => {
   await signIn(page);
+  const card = nodeCard(page, "replica1");
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
 
-  await setPaused("replica1", true);
+  await card.getByRole("button", { name: "Pause replay on replica1" }).click();
   await expect(conditionOf(page, "replica1")).toContainText("Replay paused");
-  await expect(fact(nodeCard(page, "replica1"), "Replay paused")).toHaveText("yes");
+  await expect(fact(card, "Replay paused")).toHaveText("yes");
+  await expect(card.getByRole("button", { name: "Resume replay on replica1" })).toBeVisible();
 
   // A user created now, in another tab: the write goes to the primary, and its page reads it back from
   // a node that has replayed it, never from the paused replica1.
@@ -63,9 +62,10 @@ test("pausing replay on a replica shows it lagging; its creator still reads a ne
   await expect(details.getByRole("definition").filter({ hasText: user.email })).toBeVisible();
   await expect(details.getByText(/^Served by (replica2|primary)\b/)).toBeVisible();
 
-  // The admin page: replica1 falls behind the write and leaves the read set; its lag is no longer zero.
+  // The admin page: replica1 falls behind the write, its lag rises from zero, and it leaves the read set.
+  await expect(card.getByTestId("lag")).not.toHaveText(/^0 B/, { timeout: 15_000 });
   await expect(conditionOf(page, "replica1")).toHaveText("Replay paused · lagging", { timeout: 15_000 });
-  await expect(fact(nodeCard(page, "replica1"), "Health")).toHaveText(/^not routable: replay paused, lagging/);
+  await expect(fact(card, "Health")).toHaveText(/^not routable: replay paused, lagging/);
   await expect(conditionOf(page, "replica2")).toHaveText("Healthy");
 
   // Reloading the creator's page still shows the user (read-your-writes survives the reload).
@@ -74,9 +74,53 @@ test("pausing replay on a replica shows it lagging; its creator still reads a ne
   await expect(details.getByText(/^Served by (replica2|primary)\b/)).toBeVisible();
   await tab.close();
 
-  await setPaused("replica1", false);
+  await card.getByRole("button", { name: "Resume replay on replica1" }).click();
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy", { timeout: 15_000 });
-  await expect(fact(nodeCard(page, "replica1"), "Replay paused")).toHaveText("no");
+  await expect(fact(card, "Replay paused")).toHaveText("no");
+  await expect(card.getByTestId("lag")).toHaveText(/^0 B · \d+ ms$/);
+});
+
+test("a stopped replica shows as down while user pages keep working; with both down reads fall back to the primary; started again, both are healthy", async ({ page, context }) => {
+  await signIn(page);
+  const user = unique("Replica Down");
+  const tab = await context.newPage();
+  await createUser(tab, user);
+
+  // replica2 down (the cluster manager, as `npm run db:down -- replica2`): the page says so at once.
+  await setRunning("replica2", false);
+  await expect(conditionOf(page, "replica2")).toHaveText("Down");
+  await expect(fact(nodeCard(page, "replica2"), "Health")).toHaveText("unreachable");
+  await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
+
+  // User pages keep working, read from the replica that is left (or the primary), never from replica2.
+  const readBadge = tab.getByText(/^Served by /);
+  await tab.reload();
+  await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
+  await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
+  await tab.goto(`/users?q=${encodeURIComponent(user.email)}`);
+  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
+
+  // replica1 down too: every replica is out, the page says so, and reads fall back to the primary.
+  await setRunning("replica1", false);
+  await expect(page.getByText("All replicas are out.")).toBeVisible();
+  const fallbackReads = fact(nodeCard(page, "primary"), "Fallback reads");
+  const before = Number(await fallbackReads.textContent());
+  await tab.reload();
+  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(readBadge).toHaveText(/^Served by primary · fallback: no healthy replica/);
+  await expect(fallbackReads).not.toHaveText(String(before));
+
+  // Both started again: healthy, streaming, back in the read set; reads go to a replica again.
+  await setRunning("replica1", true);
+  await setRunning("replica2", true);
+  for (const replica of REPLICAS) {
+    await expect(conditionOf(page, replica)).toHaveText("Healthy", { timeout: 15_000 });
+    await expect(fact(nodeCard(page, replica), "State")).toHaveText("streaming");
+  }
+  await expect(page.getByText("All replicas are out.")).toBeHidden();
+  await tab.reload();
+  await expect(readBadge).toHaveText(/^Served by replica\d · replica/);
 });
 
 test("without the admin token the page shows no admin data and the API refuses admin calls", async ({ page, request }) => {
@@ -112,4 +156,54 @@ test("without the admin token the page shows no admin data and the API refuses a
   await expect(page.getByRole("list", { name: "Nodes" })).toHaveCount(0);
   await expect(page.getByLabel("Admin token")).toBeVisible();
   expect(await page.evaluate(() => sessionStorage.getItem("tandem.adminToken"))).toBeNull();
+});
+
+/** Presses Tab until `target` has the focus: the keyboard route a person would take, in page order. */
+async function tabTo(page: Page, target: Locator, maxPresses = 40) {
+  for (let i = 0; i < maxPresses; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  await expect(target).toBeFocused(); // fails, naming the element the keyboard never reached
+}
+
+test("the admin page works from the keyboard alone, and the focus never gets lost", async ({ page }) => {
+  await page.goto("/admin");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+
+  // Sign in: type the token, Enter; the focus moves to the dashboard's status line.
+  await tabTo(page, page.getByLabel("Admin token"));
+  await page.keyboard.type(adminToken());
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("status-line")).toBeFocused();
+  await expect(page.getByTestId("status-line")).toContainText("Writes go to primary");
+
+  // Pause with Enter; the same button, now Resume, keeps the focus; Space resumes.
+  const card = nodeCard(page, "replica1");
+  await tabTo(page, card.getByRole("button", { name: "Pause replay on replica1" }));
+  await page.keyboard.press("Enter");
+  await expect(conditionOf(page, "replica1")).toContainText("Replay paused");
+  await expect(card.getByRole("button", { name: "Resume replay on replica1" })).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(fact(card, "Replay paused")).toHaveText("no");
+  await expect(card.getByRole("button", { name: "Pause replay on replica1" })).toBeFocused();
+
+  // Promote asks first, with Cancel focused; Escape closes it, back on the button that opened it.
+  const promote = card.getByRole("button", { name: "Promote replica1…" });
+  await page.keyboard.press("Tab");
+  await expect(promote).toBeFocused();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Promote replica1?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(promote).toBeFocused();
+  await expect(conditionOf(page, "replica1")).toHaveText("Healthy"); // nothing was promoted
+
+  // Sign out from the keyboard: the token field has the focus, ready for the next sign-in.
+  await tabTo(page, page.getByRole("button", { name: "Sign out" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Admin token")).toBeFocused();
 });

@@ -1,11 +1,12 @@
 /**
- * Steps the admin e2e specs share: the e2e server's admin token and cluster, signing in, and reading a
- * node's card on the admin page.
+ * Steps the admin e2e specs share: the e2e server's admin token and cluster (to pause, stop and start
+ * nodes as an operator would), signing in, and reading a node's card on the admin page.
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Locator, type Page, expect } from "@playwright/test";
+import { startOne, stopOne } from "../../src/cluster/lifecycle";
 import { setReplayPaused } from "../../src/cluster/replay";
 
 /** What tests/e2e/serve.ts leaves for the specs, in a file named by the port. */
@@ -17,6 +18,9 @@ export const adminToken = () => handle().adminToken;
 
 /** Pauses or resumes replay with the cluster tools, as `npm run db:pause` would. */
 export const setPaused = (node: string, paused: boolean) => setReplayPaused(node, paused, { root: handle().clusterRoot, log: () => {} });
+
+/** Stops or starts one node with the cluster tools, as `npm run db:down -- replica1` / `db:up -- replica1` would. */
+export const setRunning = (node: string, running: boolean) => (running ? startOne : stopOne)(node, { root: handle().clusterRoot, log: () => {} });
 
 export async function signIn(page: Page) {
   await page.goto("/admin");

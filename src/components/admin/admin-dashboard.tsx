@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { errorCode, errorMessage, retryUnlessClientError } from "~/components/api-error";
 import { useAdminApi } from "./admin-api";
 import { NodeCard } from "./node-card";
@@ -10,8 +10,12 @@ import { ProbePanel } from "./probe-panel";
 const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /** Replication status, refreshed every second, with the per-node levers and the probe. */
-export function AdminDashboard({ token, onSignOut }: { token: string; onSignOut: (reason: string | null) => void }) {
+export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: string; onSignOut: (reason: string | null) => void; focusOnMount: boolean }) {
   const api = useAdminApi(token);
+  const statusLine = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focusOnMount) statusLine.current?.focus();
+  }, [focusOnMount]);
   const queryClient = useQueryClient();
   const status = useQuery({
     ...api.replication.status.queryOptions(),
@@ -37,7 +41,7 @@ export function AdminDashboard({ token, onSignOut }: { token: string; onSignOut:
   return (
     <>
       <div className="admin-toolbar">
-        <p className="muted" aria-live="off">
+        <p className="muted" aria-live="off" tabIndex={-1} ref={statusLine} data-testid="status-line">
           {data ? (
             <>
               Writes go to <strong>{data.writer ?? "no node (no writable primary is reachable)"}</strong>. Updated{" "}

@@ -77,10 +77,15 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
         )}
         {routing && (
           <>
-            <dt>Reads served</dt>
+            {/* The writer serves reads only when no replica can: every read it served is a fallback. */}
+            <dt>{routing.currentRole === "writer" ? "Fallback reads" : "Reads served"}</dt>
             <dd>{routing.readsServed}</dd>
-            <dt>Fallbacks</dt>
-            <dd>{routing.fallbacks}</dd>
+            {routing.currentRole !== "writer" && (
+              <>
+                <dt>Retried on the primary</dt>
+                <dd>{routing.fallbacks}</dd>
+              </>
+            )}
             <dt>Errors</dt>
             <dd>{routing.errors}</dd>
           </>
@@ -88,15 +93,11 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
       </dl>
       {isReplica && node.reachable && canControl && (
         <div className="actions">
-          {paused ? (
-            <button type="button" className="button" disabled={pending} onClick={onResume}>
-              {pending ? "Resuming…" : `Resume replay on ${node.name}`}
-            </button>
-          ) : (
-            <button type="button" className="button" disabled={pending} onClick={onPause}>
-              {pending ? "Pausing…" : `Pause replay on ${node.name}`}
-            </button>
-          )}
+          {/* One button that turns from Pause into Resume, and aria-disabled rather than disabled while the
+              request runs: a disabled button drops the keyboard focus, an element that is swapped loses it. */}
+          <button type="button" className="button" aria-disabled={pending || undefined} onClick={pending ? undefined : paused ? onResume : onPause}>
+            {pending ? (paused ? "Resuming…" : "Pausing…") : `${paused ? "Resume" : "Pause"} replay on ${node.name}`}
+          </button>
           <PromoteButton name={node.name} onPromote={onPromote} />
         </div>
       )}

@@ -8,7 +8,7 @@ import { createAdminClient } from "./admin-api";
  * Asks for the admin token and checks it against the server (one replication.status call) before
  * keeping it: a wrong token is said so here, not discovered later.
  */
-export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (token: string) => void }) {
+export function SignIn({ notice, autoFocus, onSignedIn }: { notice: string | null; autoFocus: boolean; onSignedIn: (token: string) => void }) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -59,6 +59,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
           <label htmlFor={`${id}-token`}>Admin token</label>
           <input
             ref={inputRef}
+            autoFocus={autoFocus}
             id={`${id}-token`}
             type="password"
             autoComplete="current-password"
