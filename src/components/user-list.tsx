@@ -2,24 +2,28 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage, retryUnlessClientError } from "./api-error";
+import { useListLocation } from "./list-location";
 import { ServedByBadge } from "./served-by";
 
 const PAGE_SIZE = 10;
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
-/** Users, newest first, with a search box and cursor pagination (a stack of cursors, for "Previous"). */
+/**
+ * Users, newest first, with a search box and cursor pagination. The search and the page live in the URL
+ * (./list-location.ts), so reloading, sharing the link and Back/Forward keep them.
+ */
 export function UserList() {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState("");
-  const [search, setSearch] = useState("");
-  // cursors[i] is the cursor of page i; page 0 has none.
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
-  const page = cursors.length - 1;
-  const cursor = cursors[page];
+  const [{ search, trail }, go] = useListLocation();
+  const [draft, setDraft] = useState(search);
+  // Back/Forward change the search under the box: show the one the list is for.
+  useEffect(() => setDraft(search), [search]);
+  const page = trail.length;
+  const cursor = trail.at(-1);
 
   const list = useQuery({
     ...trpc.user.list.queryOptions({ search: search || undefined, cursor, limit: PAGE_SIZE }),
@@ -29,14 +33,12 @@ export function UserList() {
 
   function submitSearch(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSearch(draft.trim());
-    setCursors([undefined]);
+    go({ search: draft.trim(), trail: [] });
   }
 
   function clearSearch() {
     setDraft("");
-    setSearch("");
-    setCursors([undefined]);
+    go({ search: "", trail: [] });
   }
 
   const nextCursor = list.data?.nextCursor ?? null;
@@ -96,10 +98,10 @@ export function UserList() {
             </ul>
           )}
           <nav className="pager" aria-label="Pages">
-            <button type="button" className="button" disabled={page === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            <button type="button" className="button" disabled={page === 0} onClick={() => go({ search, trail: trail.slice(0, -1) })}>
               Previous page
             </button>
-            <button type="button" className="button" disabled={nextCursor === null || list.isPlaceholderData} onClick={() => nextCursor !== null && setCursors((c) => [...c, nextCursor])}>
+            <button type="button" className="button" disabled={nextCursor === null || list.isPlaceholderData} onClick={() => nextCursor !== null && go({ search, trail: [...trail, nextCursor] })}>
               Next page
             </button>
           </nav>

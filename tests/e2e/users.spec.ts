@@ -97,3 +97,54 @@ test("a user can be edited, and deleted after confirming", async ({ page }) => {
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByText(`No users match “${user.email}”.`)).toBeVisible();
 });
+
+test("the search and the page live in the URL: reload, Back and a shared link keep them", async ({ page, browser, request }) => {
+  // Twelve users sharing a tag nothing else has: ten on the first page, two on the second.
+  const tag = unique("Pager").email.split("@")[0];
+  for (let i = 1; i <= 12; i++) {
+    const created = await request.post("/api/trpc/user.create", { data: { json: { name: `Pager ${i}`, email: `${tag}.${i}@example.com` } } });
+    expect(created.status(), await created.text()).toBe(200);
+  }
+  const rows = page.getByRole("list", { name: "Users" }).getByRole("listitem");
+  const searchbox = page.getByRole("searchbox", { name: "Search users" });
+
+  await page.goto("/users");
+  await searchbox.fill(tag);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(new RegExp(`/users\\?q=${tag.replace(/\./g, "\\.")}$`));
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first()).toContainText(`${tag}.12@`); // newest first
+
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/&after=\d+$/);
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByRole("status").filter({ hasText: /^Page 2 of results for/ })).toBeVisible();
+  const secondPage = page.url();
+
+  // A reload keeps the search (in the box too) and the page, and Previous still works from there.
+  await page.reload();
+  await expect(rows).toHaveCount(2);
+  await expect(searchbox).toHaveValue(tag);
+  await page.getByRole("button", { name: "Previous page" }).click();
+  await expect(rows).toHaveCount(10);
+  await expect(page).not.toHaveURL(/after=/);
+
+  // Back and Forward walk the pages, as on any site.
+  await page.goBack();
+  await expect(rows).toHaveCount(2);
+  await page.goBack();
+  await expect(rows).toHaveCount(10);
+  await page.goForward();
+  await expect(rows).toHaveCount(2);
+
+  // The link, opened by someone else, shows the same page.
+  const other = await browser.newPage();
+  await other.goto(secondPage);
+  await expect(other.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(2);
+  await other.close();
+
+  // A mangled page trail is the first page of the same search, not an error.
+  await page.goto(`/users?q=${tag}&after=oops`);
+  await expect(rows).toHaveCount(10);
+  await expect(searchbox).toHaveValue(tag);
+});

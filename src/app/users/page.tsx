@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { UserList } from "~/components/user-list";
 
 export const metadata: Metadata = { title: "Users" };
@@ -14,7 +15,10 @@ export default function UsersPage() {
         </Link>
       </div>
       <p className="lede">Newest first. Each list and page says which database node served it.</p>
-      <UserList />
+      {/* The list reads its search and page from the URL, known only in the browser for a static page. */}
+      <Suspense fallback={<p className="muted">Loading users…</p>}>
+        <UserList />
+      </Suspense>
     </main>
   );
 }
