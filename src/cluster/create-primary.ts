@@ -3,8 +3,7 @@
  * roles the cluster is built on.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { chmodSync, chownSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeNodeSettings, writeSharedConfig } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
@@ -82,12 +81,14 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
 }
 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {
-  // initdb reads the password from a file; it must be readable by the server user and gone afterwards.
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tandem-initdb-"));
-  const pwfile = path.join(dir, "pwfile");
+  // initdb reads the password from a file that the server user must be able to read. It sits beside the
+  // node directories, not in /tmp: a `db:up` killed during initdb leaves it in this cluster's own
+  // directory, where the next `db:up` overwrites and deletes it, never in a shared place for good.
+  const pwfile = path.join(path.dirname(dataDir), ".initdb-pwfile");
   try {
     writeFileSync(pwfile, `${superuserPassword}\n`, { mode: 0o600 });
-    chownTree(dir, ctx.runAs);
+    chmodSync(pwfile, 0o600); // writeFileSync keeps the mode of a file left by an interrupted run
+    if (ctx.runAs.switchUser) chownSync(pwfile, ctx.runAs.uid, ctx.runAs.gid);
     runPgBinary(
       ctx,
       ctx.binaries.initdb,
@@ -95,7 +96,7 @@ function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string)
       "initdb",
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(pwfile, { force: true });
   }
 }
 
