@@ -150,7 +150,10 @@ async function main(): Promise<number> {
       },
     });
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    // parseArgs reads "-1" as an option; what the person meant is an id, and ids are positive.
+    const negative = process.argv.slice(2).find((arg) => /^-\d+$/.test(arg));
+    const message = negative ? `ids are positive whole numbers, got "${negative}"` : (error as Error).message;
+    console.error(`${message}\n\n${USAGE}`);
     return 2;
   }
   const [command, ...args] = parsed.positionals;
