@@ -11,6 +11,7 @@ import { createUser, unique } from "./users";
 const REPLICAS = ["replica1", "replica2"];
 
 test.afterEach(async () => {
+  await setRunning("primary", true);
   for (const replica of REPLICAS) await setRunning(replica, true);
   for (const replica of REPLICAS) await setPaused(replica, false);
 });
@@ -121,6 +122,40 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await expect(page.getByText("All replicas are out.")).toBeHidden();
   await tab.reload();
   await expect(readBadge).toHaveText(/^Served by replica\d · replica/);
+});
+
+test("with the primary stopped, users can still be read, a write fails with a sentence and loses nothing, and it works again once the primary is back", async ({ page, context }) => {
+  await signIn(page);
+  const existing = unique("Before Outage");
+  const tab = await context.newPage();
+  await createUser(tab, existing);
+
+  await setRunning("primary", false);
+  await expect(conditionOf(page, "primary")).toHaveText("Down");
+  await expect(page.getByTestId("status-line")).toContainText("no node (no writable primary is reachable)");
+
+  // Reads: still served, by a replica.
+  await tab.goto(`/users?q=${encodeURIComponent(existing.email)}`);
+  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(tab.getByText(/^Served by replica\d · replica/)).toBeVisible();
+
+  // A write: a sentence saying what happened, and the form keeps what was typed.
+  const user = unique("During Outage");
+  await tab.goto("/users/new");
+  await tab.getByLabel("Name").fill(user.name);
+  await tab.getByLabel("Email").fill(user.email);
+  await tab.getByRole("button", { name: "Create user" }).click();
+  await expect(tab.getByRole("alert").filter({ hasText: "The database is unavailable" })).toHaveText(
+    "The database is unavailable: primary cannot be reached. Try again in a few seconds.",
+  );
+  await expect(tab.getByLabel("Name")).toHaveValue(user.name);
+  await expect(tab.getByLabel("Email")).toHaveValue(user.email);
+
+  // The primary back: the same form, submitted again, succeeds.
+  await setRunning("primary", true);
+  await expect(conditionOf(page, "primary")).toHaveText("Writer", { timeout: 15_000 });
+  await tab.getByRole("button", { name: "Create user" }).click();
+  await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
 });
 
 test("without the admin token the page shows no admin data and the API refuses admin calls", async ({ page, request }) => {
