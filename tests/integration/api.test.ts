@@ -13,7 +13,7 @@ import { applicationCheck } from "../../src/cluster/verify";
 import { waitFor } from "../../src/cluster/wait-for";
 import { INTERNAL_ERROR_MESSAGE } from "../../src/server/api/errors";
 import { createApiClient } from "../../src/trpc/api-client";
-import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
+import { type ApiHarness, TEST_ADMIN_TOKEN, TEST_DATA_LAYER_SETTINGS, startApiHarness } from "../support/api-harness";
 import { parsePrometheusText } from "../support/prometheus-text";
 import { clusterCli } from "../support/run";
 
@@ -222,6 +222,7 @@ describe("admin procedures", () => {
     ["replication.resumeReplay", "mutation", { node: "replica1" }],
     ["replication.promote", "mutation", { node: "replica1" }],
     ["replication.probe", "mutation", undefined],
+    ["replication.lagHistory", "query", undefined],
   ] as const;
 
   it.each(adminCalls)("%s is UNAUTHORIZED without a token and with a wrong one", async (procedure, type, input) => {
@@ -276,6 +277,55 @@ describe("admin procedures", () => {
     const admin = await h.caller(ADMIN, { ...h.services, embeddedClusterRoot: undefined });
     for (const call of [() => admin.replication.pauseReplay({ node: "replica1" }), () => admin.replication.promote({ node: "replica1" })]) {
       await expect(call()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/act on the embedded development cluster/) });
+    }
+  });
+
+  it("lagHistory: per replica samples that grow every second, show a paused replica's lag rising, and filter by since", async () => {
+    const admin = await h.caller(ADMIN);
+    const first = await admin.replication.lagHistory();
+    expect(first).toMatchObject({ windowMs: 300_000, resolutionMs: 1_000, maxLagMs: TEST_DATA_LAYER_SETTINGS.REPLICA_MAX_LAG_MS });
+    expect(first.replicas.map((r) => r.node)).toEqual(["replica1", "replica2"]);
+    const lastAt = Math.max(...first.replicas.flatMap((r) => r.samples.map((s) => s.at)));
+    expect(lastAt).toBeLessThanOrEqual(first.now);
+
+    expect(await admin.replication.pauseReplay({ node: "replica1" })).toMatchObject({ replay: "paused" });
+    try {
+      // WAL must move for a paused replica to fall behind: one write, then watch its lag grow.
+      await admin.user.create(newUser());
+      const rising = await waitFor("replica1's sampled lag to pass 1.5 s while paused", async () => {
+        const { replicas } = await admin.replication.lagHistory({ since: lastAt });
+        const samples = replicas.find((r) => r.node === "replica1")?.samples ?? [];
+        return samples.some((s) => (s.lagMs ?? 0) > 1_500) ? replicas : undefined;
+      });
+      const [replica1, replica2] = rising.map((r) => r.samples);
+      expect(replica1.every((s) => s.at > lastAt)).toBe(true);
+      const behind = replica1.filter((s) => (s.lagMs ?? 0) > 0);
+      expect(behind.length, JSON.stringify(replica1)).toBeGreaterThanOrEqual(2);
+      // Kept samples are at least a second apart and lag grows with them: the writer's position is stuck behind.
+      for (let i = 1; i < behind.length; i++) {
+        expect(behind[i].at - behind[i - 1].at).toBeGreaterThanOrEqual(1_000);
+        expect(behind[i].lagMs).toBeGreaterThan(behind[i - 1].lagMs ?? 0);
+      }
+      expect(behind.at(-1)).toMatchObject({ state: "paused", lagBytes: expect.any(Number) });
+      expect(behind.at(-1)?.lagBytes).toBeGreaterThan(0);
+      // replica2 replayed the same write at once: same timestamps, no lag worth the name.
+      expect(replica2.map((s) => s.at)).toEqual(replica1.map((s) => s.at));
+      expect(replica2.at(-1)).toMatchObject({ state: "routable" });
+      expect(replica2.at(-1)?.lagMs).toBeLessThan(TEST_DATA_LAYER_SETTINGS.REPLICA_MAX_LAG_MS);
+    } finally {
+      await admin.replication.resumeReplay({ node: "replica1" });
+    }
+
+    const latest = await admin.replication.lagHistory({ since: 0 });
+    expect(latest.replicas[0].samples.length).toBeGreaterThan(first.replicas[0].samples.length);
+    const newest = Math.max(...latest.replicas[0].samples.map((s) => s.at));
+    expect((await admin.replication.lagHistory({ since: newest })).replicas.every((r) => r.samples.every((s) => s.at > newest))).toBe(true);
+
+    for (const since of ["yesterday", -1, 1.5]) {
+      const bad = await h.rpc("replication.lagHistory", { since }, { headers: ADMIN });
+      expect(bad.status, String(since)).toBe(400);
+      expect(bad.error?.data.code).toBe("BAD_REQUEST");
+      expect(bad.error?.message).toMatch(/^Invalid input: since: since must (be a time in milliseconds|be a whole number|not be negative)/);
     }
   });
 

@@ -23,10 +23,16 @@ export function createAdminClient(token: string) {
   return createTRPCClient<AppRouter>({ links: apiLinks({ url, tokenStore: sessionStorageTokenStore(), adminToken: token }) });
 }
 
+/** The admin client itself, for a query whose input changes on every call (the lag chart's `since`). */
+export function useAdminClient(token: string) {
+  return useMemo(() => createAdminClient(token), [token]);
+}
+
 /** Query and mutation options for the admin procedures, signed with `token`. */
 export function useAdminApi(token: string) {
   const queryClient = useQueryClient();
-  return useMemo(() => createTRPCOptionsProxy<AppRouter>({ client: createAdminClient(token), queryClient }), [token, queryClient]);
+  const client = useAdminClient(token);
+  return useMemo(() => createTRPCOptionsProxy<AppRouter>({ client, queryClient }), [client, queryClient]);
 }
 
 export type AdminApi = ReturnType<typeof useAdminApi>;

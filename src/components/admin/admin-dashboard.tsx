@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useRef } from "react";
 import { errorCode, errorMessage, retryUnlessClientError } from "~/components/api-error";
 import { useAdminApi } from "./admin-api";
+import { LagPanel } from "./lag-panel";
 import { NodeCard } from "./node-card";
 import { ProbePanel } from "./probe-panel";
 
@@ -96,6 +97,8 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
           ))}
         </ul>
       )}
+
+      {data && <LagPanel token={token} />}
 
       {data && <ProbePanel api={api} />}
     </>

@@ -13,6 +13,7 @@
  */
 import pg from "pg";
 import type { DbNode } from "./nodes";
+import { LagHistory, type LagState } from "./lag-history";
 import { type Lsn, bytesBetween, parseLsn } from "./lsn";
 
 export interface MonitorSettings {
@@ -56,6 +57,8 @@ export class ReplicationMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
+  /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
+  readonly lagHistory = new LagHistory();
 
   constructor(
     readonly nodes: DbNode[],
@@ -96,6 +99,12 @@ export class ReplicationMonitor {
   async probe(): Promise<void> {
     await Promise.all(this.nodes.map((node) => this.probeNode(node)));
     this.recompute();
+    this.recordLag();
+  }
+
+  /** The routing limit on lag in time, above which a replica leaves the routing set. */
+  get maxLagMs(): number {
+    return this.settings.maxLagMs;
   }
 
   private async loop(): Promise<void> {
@@ -205,6 +214,13 @@ export class ReplicationMonitor {
     return firstAhead ? now - firstAhead.at : 0;
   }
 
+  /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
+  private recordLag(): void {
+    const writer = this.writer();
+    const replicas = [...this.health.values()].filter((h) => h !== writer && (h.configuredRole === "replica" || h.inRecovery === true));
+    this.lagHistory.record(replicas.map((h) => ({ node: h.name, lagMs: h.lagMs, lagBytes: h.lagBytes, state: lagStateOf(h) })));
+  }
+
   private exclusion(health: NodeHealth, writer: NodeHealth | undefined): string | undefined {
     if (!health.reachable) return "unreachable";
     if (health.inRecovery === false) return health === writer ? "is the writer" : "not in recovery (promoted?)";
@@ -220,4 +236,12 @@ export class ReplicationMonitor {
     if (!pool) throw new Error(`Unknown node ${name}`);
     return pool;
   }
+}
+
+/** The node cards' vocabulary: down, replay paused, lagging, otherwise excluded, else routable. */
+function lagStateOf(health: NodeHealth): LagState {
+  if (!health.reachable) return "down";
+  if (health.replayPaused) return "paused";
+  if (health.excludedBecause === undefined) return "routable";
+  return /lagging/.test(health.excludedBecause) ? "lagging" : "excluded";
 }

@@ -26,6 +26,17 @@ const nodeInput = z.object({
   node: z.string({ error: "node must be text" }).regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "node must be a node name such as replica1" }),
 });
 
+/** `since` is the newest `at` the page already has; without it, the whole window. */
+const lagHistoryInput = z
+  .object({
+    since: z
+      .number({ error: "since must be a time in milliseconds since 1970 (the `at` of the newest sample you have)" })
+      .int({ error: "since must be a whole number of milliseconds" })
+      .nonnegative({ error: "since must not be negative" })
+      .optional(),
+  })
+  .optional();
+
 /**
  * The app's URLs as a topology. topologyOfUrls names nodes primary, replica1, … in configuration order,
  * as the data layer does (nodes.ts), so the two views line up by name.
@@ -81,6 +92,15 @@ export const replicationRouter = createTRPCRouter({
         routing: routing.nodes.find((n) => n.node === status.name) ?? null,
       })),
     };
+  }),
+
+  /**
+   * Each replica's lag over the last minutes (the monitor's history, no query of its own): the page
+   * fetches the window once, then every second only what is newer than the last sample it has.
+   */
+  lagHistory: adminProcedure.input(lagHistoryInput).query(async ({ ctx, input }) => {
+    await ctx.db.monitor.start(); // the first call waits for one probe round, so the answer is never empty
+    return { ...ctx.db.monitor.lagHistory.since(input?.since), maxLagMs: ctx.db.monitor.maxLagMs };
   }),
 
   // The replay state returned is the replica's own answer ("paused", or "pause requested" while replay
