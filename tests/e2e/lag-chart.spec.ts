@@ -4,8 +4,9 @@ import { unique } from "./users";
 
 /**
  * The admin page's lag chart against the e2e server's cluster: a line per replica, and its accessible
- * summary following a paused replica's lag up and back down. Replay is paused with the cluster tools
- * (the server runs on DATABASE_URL; see admin.spec.ts) and always resumed after the test.
+ * summary following a paused replica's lag up and back down. Replay is paused with the cluster tools,
+ * as `npm run db:pause` would (admin.spec.ts clicks the page's own buttons), and always resumed after
+ * the test.
  */
 
 test.afterEach(async () => {
