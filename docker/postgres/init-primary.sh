@@ -31,6 +31,7 @@ fi
 # ALTER ROLE then (re)sets attributes and password, so a re-run converges to docker/.env.
 psql --no-psqlrc --set ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname postgres \
   --set replicator_password="$REPLICATOR_PASSWORD" --set app_password="$TANDEM_DB_PASSWORD" <<'SQL'
+SET client_min_messages = warning; -- no "already a member" notices on a re-run
 SELECT 'CREATE ROLE replicator' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'replicator') \gexec
 ALTER ROLE replicator WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'replicator_password';
 

@@ -26,9 +26,11 @@ passfile=/var/lib/postgresql/replication.pgpass
 
 as_postgres() { gosu postgres "$@"; }
 
-# libpq's passfile format: host:port:database:user:password, with ':' and '\' escaped.
+# libpq's passfile format: host:port:database:user:password, with ':' and '\' escaped. Database '*': the
+# WAL receiver and pg_basebackup send dbname=replication, psql below sends PGDATABASE; pg_hba.conf lets this
+# role in for replication only anyway.
 escaped_password=$(printf '%s' "$REPLICATOR_PASSWORD" | sed 's/[\\:]/\\&/g')
-( umask 077 && printf '*:*:replication:replicator:%s\n' "$escaped_password" >"$passfile" )
+( umask 077 && printf '*:*:*:replicator:%s\n' "$escaped_password" >"$passfile" )
 chown postgres:postgres "$passfile"
 
 conninfo="host=$PRIMARY_HOST port=$PRIMARY_PORT user=replicator passfile=$passfile application_name=$REPLICA_NAME"
