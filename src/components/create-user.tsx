@@ -13,8 +13,8 @@ export function CreateUser() {
   const router = useRouter();
   const create = useMutation(
     trpc.user.create.mutationOptions({
-      onSuccess: async ({ user, servedBy }) => {
-        rememberWrite(queryClient, user.id, { action: "Created", servedBy });
+      onSuccess: async ({ user, servedBy, consistencyToken }) => {
+        rememberWrite(queryClient, user.id, { action: "Created", servedBy, consistencyToken, at: Date.now() });
         await queryClient.invalidateQueries({ queryKey: trpc.user.list.pathKey() });
         router.push(`/users/${user.id}`);
       },

@@ -5,6 +5,10 @@ import type { ServedBy } from "./served-by";
 export interface LastWrite {
   action: "Created" | "Saved";
   servedBy: ServedBy;
+  /** The write's consistency token, to follow it to each replica (./write-progress.tsx). */
+  consistencyToken: string;
+  /** When its answer arrived (Date.now()). */
+  at: number;
 }
 
 const key = (id: number) => ["tandem", "last-write", id] as const;

@@ -9,6 +9,7 @@ import { errorCode, errorMessage, retryUnlessClientError } from "./api-error";
 import { type LastWrite, takeLastWrite } from "./last-write";
 import { ServedByBadge } from "./served-by";
 import { UserForm } from "./user-form";
+import { WriteProgress } from "./write-progress";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "medium" });
 
@@ -26,9 +27,8 @@ export function UserDetail({ id }: { id: number }) {
 
   const update = useMutation(
     trpc.user.update.mutationOptions({
-      onSuccess: async ({ user: updated, servedBy }) => {
-        const saved = { action: "Saved", servedBy } as const;
-        setWrite(saved);
+      onSuccess: async ({ servedBy, consistencyToken }) => {
+        setWrite({ action: "Saved", servedBy, consistencyToken, at: Date.now() });
         await queryClient.invalidateQueries({ queryKey: trpc.user.pathKey() });
       },
     }),
@@ -89,6 +89,7 @@ export function UserDetail({ id }: { id: number }) {
           <span>{write.action}.</span> <ServedByBadge servedBy={write.servedBy} kind="write" />
         </div>
       )}
+      {write && <WriteProgress key={write.consistencyToken} token={write.consistencyToken} writtenAt={write.at} />}
 
       <section aria-labelledby="details-heading" className="card">
         <div className="card-head">

@@ -69,16 +69,22 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
   await expect(fact(card, "Health")).toHaveText(/^not routable: replay paused, lagging/);
   await expect(conditionOf(page, "replica2")).toHaveText("Healthy");
 
-  // Reloading the creator's page still shows the user (read-your-writes survives the reload).
-  await tab.reload();
-  await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
-  await expect(details.getByText(/^Served by (replica2|primary)\b/)).toBeVisible();
-  await tab.close();
+  // The creator's page follows the write: replica2 has it, replica1 not yet, and says why.
+  const spread = tab.getByRole("region", { name: "This write on each replica" }).getByRole("listitem");
+  await expect(spread).toHaveText([/^replica1 Not yet replay paused$/, /^replica2 Replayed within \d+ ms of the write$/]);
 
   await card.getByRole("button", { name: "Resume replay on replica1" }).click();
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy", { timeout: 15_000 });
   await expect(fact(card, "Replay paused")).toHaveText("no");
   await expect(card.getByTestId("lag")).toHaveText(/^0 B · \d+ ms$/);
+  // …and replica1 reaches the write once resumed, as the creator's page shows.
+  await expect(spread.first()).toHaveText(/^replica1 Replayed within \d+(\.\d)? m?s of the write$/);
+
+  // Reloading the creator's page still shows the user (read-your-writes survives the reload).
+  await tab.reload();
+  await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
+  await expect(details.getByText(/^Served by replica\d\b/)).toBeVisible();
+  await tab.close();
 });
 
 test("a stopped replica shows as down while user pages keep working; with both down reads fall back to the primary; started again, both are healthy", async ({ page, context }) => {

@@ -215,6 +215,43 @@ describe("read-your-writes across requests", () => {
   });
 });
 
+describe("consistency.progress: a write reaching each replica", () => {
+  it("says which replicas have replayed a write, one paused behind until resumed", async () => {
+    const admin = await h.caller(ADMIN);
+    const api = await h.caller();
+    await admin.replication.pauseReplay({ node: "replica1" });
+    try {
+      const { consistencyToken } = await api.user.create(newUser());
+      // replica2 replays within milliseconds; replica1 stays behind, saying why.
+      await waitFor("replica2 to replay the write", async () => {
+        const { nodes } = await api.consistency.progress({ token: consistencyToken });
+        return nodes.find((n) => n.node === "replica2")?.state === "replayed" ? true : undefined;
+      });
+      const { nodes } = await api.consistency.progress({ token: consistencyToken });
+      expect(nodes).toEqual([
+        { node: "replica1", state: "behind", replayPaused: true },
+        { node: "replica2", state: "replayed", replayPaused: false },
+      ]);
+
+      await admin.replication.resumeReplay({ node: "replica1" });
+      await waitFor("replica1 to replay the write after the resume", async () => {
+        const progress = await api.consistency.progress({ token: consistencyToken });
+        return progress.nodes.every((n) => n.state === "replayed") ? true : undefined;
+      });
+    } finally {
+      await admin.replication.resumeReplay({ node: "replica1" });
+    }
+  });
+
+  it("refuses a token that is not a WAL position, with a sentence", async () => {
+    for (const token of ["", "yesterday", "0/XYZ", "1/2/3"]) {
+      const response = await h.rpc("consistency.progress", { token });
+      expect(response.status, token).toBe(400);
+      expect(response.error?.message).toMatch(/token must be a WAL position like 0\/3000148/);
+    }
+  });
+});
+
 describe("admin procedures", () => {
   const adminCalls = [
     ["replication.status", "query", undefined],

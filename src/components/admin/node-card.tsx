@@ -27,7 +27,7 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
     <section className={`card admin-node tone-${condition.tone}`} aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
       <div className="card-head">
         <h2 id={`${id}-name`}>{node.name}</h2>
-        <span className={`admin-badge tone-${condition.tone}`} data-testid="condition">
+        <span className={`state-badge tone-${condition.tone}`} data-testid="condition">
           {condition.label}
         </span>
       </div>

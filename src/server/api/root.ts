@@ -1,3 +1,4 @@
+import { consistencyRouter } from "./routers/consistency";
 import { replicationRouter } from "./routers/replication";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -5,6 +6,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 /** The API. Add a router in ./routers and list it here. */
 export const appRouter = createTRPCRouter({
   user: userRouter,
+  consistency: consistencyRouter,
   replication: replicationRouter,
 });
 

@@ -19,7 +19,7 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import { describeConnectionFailure, isConnectionError } from "./connection-errors";
 import { type Lsn, formatLsn, parseLsn } from "./lsn";
 import type { DbNode } from "./nodes";
-import type { NodeHealth, ReplicationMonitor } from "./replication-monitor";
+import type { NodeHealth, ReplayProgress, ReplicationMonitor } from "./replication-monitor";
 
 function withReplica(writer: PrismaClient, replica: PrismaClient) {
   return writer.$extends(readReplicas({ replicas: [replica] }));
@@ -135,6 +135,12 @@ export class DataLayer {
     } catch (error) {
       throw this.unavailableOr(writer, error);
     }
+  }
+
+  /** Which nodes other than the writer have replayed the write a consistency token stands for. */
+  async replayProgress(consistencyToken: string): Promise<ReplayProgress[]> {
+    await this.monitor.start();
+    return this.monitor.replayProgress(parseLsn(consistencyToken));
   }
 
   /** Stops probing and closes every pool (tests, benchmarks, graceful shutdown). */

@@ -42,6 +42,13 @@ export interface NodeHealth {
   error?: string;
 }
 
+/** Whether one node has replayed a given write: "behind" until it has; "unreachable" if it did not answer. */
+export interface ReplayProgress {
+  node: string;
+  state: "replayed" | "behind" | "unreachable";
+  replayPaused: boolean;
+}
+
 interface WriterSample {
   lsn: Lsn;
   at: number;
@@ -169,23 +176,44 @@ export class ReplicationMonitor {
   async waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const positions = await Promise.all(
-        candidates.map(async (name) => {
-          try {
-            const { rows } = await this.poolOf(name).query<{ lsn: string | null }>("SELECT pg_last_wal_replay_lsn()::text AS lsn");
-            const lsn = rows[0].lsn ? parseLsn(rows[0].lsn) : undefined;
-            const health = this.health.get(name) as NodeHealth;
-            if (lsn !== undefined && (health.lsn === undefined || lsn > health.lsn)) health.lsn = lsn;
-            return lsn !== undefined && lsn >= target ? name : undefined;
-          } catch {
-            return undefined;
-          }
-        }),
-      );
-      const ready = positions.find((name) => name !== undefined);
+      const positions = await Promise.all(candidates.map((name) => this.replayNow(name).catch(() => undefined)));
+      const ready = candidates.find((_, i) => (positions[i]?.lsn ?? -1n) >= target);
       if (ready || Date.now() >= deadline) return ready;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
+  }
+
+  /**
+   * How far a write (its consistency token) has spread: every node but the writer, asked now. For pages
+   * that show a write reaching each replica; routing never waits on this.
+   */
+  async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
+    const writer = this.writer()?.name;
+    const others = [...this.health.values()].filter((h) => h.name !== writer);
+    return Promise.all(
+      others.map(async ({ name }): Promise<ReplayProgress> => {
+        try {
+          const { lsn, paused } = await this.replayNow(name);
+          return { node: name, state: lsn !== undefined && lsn >= target ? "replayed" : "behind", replayPaused: paused };
+        } catch {
+          return { node: name, state: "unreachable", replayPaused: false };
+        }
+      }),
+    );
+  }
+
+  /**
+   * A replica's replay position and pause state this moment, the position also kept as its cached one.
+   * The position is undefined on a node that never was in recovery.
+   */
+  private async replayNow(name: string): Promise<{ lsn: Lsn | undefined; paused: boolean }> {
+    const { rows } = await this.poolOf(name).query<{ lsn: string | null; paused: boolean }>(
+      "SELECT pg_last_wal_replay_lsn()::text AS lsn, CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused",
+    );
+    const lsn = rows[0].lsn ? parseLsn(rows[0].lsn) : undefined;
+    const health = this.health.get(name) as NodeHealth;
+    if (lsn !== undefined && (health.lsn === undefined || lsn > health.lsn)) health.lsn = lsn;
+    return { lsn, paused: rows[0].paused };
   }
 
   private recompute(): void {
