@@ -3,7 +3,7 @@
  * roles the cluster is built on.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fchownSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeNodeSettings, writeSharedConfig } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
@@ -83,12 +83,20 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {
   // initdb reads the password from a file that the server user must be able to read. It sits beside the
   // node directories, not in /tmp: a `db:up` killed during initdb leaves it in this cluster's own
-  // directory, where the next `db:up` overwrites and deletes it, never in a shared place for good.
+  // directory (never in a shared place for good), where the next `db:up` replaces and deletes it.
+  // As root, that directory can belong to the server's OS user, who could plant a symlink there: so
+  // whatever is at the path goes first, and the file is created exclusively ("wx": O_EXCL never follows
+  // a symlink) and handed over through its descriptor, never by path.
   const pwfile = path.join(path.dirname(dataDir), ".initdb-pwfile");
   try {
-    writeFileSync(pwfile, `${superuserPassword}\n`, { mode: 0o600 });
-    chmodSync(pwfile, 0o600); // writeFileSync keeps the mode of a file left by an interrupted run
-    if (ctx.runAs.switchUser) chownSync(pwfile, ctx.runAs.uid, ctx.runAs.gid);
+    rmSync(pwfile, { force: true });
+    const fd = openSync(pwfile, "wx", 0o600);
+    try {
+      if (ctx.runAs.switchUser) fchownSync(fd, ctx.runAs.uid, ctx.runAs.gid);
+      writeFileSync(fd, `${superuserPassword}\n`);
+    } finally {
+      closeSync(fd);
+    }
     runPgBinary(
       ctx,
       ctx.binaries.initdb,

@@ -1,14 +1,15 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { id, search } from "~/validation/user-input";
 
 /**
  * Where the user list is, kept in the URL so a reload, a shared link and the Back button all land on
  * the same search and page: `/users?q=ada&after=120,98` is the results for "ada", third page.
  *
  * Pages are keyset cursors, and going back a page needs the previous cursor, so `after` holds the
- * trail of cursors of every page before this one. Anything unreadable in it is dropped (first page),
- * never an error: a hand-edited URL still shows the list.
+ * trail of cursors of every page before this one. Anything unreadable or out of range is dropped (no
+ * search, or the first page), never an error: a hand-edited URL still shows the list.
  */
 export interface ListLocation {
   search: string;
@@ -17,10 +18,13 @@ export interface ListLocation {
 }
 
 export function parseListLocation(params: URLSearchParams): ListLocation {
-  const search = params.get("q")?.trim() ?? "";
+  // Checked with the API's own rules (a search it would refuse, an id beyond PostgreSQL's integers):
+  // what it would answer with BAD_REQUEST is dropped here instead.
+  const q = search.safeParse(params.get("q") ?? "");
   const parts = params.get("after")?.split(",") ?? [];
-  const trail = parts.every((part) => /^\d{1,15}$/.test(part) && Number(part) > 0) ? parts.map(Number) : [];
-  return { search, trail };
+  const cursors = parts.map((part) => (/^\d+$/.test(part) ? id.safeParse(Number(part)) : undefined));
+  const trail = cursors.every((cursor) => cursor?.success) ? cursors.map((cursor) => cursor?.data as number) : [];
+  return { search: q.success ? q.data : "", trail };
 }
 
 export function listHref(pathname: string, { search, trail }: ListLocation): string {

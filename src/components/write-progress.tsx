@@ -45,6 +45,13 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
     setSeenAfter((seen) => ({ ...seen, ...Object.fromEntries(newlyReplayed.map((n) => [n.node, Math.max(0, answeredAt - writtenAt)])) }));
   }, [nodes, answeredAt, writtenAt, seenAfter]);
 
+  // Polling stops at GIVE_UP_MS; say so rather than leave "Not yet" looking live.
+  const [gaveUp, setGaveUp] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setGaveUp(true), Math.max(0, writtenAt + GIVE_UP_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [writtenAt]);
+
   if (progress.isError) {
     return (
       <p className="muted" role="status">
@@ -63,6 +70,7 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
           </li>
         ))}
       </ul>
+      {gaveUp && !done(nodes) && <p className="muted">No longer checking: the admin page shows replication live.</p>}
     </section>
   );
 }

@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Locator, type Page, expect } from "@playwright/test";
+import { type BrowserContext, type Locator, type Page, expect } from "@playwright/test";
 import { startOne, stopOne } from "../../src/cluster/lifecycle";
 import { setReplayPaused } from "../../src/cluster/replay";
+import { createUser, unique } from "./users";
 
 /** What tests/e2e/serve.ts leaves for the specs, in a file named by the port. */
 export function handle(): { adminToken: string; clusterRoot: string } {
@@ -35,3 +36,12 @@ export const conditionOf = (page: Page, name: string) => nodeCard(page, name).ge
 /** The value next to a term in a node card ("State" → "streaming"). */
 export const fact = (card: Locator, term: string) =>
   card.getByRole("term").filter({ hasText: new RegExp(`^${term}$`) }).locator("xpath=following-sibling::dd[1]");
+
+/** The admin page signed in on `page`, and a new user created in another tab: an operator watching while a user works. */
+export async function adminWatchingUserTab(page: Page, context: BrowserContext, label: string) {
+  await signIn(page);
+  const user = unique(label);
+  const tab = await context.newPage();
+  await createUser(tab, user);
+  return { user, tab };
+}

@@ -18,7 +18,7 @@ test("a user created in the UI is listed, and its page reads it back from a repl
   // …and the write itself went to the primary; the page follows it to each replica.
   await expect(page.getByRole("status").filter({ hasText: "Created." })).toContainText("Written to primary");
   const spread = page.getByRole("region", { name: "This write on each replica" }).getByRole("listitem");
-  await expect(spread).toHaveText([/^replica1 Replayed within \d+ ms of the write$/, /^replica2 Replayed within \d+ ms of the write$/]);
+  await expect(spread).toHaveText([/^replica1 Replayed within \d+(\.\d)? m?s of the write$/, /^replica2 Replayed within \d+(\.\d)? m?s of the write$/]);
   const detailUrl = page.url();
 
   // The list shows it (searching by its email), linking to the same page.

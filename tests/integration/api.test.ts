@@ -479,8 +479,14 @@ describe("a stopped primary (last: it changes the cluster)", () => {
   it("promote through the admin API: writes go to the new primary and the app is ready again", async () => {
     const promoted = await (await h.caller(ADMIN)).replication.promote({ node: "replica1" });
     expect(promoted.primary).toBe("replica1");
-    const { servedBy } = await (await h.caller()).user.create(newUser());
+    const api = await h.caller();
+    const { servedBy, consistencyToken } = await api.user.create(newUser());
     expect(servedBy.node).toBe("replica1");
+    // The write spreads to the one replica left; the fenced former primary is no replica to wait for.
+    await waitFor("replica2 to replay the write on the new timeline", async () => {
+      const { nodes } = await api.consistency.progress({ token: consistencyToken });
+      return nodes.length === 1 && nodes[0].node === "replica2" && nodes[0].state === "replayed" ? true : undefined;
+    });
     const ready = await h.request("/api/health/ready");
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ writer: "replica1" });

@@ -3,7 +3,7 @@
  * restart, crash recovery, replay pause, errors. Promotion has its own file (it changes the topology).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -245,18 +245,22 @@ describe("a cluster grown and repaired by db:up", () => {
     expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem");
   });
 
-  it("creates a primary over the debris of a Ctrl-C during initdb, its password file included, and leaves none", async () => {
-    // What an interrupted creation leaves: no state file, a half-made data directory and initdb's
-    // password file (here world-readable, to see it replaced rather than reused).
+  it("creates a primary over the debris of a Ctrl-C during initdb, never writing through a planted password-file symlink, and leaves none", async () => {
+    // What an interrupted creation leaves: no state file, a half-made data directory and, where initdb's
+    // password file goes, something else: here a symlink to a file that must not be written through it.
     const root = path.join(path.dirname(small.root), "interrupted");
+    const victim = path.join(path.dirname(small.root), "not-a-password-file");
     mkdirSync(path.join(root, "primary"), { recursive: true, mode: 0o755 });
-    writeFileSync(path.join(root, ".initdb-pwfile"), "a password from an earlier attempt\n", { mode: 0o644 });
+    writeFileSync(victim, "left alone\n", { mode: 0o644 });
+    symlinkSync(victim, path.join(root, ".initdb-pwfile"));
     try {
       const port = await freeBasePort(1);
       const created = await clusterCli(root, ["up", "--replicas", "0", "--port", String(port)]);
       expect(created.code, created.stderr).toBe(0);
       expect(existsSync(path.join(root, ".initdb-pwfile"))).toBe(false);
       expect(readdirSync(root).sort()).toEqual(["cluster.json", "logs", "primary"]);
+      expect(readFileSync(victim, "utf8")).toBe("left alone\n");
+      expect(statSync(victim).uid).toBe(process.getuid?.());
     } finally {
       await clusterCli(root, ["clean"]);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LagHistoryAnswer, type LagSample, chartRows, lagSummary, mergeLagHistory, newestAt, yTicks } from "~/components/admin/lag-series";
+import { type LagHistoryAnswer, type LagSample, chartRows, isAheadOfServer, lagSummary, mergeLagHistory, newestAt, replicaFigures, stateWords, yTicks } from "~/components/admin/lag-series";
 
 const WINDOW = 300_000;
 
@@ -31,6 +31,25 @@ describe("mergeLagHistory", () => {
 
   it("has no newest sample before the first one", () => {
     expect(newestAt(answer(0, {}))).toBeUndefined();
+  });
+});
+
+describe("a server clock that went back", () => {
+  it("is noticed when the page holds samples newer than the server's now, so the page starts over", () => {
+    const held = mergeLagHistory(undefined, answer(60_000, { replica1: [sample(60_000, 0)] }));
+    expect(isAheadOfServer(held, answer(61_000, {}))).toBe(false);
+    expect(isAheadOfServer(held, answer(30_000, { replica1: [sample(30_000, 0)] }))).toBe(true);
+    expect(isAheadOfServer(undefined, answer(30_000, {}))).toBe(false);
+  });
+});
+
+describe("a replica no longer sampled (promoted, removed)", () => {
+  it("keeps its history on the chart but gives no figure for now", () => {
+    const series = mergeLagHistory(undefined, answer(3_000, { replica1: [sample(1_000, 7), sample(2_000, 0)], replica2: [sample(2_000, 0), sample(3_000, 4)] }));
+    const [replica1, replica2] = replicaFigures(series, "time");
+    expect([replica1.current, replica2.current]).toEqual([false, true]);
+    expect(stateWords(replica1)).toBe("no longer sampled (promoted or removed)");
+    expect(lagSummary(series, "time")).toBe("Replication lag over the last 5 minutes: replica1 no longer sampled (promoted or removed); replica2 now 4 ms.");
   });
 });
 

@@ -24,6 +24,13 @@ describe("the user list's location in the URL", () => {
     },
   );
 
+  it("drops what the API would refuse: an id beyond PostgreSQL's integers, a search too long or with control characters", () => {
+    expect(parse("q=grace&after=2147483647")).toEqual({ search: "grace", trail: [2147483647] });
+    expect(parse("q=grace&after=12,3000000000")).toEqual({ search: "grace", trail: [] });
+    expect(parse(`q=${"x".repeat(101)}&after=12`)).toEqual({ search: "", trail: [12] });
+    expect(parse("q=a%00b")).toEqual({ search: "", trail: [] });
+  });
+
   it("trims the search", () => {
     expect(parse("q=%20%20grace%20").search).toBe("grace");
   });

@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useId, useState } from "react";
 import { errorMessage } from "~/components/api-error";
-import { type LagSeries, type Measure, STATE_WORDS, formatLag, lagSummary, replicaFigures, valueOf, windowWords } from "./lag-series";
+import { type LagSeries, type Measure, formatLag, lagSummary, replicaFigures, stateWords, valueOf, windowWords } from "./lag-series";
 import { useLagHistory } from "./use-lag-history";
 
 /** The same box while recharts loads as once it has: the page does not jump. */
@@ -78,12 +78,12 @@ function LagTable({ series, measure }: { series: LagSeries; measure: Measure }) 
         </tr>
       </thead>
       <tbody>
-        {replicaFigures(series, measure).map(({ node, latest, highest }) => (
-          <tr key={node}>
-            <th scope="row">{node}</th>
-            <td>{formatLag(latest && valueOf(latest, measure), measure)}</td>
-            <td>{latest ? STATE_WORDS[latest.state] : "—"}</td>
-            <td>{formatLag(highest, measure)}</td>
+        {replicaFigures(series, measure).map((figures) => (
+          <tr key={figures.node}>
+            <th scope="row">{figures.node}</th>
+            <td>{figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}</td>
+            <td>{stateWords(figures)}</td>
+            <td>{formatLag(figures.highest, measure)}</td>
           </tr>
         ))}
       </tbody>

@@ -24,6 +24,16 @@ export function newestAt(series: LagSeries): number | undefined {
 }
 
 /**
+ * Whether what the page holds is ahead of the server's clock: its clock went back, or a restarted
+ * server's clock is behind ours. Then asking for samples `since` the newest held would skip every new
+ * one, so the page starts over from the whole window.
+ */
+export function isAheadOfServer(held: LagSeries | undefined, answer: LagHistoryAnswer): boolean {
+  const newest = held && newestAt(held);
+  return newest !== undefined && newest > answer.now;
+}
+
+/**
  * Appends an answer's samples to what the page has and drops what fell out of the window (measured on
  * the server's clock). Samples already held are not added twice, so an answer that overlaps is harmless.
  */
@@ -94,16 +104,28 @@ export const STATE_WORDS: Record<LagState, string> = {
 export interface ReplicaFigures {
   node: string;
   latest: LagSample | undefined;
+  /** Whether `latest` is from the newest round: a replica promoted or gone since keeps old samples for a while. */
+  current: boolean;
   /** Highest lag in the window, or null when none was measured. */
   highest: number | null;
 }
 
 export function replicaFigures(series: LagSeries, measure: Measure): ReplicaFigures[] {
+  const newestRound = newestAt(series);
   return series.replicas.map(({ node, samples }) => {
     const values = samples.map((s) => valueOf(s, measure)).filter((v): v is number => v !== null);
-    return { node, latest: samples.at(-1), highest: values.length ? Math.max(...values) : null };
+    const latest = samples.at(-1);
+    return { node, latest, current: latest !== undefined && latest.at === newestRound, highest: values.length ? Math.max(...values) : null };
   });
 }
+
+/** The state column's words: the latest sample's state, or that the node is not sampled any more. */
+export function stateWords({ latest, current }: ReplicaFigures): string {
+  if (!latest) return "—";
+  return current ? STATE_WORDS[latest.state] : NOT_SAMPLED;
+}
+
+const NOT_SAMPLED = "no longer sampled (promoted or removed)";
 
 /** "the last 5 minutes" */
 export function windowWords(windowMs: number): string {
@@ -116,8 +138,9 @@ export function windowWords(windowMs: number): string {
  * "Replication lag over the last 5 minutes: replica1 now 2.1 s, replay paused (max 3.2 s); replica2 now 0 ms."
  */
 export function lagSummary(series: LagSeries, measure: Measure): string {
-  const parts = replicaFigures(series, measure).map(({ node, latest, highest }) => {
+  const parts = replicaFigures(series, measure).map(({ node, latest, current, highest }) => {
     if (!latest) return `${node} has no samples yet`;
+    if (!current) return `${node} ${NOT_SAMPLED}`;
     const now = valueOf(latest, measure);
     if (latest.state === "down") return `${node} down${highest === null ? "" : ` (max ${formatLag(highest, measure)})`}`;
     const state = latest.state === "routable" ? "" : `, ${STATE_WORDS[latest.state]}`;

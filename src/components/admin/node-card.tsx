@@ -77,15 +77,12 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
         )}
         {routing && (
           <>
-            {/* The writer serves reads only when no replica can: every read it served is a fallback. */}
-            <dt>{routing.currentRole === "writer" ? "Fallback reads" : "Reads served"}</dt>
+            {/* Counted per node since the server started, whatever its role was then: the writer serves
+                reads only when no replica can, and "retried" counts reads that failed on this node. */}
+            <dt>Reads served</dt>
             <dd>{routing.readsServed}</dd>
-            {routing.currentRole !== "writer" && (
-              <>
-                <dt>Retried on the primary</dt>
-                <dd>{routing.fallbacks}</dd>
-              </>
-            )}
+            <dt>Retried on the primary</dt>
+            <dd>{routing.fallbacks}</dd>
             <dt>Errors</dt>
             <dd>{routing.errors}</dd>
           </>

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { retryUnlessClientError } from "~/components/api-error";
 import { useAdminClient } from "./admin-api";
-import { type LagSeries, mergeLagHistory, newestAt } from "./lag-series";
+import { type LagSeries, isAheadOfServer, mergeLagHistory, newestAt } from "./lag-series";
 
 /**
  * The lag history for the chart: the whole window once, then every second only the samples newer than
@@ -19,7 +19,9 @@ export function useLagHistory(token: string) {
     queryFn: async (): Promise<LagSeries> => {
       const held = queryClient.getQueryData<LagSeries>(queryKey);
       const since = held && newestAt(held);
-      return mergeLagHistory(held, await client.replication.lagHistory.query(since === undefined ? undefined : { since }));
+      const answer = await client.replication.lagHistory.query(since === undefined ? undefined : { since });
+      if (isAheadOfServer(held, answer)) return mergeLagHistory(undefined, await client.replication.lagHistory.query());
+      return mergeLagHistory(held, answer);
     },
     refetchInterval: 1000,
     refetchIntervalInBackground: false,

@@ -69,8 +69,10 @@ export class LagHistory {
    */
   record(replicas: ReplicaLag[]): void {
     const at = this.now();
-    // A clock set back is not a reason to stop recording until it catches up again.
-    if (at >= this.lastRoundAt && at - this.lastRoundAt < this.resolutionMs) return;
+    // A clock set back is not a reason to stop recording until it catches up again. The samples now "in
+    // the future" go: each list stays in time order, and a page that holds them starts over.
+    if (at < this.lastRoundAt) this.dropAfter(at);
+    else if (at - this.lastRoundAt < this.resolutionMs) return;
     this.lastRoundAt = at;
     for (const { node, ...lag } of replicas) {
       const list = this.samples.get(node) ?? [];
@@ -91,6 +93,14 @@ export class LagHistory {
       now,
       replicas: [...this.samples].map(([node, list]) => ({ node, samples: list.filter((s) => s.at > after) })),
     };
+  }
+
+  private dropAfter(at: number): void {
+    for (const [node, list] of this.samples) {
+      const kept = list.filter((s) => s.at <= at);
+      if (kept.length > 0) this.samples.set(node, kept);
+      else this.samples.delete(node);
+    }
   }
 
   /** Drops what fell out of the window; a replica with no sample left (removed, promoted) goes too. */

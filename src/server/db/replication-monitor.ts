@@ -49,6 +49,17 @@ export interface ReplayProgress {
   replayPaused: boolean;
 }
 
+/** Whether replay is paused (or being paused), false on a node not in recovery, where asking is an error. */
+const REPLAY_PAUSED_SQL = "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END";
+
+/** How long one round of consistency.progress questions answers every caller (see replayProgress). */
+const PROGRESS_REUSE_MS = 50;
+
+interface ReplayPosition {
+  lsn: Lsn | undefined;
+  paused: boolean;
+}
+
 interface WriterSample {
   lsn: Lsn;
   at: number;
@@ -64,6 +75,7 @@ export class ReplicationMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
+  private progressRound: { startedAt: number; settled: boolean; positions: Promise<{ node: string; position?: ReplayPosition }>[] } | undefined;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory = new LagHistory();
 
@@ -130,7 +142,7 @@ export class ReplicationMonitor {
       const { rows } = await this.poolOf(node.name).query<{ in_recovery: boolean; lsn: string; paused: boolean }>(`
         SELECT pg_is_in_recovery() AS in_recovery,
                (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text AS lsn,
-               CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused`);
+               ${REPLAY_PAUSED_SQL} AS paused`);
       const row = rows[0];
       Object.assign(current, {
         reachable: true,
@@ -184,36 +196,53 @@ export class ReplicationMonitor {
   }
 
   /**
-   * How far a write (its consistency token) has spread: every node but the writer, asked now. For pages
-   * that show a write reaching each replica; routing never waits on this.
+   * How far a write (its consistency token) has spread: each replica, asked now. For pages that show a
+   * write reaching each replica; routing never waits on this. The question is public and polled, so one
+   * round of questions serves every caller for PROGRESS_REUSE_MS: it can never crowd the probes out of
+   * these small pools, however many pages ask.
    */
   async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
-    const writer = this.writer()?.name;
-    const others = [...this.health.values()].filter((h) => h.name !== writer);
-    return Promise.all(
-      others.map(async ({ name }): Promise<ReplayProgress> => {
-        try {
-          const { lsn, paused } = await this.replayNow(name);
-          return { node: name, state: lsn !== undefined && lsn >= target ? "replayed" : "behind", replayPaused: paused };
-        } catch {
-          return { node: name, state: "unreachable", replayPaused: false };
-        }
-      }),
+    if (!this.progressRound || (this.progressRound.settled && performance.now() - this.progressRound.startedAt > PROGRESS_REUSE_MS)) {
+      const round = { startedAt: performance.now(), settled: false, positions: this.replicasNow().map((h) => this.replayPosition(h.name)) };
+      void Promise.all(round.positions).then(() => (round.settled = true));
+      this.progressRound = round;
+    }
+    return (await Promise.all(this.progressRound.positions)).map(({ node, position }) =>
+      position === undefined
+        ? { node, state: "unreachable", replayPaused: false }
+        : { node, state: position.lsn !== undefined && position.lsn >= target ? "replayed" : "behind", replayPaused: position.paused },
     );
+  }
+
+  private async replayPosition(node: string): Promise<{ node: string; position?: ReplayPosition }> {
+    try {
+      return { node, position: await this.replayNow(node) };
+    } catch {
+      return { node };
+    }
   }
 
   /**
    * A replica's replay position and pause state this moment, the position also kept as its cached one.
    * The position is undefined on a node that never was in recovery.
    */
-  private async replayNow(name: string): Promise<{ lsn: Lsn | undefined; paused: boolean }> {
+  private async replayNow(name: string): Promise<ReplayPosition> {
     const { rows } = await this.poolOf(name).query<{ lsn: string | null; paused: boolean }>(
-      "SELECT pg_last_wal_replay_lsn()::text AS lsn, CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused",
+      `SELECT pg_last_wal_replay_lsn()::text AS lsn, ${REPLAY_PAUSED_SQL} AS paused`,
     );
     const lsn = rows[0].lsn ? parseLsn(rows[0].lsn) : undefined;
     const health = this.health.get(name) as NodeHealth;
     if (lsn !== undefined && (health.lsn === undefined || lsn > health.lsn)) health.lsn = lsn;
     return { lsn, paused: rows[0].paused };
+  }
+
+  /**
+   * The nodes that are replicas now: not the writer, and configured as replicas or found in recovery. A
+   * former primary fenced by a promote is neither; a replica that is down still is.
+   */
+  private replicasNow(): NodeHealth[] {
+    const writer = this.writer();
+    return [...this.health.values()].filter((h) => h !== writer && (h.configuredRole === "replica" || h.inRecovery === true));
   }
 
   private recompute(): void {
@@ -244,9 +273,7 @@ export class ReplicationMonitor {
 
   /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
   private recordLag(): void {
-    const writer = this.writer();
-    const replicas = [...this.health.values()].filter((h) => h !== writer && (h.configuredRole === "replica" || h.inRecovery === true));
-    this.lagHistory.record(replicas.map((h) => ({ node: h.name, lagMs: h.lagMs, lagBytes: h.lagBytes, state: lagStateOf(h) })));
+    this.lagHistory.record(this.replicasNow().map((h) => ({ node: h.name, lagMs: h.lagMs, lagBytes: h.lagBytes, state: lagStateOf(h) })));
   }
 
   private exclusion(health: NodeHealth, writer: NodeHealth | undefined): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Admin: what replication is doing and, on the embedded development cluster, the levers to show it off
+ * Admin: what replication is doing and, on the embedded cluster, the levers to show it off
  * (pause replay to make a replica lag, promote one to see writes follow). Every procedure needs the
  * admin token.
  *

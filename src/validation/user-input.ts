@@ -1,0 +1,52 @@
+/**
+ * What a valid user input is, in one place: the user router validates requests with these schemas, and
+ * pages that build requests from URLs (the user list's search and page) check with them first. Only zod:
+ * safe to import in browser code.
+ */
+import { z } from "zod";
+
+/** `users.id` is a PostgreSQL integer: a larger id could never exist, and would fail in the driver. */
+const INT4_MAX = 2_147_483_647;
+
+export const id = z
+  .number({ error: "id must be a number" })
+  .int({ error: "id must be a whole number" })
+  .min(1, { error: "id must be positive" })
+  .max(INT4_MAX, { error: `id must be at most ${INT4_MAX}` });
+
+/** "required" for a missing field, "must be text" for one of the wrong type. */
+const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) });
+
+/** Control characters (NUL above all: PostgreSQL text cannot store it) are input errors, not server errors. */
+const noControlCharacters = (field: string) => [(value: string) => !/[\u0000-\u001f\u007f]/.test(value), { error: `${field} must not contain control characters` }] as const;
+
+export const name = z
+  .string(text("Name"))
+  .trim()
+  .min(1, { error: "Name is required" })
+  .max(100, { error: "Name must be at most 100 characters" })
+  .refine(...noControlCharacters("Name"));
+
+/** Trimmed and lower-cased before validation and storage, so `Ada@Example.com ` and `ada@example.com` collide. */
+export const email = z
+  .string(text("Email"))
+  .trim()
+  .toLowerCase()
+  .max(254, { error: "Email must be at most 254 characters" })
+  .pipe(z.email({ error: "Enter a valid email address" }));
+
+/** Case-insensitive substring of the name or the email. */
+export const search = z.string(text("Search")).trim().max(100, { error: "Search must be at most 100 characters" }).refine(...noControlCharacters("Search"));
+
+export const listInput = z
+  .object({
+    search: search.optional(),
+    /** The `nextCursor` of the previous page. */
+    cursor: id.optional(),
+    limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be from 1 to 100" }).max(100, { error: "limit must be from 1 to 100" }).default(20),
+  })
+  .prefault({});
+
+export const updateInput = z
+  .object({ id, name: name.optional(), email: email.optional() })
+  .refine((input) => input.name !== undefined || input.email !== undefined, { error: "Give a name or an email to change" });
