@@ -88,7 +88,7 @@ export class ReplicationMonitor {
         node.name,
         new pg.Pool({
           connectionString: node.url,
-          max: 4, // probes plus read-your-writes checks; never competes with the query pools
+          max: 4, // probes, read-your-writes checks and one consistency.progress round; never competes with the query pools
           connectionTimeoutMillis: settings.connectTimeoutMs,
           query_timeout: Math.max(settings.connectTimeoutMs, 1_000),
           idleTimeoutMillis: 30_000,
