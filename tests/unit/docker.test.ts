@@ -134,7 +134,8 @@ describe("docker/compose.yml", () => {
       const s = services[service];
       expect(s.environment.PRIMARY_HOST).toBe("pg-primary");
       expect(s.environment.REPLICATOR_PASSWORD).toMatch(/^\$\{REPLICATOR_PASSWORD/);
-      expect(mountTarget(s, "./postgres/replica-entrypoint.sh")).toBe(s.entrypoint?.[0]);
+      // Through sh: the bind-mounted script's exec bit is whatever the checkout left it.
+      expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
       expect(s.command).toEqual(["postgres"]); // an entrypoint in compose drops the image's CMD
       expect(s.healthcheck?.test.join(" ")).toMatch(/pg_is_in_recovery\(\).*pg_stat_wal_receiver.*streaming/);
     }
@@ -240,8 +241,12 @@ describe("docker/Dockerfile", () => {
         else if (!BUILT.some((re) => re.test(source))) expect(existsSync(path.join(root, source.replace(/^\/app\//, ""))), source).toBe(true);
       }
     }
+    // Through sh, and the shim Prisma runs as a program made executable: COPY keeps the checkout's modes.
     const entrypoint = JSON.parse(instructions("ENTRYPOINT")[0]) as string[];
-    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[0])).toBe(true);
+    expect(entrypoint).toHaveLength(2);
+    expect(entrypoint[0]).toBe("sh");
+    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[1])).toBe(true);
+    expect(instructions("RUN")).toContain("chmod 0755 src/schema-engine/bin/schema-engine");
     expect(instructions("USER").at(-1)).toBe("node");
     expect(instructions("ENV").join(" ")).toMatch(/NODE_ENV=production.*HOSTNAME=0\.0\.0\.0/);
     expect(instructions("RUN").join("\n")).toContain("TANDEM_STANDALONE=1 npm run build");
