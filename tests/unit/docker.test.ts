@@ -35,6 +35,7 @@ interface Service {
 }
 
 const composeText = read("docker/compose.yml");
+// merge: resolve the `<<` keys of x-postgres and x-replica, which YAML 1.2 (yaml's default) does not have.
 const compose = parse(composeText, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const services = compose.services;
 
@@ -142,6 +143,17 @@ describe("docker/compose.yml", () => {
     expect(mountTarget(services["pg-primary"], "./postgres/init-primary.sh")).toMatch(/^\/docker-entrypoint-initdb\.d\/[\w-]+\.sh$/);
     // TCP: the image's first-run temporary server has no TCP listener, so this is not fooled by it.
     expect(services["pg-primary"].healthcheck?.test).toContain("--host=127.0.0.1");
+  });
+
+  it("defines the replicas once (x-replica): they differ only in name, REPLICA_NAME, data volume and port", () => {
+    const own = ({ container_name, ports, volumes = [], environment: { REPLICA_NAME, ...environment }, ...rest }: Service) => ({
+      shared: { ...rest, environment, volumes: volumes.slice(1) },
+      own: { container_name, ports, REPLICA_NAME, data: volumes[0] },
+    });
+    const [first, second] = REPLICAS.map((r) => own(services[r.service]));
+    expect(first.shared).toEqual(second.shared);
+    expect(first.shared.entrypoint).toBeDefined(); // merged in from x-replica
+    expect(first.own.data).not.toBe(second.own.data);
   });
 
   it("mounts the shared configuration where init-primary.sh includes it and tandem.conf finds pg_hba.conf", () => {
