@@ -31,7 +31,7 @@ interface Service {
   ports?: string[];
   env_file?: string | string[];
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string[]; start_period?: string };
 }
 
 const composeText = read("docker/compose.yml");
@@ -139,6 +139,8 @@ describe("docker/compose.yml", () => {
       expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
       expect(s.command).toEqual(["postgres"]); // an entrypoint in compose drops the image's CMD
       expect(s.healthcheck?.test.join(" ")).toMatch(/pg_is_in_recovery\(\).*pg_stat_wal_receiver.*streaming/);
+      // pg_basebackup runs before the server does: its failing checks must not count toward retries.
+      expect(parseInt(s.healthcheck?.start_period ?? "0", 10)).toBeGreaterThanOrEqual(300);
     }
     expect(mountTarget(services["pg-primary"], "./postgres/init-primary.sh")).toMatch(/^\/docker-entrypoint-initdb\.d\/[\w-]+\.sh$/);
     // TCP: the image's first-run temporary server has no TCP listener, so this is not fooled by it.
