@@ -12,7 +12,19 @@ import { parse } from "yaml";
 import { SHARED_SETTINGS } from "~/cluster/config-files";
 import { parseEnv } from "~/config/parse-env";
 import { productionProblems } from "~/config/production-rules";
-import { HOST_PORTS, SECRET_NAMES, type Secrets, ensureEnvFile, hostUrls, parseEnvFile } from "~/scripts/docker";
+import {
+  HOST_PORTS,
+  PLACEHOLDER,
+  PRIMARY_VOLUME,
+  SECRET_NAMES,
+  type Secrets,
+  composeInvocation,
+  ensureEnvFile,
+  hostUrls,
+  parseEnvFile,
+  upRefusal,
+  volumeState,
+} from "~/scripts/docker";
 import { nodesOf } from "~/server/db/nodes";
 import { MIGRATE_ROOTS, packageClosure } from "../../docker/migrate-deps";
 
@@ -36,7 +48,7 @@ interface Service {
 
 const composeText = read("docker/compose.yml");
 // merge: resolve the `<<` keys of x-postgres and x-replica, which YAML 1.2 (yaml's default) does not have.
-const compose = parse(composeText, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(composeText, { merge: true }) as { name: string; services: Record<string, Service>; volumes: Record<string, unknown> };
 const services = compose.services;
 
 /** The compose file's environment as the app would get it, with ${VAR…} filled in from `secrets`. */
@@ -379,5 +391,108 @@ describe("docker/.env, as npm run docker:up writes it", () => {
     expect(printed.DATABASE_URL).toBe(`postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem`);
     expect(printed.DATABASE_REPLICA_URLS.split(",").map((u) => new URL(u).port)).toEqual(["5433", "5434"]);
     expect(printed.TANDEM_APP_URL).toBe("http://127.0.0.1:3000");
+  });
+});
+
+describe("docker:down, docker:clean and docker:up around docker/.env and the volumes", () => {
+  const composeFile = "/p/docker/compose.yml";
+  const envFile = "/p/docker/.env";
+
+  it("down and clean run without docker/.env: placeholders let compose interpolate, never overriding the file", () => {
+    const without = composeInvocation(composeFile, envFile, undefined, ["down"]);
+    expect(without.argv).toEqual(["compose", "-f", composeFile, "down"]); // --env-file would fail on a missing file
+    expect(without.env).toEqual(Object.fromEntries(SECRET_NAMES.map((n) => [n, PLACEHOLDER])));
+    // Every ${VAR:?…} in compose.yml is then satisfied, so compose gets as far as removing things.
+    for (const service of Object.values(services)) {
+      for (const value of Object.values(service.environment)) expect(() => interpolate(String(value), without.env)).not.toThrow();
+    }
+
+    const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, ["down", "--volumes"]);
+    expect(partial.argv).toEqual(["compose", "-f", composeFile, "--env-file", envFile, "down", "--volumes"]);
+    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
+    expect(composeInvocation(composeFile, envFile, SAMPLE_SECRETS, ["up"]).env).toEqual({});
+  });
+
+  it("looks for the primary's volume under the name compose gives it", () => {
+    expect(PRIMARY_VOLUME).toBe(`${compose.name}_pg-primary-data`);
+    expect(services["pg-primary"].volumes?.[0]).toBe("pg-primary-data:/var/lib/postgresql/data");
+  });
+
+  it("reads docker volume inspect: present, absent, or Docker could not be asked", () => {
+    expect(volumeState({ status: 0, stderr: "" })).toBe("present");
+    expect(volumeState({ status: 1, stderr: `Error response from daemon: get ${PRIMARY_VOLUME}: no such volume\n` })).toBe("absent");
+    expect(volumeState({ status: 1, stderr: `Error: No such volume: ${PRIMARY_VOLUME}\n` })).toBe("absent");
+    expect(volumeState({ status: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n" })).toBe("unknown");
+    expect(volumeState({ status: null, stderr: "" })).toBe("unknown"); // no docker binary
+  });
+
+  it("up writes new secrets only when no volume holds old ones", () => {
+    expect(upRefusal([], true, "present")).toBeUndefined(); // a complete docker/.env: the usual restart
+    expect(upRefusal([...SECRET_NAMES], false, "absent")).toBeUndefined(); // the first up
+    const refusal = upRefusal([...SECRET_NAMES], false, "present");
+    expect(refusal).toMatch(/there is no docker\/\.env, but the volume tandem_pg-primary-data exists: the volumes hold the old passwords/);
+    expect(refusal).toContain("npm run docker:clean");
+    expect(upRefusal(["ADMIN_TOKEN"], true, "present")).toMatch(/^\[docker\] docker\/\.env lacks ADMIN_TOKEN, but/);
+    expect(upRefusal(["ADMIN_TOKEN"], true, "unknown")).toMatch(/could not say whether the volume .* exists.*not writing new secrets/);
+  });
+
+  describe("the script, with a stand-in docker on PATH", () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), "tandem-docker-cli-"));
+    const log = path.join(project, "docker.log");
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
+    mkdirSync(path.join(project, "docker"));
+    mkdirSync(path.join(project, "bin"));
+    // Logs its arguments and the POSTGRES_PASSWORD compose would interpolate; STUB_VOLUME says whether the
+    // primary's volume exists.
+    writeFileSync(
+      path.join(project, "bin", "docker"),
+      `#!/bin/sh
+echo "$* | POSTGRES_PASSWORD=\${POSTGRES_PASSWORD:-}" >>"${log}"
+if [ "$1 $2" = "volume inspect" ]; then
+  [ "$STUB_VOLUME" = present ] && { echo '[{}]'; exit 0; }
+  echo "Error response from daemon: get $3: no such volume" >&2; exit 1
+fi
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    const envPath = path.join(project, "docker", ".env");
+    const script = (command: string, volume: "present" | "absent") => {
+      writeFileSync(log, "");
+      const result = spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/scripts/docker.ts"), command], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${path.join(project, "bin")}:${process.env.PATH}`, STUB_VOLUME: volume, POSTGRES_PASSWORD: "" },
+      });
+      return { status: result.status, stderr: result.stderr, calls: readFileSync(log, "utf8").trim().split("\n").filter((l) => !l.startsWith("compose version")) };
+    };
+    const composeFile = path.join(project, "docker", "compose.yml");
+
+    it("clean and down without docker/.env still run compose, with placeholders", () => {
+      const clean = script("clean", "present");
+      expect(clean.status).toBe(0);
+      expect(clean.calls).toEqual([`compose -f ${composeFile} down --volumes --remove-orphans | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
+      expect(script("down", "present").calls).toEqual([`compose -f ${composeFile} down | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
+    });
+
+    it("up without docker/.env refuses while the primary's volume exists, and writes nothing", () => {
+      const up = script("up", "present");
+      expect(up.status).toBe(1);
+      expect(up.stderr).toContain("the volumes hold the old passwords");
+      expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`]);
+      expect(existsSync(envPath)).toBe(false);
+    });
+
+    it("up without docker/.env and without volumes writes it and starts; clean then deletes it", () => {
+      const up = script("up", "absent");
+      expect(up.status).toBe(0);
+      const { POSTGRES_PASSWORD } = parseEnvFile(readFileSync(envPath, "utf8"));
+      expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`, `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      // A complete docker/.env: the next up does not look at volumes; clean uses the file, then deletes it.
+      expect(script("up", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      expect(script("clean", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} down --volumes --remove-orphans | POSTGRES_PASSWORD=`]);
+      expect(existsSync(envPath)).toBe(false);
+      expect(POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{64}$/);
+    });
   });
 });
