@@ -2,7 +2,7 @@
 # Primary setup, run by the official postgres image's entrypoint from /docker-entrypoint-initdb.d, once:
 # only when the data volume is empty (initdb just ran), against a temporary server on the Unix socket.
 # It is idempotent all the same, so it can be re-run by hand to repair roles or passwords:
-#   docker exec pg-primary /docker-entrypoint-initdb.d/10-tandem.sh
+#   docker exec pg-primary sh /docker-entrypoint-initdb.d/10-tandem.sh
 # It mirrors the embedded cluster (src/cluster/create-primary.ts), with the same three roles:
 #   postgres    superuser (the image's POSTGRES_USER); pg_hba.conf only lets it in through docker exec
 #   replicator  REPLICATION LOGIN and nothing else: what replicas stream with

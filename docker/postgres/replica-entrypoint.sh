@@ -21,6 +21,13 @@ PRIMARY_PORT="${PRIMARY_PORT:-5432}"
 # Written last by a bootstrap that finished. PG_VERSION alone is not proof: a container killed during
 # pg_basebackup leaves a partial copy that has one. (After a promote the marker stays: never rebuilt.)
 marker="$PGDATA/tandem-replica-built"
+# pg_basebackup copies into this subdirectory, not into PGDATA itself: a backup taken from a promoted
+# replica brings that replica's marker, early in the copy, so a backup into PGDATA that was killed half-way
+# would look finished. Here a killed backup leaves no marker in PGDATA; the copied one is deleted, and the
+# files move into PGDATA (renames, same volume) only once the backup and its configuration are complete.
+# Deleting the marker after pg_basebackup alone would not do: a kill during the copy never reaches it.
+# (The marker cannot live outside PGDATA: PGDATA is the volume's root, and the container's files are lost.)
+build_dir="$PGDATA/tandem-basebackup"
 # Outside PGDATA so no base backup of this node copies it; rewritten on every start from the environment.
 passfile=/var/lib/postgresql/replication.pgpass
 
@@ -38,7 +45,7 @@ conninfo="host=$PRIMARY_HOST port=$PRIMARY_PORT user=replicator passfile=$passfi
 if [ ! -e "$marker" ]; then
   echo "replica-entrypoint: building $REPLICA_NAME from $PRIMARY_HOST:$PRIMARY_PORT"
   mkdir -p "$PGDATA"
-  # Debris of an interrupted earlier attempt: pg_basebackup needs an empty directory.
+  # Debris of an interrupted earlier attempt (in PGDATA or in the build directory): start from nothing.
   find "$PGDATA" -mindepth 1 -delete
   chown postgres:postgres "$PGDATA"
   chmod 700 "$PGDATA"
@@ -64,17 +71,20 @@ if [ ! -e "$marker" ]; then
 
   # --create-slot: the slot exists before the backup starts; --wal-method=stream fetches the WAL written
   # during the copy through it. --checkpoint=fast: start now instead of after a spread checkpoint.
-  as_postgres pg_basebackup --dbname="$conninfo" --pgdata="$PGDATA" --wal-method=stream \
+  as_postgres pg_basebackup --dbname="$conninfo" --pgdata="$build_dir" --wal-method=stream \
     --slot="$REPLICA_NAME" --create-slot --checkpoint=fast --no-password
+  rm -f "$build_dir/${marker##*/}" # the source's, if it is a promoted replica
 
   # What pg_basebackup --write-recovery-conf would write, minus the password it would copy into it.
-  touch "$PGDATA/standby.signal"
-  cat >>"$PGDATA/postgresql.auto.conf" <<CONF
+  touch "$build_dir/standby.signal"
+  cat >>"$build_dir/postgresql.auto.conf" <<CONF
 # Written by docker/postgres/replica-entrypoint.sh: stream from the primary through this replica's slot.
 primary_conninfo = '$conninfo'
 primary_slot_name = '$REPLICA_NAME'
 CONF
-  chown postgres:postgres "$PGDATA/standby.signal" "$PGDATA/postgresql.auto.conf"
+  chown postgres:postgres "$build_dir/standby.signal" "$build_dir/postgresql.auto.conf"
+  find "$build_dir" -mindepth 1 -maxdepth 1 -exec mv {} "$PGDATA"/ \;
+  rmdir "$build_dir"
   touch "$marker"
   echo "replica-entrypoint: $REPLICA_NAME built; it streams from slot $REPLICA_NAME"
 fi

@@ -6,7 +6,9 @@
  *   docker:clean  remove the containers and the volumes, then docker/.env (the next up starts afresh)
  *   docker:env    DATABASE_URL=… lines for running tools on the host against the containers' published ports
  * The secrets are baked into the volumes at the first start (init-primary.sh), so docker/.env and the
- * volumes live and die together.
+ * volumes live and die together: `down` and `clean` work without the file (a lost file must not keep
+ * anyone from deleting the volumes), and `up` refuses to write new secrets while the primary's volume,
+ * which holds the old ones, exists.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -37,13 +39,18 @@ export function parseEnvFile(text: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** The variables compose needs that `values` (the env file's) lacks. */
+export function missingSecrets(values: Record<string, string>): (typeof SECRET_NAMES)[number][] {
+  return SECRET_NAMES.filter((name) => !values[name]);
+}
+
 /**
  * Reads the env file, creating it (or adding the variables it lacks) with fresh random values. Existing
  * values are never changed: the volumes already hold them.
  */
 export function ensureEnvFile(file: string): { secrets: Secrets; created: string[] } {
   const existing = existsSync(file) ? parseEnvFile(readFileSync(file, "utf8")) : {};
-  const created = SECRET_NAMES.filter((name) => !existing[name]);
+  const created = missingSecrets(existing);
   if (created.length > 0) {
     const values = { ...existing, ...Object.fromEntries(created.map((name) => [name, secret()])) };
     writeFileSync(file, HEADER + Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
@@ -58,42 +65,95 @@ export function hostUrls(secrets: Pick<Secrets, "TANDEM_DB_PASSWORD">): { primar
   return { primary: url(HOST_PORTS.primary), replicas: HOST_PORTS.replicas.map(url) };
 }
 
-const dockerDir = path.join(process.cwd(), "docker");
-const envFile = path.join(dockerDir, ".env");
+/**
+ * Stands in for a variable docker/.env lacks, for `down` and `clean` only. compose interpolates the whole
+ * file before any command, and each `${VAR:?…}` stops it when VAR is unset; removing containers, networks
+ * and volumes uses their names, never these values. `up` never gets one: it completes docker/.env first.
+ */
+export const PLACEHOLDER = "unset-docker-env-placeholder-for-down";
 
-function compose(args: string[]): number {
-  // Without the compose plugin, `docker compose -f …` fails with a baffling "unknown shorthand flag".
-  if (spawnSync("docker", ["compose", "version"], { stdio: "ignore" }).status !== 0) {
-    console.error("[docker] `docker compose` is not available: install Docker with the compose plugin, or use the embedded cluster (npm run dev).");
-    return 1;
-  }
-  const argv = ["compose", "-f", path.join(dockerDir, "compose.yml"), "--env-file", envFile, ...args];
-  console.error(`[docker] docker ${argv.join(" ")}`);
-  return spawnSync("docker", argv, { stdio: "inherit" }).status ?? 1;
+/**
+ * The `docker` arguments and the extra environment for a compose command, given the env file's values
+ * (undefined when there is no file). A variable the file has is never overridden: compose lets the
+ * environment win over --env-file.
+ */
+export function composeInvocation(composeFile: string, envFile: string, fileValues: Record<string, string> | undefined, args: string[]): { argv: string[]; env: Record<string, string> } {
+  const envFileArgs = fileValues === undefined ? [] : ["--env-file", envFile];
+  const env = Object.fromEntries(missingSecrets(fileValues ?? {}).map((name) => [name, PLACEHOLDER]));
+  return { argv: ["compose", "-f", composeFile, ...envFileArgs, ...args], env };
 }
 
-function requireEnvFile(): boolean {
-  if (existsSync(envFile)) return true;
-  console.error("[docker] no docker/.env, so no cluster was started by `npm run docker:up`: nothing to do.");
+/** The primary's volume, as compose names it: project name (compose.yml's `name:`) + "_" + volume. */
+export const PRIMARY_VOLUME = "tandem_pg-primary-data";
+
+/** What `docker volume inspect` said: the volume exists, does not, or Docker could not be asked. */
+export function volumeState(result: { status: number | null; stderr: string }): "present" | "absent" | "unknown" {
+  if (result.status === 0) return "present";
+  return /no such volume/i.test(result.stderr) ? "absent" : "unknown";
+}
+
+/**
+ * Why `up` must not write `missing` secrets to docker/.env, or undefined when it may. The primary's volume
+ * was initialised with the old ones (init-primary.sh runs only on an empty volume), so new ones would fail
+ * authentication everywhere.
+ */
+export function upRefusal(missing: readonly string[], hadEnvFile: boolean, volume: "present" | "absent" | "unknown"): string | undefined {
+  if (missing.length === 0 || volume === "absent") return undefined;
+  const what = hadEnvFile ? `docker/.env lacks ${missing.join(", ")}` : "there is no docker/.env";
+  if (volume === "unknown") return `[docker] ${what}, and Docker could not say whether the volume ${PRIMARY_VOLUME} exists (is the Docker engine running?): not writing new secrets.`;
+  return (
+    `[docker] ${what}, but the volume ${PRIMARY_VOLUME} exists: the volumes hold the old passwords, so new ones would not work. ` +
+    "Put the old docker/.env back, or start over (this deletes the containers, the volumes and their data): npm run docker:clean, then npm run docker:up."
+  );
+}
+
+const dockerDir = path.join(process.cwd(), "docker");
+const envFile = path.join(dockerDir, ".env");
+const readEnv = () => (existsSync(envFile) ? parseEnvFile(readFileSync(envFile, "utf8")) : undefined);
+
+function composeAvailable(): boolean {
+  // Without the compose plugin, `docker compose -f …` fails with a baffling "unknown shorthand flag".
+  if (spawnSync("docker", ["compose", "version"], { stdio: "ignore" }).status === 0) return true;
+  console.error("[docker] `docker compose` is not available: install Docker with the compose plugin, or use the embedded cluster (npm run dev).");
   return false;
 }
 
+/** Runs `docker compose` with `args`; the caller has checked that compose is available. */
+function runCompose(args: string[]): number {
+  const { argv, env } = composeInvocation(path.join(dockerDir, "compose.yml"), envFile, readEnv(), args);
+  const placeholders = Object.keys(env).length > 0 ? ` (placeholders for ${Object.keys(env).join(", ")}, not in docker/.env)` : "";
+  console.error(`[docker] docker ${argv.join(" ")}${placeholders}`);
+  return spawnSync("docker", argv, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
+}
+
+const compose = (args: string[]): number => (composeAvailable() ? runCompose(args) : 1);
+
 const commands: Record<string, () => number> = {
   up() {
+    if (!composeAvailable()) return 1;
+    const existing = readEnv();
+    const missing = missingSecrets(existing ?? {});
+    if (missing.length > 0) {
+      const inspect = spawnSync("docker", ["volume", "inspect", PRIMARY_VOLUME], { encoding: "utf8" });
+      const refusal = upRefusal(missing, existing !== undefined, volumeState({ status: inspect.status, stderr: inspect.stderr ?? "" }));
+      if (refusal) {
+        console.error(refusal);
+        return 1;
+      }
+    }
     const { created } = ensureEnvFile(envFile);
     if (created.length > 0) console.error(`[docker] wrote ${created.join(", ")} to docker/.env (mode 0600)`);
-    const status = compose(["up", "-d", "--build", "--wait"]);
+    const status = runCompose(["up", "-d", "--build", "--wait"]);
     if (status === 0) {
       console.error(`[docker] up: app http://127.0.0.1:${HOST_PORTS.app} (admin token: ADMIN_TOKEN in docker/.env)`);
       console.error("[docker] from the host: env $(npm run -s docker:env) npm run db:verify");
     }
     return status;
   },
-  down: () => (requireEnvFile() ? compose(["down"]) : 0),
+  down: () => compose(["down"]),
   clean() {
-    if (!requireEnvFile()) return 0;
     const status = compose(["down", "--volumes", "--remove-orphans"]);
-    if (status === 0) rmSync(envFile);
+    if (status === 0) rmSync(envFile, { force: true });
     return status;
   },
   env() {

@@ -153,17 +153,21 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       stub("chown", "exit 0");
       stub("docker-entrypoint.sh", `echo "docker-entrypoint.sh $*" >>${log}`);
       // pg_basebackup 16's --create-slot, then a data directory. Fails, as the real one does, if the slot exists.
+      // Its source is a promoted replica: the copy brings that replica's marker first. STANDIN_KILLED=1: the
+      // container dies during the copy (the stand-in exits 137, as a SIGKILLed process would show).
       stub(
         "pg_basebackup",
         `echo "pg_basebackup $*" >>${log}
 for a in "$@"; do case $a in --dbname=*) db=\${a#--dbname=};; --pgdata=*) data=\${a#--pgdata=};; --slot=*) slot=\${a#--slot=};; esac; done
 psql "$db replication=true" -XAtc "CREATE_REPLICATION_SLOT $slot PHYSICAL RESERVE_WAL" >/dev/null || exit 1
+mkdir -p "$data"; echo "the source's" >"$data/tandem-replica-built"
+[ "\${STANDIN_KILLED:-}" = 1 ] && exit 137
 echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf"`,
       );
       script = scriptCopy("replica-entrypoint.sh", { "/var/lib/postgresql/replication.pgpass": passfile });
     });
 
-    const start = () => {
+    const startContainer = (env: Record<string, string> = {}) => {
       writeFileSync(log, "");
       const result = run(script, {
         PATH: `${bin}:${process.env.PATH}`,
@@ -173,17 +177,23 @@ echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf
         PRIMARY_HOST: server.host,
         PRIMARY_PORT: server.port,
         REPLICATOR_PASSWORD,
+        ...env,
       }, ["postgres"]);
+      return { result, calls: readFileSync(log, "utf8").trim().split("\n") };
+    };
+    const start = () => {
+      const { result, calls } = startContainer();
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
-      return readFileSync(log, "utf8").trim().split("\n");
+      return calls;
     };
+    const marker = () => path.join(pgdata, "tandem-replica-built");
     const slots = async () => (await superuser("SELECT slot_name, slot_type, active FROM pg_replication_slots"))[0].rows;
 
     it("builds on an empty volume: its own slot, standby.signal, conninfo with a passfile, then the image's entrypoint", async () => {
       const calls = start();
       expect(calls).toEqual([
-        `pg_basebackup --dbname=host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1 --pgdata=${pgdata} --wal-method=stream --slot=replica1 --create-slot --checkpoint=fast --no-password`,
+        `pg_basebackup --dbname=host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1 --pgdata=${pgdata}/tandem-basebackup --wal-method=stream --slot=replica1 --create-slot --checkpoint=fast --no-password`,
         "docker-entrypoint.sh postgres",
       ]);
       expect(await slots()).toEqual([{ slot_name: "replica1", slot_type: "physical", active: false }]);
@@ -194,6 +204,9 @@ echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf
       expect(auto).not.toContain(REPLICATOR_PASSWORD);
       expect(readFileSync(passfile, "utf8")).toBe("*:*:*:replicator:r'e\\:p\\\\l-0123456789\n");
       expect(statSync(passfile).mode & 0o777).toBe(0o600);
+      // Its own marker, not the one the backup copied from its source.
+      expect(readFileSync(marker(), "utf8")).toBe("");
+      expect(readdirSync(pgdata).sort()).toEqual(["PG_VERSION", "postgresql.auto.conf", "standby.signal", "tandem-replica-built"]);
     });
 
     it("on later starts only hands over: no second base backup", () => {
@@ -207,10 +220,23 @@ echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf
     });
 
     it("redoes a bootstrap that was interrupted (data but no marker), from an empty directory", () => {
-      rmSync(path.join(pgdata, "tandem-replica-built"));
+      rmSync(marker());
       writeFileSync(path.join(pgdata, "half-copied-file"), "x");
       expect(start().map((c) => c.split(" ")[0])).toEqual(["pg_basebackup", "docker-entrypoint.sh"]);
       expect(readdirSync(pgdata).sort()).toEqual(["PG_VERSION", "postgresql.auto.conf", "standby.signal", "tandem-replica-built"]);
+    });
+
+    it("redoes a backup killed after it copied a promoted source's marker: that marker never reaches PGDATA", () => {
+      for (const entry of readdirSync(pgdata)) rmSync(path.join(pgdata, entry), { recursive: true });
+      const killed = startContainer({ STANDIN_KILLED: "1" });
+      expect(killed.result.status).not.toBe(0);
+      expect(killed.calls.map((c) => c.split(" ")[0])).toEqual(["pg_basebackup"]); // the server never started
+      expect(existsSync(path.join(pgdata, "tandem-basebackup", "tandem-replica-built"))).toBe(true);
+      expect(existsSync(marker())).toBe(false);
+      // The next start sees no marker, so it builds again from an empty directory.
+      expect(start().map((c) => c.split(" ")[0])).toEqual(["pg_basebackup", "docker-entrypoint.sh"]);
+      expect(readdirSync(pgdata).sort()).toEqual(["PG_VERSION", "postgresql.auto.conf", "standby.signal", "tandem-replica-built"]);
+      expect(readFileSync(marker(), "utf8")).toBe("");
     });
   });
 });

@@ -12,7 +12,19 @@ import { parse } from "yaml";
 import { SHARED_SETTINGS } from "~/cluster/config-files";
 import { parseEnv } from "~/config/parse-env";
 import { productionProblems } from "~/config/production-rules";
-import { HOST_PORTS, SECRET_NAMES, type Secrets, ensureEnvFile, hostUrls, parseEnvFile } from "~/scripts/docker";
+import {
+  HOST_PORTS,
+  PLACEHOLDER,
+  PRIMARY_VOLUME,
+  SECRET_NAMES,
+  type Secrets,
+  composeInvocation,
+  ensureEnvFile,
+  hostUrls,
+  parseEnvFile,
+  upRefusal,
+  volumeState,
+} from "~/scripts/docker";
 import { nodesOf } from "~/server/db/nodes";
 import { MIGRATE_ROOTS, packageClosure } from "../../docker/migrate-deps";
 
@@ -31,11 +43,12 @@ interface Service {
   ports?: string[];
   env_file?: string | string[];
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string[]; start_period?: string };
 }
 
 const composeText = read("docker/compose.yml");
-const compose = parse(composeText, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+// merge: resolve the `<<` keys of x-postgres and x-replica, which YAML 1.2 (yaml's default) does not have.
+const compose = parse(composeText, { merge: true }) as { name: string; services: Record<string, Service>; volumes: Record<string, unknown> };
 const services = compose.services;
 
 /** The compose file's environment as the app would get it, with ${VAR…} filled in from `secrets`. */
@@ -134,13 +147,27 @@ describe("docker/compose.yml", () => {
       const s = services[service];
       expect(s.environment.PRIMARY_HOST).toBe("pg-primary");
       expect(s.environment.REPLICATOR_PASSWORD).toMatch(/^\$\{REPLICATOR_PASSWORD/);
-      expect(mountTarget(s, "./postgres/replica-entrypoint.sh")).toBe(s.entrypoint?.[0]);
+      // Through sh: the bind-mounted script's exec bit is whatever the checkout left it.
+      expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
       expect(s.command).toEqual(["postgres"]); // an entrypoint in compose drops the image's CMD
       expect(s.healthcheck?.test.join(" ")).toMatch(/pg_is_in_recovery\(\).*pg_stat_wal_receiver.*streaming/);
+      // pg_basebackup runs before the server does: its failing checks must not count toward retries.
+      expect(parseInt(s.healthcheck?.start_period ?? "0", 10)).toBeGreaterThanOrEqual(300);
     }
     expect(mountTarget(services["pg-primary"], "./postgres/init-primary.sh")).toMatch(/^\/docker-entrypoint-initdb\.d\/[\w-]+\.sh$/);
     // TCP: the image's first-run temporary server has no TCP listener, so this is not fooled by it.
     expect(services["pg-primary"].healthcheck?.test).toContain("--host=127.0.0.1");
+  });
+
+  it("defines the replicas once (x-replica): they differ only in name, REPLICA_NAME, data volume and port", () => {
+    const own = ({ container_name, ports, volumes = [], environment: { REPLICA_NAME, ...environment }, ...rest }: Service) => ({
+      shared: { ...rest, environment, volumes: volumes.slice(1) },
+      own: { container_name, ports, REPLICA_NAME, data: volumes[0] },
+    });
+    const [first, second] = REPLICAS.map((r) => own(services[r.service]));
+    expect(first.shared).toEqual(second.shared);
+    expect(first.shared.entrypoint).toBeDefined(); // merged in from x-replica
+    expect(first.own.data).not.toBe(second.own.data);
   });
 
   it("mounts the shared configuration where init-primary.sh includes it and tandem.conf finds pg_hba.conf", () => {
@@ -240,8 +267,12 @@ describe("docker/Dockerfile", () => {
         else if (!BUILT.some((re) => re.test(source))) expect(existsSync(path.join(root, source.replace(/^\/app\//, ""))), source).toBe(true);
       }
     }
+    // Through sh, and the shim Prisma runs as a program made executable: COPY keeps the checkout's modes.
     const entrypoint = JSON.parse(instructions("ENTRYPOINT")[0]) as string[];
-    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[0])).toBe(true);
+    expect(entrypoint).toHaveLength(2);
+    expect(entrypoint[0]).toBe("sh");
+    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[1])).toBe(true);
+    expect(instructions("RUN")).toContain("chmod 0755 src/schema-engine/bin/schema-engine");
     expect(instructions("USER").at(-1)).toBe("node");
     expect(instructions("ENV").join(" ")).toMatch(/NODE_ENV=production.*HOSTNAME=0\.0\.0\.0/);
     expect(instructions("RUN").join("\n")).toContain("TANDEM_STANDALONE=1 npm run build");
@@ -360,5 +391,108 @@ describe("docker/.env, as npm run docker:up writes it", () => {
     expect(printed.DATABASE_URL).toBe(`postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem`);
     expect(printed.DATABASE_REPLICA_URLS.split(",").map((u) => new URL(u).port)).toEqual(["5433", "5434"]);
     expect(printed.TANDEM_APP_URL).toBe("http://127.0.0.1:3000");
+  });
+});
+
+describe("docker:down, docker:clean and docker:up around docker/.env and the volumes", () => {
+  const composeFile = "/p/docker/compose.yml";
+  const envFile = "/p/docker/.env";
+
+  it("down and clean run without docker/.env: placeholders let compose interpolate, never overriding the file", () => {
+    const without = composeInvocation(composeFile, envFile, undefined, ["down"]);
+    expect(without.argv).toEqual(["compose", "-f", composeFile, "down"]); // --env-file would fail on a missing file
+    expect(without.env).toEqual(Object.fromEntries(SECRET_NAMES.map((n) => [n, PLACEHOLDER])));
+    // Every ${VAR:?…} in compose.yml is then satisfied, so compose gets as far as removing things.
+    for (const service of Object.values(services)) {
+      for (const value of Object.values(service.environment)) expect(() => interpolate(String(value), without.env)).not.toThrow();
+    }
+
+    const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, ["down", "--volumes"]);
+    expect(partial.argv).toEqual(["compose", "-f", composeFile, "--env-file", envFile, "down", "--volumes"]);
+    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
+    expect(composeInvocation(composeFile, envFile, SAMPLE_SECRETS, ["up"]).env).toEqual({});
+  });
+
+  it("looks for the primary's volume under the name compose gives it", () => {
+    expect(PRIMARY_VOLUME).toBe(`${compose.name}_pg-primary-data`);
+    expect(services["pg-primary"].volumes?.[0]).toBe("pg-primary-data:/var/lib/postgresql/data");
+  });
+
+  it("reads docker volume inspect: present, absent, or Docker could not be asked", () => {
+    expect(volumeState({ status: 0, stderr: "" })).toBe("present");
+    expect(volumeState({ status: 1, stderr: `Error response from daemon: get ${PRIMARY_VOLUME}: no such volume\n` })).toBe("absent");
+    expect(volumeState({ status: 1, stderr: `Error: No such volume: ${PRIMARY_VOLUME}\n` })).toBe("absent");
+    expect(volumeState({ status: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n" })).toBe("unknown");
+    expect(volumeState({ status: null, stderr: "" })).toBe("unknown"); // no docker binary
+  });
+
+  it("up writes new secrets only when no volume holds old ones", () => {
+    expect(upRefusal([], true, "present")).toBeUndefined(); // a complete docker/.env: the usual restart
+    expect(upRefusal([...SECRET_NAMES], false, "absent")).toBeUndefined(); // the first up
+    const refusal = upRefusal([...SECRET_NAMES], false, "present");
+    expect(refusal).toMatch(/there is no docker\/\.env, but the volume tandem_pg-primary-data exists: the volumes hold the old passwords/);
+    expect(refusal).toContain("npm run docker:clean");
+    expect(upRefusal(["ADMIN_TOKEN"], true, "present")).toMatch(/^\[docker\] docker\/\.env lacks ADMIN_TOKEN, but/);
+    expect(upRefusal(["ADMIN_TOKEN"], true, "unknown")).toMatch(/could not say whether the volume .* exists.*not writing new secrets/);
+  });
+
+  describe("the script, with a stand-in docker on PATH", () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), "tandem-docker-cli-"));
+    const log = path.join(project, "docker.log");
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
+    mkdirSync(path.join(project, "docker"));
+    mkdirSync(path.join(project, "bin"));
+    // Logs its arguments and the POSTGRES_PASSWORD compose would interpolate; STUB_VOLUME says whether the
+    // primary's volume exists.
+    writeFileSync(
+      path.join(project, "bin", "docker"),
+      `#!/bin/sh
+echo "$* | POSTGRES_PASSWORD=\${POSTGRES_PASSWORD:-}" >>"${log}"
+if [ "$1 $2" = "volume inspect" ]; then
+  [ "$STUB_VOLUME" = present ] && { echo '[{}]'; exit 0; }
+  echo "Error response from daemon: get $3: no such volume" >&2; exit 1
+fi
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    const envPath = path.join(project, "docker", ".env");
+    const script = (command: string, volume: "present" | "absent") => {
+      writeFileSync(log, "");
+      const result = spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/scripts/docker.ts"), command], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${path.join(project, "bin")}:${process.env.PATH}`, STUB_VOLUME: volume, POSTGRES_PASSWORD: "" },
+      });
+      return { status: result.status, stderr: result.stderr, calls: readFileSync(log, "utf8").trim().split("\n").filter((l) => !l.startsWith("compose version")) };
+    };
+    const composeFile = path.join(project, "docker", "compose.yml");
+
+    it("clean and down without docker/.env still run compose, with placeholders", () => {
+      const clean = script("clean", "present");
+      expect(clean.status).toBe(0);
+      expect(clean.calls).toEqual([`compose -f ${composeFile} down --volumes --remove-orphans | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
+      expect(script("down", "present").calls).toEqual([`compose -f ${composeFile} down | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
+    });
+
+    it("up without docker/.env refuses while the primary's volume exists, and writes nothing", () => {
+      const up = script("up", "present");
+      expect(up.status).toBe(1);
+      expect(up.stderr).toContain("the volumes hold the old passwords");
+      expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`]);
+      expect(existsSync(envPath)).toBe(false);
+    });
+
+    it("up without docker/.env and without volumes writes it and starts; clean then deletes it", () => {
+      const up = script("up", "absent");
+      expect(up.status).toBe(0);
+      const { POSTGRES_PASSWORD } = parseEnvFile(readFileSync(envPath, "utf8"));
+      expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`, `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      // A complete docker/.env: the next up does not look at volumes; clean uses the file, then deletes it.
+      expect(script("up", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      expect(script("clean", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} down --volumes --remove-orphans | POSTGRES_PASSWORD=`]);
+      expect(existsSync(envPath)).toBe(false);
+      expect(POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{64}$/);
+    });
   });
 });
