@@ -10,6 +10,9 @@
 #               pg_monitor, to read replication statistics for lag-aware routing and db:status/db:verify
 # Replication slots are not made here: each replica creates its own, fresh, when it is first built
 # (replica-entrypoint.sh), so this script does not need to know how many replicas there are.
+# The image runs this file if it is executable and sources it into its own entrypoint if not (a checkout
+# that lost the exec bit): the subshell keeps `set -eu`, `exit` and every variable here out of it.
+(
 set -eu
 
 : "${REPLICATOR_PASSWORD:?must be set (npm run docker:up writes it to docker/.env)}"
@@ -43,3 +46,4 @@ SELECT 'CREATE DATABASE tandem OWNER tandem' WHERE NOT EXISTS (SELECT 1 FROM pg_
 ALTER DATABASE tandem OWNER TO tandem;
 SQL
 echo "init-primary: roles replicator and tandem, database tandem owned by tandem: ready"
+)

@@ -126,6 +126,16 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       await app.end();
     });
 
+    it("sourced rather than run (a checkout that lost the exec bit), it leaves the entrypoint's shell as it was", () => {
+      // The image's entrypoint sources a non-executable *.sh; what follows in it must not inherit set -eu.
+      const sourced = spawnSync("bash", ["-c", `. "$1"; echo "after: \${NOT_SET_ANYWHERE}done"`, "entrypoint", initPrimary()], {
+        env: { ...process.env, ...envFor(APP_PASSWORD) },
+        encoding: "utf8",
+      });
+      expect(sourced.stderr).toBe("");
+      expect(sourced.stdout).toMatch(/after: done\n$/);
+    });
+
     it("refuses to run without the passwords, saying where they come from", () => {
       const { REPLICATOR_PASSWORD: _, ...env } = envFor(APP_PASSWORD);
       const result = run(initPrimary(), env);
