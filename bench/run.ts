@@ -41,7 +41,7 @@ try {
 
   log(`read-your-writes: ${ROUNDS} create-then-read`);
   // The app's defaults (pool sizes, probe interval, lag bounds), as `npm start` would run with.
-  const db = createDataLayer(parseEnv({ NODE_ENV: "test" }, { embedded: () => ({ primary: cluster.primaryUrl, replicas: [cluster.replicaUrls[0]] }) }));
+  const db = createDataLayer(parseEnv({ NODE_ENV: "test" }, { embedded: () => ({ primary: cluster.primaryUrl, replicas: [cluster.replicaUrls[0]], names: ["primary", "replica1"] }) }));
   const ryw = await readYourWritesWait(db, ROUNDS);
 
   log(`in-process findUnique: ${REQUESTS} per variant`);

@@ -189,9 +189,21 @@ async function main(): Promise<void> {
   try {
     process.exitCode = await run(args);
   } catch (error) {
+    if (isUsageError(error)) {
+      // Node's own text goes on about `--` and positionals, which under `npm run` only confuses.
+      console.error(`error: ${(error as Error).message.split(". ")[0]} for db:${command}.\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
     console.error(`\nerror: ${explain(error as NodeJS.ErrnoException)}`);
     process.exitCode = 1;
   }
+}
+
+/** What parseArgs throws for an option it does not know, or a value where none is taken. */
+function isUsageError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  return code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" || code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE";
 }
 
 /** File-system errors arrive as bare errno lines; say what they mean here and what to do. */

@@ -37,14 +37,20 @@ export function topologyOfState(state: ClusterState): Topology {
   };
 }
 
-export function topologyOfUrls(primaryUrl: string, replicaUrls: string[]): Topology {
+/** primary, replica1, replica2, …: the names of nodes given by URL, in configuration order. */
+export function positionalNames(replicas: number): string[] {
+  return ["primary", ...Array.from({ length: replicas }, (_, i) => `replica${i + 1}`)];
+}
+
+/** Nodes named `names` ([primary, ...replicas]), by default primary, replica1, … in order. */
+export function topologyOfUrls(primaryUrl: string, replicaUrls: string[], names = positionalNames(replicaUrls.length)): Topology {
   const node = (url: string, role: NodeRole, name: string): TopologyNode => {
     const parsed = new URL(url);
     return { name, role, host: parsed.hostname, port: Number(parsed.port || 5432), url, queryUrl: url };
   };
   return {
     source: "urls",
-    nodes: [node(primaryUrl, "primary", "primary"), ...replicaUrls.map((url, i) => node(url, "replica", `replica${i + 1}`))],
+    nodes: [node(primaryUrl, "primary", names[0]), ...replicaUrls.map((url, i) => node(url, "replica", names[i + 1]))],
   };
 }
 

@@ -13,12 +13,17 @@ export function nodeUrl(state: ClusterState, port: number, who: Credentials = st
 export interface ClusterUrls {
   primary: string;
   replicas: string[];
+  /** The nodes' names in the same order, [primary, ...replicas]: after a promote `replica1` may be the primary. */
+  names: string[];
 }
 
 export function clusterUrls(state: ClusterState): ClusterUrls {
+  const primary = primaryOf(state);
+  const replicas = replicasOf(state);
   return {
-    primary: nodeUrl(state, primaryOf(state).port),
-    replicas: replicasOf(state).map((r) => nodeUrl(state, r.port)),
+    primary: nodeUrl(state, primary.port),
+    replicas: replicas.map((r) => nodeUrl(state, r.port)),
+    names: [primary.name, ...replicas.map((r) => r.name)],
   };
 }
 

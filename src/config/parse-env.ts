@@ -27,6 +27,12 @@ export interface DatabaseConfig {
   primaryUrl: string;
   /** Empty when there are no replicas: reads then go to the primary. */
   replicaUrls: string[];
+  /**
+   * The embedded cluster's own node names, [primary, ...replicas], so the app calls each node what the
+   * cluster manager does (after a promote, `replica1` is the primary). Unset for URLs from the
+   * environment: nodes are then named primary, replica1, … in order.
+   */
+  names?: string[];
 }
 
 export type Env = Omit<Variables, "DATABASE_URL" | "DATABASE_REPLICA_URLS" | "ADMIN_TOKEN"> & {
@@ -138,10 +144,10 @@ function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]
         "DATABASE_URL is required in production (to run on the embedded cluster instead, name its data root in TANDEM_DATA_DIR, e.g. TANDEM_DATA_DIR=.tandem)",
     };
   }
-  return lookUpEmbeddedCluster(embedded);
+  return lookUpEmbeddedCluster(embedded, unlessBlank(source.TANDEM_DATA_DIR) as string | undefined);
 }
 
-function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"]): DatabaseChoice {
+function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"], dataDir: string | undefined): DatabaseChoice {
   let urls: ClusterUrls | undefined;
   try {
     urls = embedded();
@@ -153,6 +159,11 @@ function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"]): DatabaseC
     };
   }
   if (urls) return { source: "embedded", urls };
+  if (dataDir) {
+    return {
+      problem: `DATABASE_URL is not set and there is no embedded cluster under TANDEM_DATA_DIR (${dataDir}): create one there with \`TANDEM_DATA_DIR=${dataDir} npm run db:up\`, or set DATABASE_URL`,
+    };
+  }
   return {
     problem:
       "DATABASE_URL is not set and there is no embedded cluster: run `npm run db:up` to create one, or set DATABASE_URL (and DATABASE_REPLICA_URLS) to your own cluster",
@@ -176,7 +187,7 @@ export function parseEnv(source: EnvSource, { embedded }: ParseEnvOptions): Env 
   const { DATABASE_URL, DATABASE_REPLICA_URLS, ADMIN_TOKEN, ...settings } = parsed.data;
   const database: DatabaseConfig =
     choice.source === "embedded"
-      ? { source: "embedded", primaryUrl: choice.urls.primary, replicaUrls: choice.urls.replicas }
+      ? { source: "embedded", primaryUrl: choice.urls.primary, replicaUrls: choice.urls.replicas, names: choice.urls.names }
       : // chooseDatabase picks "environment" only when DATABASE_URL is set, and stage 1 accepted it.
         { source: "environment", primaryUrl: DATABASE_URL!, replicaUrls: DATABASE_REPLICA_URLS ?? [] };
   return { ...settings, ADMIN_TOKEN: ADMIN_TOKEN ?? DEV_ADMIN_TOKEN, database };

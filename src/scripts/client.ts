@@ -163,6 +163,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const { url, ...options } = parsed.values;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    console.error(`--url must be the app's address, like ${DEFAULT_URL}, got "${url}"\n\n${USAGE}`);
+    return 2;
+  }
   try {
     await run(createApiClient(url, tokenFile(url)), args, options);
     return 0;

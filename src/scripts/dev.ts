@@ -23,6 +23,15 @@ else step("embedded cluster up (npm run db:up)", bin("tsx"), [path.join("src", "
 step("prisma migrate deploy (on the primary)", bin("prisma"), ["migrate", "deploy"]);
 
 // Next reads the cluster's URLs itself (src/env.ts); forward our arguments (e.g. -p 3001) to it.
-const next = spawn(bin("next"), ["dev", ...process.argv.slice(2)], { stdio: "inherit" });
+const args = process.argv.slice(2);
+// Without ADMIN_TOKEN the admin API takes the published development token, so the dev server listens on
+// this machine only: anyone on the network could otherwise pause replay or promote a replica. `-H` (with
+// an ADMIN_TOKEN of your own) opens it up.
+const hostGiven = args.some((arg) => arg === "-H" || arg === "--hostname" || arg.startsWith("--hostname="));
+if (!hostGiven && !process.env.ADMIN_TOKEN) {
+  console.error("[dev] listening on 127.0.0.1 only (the development admin token is public); set ADMIN_TOKEN and pass -H 0.0.0.0 to serve your network");
+  args.push("-H", "127.0.0.1");
+}
+const next = spawn(bin("next"), ["dev", ...args], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
 next.on("exit", (code) => process.exit(code ?? 0));

@@ -17,14 +17,23 @@ export const id = z
 /** "required" for a missing field, "must be text" for one of the wrong type. */
 const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) });
 
-/** Control characters (NUL above all: PostgreSQL text cannot store it) are input errors, not server errors. */
-const noControlCharacters = (field: string) => [(value: string) => !/[\u0000-\u001f\u007f]/.test(value), { error: `${field} must not contain control characters` }] as const;
+/**
+ * Control characters (C0 with NUL, which PostgreSQL text cannot store, DEL and C1), text-direction
+ * overrides and isolates (they make a name display as something else) and lone surrogates (not text;
+ * PostgreSQL would store a replacement character instead) are input errors, not server errors.
+ */
+const noControlCharacters = (field: string) =>
+  [(value: string) => !/[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u.test(value), { error: `${field} must not contain control characters` }] as const;
+
+/** Something that shows: not only spaces or zero-width characters, which would make an invisible name. */
+const visible = (value: string) => /[^\s\u200b-\u200d\u2060]/u.test(value);
 
 export const name = z
   .string(text("Name"))
   .trim()
   .min(1, { error: "Name is required" })
   .max(100, { error: "Name must be at most 100 characters" })
+  .refine(visible, { error: "Name is required" })
   .refine(...noControlCharacters("Name"));
 
 /** Trimmed and lower-cased before validation and storage, so `Ada@Example.com ` and `ada@example.com` collide. */

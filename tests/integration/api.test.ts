@@ -12,6 +12,7 @@ import { topologyOfState } from "../../src/cluster/topology";
 import { applicationCheck } from "../../src/cluster/verify";
 import { waitFor } from "../../src/cluster/wait-for";
 import { INTERNAL_ERROR_MESSAGE } from "../../src/server/api/errors";
+import { createDataLayer } from "../../src/server/db/index";
 import { createApiClient } from "../../src/trpc/api-client";
 import { type ApiHarness, TEST_ADMIN_TOKEN, TEST_DATA_LAYER_SETTINGS, startApiHarness } from "../support/api-harness";
 import { parsePrometheusText } from "../support/prometheus-text";
@@ -93,6 +94,15 @@ describe("users", () => {
     expect(byEmail.items.map((u) => u.name)).toEqual([`${tag} 3`]);
   });
 
+  it("keeps names in any script, with accents, emoji and joiners, as they were typed", async () => {
+    const api = await h.caller();
+    // Arabic and Hebrew (right-to-left without overrides), a decomposed accent, a ZWJ emoji sequence.
+    for (const name of ["محمد علي", "שרה כהן", "Zoe\u0308 Chloé", "Ada 👩\u200d💻 Lovelace"]) {
+      const { user } = await api.user.create(newUser(name));
+      expect(user.name).toBe(name);
+    }
+  });
+
   it("treats % and _ in a search as text, not wildcards", async () => {
     const api = createApiClient(h.url);
     await api.user.create.mutate(newUser(`100% sure ${run}`));
@@ -111,6 +121,11 @@ describe("errors clients see", () => {
     ["user.create", "mutation", { ...valid, name: "x".repeat(101) }, "name", /at most 100 characters/],
     ["user.create", "mutation", { ...valid, name: "a\u0000b" }, "name", /must not contain control characters/],
     ["user.update", "mutation", { id: 1, name: "tab\there" }, "name", /must not contain control characters/],
+    ["user.create", "mutation", { ...valid, name: "\u200b" }, "name", /Name is required/],
+    ["user.create", "mutation", { ...valid, name: "\u200b \u2060" }, "name", /Name is required/],
+    ["user.create", "mutation", { ...valid, name: "next\u0085line" }, "name", /must not contain control characters/],
+    ["user.create", "mutation", { ...valid, name: "evil\u202egnp.exe" }, "name", /must not contain control characters/],
+    ["user.create", "mutation", { ...valid, name: "half \ud800 a pair" }, "name", /must not contain control characters/],
     ["user.create", "mutation", { ...valid, name: 42 }, "name", /Name must be text/],
     ["user.create", "mutation", { email: valid.email }, "name", /Name is required/],
     ["user.create", "mutation", { name: valid.name }, "email", /Email is required/],
@@ -212,6 +227,26 @@ describe("read-your-writes across requests", () => {
       await admin.replication.resumeReplay({ node: "replica2" });
     }
     await waitFor("both replicas routable again", async () => (h.db.monitor.routable().length === 2 ? true : undefined));
+  });
+});
+
+describe("a consistency token no replica will reach (sent by anyone)", () => {
+  it("costs the replicas no more when twenty requests send it at once than when one does", async () => {
+    // Far in the future: every read waits RYW_MAX_WAIT_MS for a replica, then reads the primary.
+    const api = await h.caller({ "x-consistency-token": "FFFFFFFF/FFFFFFFF" });
+    const questions = vi.spyOn(h.db.monitor as unknown as { replayNow: (name: string) => Promise<unknown> }, "replayNow");
+    try {
+      await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "primary", reason: "fallback" } });
+      const forOne = questions.mock.calls.length;
+      questions.mockClear();
+      const reads = await Promise.all(Array.from({ length: 20 }, () => api.user.list({ limit: 1 })));
+      expect(reads.every((r) => r.servedBy.reason === "fallback")).toBe(true);
+      // The waits share their rounds of questions: twenty readers ask about as often as one.
+      expect(forOne).toBeGreaterThan(0);
+      expect(questions.mock.calls.length).toBeLessThan(forOne * 3);
+    } finally {
+      questions.mockRestore();
+    }
   });
 });
 
@@ -376,6 +411,43 @@ describe("admin procedures", () => {
   });
 });
 
+describe("misconfigured URLs: a sentence, never an internal error", () => {
+  /** A data layer like the harness's, with the URLs given, behind the same API. */
+  async function apiWith(primaryUrl: string, replicaUrls: string[]) {
+    const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl, replicaUrls } });
+    return { db, api: await h.caller({}, { ...h.services, db }) };
+  }
+  const withPassword = (url: string, password: string) => Object.assign(new URL(url), { password }).toString();
+
+  it("DATABASE_URL naming a replica: writes say the primary is read-only; reads are served", async () => {
+    const { db, api } = await apiWith(h.cluster.replicaUrls[0], [h.cluster.replicaUrls[1]]);
+    try {
+      await expect(api.user.create(newUser())).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        message: "The database cannot take writes right now: the primary is read-only. Try again in a few seconds.",
+      });
+      await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { reason: "replica" } });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("a wrong password: the node counts as unavailable; writes are SERVICE_UNAVAILABLE, reads go elsewhere", async () => {
+    const { db, api } = await apiWith(withPassword(h.cluster.primaryUrl, "not-the-password"), [withPassword(h.cluster.replicaUrls[0], "not-the-password"), h.cluster.replicaUrls[1]]);
+    try {
+      await expect(api.user.create(newUser())).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/^The database is unavailable/) });
+      for (let i = 0; i < 4; i++) await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "replica2" } });
+      expect(db.monitor.snapshot().map((n) => [n.name, n.reachable])).toEqual([
+        ["primary", false],
+        ["replica1", false],
+        ["replica2", true],
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe("health and metrics", () => {
   it("liveness is 200 {status: ok}; readiness is 200 with per-node state while the primary is up", async () => {
     const live = await h.request("/api/health");
@@ -490,5 +562,12 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     const ready = await h.request("/api/health/ready");
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ writer: "replica1" });
+    // The admin status calls the old primary what the cluster made it: fenced, not merely unreachable.
+    const status = await (await h.caller(ADMIN)).replication.status();
+    expect(status.nodes.map((n) => [n.name, n.role])).toEqual([
+      ["primary", "fenced"],
+      ["replica1", "writer"],
+      ["replica2", "replica"],
+    ]);
   });
 });

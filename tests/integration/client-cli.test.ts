@@ -71,6 +71,7 @@ describe("npm run client", () => {
       [["get", "abc"], 'the id must be a whole number, got "abc"'],
       [["create", "--name", "No Email"], "create needs --name and --email"],
       [["fly"], "Unknown command: fly"],
+      [["--url", "not-a-url", "list"], `--url must be the app's address, like http://127.0.0.1:3000, got "not-a-url"`],
     ] as const) {
       const result = await client([...args]);
       expect(result.code, args.join(" ")).toBe(2);

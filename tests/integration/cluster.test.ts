@@ -376,6 +376,13 @@ describe("errors a person can act on", () => {
     expect(corrupt.stderr).toMatch(/The cluster state file .*broken\/cluster\.json is not valid JSON/);
   });
 
+  it("names an unknown option and the command, then shows the usage (exit 2)", async () => {
+    const result = await clusterCli(cluster.root, ["up", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: Unknown option '--bogus' for db:up\.\n\nUsage \(npm scripts\):/);
+    expect(result.stderr).not.toContain("positional argument");
+  });
+
   it("rejects a non-numeric replica count", async () => {
     const result = await clusterCli(cluster.root, ["up", "--replicas", "two"]);
     expect(result.code).toBe(1);

@@ -10,8 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinaries } from "../../src/cluster/binaries";
 import { resolveRunAs } from "../../src/cluster/os-user";
 import { queryOne, withClient } from "../../src/cluster/sql";
+import { embeddedClusterUrls } from "../../src/cluster/urls";
 import { waitFor } from "../../src/cluster/wait-for";
+import { parseEnv } from "../../src/config/parse-env";
+import { createCaller } from "../../src/server/api/root";
+import { createTRPCContext } from "../../src/server/api/trpc";
+import { createDataLayer } from "../../src/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
+import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -122,6 +128,41 @@ describe("db:promote replica1", () => {
     const logs = readdirSync(path.join(cluster.root, "logs")).map((f) => readFileSync(path.join(cluster.root, "logs", f), "utf8"));
     expect(logs.join("")).toContain("primary_conninfo"); // the re-pointing was logged...
     expect(logs.join("")).not.toContain(replicator.password); // ...without the password
+  });
+
+  it("an app started now calls each node what the cluster does, and its admin levers act on the node they name", async () => {
+    const { database } = parseEnv({ NODE_ENV: "test" }, { embedded: () => embeddedClusterUrls(cluster.root) });
+    const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database });
+    try {
+      // Not "primary, replica1, replica2" by position: the fenced primary is gone and replica1 writes.
+      expect(db.nodes.map((n) => [n.name, n.configuredRole, n.url])).toEqual([
+        ["replica1", "primary", urlOf("replica1")],
+        ["replica2", "replica", urlOf("replica2")],
+        ["replica3", "replica", urlOf("replica3")],
+      ]);
+      const admin = createCaller(
+        await createTRPCContext({
+          headers: new Headers({ authorization: "Bearer an-admin-token-for-this-test" }),
+          services: { db, adminToken: "an-admin-token-for-this-test", embeddedClusterRoot: cluster.root },
+        }),
+      );
+      const status = await admin.replication.status();
+      expect(status.writer).toBe("replica1");
+      expect(status.nodes.map((n) => [n.name, n.role, n.endpoint])).toEqual([
+        ["replica1", "writer", `127.0.0.1:${new URL(urlOf("replica1")).port}`],
+        ["replica2", "replica", `127.0.0.1:${new URL(urlOf("replica2")).port}`],
+        ["replica3", "replica", `127.0.0.1:${new URL(urlOf("replica3")).port}`],
+      ]);
+
+      await admin.replication.pauseReplay({ node: "replica2" });
+      const pauseState = async (name: string) => (await queryOne<{ s: string }>(urlOf(name), "SELECT pg_get_wal_replay_pause_state() AS s")).s;
+      expect(await pauseState("replica2")).not.toBe("not paused");
+      expect(await pauseState("replica3")).toBe("not paused");
+      await admin.replication.resumeReplay({ node: "replica2" });
+      expect(await pauseState("replica2")).toBe("not paused");
+    } finally {
+      await db.close();
+    }
   });
 
   it("refuses to promote anything but a replica", async () => {

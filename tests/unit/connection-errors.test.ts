@@ -2,7 +2,7 @@
 import net from "node:net";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { describeConnectionFailure, isConnectionError } from "../../src/server/db/connection-errors";
+import { describeConnectionFailure, isConnectionError, sqlStateOf } from "../../src/server/db/connection-errors";
 
 /** A real refused connection from `pg`: a port nobody listens on. */
 async function refusedError(): Promise<unknown> {
@@ -30,6 +30,9 @@ describe("isConnectionError / describeConnectionFailure", () => {
     [adapterError("08006"), "connection lost"],
     [{ code: "P1017", message: "Server has closed the connection." }, "connection closed"],
     [{ code: "P1001", message: "" }, "connection refused"],
+    [adapterError("28P01"), "the server refused the app's credentials (check the user and password in its URL)"],
+    [{ code: "P1000", message: "Authentication failed" }, "the server refused the app's credentials (check the user and password in its URL)"],
+    [adapterError("3D000"), "the database in its URL does not exist"],
     [new Error("wrapped", { cause: { code: "ECONNRESET" } }), "connection closed"],
   ])("%j is a connection failure: %s", (error, words) => {
     expect(isConnectionError(error)).toBe(true);
@@ -43,5 +46,15 @@ describe("isConnectionError / describeConnectionFailure", () => {
     [undefined],
   ])("%j is not: it must fail, not be retried on another node", (error) => {
     expect(isConnectionError(error)).toBe(false);
+  });
+});
+
+describe("sqlStateOf", () => {
+  it("finds PostgreSQL's code where adapter-pg, pg or a wrapper put it", () => {
+    expect(sqlStateOf(adapterError("25006"))).toBe("25006");
+    expect(sqlStateOf({ code: "25006", message: "cannot execute INSERT in a read-only transaction" })).toBe("25006");
+    expect(sqlStateOf(new Error("wrapped", { cause: adapterError("23505") }))).toBe("23505");
+    expect(sqlStateOf({ code: "P2002" })).toBeUndefined();
+    expect(sqlStateOf(new Error("no code"))).toBeUndefined();
   });
 });

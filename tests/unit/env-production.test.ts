@@ -6,7 +6,7 @@ const STRONG = "Vx3-strong-db-password";
 const PRIMARY = `postgresql://app:${STRONG}@db-primary:5432/tandem`;
 const REPLICA = `postgresql://app:${STRONG}@db-replica:5432/tandem`;
 const ADMIN_TOKEN = "0123456789abcdef0123456789abcdef";
-const EMBEDDED = { primary: "postgresql://tandem:pw@127.0.0.1:54320/tandem", replicas: [] };
+const EMBEDDED = { primary: "postgresql://tandem:pw@127.0.0.1:54320/tandem", replicas: [], names: ["primary"] };
 
 function problemsOf(source: EnvSource): string[] {
   try {

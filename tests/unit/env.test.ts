@@ -11,6 +11,8 @@ const REPLICA_2 = `postgres://app:${PASSWORD}@db-replica-2:5434/tandem`;
 const EMBEDDED: ClusterUrls = {
   primary: "postgresql://tandem_app:embedded-pw@127.0.0.1:54320/tandem",
   replicas: ["postgresql://tandem_app:embedded-pw@127.0.0.1:54321/tandem"],
+  // As after `db:promote -- replica1`: the cluster's own names, which the app must use.
+  names: ["replica1", "replica2"],
 };
 
 /** Production refuses to start without an admin token of its own (tests/unit/env-production.test.ts). */
@@ -74,6 +76,7 @@ describe("parseEnv: the embedded cluster fallback", () => {
       source: "embedded",
       primaryUrl: EMBEDDED.primary,
       replicaUrls: EMBEDDED.replicas,
+      names: ["replica1", "replica2"],
     });
   });
 
@@ -98,12 +101,14 @@ describe("parseEnv: the embedded cluster fallback", () => {
 
   it("uses the embedded cluster in production when TANDEM_DATA_DIR names it", () => {
     const env = parseEnv({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/tandem" }, { embedded: embeddedCluster });
-    expect(env.database).toEqual({ source: "embedded", primaryUrl: EMBEDDED.primary, replicaUrls: EMBEDDED.replicas });
+    expect(env.database).toEqual({ source: "embedded", primaryUrl: EMBEDDED.primary, replicaUrls: EMBEDDED.replicas, names: EMBEDDED.names });
   });
 
   it("says there is no cluster there when production names an empty data root", () => {
     const problems = problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/empty" }, noEmbeddedCluster);
-    expect(problems).toEqual([expect.stringMatching(/there is no embedded cluster: run `npm run db:up`/)]);
+    expect(problems).toEqual([
+      "DATABASE_URL is not set and there is no embedded cluster under TANDEM_DATA_DIR (/srv/empty): create one there with `TANDEM_DATA_DIR=/srv/empty npm run db:up`, or set DATABASE_URL",
+    ]);
   });
 
   it("reports an unreadable state file by the error's name only: its message may quote passwords", () => {

@@ -11,11 +11,14 @@ export interface Condition {
 }
 
 /**
- * What a node is at a glance: Writer, Promoted, Down, Replay paused, Lagging, Healthy or Excluded.
+ * What a node is at a glance: Fenced, Writer, Promoted, Down, Replay paused, Lagging, Healthy or Excluded.
  * Paused and lagging can both hold: the label says both.
  */
 export function conditionOf(node: NodeView): Condition {
   const routing = node.routing;
+  if (node.role === "fenced") {
+    return { label: "Fenced", tone: "info", explanation: "A former primary, replaced by a promote: stopped for good, so two nodes never take writes." };
+  }
   if (!node.reachable || routing?.currentRole === "unreachable") {
     return { label: "Down", tone: "danger", explanation: "Unreachable: it serves no reads or writes." };
   }

@@ -10,7 +10,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
-import { isConnectionError } from "~/server/db/connection-errors";
+import { isConnectionError, sqlStateOf } from "~/server/db/connection-errors";
 import { DatabaseUnavailableError } from "~/server/db/data-layer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
@@ -30,6 +30,10 @@ export function translateError(error: TRPCError): TRPCError {
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (cause instanceof DatabaseUnavailableError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: `The database is unavailable: ${cause.node} cannot be reached. Try again in a few seconds.`, cause });
+  }
+  // A write reached a node in recovery: DATABASE_URL names a replica, or a failover is under way.
+  if (sqlStateOf(cause) === "25006") {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database cannot take writes right now: the primary is read-only. Try again in a few seconds.", cause });
   }
   if (isConnectionError(cause)) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "A database node cannot be reached. Try again in a few seconds.", cause });

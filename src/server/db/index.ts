@@ -37,6 +37,8 @@ export function createDataLayer(config: DataLayerConfig): DataLayer {
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     maxLagMs: config.REPLICA_MAX_LAG_MS,
     maxLagBytes: config.REPLICA_MAX_LAG_BYTES,
+    // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
+    log: process.env.NODE_ENV === "test" ? undefined : (line) => console.warn(`[db] ${line}`),
   });
   return new DataLayer(nodes, clients, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS });
 }

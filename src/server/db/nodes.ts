@@ -3,11 +3,12 @@
  * DATABASE_REPLICA_URLS (or the embedded cluster's). "Configured role" is only where a node started:
  * after a failover the monitor may find the configured primary gone and a configured replica writable.
  */
+import { positionalNames } from "~/cluster/topology";
 import { endpointOf } from "~/config/redact-url";
 import type { DatabaseConfig } from "~/env";
 
 export interface DbNode {
-  /** `primary`, `replica1`, `replica2`, … in configuration order. */
+  /** The embedded cluster's names; for URLs from the environment, `primary`, `replica1`, … in order. */
   name: string;
   configuredRole: "primary" | "replica";
   url: string;
@@ -16,6 +17,7 @@ export interface DbNode {
 }
 
 export function nodesOf(database: DatabaseConfig): DbNode[] {
-  const node = (name: string, configuredRole: DbNode["configuredRole"], url: string): DbNode => ({ name, configuredRole, url, endpoint: endpointOf(url) });
-  return [node("primary", "primary", database.primaryUrl), ...database.replicaUrls.map((url, i) => node(`replica${i + 1}`, "replica", url))];
+  const names = database.names ?? positionalNames(database.replicaUrls.length);
+  const node = (i: number, configuredRole: DbNode["configuredRole"], url: string): DbNode => ({ name: names[i], configuredRole, url, endpoint: endpointOf(url) });
+  return [node(0, "primary", database.primaryUrl), ...database.replicaUrls.map((url, i) => node(i + 1, "replica", url))];
 }

@@ -21,6 +21,8 @@ export interface MonitorSettings {
   connectTimeoutMs: number;
   maxLagMs: number;
   maxLagBytes: number;
+  /** Where changes are told (a node lost or back, the writer changing): once per change, never per probe. */
+  log?: (line: string) => void;
 }
 
 export interface NodeHealth {
@@ -52,7 +54,7 @@ export interface ReplayProgress {
 /** Whether replay is paused (or being paused), false on a node not in recovery, where asking is an error. */
 const REPLAY_PAUSED_SQL = "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END";
 
-/** How long one round of consistency.progress questions answers every caller (see replayProgress). */
+/** How long one round of replay questions answers consistency.progress callers (see replayRound). */
 const PROGRESS_REUSE_MS = 50;
 
 interface ReplayPosition {
@@ -75,7 +77,7 @@ export class ReplicationMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
-  private progressRound: { startedAt: number; settled: boolean; positions: Promise<{ node: string; position?: ReplayPosition }>[] } | undefined;
+  private lastReplayRound: { startedAt: number; settled: boolean; positions: Promise<Map<string, ReplayPosition | undefined>> } | undefined;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory = new LagHistory();
 
@@ -116,9 +118,37 @@ export class ReplicationMonitor {
 
   /** One probe of every node, then lag and routing eligibility recomputed. */
   async probe(): Promise<void> {
+    const before = this.snapshot();
+    const writerBefore = this.writer()?.name;
     await Promise.all(this.nodes.map((node) => this.probeNode(node)));
     this.recompute();
     this.recordLag();
+    this.tellChanges(before, writerBefore);
+  }
+
+  /**
+   * Operators learn from the log why reads or writes moved: a wrong password or a DATABASE_URL that
+   * names a replica would otherwise only show as failing requests.
+   */
+  private tellChanges(before: NodeHealth[], writerBefore: string | undefined): void {
+    const log = this.settings.log;
+    if (!log) return;
+    const firstRound = before.every((h) => h.lastProbeAt === undefined);
+    for (const [i, now] of this.snapshot().entries()) {
+      const was = before[i];
+      if (!now.reachable && (firstRound || was.reachable)) log(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`);
+      else if (now.reachable && !firstRound && !was.reachable) log(`${now.name} (${now.endpoint}) is reachable again`);
+    }
+    const writer = this.writer()?.name;
+    if (writer === writerBefore && !firstRound) return;
+    if (writer) log(`writes go to ${writer}`);
+    else log(`no node accepts writes: ${this.whyNoWriter()}`);
+  }
+
+  private whyNoWriter(): string {
+    const configured = [...this.health.values()].find((h) => h.configuredRole === "primary") as NodeHealth;
+    if (configured.reachable && configured.inRecovery) return `the configured primary ${configured.name} (${configured.endpoint}) is in recovery: a replica, or a failover is under way`;
+    return "no node is both reachable and out of recovery; writes fail until one is";
   }
 
   /** The routing limit on lag in time, above which a replica leaves the routing set. */
@@ -188,8 +218,8 @@ export class ReplicationMonitor {
   async waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const positions = await Promise.all(candidates.map((name) => this.replayNow(name).catch(() => undefined)));
-      const ready = candidates.find((_, i) => (positions[i]?.lsn ?? -1n) >= target);
+      const positions = await this.replayRound(0);
+      const ready = candidates.find((name) => (positions.get(name)?.lsn ?? -1n) >= target);
       if (ready || Date.now() >= deadline) return ready;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -197,29 +227,35 @@ export class ReplicationMonitor {
 
   /**
    * How far a write (its consistency token) has spread: each replica, asked now. For pages that show a
-   * write reaching each replica; routing never waits on this. The question is public and polled, so one
-   * round of questions serves every caller for PROGRESS_REUSE_MS: it can never crowd the probes out of
-   * these small pools, however many pages ask.
+   * write reaching each replica; routing never waits on this.
    */
   async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
-    if (!this.progressRound || (this.progressRound.settled && performance.now() - this.progressRound.startedAt > PROGRESS_REUSE_MS)) {
-      const round = { startedAt: performance.now(), settled: false, positions: this.replicasNow().map((h) => this.replayPosition(h.name)) };
-      void Promise.all(round.positions).then(() => (round.settled = true));
-      this.progressRound = round;
-    }
-    return (await Promise.all(this.progressRound.positions)).map(({ node, position }) =>
+    const positions = await this.replayRound(PROGRESS_REUSE_MS);
+    return [...positions].map(([node, position]) =>
       position === undefined
         ? { node, state: "unreachable", replayPaused: false }
         : { node, state: position.lsn !== undefined && position.lsn >= target ? "replayed" : "behind", replayPaused: position.paused },
     );
   }
 
-  private async replayPosition(node: string): Promise<{ node: string; position?: ReplayPosition }> {
-    try {
-      return { node, position: await this.replayNow(node) };
-    } catch {
-      return { node };
-    }
+  /**
+   * One round of questions to every replica (its replay position now; undefined if it did not answer or
+   * is unreachable),
+   * shared: callers get the round in flight, or one that started at most `maxAgeMs` ago. However many
+   * requests wait for replay or ask for progress (both public, and a client can send any token), each
+   * replica answers one such question at a time, and the probes keep their share of these small pools.
+   */
+  private replayRound(maxAgeMs: number): Promise<Map<string, ReplayPosition | undefined>> {
+    const last = this.lastReplayRound;
+    if (last && (!last.settled || performance.now() - last.startedAt <= maxAgeMs)) return last.positions;
+    // A replica the probes found unreachable is not asked: waiting out its connect timeout would hold up
+    // every caller of the round, read-your-writes reads included.
+    const ask = async ({ name, reachable }: NodeHealth) => [name, reachable ? await this.replayNow(name).catch(() => undefined) : undefined] as const;
+    const positions = Promise.all(this.replicasNow().map(ask)).then((entries) => new Map(entries));
+    const round = { startedAt: performance.now(), settled: false, positions };
+    void positions.then(() => (round.settled = true));
+    this.lastReplayRound = round;
+    return positions;
   }
 
   /**

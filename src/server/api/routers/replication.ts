@@ -38,12 +38,12 @@ const lagHistoryInput = z
   .optional();
 
 /**
- * The app's URLs as a topology. topologyOfUrls names nodes primary, replica1, … in configuration order,
- * as the data layer does (nodes.ts), so the two views line up by name.
+ * The app's nodes as a topology, under the names the data layer gives them (nodes.ts: the embedded
+ * cluster's own, or primary, replica1, … for URLs), so the two views line up by name.
  */
 function currentTopology(db: DataLayer): Topology {
   const [primary, ...replicas] = db.nodes;
-  const topology = topologyOfUrls(primary.url, replicas.map((r) => r.url));
+  const topology = topologyOfUrls(primary.url, replicas.map((r) => r.url), db.nodes.map((n) => n.name));
   const writer = db.monitor.writer()?.name ?? primary.name;
   return { ...topology, nodes: topology.nodes.map((n) => ({ ...n, role: n.name === writer ? "primary" : "replica" })) };
 }
@@ -52,9 +52,15 @@ function currentTopology(db: DataLayer): Topology {
  * A node's status with its current role (the topology's is only what we assumed), and without its
  * connection URL, which holds the password.
  */
-function publicStatus({ name, url: _url, role: _assumed, host, port, running, ...status }: NodeStatus) {
-  const role: "writer" | "replica" | "unreachable" = !running ? "unreachable" : status.inRecovery ? "replica" : "writer";
+function publicStatus({ name, url: _url, role: _assumed, host, port, running, ...status }: NodeStatus, fenced: Set<string>) {
+  const role: "writer" | "replica" | "unreachable" | "fenced" = !running ? (fenced.has(name) ? "fenced" : "unreachable") : status.inRecovery ? "replica" : "writer";
   return { name, role, endpoint: `${host}:${port}`, reachable: running, ...status };
+}
+
+/** The embedded cluster's fenced former primaries: a server started before a promote still lists one. */
+function fencedNodes(root: string | undefined): Set<string> {
+  const state = root ? readState(root) : undefined;
+  return new Set(state?.nodes.filter((n) => n.role === "fenced").map((n) => n.name));
 }
 
 /**
@@ -83,12 +89,13 @@ export const replicationRouter = createTRPCRouter({
   status: adminProcedure.query(async ({ ctx }) => {
     const routing = await routingView(ctx.db);
     const statuses = await clusterStatus(currentTopology(ctx.db));
+    const fenced = fencedNodes(ctx.services.embeddedClusterRoot);
     return {
       cluster: ctx.services.embeddedClusterRoot ? ("embedded" as const) : ("environment" as const),
       writer: routing.writer,
       allReplicasOut: routing.allReplicasOut,
       nodes: statuses.map((status) => ({
-        ...publicStatus(status),
+        ...publicStatus(status, fenced),
         routing: routing.nodes.find((n) => n.node === status.name) ?? null,
       })),
     };
