@@ -22,6 +22,7 @@ export function UserDetail({ id }: { id: number }) {
   const [deleting, setDeleting] = useState(false);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
 
   const user = useQuery({ ...trpc.user.byId.queryOptions({ id }, { enabled: !deleting }), retry: retryUnlessClientError });
 
@@ -52,6 +53,11 @@ export function UserDetail({ id }: { id: number }) {
   useEffect(() => {
     if (loaded) headingRef.current?.focus();
   }, [loaded]);
+  // After a save the notice takes it ("Saved. Written to primary …"): the form is re-created with the
+  // saved values, so the button that had the focus is gone, and the notice says what just happened.
+  useEffect(() => {
+    if (write?.action === "Saved") noticeRef.current?.focus();
+  }, [write]);
 
   if (user.isPending) {
     return (
@@ -85,7 +91,7 @@ export function UserDetail({ id }: { id: number }) {
         {data.name}
       </h1>
       {write && (
-        <div className="notice" role="status">
+        <div className="notice" role="status" tabIndex={-1} ref={noticeRef}>
           <span>{write.action}.</span> <ServedByBadge servedBy={write.servedBy} kind="write" />
         </div>
       )}

@@ -18,10 +18,16 @@ const GIVE_UP_MS = 5 * 60_000;
 const done = (nodes: NodeProgress[] | undefined) => nodes !== undefined && nodes.every((n) => n.state === "replayed");
 
 /**
+ * When the page first saw a node with the write: "first" if it already had it at the page's first check
+ * (no figure: that check comes after navigation and rendering, so its time says nothing about
+ * replication), else the ms from the write's answer to the answer that first showed it, which is then a
+ * true upper bound, as precise as the polling (every 0.1 s at first).
+ */
+type SeenAt = "first" | number;
+
+/**
  * A write reaching each replica: asks the server which replicas have replayed it (its consistency
- * token) until all have, and says by when each had it, counted from when the write's answer arrived: an
- * upper bound, as precise as the polling (every 0.1 s at first), since a replica usually has the write
- * before the page first asks.
+ * token) until all have, and says when each was first seen with it (see `SeenAt`).
  */
 export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: number }) {
   const trpc = useTRPC();
@@ -35,15 +41,17 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
     retry: retryUnlessClientError,
   });
 
-  // When each node was first seen with the write, in ms after it; kept, so it never changes afterwards.
-  const [seenAfter, setSeenAfter] = useState<Record<string, number>>({});
+  // Each node's SeenAt, kept once known, and the answer it was worked out from. Updated while rendering
+  // (not in an effect), so a replica never shows "Replayed" without saying when.
   const nodes = progress.data?.nodes;
   const answeredAt = progress.dataUpdatedAt;
-  useEffect(() => {
-    const newlyReplayed = nodes?.filter((n) => n.state === "replayed" && seenAfter[n.node] === undefined) ?? [];
-    if (newlyReplayed.length === 0) return;
-    setSeenAfter((seen) => ({ ...seen, ...Object.fromEntries(newlyReplayed.map((n) => [n.node, Math.max(0, answeredAt - writtenAt)])) }));
-  }, [nodes, answeredAt, writtenAt, seenAfter]);
+  const [seen, setSeen] = useState<{ answeredAt: number; at: Record<string, SeenAt> }>({ answeredAt: 0, at: {} });
+  if (nodes && answeredAt !== seen.answeredAt) {
+    const firstCheck = seen.answeredAt === 0;
+    const at = { ...seen.at };
+    for (const n of nodes) if (n.state === "replayed" && at[n.node] === undefined) at[n.node] = firstCheck ? "first" : Math.max(0, answeredAt - writtenAt);
+    setSeen({ answeredAt, at });
+  }
 
   // Polling stops at GIVE_UP_MS; say so rather than leave "Not yet" looking live.
   const [gaveUp, setGaveUp] = useState(false);
@@ -66,7 +74,7 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
       <ul aria-label="Replicas" aria-live="polite">
         {nodes.map((n) => (
           <li key={n.node}>
-            <strong>{n.node}</strong> <ProgressBadge progress={n} seenAfter={seenAfter[n.node]} />
+            <strong>{n.node}</strong> <ProgressBadge progress={n} seenAt={seen.at[n.node]} />
           </li>
         ))}
       </ul>
@@ -75,11 +83,12 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
   );
 }
 
-function ProgressBadge({ progress, seenAfter }: { progress: NodeProgress; seenAfter: number | undefined }) {
+function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: SeenAt | undefined }) {
   if (progress.state === "replayed") {
     return (
       <>
-        <span className="state-badge tone-ok">Replayed</span> <span className="muted">{seenAfter === undefined ? "" : `within ${formatMs(seenAfter)} of the write`}</span>
+        <span className="state-badge tone-ok">Replayed</span>{" "}
+        <span className="muted">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatMs(seenAt)} of the write`}</span>
       </>
     );
   }

@@ -2,9 +2,10 @@
  * The links every client of the API uses (the browser's React provider, the CLI, db:verify): superjson
  * over HTTP batching, plus read-your-writes. The newest consistency token any mutation returned is
  * remembered in `tokenStore` and sent as `x-consistency-token` on every later request, so a client
- * always reads what it wrote, from a replica that has it or from the primary.
+ * always reads what it wrote, from a replica that has it or from the primary. The browser also logs
+ * requests (`requestLogLink`).
  */
-import { type TRPCLink, httpBatchLink } from "@trpc/client";
+import { TRPCClientError, type TRPCLink, httpBatchLink, loggerLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
@@ -55,4 +56,21 @@ function rememberConsistencyToken(tokenStore: ConsistencyTokenStore): TRPCLink<A
 function consistencyTokenOf(result: unknown): string | undefined {
   const data = (result as { data?: { consistencyToken?: unknown } } | undefined)?.data;
   return typeof data?.consistencyToken === "string" ? data.consistencyToken : undefined;
+}
+
+/**
+ * The browser's request log, with one rule: a failure is logged (as an error) unless the server answered
+ * 4xx; in development every request and answer is logged too. A 4xx (bad input, a duplicate email, not
+ * found, a wrong admin token) is the page's to explain, and does, in a sentence: logged as an error, it
+ * would show in Next's development overlay as if the app had failed. A 5xx, or no answer, is unexpected.
+ */
+export function requestLogLink(): TRPCLink<AppRouter> {
+  return loggerLink({
+    enabled: (op) => (op.direction === "down" && op.result instanceof Error ? !isClientError(op.result) : process.env.NODE_ENV === "development"),
+  });
+}
+
+function isClientError(error: Error): boolean {
+  const status = error instanceof TRPCClientError ? (error.data as { httpStatus?: unknown } | undefined)?.httpStatus : undefined;
+  return typeof status === "number" && status >= 400 && status < 500;
 }

@@ -82,6 +82,7 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
                 onPause={() => pause.mutate({ node: node.name })}
                 onResume={() => resume.mutate({ node: node.name })}
                 onPromote={() => promote.mutateAsync({ node: node.name })}
+                onPromoted={() => statusLine.current?.focus()} // it now says "Writes go to <the promoted node>"
                 pending={
                   (pause.isPending && pause.variables?.node === node.name) || (resume.isPending && resume.variables?.node === node.name)
                 }

@@ -14,9 +14,11 @@ interface NodeCardProps {
   onPause: () => void;
   onResume: () => void;
   onPromote: () => Promise<unknown>;
+  /** After a promote succeeded and its dialog closed (the button is gone: this node is now the writer). */
+  onPromoted: () => void;
 }
 
-export function NodeCard({ node, canControl, pending, actionError, onPause, onResume, onPromote }: NodeCardProps) {
+export function NodeCard({ node, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
   const id = useId();
   const condition = conditionOf(node);
   const routing = node.routing;
@@ -38,7 +40,7 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
         <dt>Role</dt>
         <dd>{node.role}</dd>
         <dt>Endpoint</dt>
-        <dd>{node.endpoint}</dd>
+        <dd className="endpoint-value">{node.endpoint}</dd>
         <dt>Health</dt>
         <dd>{!node.reachable ? "unreachable" : routing?.routable ? "routable" : routing?.excludedBecause ? `not routable: ${routing.excludedBecause}` : "reachable"}</dd>
         {node.error && (
@@ -95,7 +97,7 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
           <button type="button" className="button" aria-disabled={pending || undefined} onClick={pending ? undefined : paused ? onResume : onPause}>
             {pending ? (paused ? "Resuming…" : "Pausing…") : `${paused ? "Resume" : "Pause"} replay on ${node.name}`}
           </button>
-          <PromoteButton name={node.name} onPromote={onPromote} />
+          <PromoteButton name={node.name} onPromote={onPromote} onPromoted={onPromoted} />
         </div>
       )}
       {actionError && (
@@ -107,8 +109,12 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
   );
 }
 
-/** Promotion cannot be undone from here: a modal dialog asks first, with Cancel focused. */
-function PromoteButton({ name, onPromote }: { name: string; onPromote: () => Promise<unknown> }) {
+/**
+ * Promotion cannot be undone from here: a modal dialog asks first, with Cancel focused. Offered on the
+ * embedded cluster only, whose cluster manager also fences the old primary and re-points the replicas
+ * (src/cluster/promote.ts), as the dialog says.
+ */
+function PromoteButton({ name, onPromote, onPromoted }: { name: string; onPromote: () => Promise<unknown>; onPromoted: () => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -119,7 +125,10 @@ function PromoteButton({ name, onPromote }: { name: string; onPromote: () => Pro
     setError(null);
     try {
       await onPromote();
+      // By now the status is refreshed and this card may have dropped the button and its dialog (focus on
+      // <body>); if not, closing gives the focus back to the button. Either way onPromoted moves it on.
       dialogRef.current?.close();
+      onPromoted();
     } catch (failure) {
       setError(`${name} could not be promoted: ${errorMessage(failure)}`);
     } finally {
@@ -135,8 +144,8 @@ function PromoteButton({ name, onPromote }: { name: string; onPromote: () => Pro
       <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`} onClose={() => setError(null)}>
         <h2 id={`${id}-title`}>Promote {name}?</h2>
         <p id={`${id}-text`}>
-          {name} stops replaying and becomes a writable primary on a new timeline. Writes follow it; the old primary and the other replicas do
-          not follow on their own. This cannot be undone from this page.
+          {name} stops replaying and becomes the writable primary, on a new timeline, and writes follow it. The current primary is stopped and
+          fenced (never started again), and the other replicas are re-pointed to replicate from {name}. This cannot be undone from this page.
         </p>
         {error && (
           <p className="form-error" role="alert">
