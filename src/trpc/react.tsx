@@ -1,13 +1,13 @@
 "use client";
 
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, loggerLink } from "@trpc/client";
+import { createTRPCClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { type ReactNode, useState } from "react";
 import type { AppRouter } from "~/server/api/root";
 import { sessionStorageTokenStore } from "./consistency-token";
-import { apiLinks } from "./links";
+import { apiLinks, requestLogLink } from "./links";
 import { createQueryClient } from "./query-client";
 
 let clientQueryClientSingleton: QueryClient | undefined;
@@ -31,9 +31,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        loggerLink({
-          enabled: (op) => process.env.NODE_ENV === "development" || (op.direction === "down" && op.result instanceof Error),
-        }),
+        requestLogLink(),
         // The tab's consistency token survives reloads (sessionStorage), so a reload right after a write reads it.
         ...apiLinks({ url: `${getBaseUrl()}/api/trpc`, tokenStore: sessionStorageTokenStore() }),
       ],

@@ -31,7 +31,7 @@ const visible = (value: string) => /[^\s\u200b-\u200d\u2060]/u.test(value);
 export const name = z
   .string(text("Name"))
   .trim()
-  .min(1, { error: "Name is required" })
+  .min(1, { error: "Name is required", abort: true }) // once: the visibility check below would say it again
   .max(100, { error: "Name must be at most 100 characters" })
   .refine(visible, { error: "Name is required" })
   .refine(...noControlCharacters("Name"));
