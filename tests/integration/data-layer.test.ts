@@ -3,6 +3,7 @@
  * in the middle of a stream of reads, replay paused while the client writes, the primary stopped, and a
  * promotion while the app runs.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "../../src/cluster/sql";
@@ -121,6 +122,36 @@ describe("a replica killed during a stream of reads", () => {
   });
 });
 
+describe("a replica that hangs (kill -STOP): alive to TCP, silent to queries", () => {
+  it("ends the reads in flight on it when the probes find it gone, well before their query timeout", async () => {
+    const replica1 = cluster.state().nodes.find((n) => n.name === "replica1")!;
+    await db.monitor.start(); // probing already, so the freeze is found by a probe, not by the first one
+    await waitFor("replica1 routable", async () => (routableNames().includes("replica1") ? true : undefined));
+    // Open connections to replica1 first: a read on an open connection is the one that would hang (a new
+    // connection fails sooner, at the connect timeout).
+    await Promise.all(Array.from({ length: 2 * SETTINGS.REPLICA_POOL_SIZE }, () => db.read((c) => c.user.count())));
+    const frozen = serverProcesses(replica1.dataDir);
+    const timed = async () => {
+      const started = performance.now();
+      const { servedBy } = await db.read((c) => c.user.count());
+      return { servedBy, ms: performance.now() - started };
+    };
+    for (const pid of frozen) process.kill(pid, "SIGSTOP");
+    try {
+      // Round robin sends some of these to replica1, where they hang until the read gives up on it.
+      const reads = await Promise.all(Array.from({ length: 6 }, timed));
+      const onFrozen = reads.filter((r) => r.servedBy.detail.startsWith("replica1 failed mid-read"));
+      expect(onFrozen.length).toBeGreaterThan(0);
+      expect(onFrozen.every((r) => r.servedBy.node === "primary" && r.servedBy.reason === "fallback")).toBe(true);
+      // Ended by the probes (their query timeout is DB_CONNECT_TIMEOUT_MS), not by the read's own.
+      for (const { ms } of reads) expect(ms).toBeLessThan(SETTINGS.DB_QUERY_TIMEOUT_MS - 1_000);
+    } finally {
+      for (const pid of frozen) process.kill(pid, "SIGCONT");
+    }
+    await waitFor("replica1 to be re-admitted", async () => (routableNames().includes("replica1") ? true : undefined));
+  });
+});
+
 describe("primary stopped, then a replica promoted", () => {
   it("fails writes fast with DatabaseUnavailableError while reads are still served by replicas", async () => {
     const primary = cluster.state().nodes.find((n) => n.name === "primary")!;
@@ -153,6 +184,13 @@ describe("primary stopped, then a replica promoted", () => {
     expect(read.servedBy.node).not.toBe("primary");
   });
 });
+
+/** The postmaster of a node and its children: the whole server, to freeze or thaw. */
+function serverProcesses(dataDir: string): number[] {
+  const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
+  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
+  return [pid, ...children];
+}
 
 function killPostmaster(dataDir: string, signal: NodeJS.Signals = "SIGKILL"): void {
   const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);

@@ -72,6 +72,17 @@ export interface NodeCounters {
 }
 
 /** The database could not be reached for this request: the API answers SERVICE_UNAVAILABLE. */
+/** A read given up because the probes found its replica unreachable while it ran. */
+class ReplicaLostError extends Error {
+  constructor(
+    readonly node: string,
+    readonly cause: unknown,
+  ) {
+    super(`${node} was found unreachable during the read`);
+    this.name = "ReplicaLostError";
+  }
+}
+
 export class DatabaseUnavailableError extends Error {
   constructor(
     readonly node: string,
@@ -106,17 +117,25 @@ export class DataLayer {
     const writer = this.writerNode();
     const choice = await this.chooseReplica(options.consistencyToken);
     if (!choice.replica) return { data: await this.onWriter(writer, query), servedBy: this.servedBy(writer, "primary", "fallback", choice.detail, choice.waitedMs) };
+    // A replica that dies fails the read at once; one that hangs would hold it for the whole query
+    // timeout, so the read also ends when the probes find the replica gone.
+    const replica = choice.replica;
+    const { lost, cancel } = this.monitor.whenLost(replica.name);
+    const reading = query(this.readClient(writer, replica));
+    reading.catch(() => {}); // if the probes win the race, this read's own failure comes later, unheard
     try {
-      const data = await query(this.readClient(writer, choice.replica));
-      this.count(choice.replica.name, "readsServed");
-      return { data, servedBy: this.servedBy(choice.replica, "replica", choice.reason, choice.detail, choice.waitedMs) };
+      const data = await Promise.race([reading, lost.then((cause) => Promise.reject(new ReplicaLostError(replica.name, cause)))]);
+      this.count(replica.name, "readsServed");
+      return { data, servedBy: this.servedBy(replica, "replica", choice.reason, choice.detail, choice.waitedMs) };
     } catch (error) {
-      if (!isConnectionError(error)) throw error;
-      this.count(choice.replica.name, "errors");
-      this.count(choice.replica.name, "fallbacks");
-      this.monitor.reportUnreachable(choice.replica.name, error);
-      const detail = `${choice.replica.name} failed mid-read (${describeConnectionFailure(error)}); retried on the primary`;
+      if (!(error instanceof ReplicaLostError) && !isConnectionError(error)) throw error;
+      this.count(replica.name, "errors");
+      this.count(replica.name, "fallbacks");
+      if (!(error instanceof ReplicaLostError)) this.monitor.reportUnreachable(replica.name, error); // else the probes already did
+      const detail = `${replica.name} failed mid-read (${describeConnectionFailure(error)}); retried on the primary`;
       return { data: await this.onWriter(writer, query), servedBy: this.servedBy(writer, "primary", "fallback", detail) };
+    } finally {
+      cancel();
     }
   }
 

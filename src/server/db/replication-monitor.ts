@@ -77,6 +77,7 @@ export class ReplicationMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
+  private readonly lostListeners = new Map<string, Set<(error: unknown) => void>>();
   private lastReplayRound: { startedAt: number; settled: boolean; positions: Promise<Map<string, ReplayPosition | undefined>> } | undefined;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory = new LagHistory();
@@ -184,6 +185,7 @@ export class ReplicationMonitor {
       });
     } catch (error) {
       Object.assign(current, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message });
+      this.tellLost(node.name, error);
     }
   }
 
@@ -209,6 +211,25 @@ export class ReplicationMonitor {
     if (!health) return;
     Object.assign(health, { reachable: false, error: (error as Error)?.message ?? String(error) });
     this.recompute();
+    this.tellLost(name, error);
+  }
+
+  /**
+   * Settles with the error when `name` is next found unreachable (a probe fails, or a read reports it):
+   * a read in flight on a replica that hangs need not wait for its own query timeout. `cancel` when done.
+   */
+  whenLost(name: string): { lost: Promise<unknown>; cancel: () => void } {
+    let listener: ((error: unknown) => void) | undefined;
+    const lost = new Promise<unknown>((resolve) => (listener = resolve));
+    const listeners = this.lostListeners.get(name) ?? new Set();
+    listeners.add(listener as (error: unknown) => void);
+    this.lostListeners.set(name, listeners);
+    return { lost, cancel: () => listeners.delete(listener as (error: unknown) => void) };
+  }
+
+  private tellLost(name: string, error: unknown): void {
+    for (const listener of this.lostListeners.get(name) ?? []) listener(error);
+    this.lostListeners.get(name)?.clear();
   }
 
   /**
