@@ -71,7 +71,6 @@ export interface NodeCounters {
   writes: number;
 }
 
-/** The database could not be reached for this request: the API answers SERVICE_UNAVAILABLE. */
 /** A read given up because the probes found its replica unreachable while it ran. */
 class ReplicaLostError extends Error {
   constructor(
@@ -83,6 +82,7 @@ class ReplicaLostError extends Error {
   }
 }
 
+/** The database could not be reached for this request: the API answers SERVICE_UNAVAILABLE. */
 export class DatabaseUnavailableError extends Error {
   constructor(
     readonly node: string,

@@ -219,12 +219,14 @@ export class ReplicationMonitor {
    * a read in flight on a replica that hangs need not wait for its own query timeout. `cancel` when done.
    */
   whenLost(name: string): { lost: Promise<unknown>; cancel: () => void } {
-    let listener: ((error: unknown) => void) | undefined;
-    const lost = new Promise<unknown>((resolve) => (listener = resolve));
     const listeners = this.lostListeners.get(name) ?? new Set();
-    listeners.add(listener as (error: unknown) => void);
     this.lostListeners.set(name, listeners);
-    return { lost, cancel: () => listeners.delete(listener as (error: unknown) => void) };
+    let cancel = () => {};
+    const lost = new Promise<unknown>((resolve) => {
+      listeners.add(resolve);
+      cancel = () => listeners.delete(resolve);
+    });
+    return { lost, cancel };
   }
 
   private tellLost(name: string, error: unknown): void {
