@@ -44,6 +44,12 @@ GRANT pg_monitor TO tandem;
 
 SELECT 'CREATE DATABASE tandem OWNER tandem' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'tandem') \gexec
 ALTER DATABASE tandem OWNER TO tandem;
+
+-- The replica monitor's functions (timelines, timeline history) in the app's database, for the app's role.
+\connect tandem
+\i /etc/postgresql/tandem-monitor.sql
+GRANT USAGE ON SCHEMA tandem_monitor TO tandem;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tandem_monitor TO tandem;
 SQL
 echo "init-primary: roles replicator and tandem, database tandem owned by tandem: ready"
 )

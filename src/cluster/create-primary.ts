@@ -9,6 +9,7 @@ import { writeNodeSettings, writeSharedConfig } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
+import { installMonitorFunctions } from "./monitor-functions";
 import { literal, withClient } from "./sql";
 import { type ClusterState, primaryOf } from "./state";
 
@@ -78,6 +79,7 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
       await client.query(`CREATE DATABASE ${database} OWNER ${app.user}`);
     }
   });
+  await installMonitorFunctions(ctx, state);
 }
 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {

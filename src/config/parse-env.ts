@@ -118,6 +118,11 @@ const variables = z.object({
   REPLICA_MAX_LAG_BYTES: wholeNumber(16 * 1024 * 1024, { unit: "bytes", max: 2 ** 50 }),
   /** How long a read carrying a consistency token waits for a replica to replay it before using the primary. */
   RYW_MAX_WAIT_MS: wholeNumber(250, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /**
+   * A replica read slower than twice the recent p99 is also sent to another node; never sooner than this.
+   * 0 turns hedging off.
+   */
+  READ_HEDGE_FLOOR_MS: wholeNumber(20, { unit: "milliseconds", min: 0, max: 60_000 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
   ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });
