@@ -22,7 +22,7 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import { describeConnectionFailure, isConnectionError, sqlStateOf } from "./connection-errors";
 import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consistency-token";
 import { Hedging } from "./hedging";
-import { type Lsn, formatLsn } from "./lsn";
+import type { Lsn } from "./lsn";
 import type { DbNode } from "./nodes";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
 import type { NodeHealth, ReplayProgress, ReplicationMonitor } from "./replication-monitor";
@@ -150,6 +150,8 @@ export class DataLayer {
   private readonly counters = new Map<string, NodeCounters>();
   private readonly hedging: Hedging;
   private readonly writeTokens: WriteTokens;
+  /** The newest position this process handed out in a token, per writer. */
+  private readonly issued = new Map<string, { timeline: number; lsn: Lsn }>();
   private roundRobin = 0;
 
   constructor(
@@ -209,6 +211,8 @@ export class DataLayer {
     }
     // Committed: from here on nothing may turn this into an error.
     const token = await this.writeTokens.after(writer.name, previous);
+    const issued = this.issued.get(writer.name);
+    if (!token.primaryOnly && token.timeline !== null && (!issued || isNewer(token, { ...issued, primaryOnly: false }))) this.issued.set(writer.name, { timeline: token.timeline, lsn: token.lsn });
     this.count(writer.name, "writes");
     const detail = token.primaryOnly ? "written on the primary; its position could not be read after the commit, so your next reads go to the primary" : "writes go to the primary";
     return { data, consistencyToken: formatToken(token), servedBy: this.servedBy(writer, "write", detail) };
@@ -248,7 +252,7 @@ export class DataLayer {
     if (routable.length === 0) return onPrimary("fallback", `no healthy replica (${this.exclusions()})`);
     if (!verdict) return onReplica(this.next(routable).name, "replica", "healthy replica, round robin", 0);
     const target = verdict.lsn;
-    const shown = formatLsn(target);
+    const shown = formatToken(token as ConsistencyToken);
     const caughtUp = routable.filter((h) => h.lsn !== undefined && h.lsn >= target);
     if (caughtUp.length > 0) {
       return onReplica(this.next(caughtUp).name, "read-your-writes", `replica has replayed your last write (${shown})`, 0, target);
@@ -273,8 +277,13 @@ export class DataLayer {
   private async judge(token: ConsistencyToken): Promise<TokenVerdict> {
     const line = this.monitor.writerLine();
     const verdict = judgeToken(token, line);
-    if (verdict.kind !== "replayed-by" || !verdict.onWritersTimeline || !line?.name || line.lsn === undefined || token.lsn <= line.lsn) return verdict;
-    const now = await this.monitor.writerPosition(line.name).catch(() => undefined);
+    // Positions only grow along the writer's history, so past its position means not on that history.
+    // The position this process last handed out counts too: a read right after a write asks nothing.
+    if (verdict.kind !== "replayed-by" || !line?.name || line.lsn === undefined) return verdict;
+    const issued = this.issued.get(line.name);
+    const known = issued && issued.timeline === line.timeline && issued.lsn > line.lsn ? issued.lsn : line.lsn;
+    if (token.lsn <= known) return verdict;
+    const now = await this.monitor.askWriter(line.name).catch(() => undefined);
     if (now && now.timeline === line.timeline && token.lsn > now.lsn) return aheadOfWriter(token, now.lsn);
     return verdict;
   }

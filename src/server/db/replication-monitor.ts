@@ -108,6 +108,8 @@ interface NodeRecord extends NodeFacts {
   useFunctions: boolean;
   /** The replay question in flight, shared by everyone who asks meanwhile. */
   asking?: Promise<ReplayPosition>;
+  /** The writer-position question in flight (askWriter). */
+  askingWriter?: Promise<{ lsn: Lsn; timeline: number }>;
   lastAnswer?: { at: number; position: ReplayPosition };
 }
 
@@ -316,10 +318,26 @@ export class ReplicationMonitor {
     this.lostListeners.get(name)?.clear();
   }
 
-  /** The writer's flush position and timeline now, over the monitor's pool (see WriteTokens). */
+  /**
+   * The writer's flush position and timeline, from a query sent now: what a write's token needs, which
+   * must be asked after its commit (see WriteTokens, which shares one such query among writes).
+   */
   async writerPosition(name: string): Promise<{ lsn: Lsn; timeline: number }> {
     const { rows } = await this.poolOf(name).query<{ lsn: string; timeline: number }>(WRITER_POSITION_SQL);
     return { lsn: parseLsn(rows[0].lsn), timeline: rows[0].timeline };
+  }
+
+  /**
+   * The writer's position, from the question in flight if there is one: for judging a token that is
+   * ahead of what the probes saw, where any answer from now on will do. However many such tokens come
+   * (anyone can send one), the writer answers one question at a time.
+   */
+  askWriter(name: string): Promise<{ lsn: Lsn; timeline: number }> {
+    const record = this.recordOf(name);
+    record.askingWriter ??= this.writerPosition(name).finally(() => {
+      record.askingWriter = undefined;
+    });
+    return record.askingWriter;
   }
 
   /**
