@@ -35,9 +35,11 @@ async function cluster(replicas: number): Promise<TestCluster> {
   return c;
 }
 
-function dataLayer(primaryUrl: string, replicaUrls: string[], overrides: Partial<typeof SETTINGS> = {}): DataLayer {
+/** A data layer on these URLs, probing already. */
+async function dataLayer(primaryUrl: string, replicaUrls: string[], overrides: Partial<typeof SETTINGS> = {}): Promise<DataLayer> {
   const db = createDataLayer({ ...SETTINGS, ...overrides, database: { source: "environment", primaryUrl, replicaUrls } });
   cleanups.push(() => db.close());
+  await db.monitor.start();
   return db;
 }
 
@@ -69,7 +71,7 @@ async function replayedOn(url: string, lsn: string): Promise<boolean> {
 describe("a failover that loses a write (replica1 down while W is written; primary lost; replica1 promoted)", () => {
   it("never serves W again, with or without W's token, says the token's write was lost, and shows replica2 as diverged", async () => {
     const c = await cluster(2);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls);
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
 
     expect((await clusterCli(c.root, ["down", "replica1"])).code).toBe(0);
@@ -113,7 +115,7 @@ describe("a failover that loses a write (replica1 down while W is written; prima
 describe("a replica promoted with pg_promote() while the old primary keeps running", () => {
   it("writes go to the promoted node once the app has seen both; the old primary gets no write and no read", async () => {
     const c = await cluster(2);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls);
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const before = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
     await waitFor("replica1 to replay it", async () => ((await replayedOn(c.replicaUrls[0], before.consistencyToken.split(":")[1])) ? true : undefined));
@@ -143,8 +145,7 @@ describe("a replica promoted with pg_promote() while the old primary keeps runni
 describe("two writable nodes on the same timeline", () => {
   it("refuses writes with a sentence until one of them goes, and keeps no node as the writer", async () => {
     const [a, b] = await Promise.all([cluster(0), cluster(0)]);
-    const db = dataLayer(a.primaryUrl, [b.primaryUrl]);
-    await db.monitor.start();
+    const db = await dataLayer(a.primaryUrl, [b.primaryUrl]);
     expect(db.monitor.writer()).toBeUndefined();
     expect(routing(db, "primary")).toMatchObject({ kind: "conflicting-primary" });
     const write = db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
@@ -156,14 +157,16 @@ describe("two writable nodes on the same timeline", () => {
 describe("a replica that hangs (kill -STOP) under concurrent reads, plain and with a token", () => {
   it("fails no read, and the slowest read takes a small fraction of a second", async () => {
     const c = await cluster(2);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls);
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const { consistencyToken, data } = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
     // Warm every pool connection of replica1: reads on open connections are the ones that would hang.
     await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
+    // (On a busy machine the warm-up itself may be hedged; start from both replicas in the routing set.)
+    await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const frozen = serverProcesses(node(c, "replica1").dataDir);
     for (const pid of frozen) process.kill(pid, "SIGSTOP");
-    const latencies: { ms: number; token: boolean; node: string; hedged: boolean }[] = [];
+    const latencies: { ms: number; token: boolean; node: string; hedged: boolean; detail: string }[] = [];
     try {
       const until = performance.now() + 1_500; // before the probes' 2 s timeout declares replica1 down
       const reader = async (token: boolean) => {
@@ -171,28 +174,29 @@ describe("a replica that hangs (kill -STOP) under concurrent reads, plain and wi
           const started = performance.now();
           const read = await (token ? db.forRequest(consistencyToken) : db.forRequest()).read((r) => r.user.findUnique({ where: { id: data.id } }));
           expect(read.data?.id).toBe(data.id);
-          latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged });
+          latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged, detail: read.servedBy.detail });
         }
       };
       await Promise.all(Array.from({ length: 8 }, (_, i) => reader(i % 2 === 0)));
     } finally {
       for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
-    expect(latencies.length).toBeGreaterThan(50);
+    expect(latencies.length, JSON.stringify(latencies.map((l) => [Math.round(l.ms), l.node, l.hedged, l.detail]))).toBeGreaterThan(50);
     expect(latencies.some((l) => l.hedged)).toBe(true);
     expect(latencies.every((l) => l.node !== "replica1" || !l.hedged)).toBe(true);
-    const slowest = Math.max(...latencies.map((l) => l.ms));
-    expect(slowest).toBeLessThan(400);
+    const slowest = latencies.reduce((a, b) => (b.ms > a.ms ? b : a));
+    // Hedged after at most 10 × READ_HEDGE_FLOOR_MS (200 ms here), then answered elsewhere; unhedged, such
+    // a read would wait for the probes' 2 s connect timeout. The margin is for a loaded CI machine.
+    expect(slowest.ms, JSON.stringify(slowest)).toBeLessThan(800);
     const slowestToken = Math.max(...latencies.filter((l) => l.token).map((l) => l.ms));
-    expect(slowestToken).toBeLessThan(SETTINGS.RYW_MAX_WAIT_MS + 200);
+    expect(slowestToken).toBeLessThan(800);
   });
 });
 
 describe("a commit whose position query fails", () => {
   it("answers success with a real token when the connection was terminated between the statements", async () => {
     const c = await cluster(1);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls);
-    await db.monitor.start();
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     const result = await db.forRequest().write(async (tx) => {
       const user = await tx.user.create({ data: newUser() });
       // Committed. Now every connection the position query could use is terminated.
@@ -206,8 +210,7 @@ describe("a commit whose position query fails", () => {
 
   it("answers success with a token that sends the next reads to the primary when the primary died right after the commit", async () => {
     const c = await cluster(1);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls);
-    await db.monitor.start();
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     const primary = node(c, "primary");
     const result = await db.forRequest().write(async (tx) => {
       const user = await tx.user.create({ data: newUser() });
@@ -238,7 +241,7 @@ describe("a read cancelled on a replica by a conflict with recovery (40001)", ()
         await client.query("SELECT pg_reload_conf()");
       });
     }
-    const db = dataLayer(c.primaryUrl, c.replicaUrls, { READ_HEDGE_FLOOR_MS: 0 }); // this read is slow on purpose
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls, { READ_HEDGE_FLOOR_MS: 0 }); // this read is slow on purpose
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
     const reading = db.forRequest().read((r) => r.$queryRaw<{ n: number }[]>`SELECT (SELECT count(*)::int FROM users) AS n, pg_sleep(1.5)::text AS slept`);
@@ -257,7 +260,7 @@ describe("a read cancelled on a replica by a conflict with recovery (40001)", ()
 describe("the app's own event loop stalls while a probe is in flight", () => {
   it("does not declare a healthy node unreachable", async () => {
     const c = await cluster(1);
-    const db = dataLayer(c.primaryUrl, c.replicaUrls, { DB_CONNECT_TIMEOUT_MS: 500 });
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls, { DB_CONNECT_TIMEOUT_MS: 500 });
     await waitFor("the replica routable", async () => (db.monitor.routable().length === 1 ? true : undefined));
     const lost = db.nodes.map((n) => db.monitor.whenLost(n.name));
     const anyLost = Promise.race(lost.map((l) => l.lost.then(() => true)));

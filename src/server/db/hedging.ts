@@ -1,15 +1,23 @@
 /**
  * When to send a slow replica read elsewhere too ("hedging", as in Dean & Barroso's "The Tail at
  * Scale"): after the delay within which almost every recent replica read answered. A replica that hangs
- * (SIGSTOP, a full disk, a network black hole) then costs a read about that delay, not its query
- * timeout. Hedges are budgeted, so a replica that is merely slow for everyone cannot double the load.
+ * (SIGSTOP, a full disk, a network black hole) then costs a read about that delay (at most ten times
+ * READ_HEDGE_FLOOR_MS), not its query timeout. Hedges are budgeted, so a replica that is merely slow for everyone cannot double the load.
  */
-const WINDOW = 512;
-/** The delay is this many times the recent p99: a read well past what is normal. */
-const P99_FACTOR = 2;
-/** At most this share of reads may be hedged, plus a small burst. */
-const BUDGET_SHARE = 0.1;
-const BUDGET_BURST = 10;
+const WINDOW = 256;
+/**
+ * The delay is twice the recent p95: a read well past what is normal. Not the p99: a few reads that
+ * waited for a new connection or a busy pool would set it, and the delay with it, at hundreds of ms.
+ */
+const P95_FACTOR = 2;
+/** …and at most this many times the floor, so that a slow spell cannot make a hung replica cost seconds. */
+const CEILING_FACTOR = 10;
+/**
+ * At most this share of reads may be hedged, plus a burst. A replica that is hedged away from leaves the
+ * routing set until its next probe, so one that hangs spends a few hedges, not the budget.
+ */
+const BUDGET_SHARE = 0.2;
+const BUDGET_BURST = 20;
 
 export interface HedgeSettings {
   /** Never hedge sooner than this; 0 turns hedging off. */
@@ -31,8 +39,8 @@ export class Hedging {
   /** How long a replica read may take before it is hedged. */
   delayMs(): number {
     const sorted = this.sorted();
-    const p99 = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
-    return Math.max(this.settings.floorMs, p99 * P99_FACTOR);
+    const p95 = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+    return Math.min(Math.max(this.settings.floorMs, p95 * P95_FACTOR), this.settings.floorMs * CEILING_FACTOR);
   }
 
   /** A replica read answered in `ms` (hedged ones too: a slow replica must raise the bar, not hide). */

@@ -2,7 +2,7 @@
  * Notices when this process's own event loop was blocked. A probe's timeout is a timer: if the loop was
  * stuck (a CPU-heavy request, a long GC), the timer can fire before the node's answer, already in the
  * socket, is read, and a healthy node would be declared unreachable because of us. The monitor asks
- * `stalledBetween` before believing a timeout.
+ * how long the loop was blocked during a probe before believing its timeout.
  */
 const TICK_MS = 20;
 /** A tick this much later than due counts as a stall. */
@@ -26,10 +26,10 @@ export class LoopStallWatch {
     this.timer = undefined;
   }
 
-  /** Whether the loop was blocked at some point between two `performance.now()` readings. */
-  stalledBetween(from: number, to: number): boolean {
+  /** For how many milliseconds the loop was blocked between two `performance.now()` readings. */
+  stalledMsBetween(from: number, to: number): number {
     this.tick(); // a stall still going on is seen by the time this runs
-    return this.stalls.some((s) => s.to >= from && s.from <= to);
+    return this.stalls.reduce((sum, s) => sum + Math.max(0, Math.min(s.to, to) - Math.max(s.from, from)), 0);
   }
 
   private tick(): void {

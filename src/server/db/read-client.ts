@@ -11,12 +11,23 @@ type ModelProp = Prisma.TypeMap["meta"]["modelProps"];
 
 export type ReadClient = { [M in ModelProp]: Pick<PrismaClient[M], Extract<keyof PrismaClient[M], ReadOperation>> } & Pick<PrismaClient, "$queryRaw" | "$queryRawUnsafe">;
 
+/** The raw read methods, which the extension does not route (it sends them to the primary). */
+const RAW_READS = new Set<string | symbol>(["$queryRaw", "$queryRawUnsafe"]);
+
 /**
- * A client whose reads go to `replica` and anything else to `writer`: @prisma/extension-read-replicas
- * given one replica, the one the data layer chose.
+ * A client whose reads go to `replica`: @prisma/extension-read-replicas given one replica, the one the
+ * data layer chose. The extension routes model reads only; `$queryRaw` would run on the primary while
+ * the answer says "replica", so raw reads are sent to the extension's replica (`$replica()`) here.
  */
 export function replicaReadClient(writer: PrismaClient, replica: PrismaClient): ReadClient {
-  return writer.$extends(readReplicas({ replicas: [replica] })) as unknown as ReadClient;
+  const extended = writer.$extends(readReplicas({ replicas: [replica] }));
+  return new Proxy(extended, {
+    get(target, property, receiver) {
+      if (!RAW_READS.has(property)) return Reflect.get(target, property, receiver);
+      const onReplica = target.$replica();
+      return (onReplica[property as "$queryRaw"] as (...args: unknown[]) => unknown).bind(onReplica);
+    },
+  }) as unknown as ReadClient;
 }
 
 /**

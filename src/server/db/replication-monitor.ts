@@ -80,6 +80,9 @@ const REPLAY_SQL = `SELECT pg_last_wal_replay_lsn()::text AS lsn,
 const WRITER_POSITION_SQL = `SELECT pg_current_wal_flush_lsn()::text AS lsn,
   ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer AS timeline`;
 
+/** A probe timeout is not believed if the loop was blocked for more than this share of the wait. */
+const STALL_EXCUSES = 0.25;
+
 /** SQLSTATEs that say "no such function / schema / permission": the node lacks tandem_monitor. */
 const NO_FUNCTION_STATES = new Set(["42883", "3F000", "42501"]);
 
@@ -218,8 +221,10 @@ export class ReplicationMonitor {
       });
       if (record.suspectSince !== undefined && record.suspectSince < started) record.suspectSince = undefined;
     } catch (error) {
-      // A timeout while our own event loop was blocked says nothing about the node: keep what we knew.
-      if (isTimeout(error) && this.stalls.stalledBetween(started, performance.now())) return;
+      // A timeout while our own event loop was blocked for a good part of the wait says nothing about the
+      // node: keep what we knew. (Short stalls on a busy machine do not excuse a node that stays silent.)
+      const elapsed = performance.now() - started;
+      if (isTimeout(error) && this.stalls.stalledMsBetween(started, started + elapsed) > elapsed * STALL_EXCUSES) return;
       Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, useFunctions: true });
       this.tellLost(node.name, error);
     }
