@@ -9,7 +9,13 @@ export interface FormErrors {
 
 const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
 
-type ErrorData = { code?: string; fieldErrors?: Record<string, string[] | undefined> };
+type ErrorData = { code?: string; fieldErrors?: Record<string, string[] | undefined>; consistency?: ConsistencyNotice };
+
+/** Why the server could not honour the client's last write (it was lost in a failover, or cannot be found). */
+export interface ConsistencyNotice {
+  reason: string;
+  detail: string;
+}
 
 function dataOf(error: unknown): ErrorData | undefined {
   return error instanceof TRPCClientError ? (error.data as ErrorData | undefined) : undefined;
@@ -18,6 +24,11 @@ function dataOf(error: unknown): ErrorData | undefined {
 /** The tRPC error code (BAD_REQUEST, CONFLICT, NOT_FOUND, …), if the server answered with one. */
 export function errorCode(error: unknown): string | undefined {
   return dataOf(error)?.code;
+}
+
+/** The server's notice that this answer could not include the client's last write, if it sent one. */
+export function consistencyNoticeOf(error: unknown): ConsistencyNotice | undefined {
+  return dataOf(error)?.consistency;
 }
 
 /** A readable sentence for any failure: the server's message (never a stack), or why it got no answer. */

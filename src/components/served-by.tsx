@@ -2,14 +2,24 @@ import type { RouterOutputs } from "~/trpc/react";
 
 export type ServedBy = RouterOutputs["user"]["byId"]["servedBy"];
 
+/** How the badge words each reason a read went where it did; a plain replica read needs no words. */
+const READ_REASON_WORDS: Partial<Record<ServedBy["reason"], (detail: string) => string>> = {
+  fallback: (detail) => `fallback: ${detail}`,
+  "read-your-writes": () => "read-your-writes",
+  "primary-requested": () => "primary requested",
+  "primary-only-token": () => "your last write's position is unknown: read from the primary",
+  "write-lost": (detail) => detail,
+  "token-ahead": (detail) => detail,
+  "write-unverifiable": (detail) => detail,
+};
+
 /**
  * Which database node served a read (or took a write) and why: "replica2 · replica",
  * "primary · fallback: no healthy replica (…)", "Written to primary". The full explanation is the title.
  */
 export function ServedByBadge({ servedBy, kind = "read" }: { servedBy: ServedBy; kind?: "read" | "write" }) {
   const role = servedBy.node === servedBy.role ? undefined : servedBy.role;
-  const reason =
-    kind === "write" ? undefined : servedBy.reason === "fallback" ? `fallback: ${servedBy.detail}` : servedBy.reason === "read-your-writes" ? "read-your-writes" : undefined;
+  const reason = kind === "write" ? undefined : READ_REASON_WORDS[servedBy.reason]?.(servedBy.detail);
   return (
     <p className={`served-by ${servedBy.role}`} title={`${servedBy.node} (${servedBy.endpoint}): ${servedBy.detail}`}>
       <span className="served-by-label">{kind === "write" ? "Written to" : "Served by"}</span> <strong>{servedBy.node}</strong>

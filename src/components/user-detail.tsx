@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { errorCode, errorMessage, retryUnlessClientError } from "./api-error";
+import { consistencyNoticeOf, errorCode, errorMessage, retryUnlessClientError } from "./api-error";
 import { type LastWrite, takeLastWrite } from "./last-write";
 import { ServedByBadge } from "./served-by";
 import { UserForm } from "./user-form";
@@ -72,7 +72,7 @@ export function UserDetail({ id }: { id: number }) {
       <>
         <h1>{notFound ? "User not found" : "Could not load this user"}</h1>
         <p className="form-error" role="alert">
-          {notFound ? `There is no user with id ${id}. It may have been deleted.` : errorMessage(user.error)}
+          {notFound ? notFoundExplanation(id, consistencyNoticeOf(user.error)) : errorMessage(user.error)}
         </p>
         <p>
           <Link href="/users">Back to all users</Link>
@@ -159,4 +159,10 @@ export function UserDetail({ id }: { id: number }) {
       </dialog>
     </>
   );
+}
+
+/** "It may have been deleted", unless the server says the client's own last write was lost in a failover. */
+function notFoundExplanation(id: number, notice: ReturnType<typeof consistencyNoticeOf>): string {
+  if (!notice) return `There is no user with id ${id}. It may have been deleted.`;
+  return `There is no user with id ${id}: ${notice.detail}.`;
 }

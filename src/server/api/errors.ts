@@ -54,20 +54,33 @@ export function translateError(error: TRPCError): TRPCError {
  * cannot be verified), the message says so: "not found" alone would hide that the write is gone.
  */
 export function recordNotFound(model: string, servedBy?: ServedBy): TRPCError {
-  const why = servedBy && LOST_WRITE_REASONS.has(servedBy.reason) ? ` (${servedBy.detail})` : "";
-  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found${why}` });
+  const notice = servedBy && LOST_WRITE_REASONS.has(servedBy.reason) ? new ConsistencyNotice(servedBy) : undefined;
+  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found${notice ? ` (${servedBy?.detail})` : ""}`, cause: notice });
 }
 
 const LOST_WRITE_REASONS = new Set<ServedBy["reason"]>(["write-lost", "token-ahead", "write-unverifiable"]);
+
+/** Why a read could not honour the client's last write; sent as `data.consistency` (formatError). */
+export class ConsistencyNotice extends Error {
+  constructor(readonly servedBy: ServedBy) {
+    super(servedBy.detail);
+    this.name = "ConsistencyNotice";
+  }
+}
 
 /** The error shape clients receive (tRPC's default shape, minus the stack, plus zod's field errors). */
 export function formatError<Shape extends { message: string; data: { stack?: string } }>(shape: Shape, error: TRPCError) {
   const { stack: _stack, ...data } = shape.data;
   const input = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : undefined;
+  const notice = error.cause instanceof ConsistencyNotice ? error.cause.servedBy : undefined;
   return {
     ...shape,
     message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
-    data: { ...data, ...(input && { fieldErrors: input.fieldErrors as Record<string, string[]>, formErrors: input.formErrors }) },
+    data: {
+      ...data,
+      ...(input && { fieldErrors: input.fieldErrors as Record<string, string[]>, formErrors: input.formErrors }),
+      ...(notice && { consistency: { reason: notice.reason, detail: notice.detail } }),
+    },
   };
 }
 
