@@ -26,6 +26,14 @@ export function tandemMetrics(view: RoutingView): MetricFamily[] {
     { name: "tandem_replica_lag_seconds", type: "gauge", help: "How far each replica's replay is behind the writer, in seconds (absent when unknown).", samples: perNode(readNodes, (n) => n.lagSeconds) },
     { name: "tandem_replica_lag_bytes", type: "gauge", help: "How far each replica's replay is behind the writer's WAL, in bytes (absent when unknown).", samples: perNode(readNodes, (n) => n.lagBytes) },
     { name: "tandem_replica_healthy", type: "gauge", help: "1 if the replica is in the routing set (reachable, in recovery, within the lag bounds).", samples: perNode(readNodes, (n) => bit(n.routing.routable)) },
+    {
+      name: "tandem_node_excluded",
+      type: "gauge",
+      help: "1 for the reason a node serves no reads now (kind: unreachable, lagging, diverged, stale-primary, suspect, …); no sample while it is routable.",
+      samples: view.nodes.flatMap((n) => (n.routing.routable ? [] : [{ labels: { node: n.node, kind: n.routing.kind }, value: 1 }])),
+    },
+    { name: "tandem_node_timeline", type: "gauge", help: "The timeline each node is on (absent when unknown); the writer's is the newest.", samples: perNode(view.nodes, (n) => n.timeline) },
+    { name: "tandem_read_hedges_total", type: "counter", help: "Replica reads slow enough to be sent to another node too.", samples: perNode(view.nodes, (n) => n.hedges) },
     { name: "tandem_all_replicas_out", type: "gauge", help: "1 if replicas are configured but none may serve reads, so every read goes to the writer.", samples: [{ value: bit(view.allReplicasOut) }] },
   ];
 }

@@ -33,6 +33,7 @@ export interface NodeRouting {
   probeError: string | null;
   readsServed: number;
   fallbacks: number;
+  hedges: number;
   errors: number;
   writes: number;
 }

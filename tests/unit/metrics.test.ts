@@ -43,6 +43,7 @@ function node(name: string, overrides: Partial<NodeRouting>): NodeRouting {
     probeError: null,
     readsServed: 0,
     fallbacks: 0,
+    hedges: 0,
     errors: 0,
     writes: 0,
     ...overrides,
@@ -77,6 +78,12 @@ describe("tandemMetrics", () => {
     expect(value("tandem_replica_healthy", "replica2")).toBe(0);
     expect(value("tandem_replica_healthy", "primary")).toBeUndefined();
     expect(value("tandem_node_up", "replica2")).toBe(0);
+    const excluded = families.get("tandem_node_excluded")?.samples.map((s) => [s.labels.node, s.labels.kind, s.value]);
+    expect(excluded).toEqual([
+      ["primary", "primary", 1],
+      ["replica2", "unreachable", 1],
+    ]);
+    expect(value("tandem_node_timeline", "replica1")).toBe(1);
     expect(value("tandem_node_writer", "primary")).toBe(1);
     expect(value("tandem_all_replicas_out")).toBe(0);
   });
