@@ -19,6 +19,7 @@ import { createDataLayer } from "../src/server/db/index";
 import { startTestCluster } from "../tests/support/cluster";
 import { migrate } from "../tests/support/migrate";
 import { type HttpResult, baselineUrl, measureHttp, trpcByIdUrl } from "./http";
+import { hedgingBench, hedgingLine } from "./hedging";
 import { byIdInProcess } from "./in-process";
 import { readYourWritesWait, visibilityLatency } from "./replication";
 import { line } from "./stats";
@@ -27,6 +28,8 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = 16;
+const HEDGE_WINDOW_MS = Number(process.env.BENCH_HEDGE_WINDOW_MS ?? 3000);
+const HEDGE_WINDOWS = Number(process.env.BENCH_HEDGE_WINDOWS ?? 2);
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 const cluster = await startTestCluster({ replicas: 2 });
@@ -47,6 +50,9 @@ try {
   log(`in-process findUnique: ${REQUESTS} per variant`);
   const inProcess = await byIdInProcess(cluster.primaryUrl, cluster.replicaUrls[0], db, ids, REQUESTS);
   await db.close();
+
+  log(`hedging: ${HEDGE_WINDOWS} windows of ${HEDGE_WINDOW_MS} ms per variant, nothing wrong, then replica1 frozen`);
+  const hedging = await hedgingBench(cluster, ids, HEDGE_WINDOW_MS, HEDGE_WINDOWS);
 
   log("production server (next build if needed)");
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
@@ -84,6 +90,15 @@ try {
   console.log(line("visibility: commit → replayed on replica1", visibility));
   console.log(line("read-your-writes wait (data layer)", ryw.wait));
   console.log(`${"read-your-writes reads served by a replica".padEnd(52)} ${ryw.fromReplica}/${ROUNDS} (fell back to the primary: ${ryw.fellBack})`);
+  console.log(`\n## Hedged replica reads (concurrency 8, half carrying a token; windows of ${HEDGE_WINDOW_MS} ms, variants alternating)`);
+  for (const [key, r] of Object.entries(hedging)) {
+    console.log(hedgingLine(`${key}: plain reads`, r.plain));
+    console.log(hedgingLine(`${key}: reads with a token`, r.token));
+    console.log(hedgingLine(`${key}: read-your-writes wait`, r.rywWait));
+  }
+  const cost = hedging["hedged, none"].plain.p50 / hedging["unhedged, none"].plain.p50;
+  const gain = hedging["unhedged, replica1 SIGSTOP"].plain.max / hedging["hedged, replica1 SIGSTOP"].plain.max;
+  console.log(`hedging with nothing wrong: p50 ×${cost.toFixed(2)} of unhedged; with replica1 hung: max read ${gain.toFixed(1)}× shorter`);
   console.log("\n## findUnique by id, in-process (no HTTP), same replica");
   for (const [name, summary] of Object.entries(inProcess)) console.log(line(name, summary));
   console.log(`\n## user.byId over HTTP (one replica, keep-alive, concurrency ${CONCURRENCY} for ops/s)`);
