@@ -330,7 +330,11 @@ export class DataLayer {
     const hedged = winner.node !== replica;
     if (!other.onPrimary || !hedged) this.count(winner.node.name, "readsServed"); // onPrimary counts its own
     if (!hedged) return { data: winner.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
-    this.monitor.reportSlow(replica.name);
+    // Out of routing only if it is still silent a hedge delay later: on a busy machine a read that lost
+    // the race by a hair says nothing, and excluding its replica would pile every read on the others.
+    void settleOrTimeout(first, hedgeDelay).then((late) => {
+      if (late.state === "slow") this.monitor.reportSlow(replica.name);
+    });
     const detail = `${replica.name} had not answered within ${hedgeDelay?.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
     const reason = other.onPrimary ? "fallback" : plan.reason;
     return { data: winner.value, servedBy: { ...this.servedBy(other.node, reason, detail, plan.waitedMs), hedged: true } };
