@@ -47,6 +47,7 @@ ALTER DATABASE tandem OWNER TO tandem;
 
 -- The replica monitor's functions (timelines, timeline history) in the app's database, for the app's role.
 \connect tandem
+SET client_min_messages = warning; -- a new session: no "already exists, skipping" notices on a re-run
 \i /etc/postgresql/tandem-monitor.sql
 GRANT USAGE ON SCHEMA tandem_monitor TO tandem;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tandem_monitor TO tandem;

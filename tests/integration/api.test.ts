@@ -506,6 +506,9 @@ describe("health and metrics", () => {
       tandem_replica_lag_bytes: "gauge",
       tandem_replica_healthy: "gauge",
       tandem_all_replicas_out: "gauge",
+      tandem_node_excluded: "gauge",
+      tandem_node_timeline: "gauge",
+      tandem_read_hedges_total: "counter",
     };
     expect(Object.fromEntries([...families].map(([name, f]) => [name, f.type]))).toEqual(expected);
     for (const family of families.values()) expect(family.help.length).toBeGreaterThan(10);

@@ -39,7 +39,7 @@ describe("npm run client", () => {
       const created = await client(["create", "--name", "Terminal Tess", "--email", email]);
       expect(created.code, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/^created #\d+ {2}Terminal Tess </m);
-      expect(created.stdout).toMatch(/^written on primary \(127\.0\.0\.1:\d+\); consistency token [0-9A-F]+\/[0-9A-F]+ kept/m);
+      expect(created.stdout).toMatch(/^written on primary \(127\.0\.0\.1:\d+\); consistency token \d+:[0-9A-F]+\/[0-9A-F]+ kept/m);
       id = idOf(created.stdout);
 
       const got = await client(["get", id]);
