@@ -7,14 +7,16 @@
  */
 import { type TimelineHistory, lsnValue } from "./timeline-history";
 
-/** What the replica reports about itself; undefined fields are what it could not be asked. */
-export interface ReplicaPosition {
-  inRecovery: boolean;
-  /** The timeline it replays (IDENTIFY_SYSTEM on a standby reports the replay timeline). */
-  timeline: number;
-  /** pg_last_wal_replay_lsn(). */
-  replayLsn: string;
-}
+/** What the replica reports about itself. */
+export type ReplicaPosition =
+  | {
+      inRecovery: true;
+      /** The timeline it replays (IDENTIFY_SYSTEM on a standby reports the replay timeline). */
+      timeline: number;
+      /** pg_last_wal_replay_lsn(). */
+      replayLsn: string;
+    }
+  | { inRecovery: false };
 
 export type Divergence =
   | { kind: "follows"; replicaTimeline: number; primaryTimeline: number }

@@ -41,7 +41,7 @@ describe("parseTimelineHistory", () => {
 
 describe("assessDivergence", () => {
   const history2 = parseTimelineHistory(2, TIMELINE_2);
-  const standby = (timeline: number, replayLsn: string) => ({ inRecovery: true, timeline, replayLsn });
+  const standby = (timeline: number, replayLsn: string) => ({ inRecovery: true as const, timeline, replayLsn });
 
   it("a replica on the primary's timeline follows", () => {
     expect(assessDivergence(history2, standby(2, "0/9000000"))).toEqual({ kind: "follows", replicaTimeline: 2, primaryTimeline: 2 });
@@ -75,7 +75,7 @@ describe("assessDivergence", () => {
 
   it("cannot judge a replica it could not ask, nor one that accepts writes", () => {
     expect(assessDivergence(history2, undefined)).toEqual({ kind: "unknown", cause: "unreachable" });
-    expect(assessDivergence(history2, { inRecovery: false, timeline: 3, replayLsn: "0/1" })).toEqual({ kind: "unknown", cause: "writable" });
+    expect(assessDivergence(history2, { inRecovery: false })).toEqual({ kind: "unknown", cause: "writable" });
   });
 
   it("on timeline 1 (no history file) every standby on timeline 1 follows", () => {
