@@ -3,7 +3,8 @@
  *   db:up [--replicas N] [--port P]   create on first run, start afterwards
  *   db:up <node> / db:down <node>     start / stop that node alone (a replica down on purpose, and back)
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
- *   db:status [--json]                what every node is doing
+ *   db:status [--json]                what every node is doing, and whether each replica can follow the
+ *                                     primary's timeline (a diverged one is shown; db:up rebuilds it)
  *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
  *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
  *   db:promote <replica>              make a replica the primary; the others follow it
@@ -32,9 +33,9 @@ const USAGE = `Usage (npm scripts):
   npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
   npm run db:up -- <node> | db:down -- <node>     start | stop that one node (e.g. replica1), the others as they are
   npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
-  npm run db:status [-- --json]                   what every node is doing
+  npm run db:status [-- --json]                   what every node is doing (and any replica that diverged)
   npm run db:verify [-- --json]                   the seven checks; exit 1 on any failure
-  npm run db:promote -- <replica>                 make a replica the primary; the others follow it
+  npm run db:promote -- <replica>                 make a replica the primary; the others follow it (diverged ones are rebuilt)
   npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
   npm run db:env                                  DATABASE_URL=… lines for other tools
 Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
