@@ -174,6 +174,7 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
     const verdict = timelines?.report.replicas.get(node.name);
     if (node.rebuild) console.log(`\n${node.name}: a rebuild is unfinished (old data at ${node.rebuild.asideDir}). Fix: npm run db:up finishes it`);
     else if (verdict?.kind === "diverged") console.log(`\n${node.name} ${describeDivergence(verdict).replace(/^diverged/, "DIVERGED")}.\n  Fix: npm run db:up rebuilds it from the primary`);
+    else if (verdict?.kind === "unknown" && verdict.cause === "writable") console.log(`\n${node.name} is ${describeDivergence(verdict)}.`);
   }
   for (const s of statuses.filter((x) => !x.running && x.role !== "fenced")) console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
   if (topology.source === "embedded") console.log("\nURLs: npm run db:status -- --json   |   start or repair: npm run db:up");
@@ -182,6 +183,7 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
 function followsCell(name: string, timelines?: Timelines): string {
   if (timelines?.state.nodes.find((n) => n.name === name)?.rebuild) return "REBUILDING";
   const verdict = timelines?.report.replicas.get(name);
+  if (verdict?.kind === "unknown") return verdict.cause === "writable" ? "WRITABLE" : "-";
   return verdict?.kind === "follows" ? "yes" : verdict?.kind === "diverged" ? "DIVERGED" : "-";
 }
 

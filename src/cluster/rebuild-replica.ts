@@ -9,12 +9,14 @@
  * fails half-way loses nothing and the next `db:up` finishes the job.
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { type ClusterContext, findNode, handleOf, saveState } from "./context";
+import { type ClusterContext, adminUrl, findNode, handleOf, saveState } from "./context";
 import { cloneFromPrimary } from "./create-replica";
 import { describeDivergence } from "./divergence";
 import { startNode, stopNode } from "./node-process";
+import { queryOne } from "./sql";
 import { type ClusterState, type NodeState, primaryOf, replicasOf } from "./state";
 import { type DivergedVerdict, waitUntilSettled, waitUntilStreaming } from "./streaming";
+import { waitFor } from "./wait-for";
 
 /**
  * Waits until each named replica streams from the primary on its timeline, rebuilding the ones found
@@ -56,6 +58,7 @@ export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, n
   const { asideDir } = node.rebuild;
   try {
     ctx.log(`${node.name}: ${stopNode(ctx, handle, "fast")}`);
+    await slotReleased(state, node.name);
     // Not moved yet (interrupted right after the state was saved): move it now. Moved already: what is
     // at the data directory is the half-made copy of an earlier attempt, which cloneFromPrimary replaces.
     if (!existsSync(asideDir) && existsSync(node.dataDir)) renameSync(node.dataDir, asideDir);
@@ -73,4 +76,15 @@ export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, n
   delete node.rebuild;
   saveState(ctx, state);
   ctx.log(`${node.name}: rebuilt; streaming from ${primary.name}; removed its old data directory ${asideDir}`);
+}
+
+/**
+ * A diverged replica keeps reconnecting to the primary, so its slot is often active when it stops; the
+ * primary's walsender lets go a moment after the replica is gone. The fresh slot needs it released.
+ */
+async function slotReleased(state: ClusterState, slot: string): Promise<void> {
+  await waitFor(`the primary to release replication slot '${slot}'`, async () => {
+    const row = await queryOne<{ active: boolean } | undefined>(adminUrl(state, primaryOf(state)), "SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
+    return row?.active ? undefined : true;
+  }, { timeoutMs: 10_000 });
 }

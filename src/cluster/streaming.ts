@@ -4,11 +4,12 @@
  * off, and starts over, so it shows as streaming now and then forever. A replica counts once it
  * streams and replays the primary's own timeline; one that diverged is reported, not waited for.
  */
+import type pg from "pg";
 import { adminUrl, findNode } from "./context";
 import { type Divergence, describeDivergence } from "./divergence";
 import { withClient } from "./sql";
 import { type ClusterState, primaryOf, replicasOf } from "./state";
-import { assessReplica, primaryHistory } from "./timeline-probe";
+import { assessReplica, readHistory } from "./timeline-probe";
 import { waitFor } from "./wait-for";
 
 export type DivergedVerdict = Extract<Divergence, { kind: "diverged" }>;
@@ -23,23 +24,29 @@ export async function waitUntilSettled(state: ClusterState, names = replicasOf(s
   const last = new Map<string, Divergence>();
   const primary = primaryOf(state);
   const probe = async () => {
-    const history = await primaryHistory(state);
-    const streaming = await streamingNames(state);
+    const { history, streaming } = await withClient(adminUrl(state, primary), async (client) => ({
+      history: await readHistory(client),
+      streaming: await streamingNames(client),
+    }));
     for (const name of pending) {
       const verdict = await assessReplica(state, history, findNode(state, name));
       last.set(name, verdict);
       if (verdict.kind === "diverged") diverged.set(name, verdict);
       const onTimeline = verdict.kind === "follows" && verdict.replicaTimeline === history.timeline && streaming.has(name);
-      if (verdict.kind === "diverged" || onTimeline) pending.delete(name);
+      // Diverged, or writable (out of recovery), is final: waiting cannot change it.
+      if (verdict.kind === "diverged" || onTimeline || (verdict.kind === "unknown" && verdict.cause === "writable")) pending.delete(name);
     }
     return pending.size === 0 ? true : undefined;
   };
+  const explain = (names: Iterable<string>) =>
+    [...names].map((name) => `\n  ${name}: ${last.has(name) ? describeDivergence(last.get(name) as Divergence) : "not assessed"}`).join("");
   try {
     await waitFor(`${[...pending].join(", ")} to stream from ${primary.name} (see the logs under the data root if this persists)`, probe, { timeoutMs, intervalMs: 200 });
   } catch (error) {
-    const where = [...pending].map((name) => `\n  ${name}: ${last.has(name) ? describeDivergence(last.get(name) as Divergence) : "not assessed"}`).join("");
-    throw new Error(`${(error as Error).message}${where}`);
+    throw new Error(`${(error as Error).message}${explain(pending)}`);
   }
+  const writable = names.filter((name) => { const verdict = last.get(name); return verdict?.kind === "unknown" && verdict.cause === "writable"; });
+  if (writable.length > 0) throw new Error(`${writable.join(", ")} cannot follow ${primary.name} and is left as it is (never rebuilt: it may hold writes):${explain(writable)}`);
   return diverged;
 }
 
@@ -51,9 +58,7 @@ export async function waitUntilStreaming(state: ClusterState, names = replicasOf
   }
 }
 
-async function streamingNames(state: ClusterState): Promise<Set<string>> {
-  return withClient(adminUrl(state, primaryOf(state)), async (client) => {
-    const { rows } = await client.query<{ application_name: string }>("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
-    return new Set(rows.map((r) => r.application_name));
-  });
+async function streamingNames(primary: pg.Client): Promise<Set<string>> {
+  const { rows } = await primary.query<{ application_name: string }>("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
+  return new Set(rows.map((r) => r.application_name));
 }

@@ -3,6 +3,7 @@
  * timeline and history file, and each replica's replay position and replay timeline. (A diverged
  * replica also says so in its log, but a log line is a sentence for people, not an interface.)
  */
+import type pg from "pg";
 import { adminUrl } from "./context";
 import { type Divergence, type ReplicaPosition, assessDivergence } from "./divergence";
 import { isUnreachable, withClient } from "./sql";
@@ -10,17 +11,20 @@ import { type ClusterState, type NodeState, primaryOf, replicasOf } from "./stat
 import { type TimelineHistory, historyFileName, parseTimelineHistory } from "./timeline-history";
 import { nodeUrl } from "./urls";
 
-/** The primary's current timeline and its ancestors' fork points (as the superuser: pg_read_file). */
+/** The primary's current timeline and its ancestors' fork points. */
 export async function primaryHistory(state: ClusterState): Promise<TimelineHistory> {
-  return withClient(adminUrl(state, primaryOf(state)), async (client) => {
-    // The WAL file name carries the timeline from the first moment after a promotion; the checkpoint's
-    // timeline_id lags until the next checkpoint.
-    const { rows } = await client.query<{ tli: string }>("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS tli");
-    const timeline = Number.parseInt(rows[0].tli, 16);
-    if (timeline === 1) return { timeline, forks: [] }; // the first timeline has no history file
-    const file = await client.query<{ content: string }>("SELECT pg_read_file($1) AS content", [`pg_wal/${historyFileName(timeline)}`]);
-    return parseTimelineHistory(timeline, file.rows[0].content);
-  });
+  return withClient(adminUrl(state, primaryOf(state)), readHistory);
+}
+
+/** The same on an open superuser connection to the primary (pg_read_file is the superuser's). */
+export async function readHistory(primary: pg.Client): Promise<TimelineHistory> {
+  // The WAL file name carries the timeline from the first moment after a promotion; the checkpoint's
+  // timeline_id lags until the next checkpoint.
+  const { rows } = await primary.query<{ tli: string }>("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS tli");
+  const timeline = Number.parseInt(rows[0].tli, 16);
+  if (timeline === 1) return { timeline, forks: [] }; // the first timeline has no history file
+  const file = await primary.query<{ content: string }>("SELECT pg_read_file($1) AS content", [`pg_wal/${historyFileName(timeline)}`]);
+  return parseTimelineHistory(timeline, file.rows[0].content);
 }
 
 /** Where a replica's replay stands, or undefined when it cannot be asked (stopped, starting). */

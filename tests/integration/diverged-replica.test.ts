@@ -11,6 +11,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinaries } from "../../src/cluster/binaries";
+import { adminUrl } from "../../src/cluster/context";
 import { resolveRunAs } from "../../src/cluster/os-user";
 import { queryOne, withClient } from "../../src/cluster/sql";
 import { lsnValue } from "../../src/cluster/timeline-history";
@@ -159,5 +160,17 @@ describe("a failover that loses a write", () => {
   it("passes db:verify on the repaired cluster", async () => {
     const result = await clusterCli(cluster.root, ["verify"]);
     expect(result.code, result.stdout).toBe(0);
+  });
+
+  it("never rebuilds a replica that left recovery (promoted behind the manager's back): db:up says why it cannot follow and leaves it", async () => {
+    await queryOne(adminUrl(cluster.state(), nodeOf("replica3")), "SELECT pg_promote(true, 60)");
+    await queryOne(urlOf("replica3"), "INSERT INTO users (name) VALUES ('written on replica3')");
+    const result = await clusterCli(cluster.root, ["up"]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/replica3 cannot follow replica1 and is left as it is \(never rebuilt: it may hold writes\):\n\s+replica3: not in recovery/);
+    expect(result.stderr).not.toMatch(/REBUILDING/);
+    expect(nodeOf("replica3").rebuild).toBeUndefined();
+    expect(await names(urlOf("replica3"))).toEqual(["before", "after", "written on replica3"]);
+    expect((await cli(["status"])).stdout).toMatch(/^replica3 .* WRITABLE\s*$/m);
   });
 });
