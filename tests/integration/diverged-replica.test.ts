@@ -120,14 +120,15 @@ describe("a failover that loses a write", () => {
     expect(text.stdout).toMatch(/Fix: npm run db:up rebuilds it from the primary/);
   });
 
-  it("a rebuild that fails half-way (the base backup cannot copy a file) keeps the old data aside, and the next db:up finishes it", async () => {
+  it("a rebuild that fails half-way (the base backup cannot copy a file) keeps the old data aside and the node stopped, and the next db:up finishes it", async () => {
     // A socket file in the new primary's data directory: a file the base backup's copy cannot read.
     const socketPath = path.join(nodeOf("replica1").dataDir, "blocks-the-copy.sock");
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(socketPath, resolve));
     let aside: string;
     try {
-      const failed = await clusterCli(cluster.root, ["up"]);
+      // `db:up -- replica3` (that node alone) finds it diverged too, and starts the rebuild.
+      const failed = await clusterCli(cluster.root, ["up", "replica3"]);
       expect(failed.code, failed.stderr).toBe(1);
       aside = asideDirIn(failed.stderr, "replica3");
       expect(failed.stderr).toContain(`replica3: the rebuild failed: ENXIO`);
@@ -136,6 +137,7 @@ describe("a failover that loses a write", () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
     expect(existsSync(path.join(aside, "PG_VERSION"))).toBe(true);
+    await expect(queryOne(urlOf("replica3"), "SELECT 1")).rejects.toThrow(); // stopped: it no longer serves W
     expect(nodeOf("replica3").rebuild).toEqual({ asideDir: aside });
     const pending = await statusJson();
     expect(pending.replicas.find((r: { name: string }) => r.name === "replica3")).toMatchObject({ running: false, rebuild: { asideDir: aside } });
