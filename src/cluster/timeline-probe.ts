@@ -39,7 +39,8 @@ export async function replicaPosition(state: ClusterState, node: NodeState): Pro
     if (self.replay_lsn === null) return undefined; // nothing replayed yet: still starting
     return { inRecovery: true, timeline: await replayTimeline(state, node), replayLsn: self.replay_lsn };
   } catch (error) {
-    if (isUnreachable(error) || /starting up|shutting down/.test(String((error as Error).message))) return undefined;
+    // 57P03 cannot_connect_now: starting up, shutting down, or not yet consistent enough for queries.
+    if (isUnreachable(error) || (error as { code?: string }).code === "57P03") return undefined;
     throw error;
   }
 }
@@ -50,8 +51,9 @@ export async function replicaPosition(state: ClusterState, node: NodeState): Pro
  * no row while the receiver is reconnecting). Replication connections are the replicator's.
  */
 async function replayTimeline(state: ClusterState, node: NodeState): Promise<number> {
-  const url = `${nodeUrl(state, node.port, state.replicator, "postgres")}?replication=true`;
-  return withClient(url, async (client) => Number((await client.query<{ timeline: number | string }>("IDENTIFY_SYSTEM")).rows[0].timeline));
+  const url = new URL(nodeUrl(state, node.port, state.replicator, "postgres"));
+  url.searchParams.set("replication", "true"); // a physical replication connection: replication commands only
+  return withClient(url.href, async (client) => Number((await client.query<{ timeline: number | string }>("IDENTIFY_SYSTEM")).rows[0].timeline));
 }
 
 /** assessDivergence for one replica, reading what it needs; the history is passed in to read it once per round. */
