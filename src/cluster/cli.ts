@@ -15,14 +15,14 @@
  */
 import { parseArgs } from "node:util";
 import { openContext, requireState } from "./context";
+import { describeDivergence } from "./divergence";
 import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "./state";
 import { type NodeStatus, clusterStatus } from "./status";
-import { describeDivergence } from "./divergence";
-import { type TimelineReport, timelineReport } from "./timeline-probe";
 import { formatTable } from "./table";
+import { type TimelineReport, timelineReport } from "./timeline-probe";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
 import { clusterUrls } from "./urls";
 import { applicationCheck, verify } from "./verify";
@@ -183,8 +183,8 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
 function followsCell(name: string, timelines?: Timelines): string {
   if (timelines?.state.nodes.find((n) => n.name === name)?.rebuild) return "REBUILDING";
   const verdict = timelines?.report.replicas.get(name);
-  if (verdict?.kind === "unknown") return verdict.cause === "writable" ? "WRITABLE" : "-";
-  return verdict?.kind === "follows" ? "yes" : verdict?.kind === "diverged" ? "DIVERGED" : "-";
+  if (!verdict) return "-";
+  return { follows: "yes", diverged: "DIVERGED", unknown: verdict.kind === "unknown" && verdict.cause === "writable" ? "WRITABLE" : "-" }[verdict.kind];
 }
 
 function printUrls(state: ClusterState): void {

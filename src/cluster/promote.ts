@@ -63,7 +63,9 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
   await dropStaleSlots(state);
   // Those that replayed past the fork point (the old primary's last writes, lost here) can never follow
   // the new timeline: rebuilt from the new primary instead of waited for.
-  const rebuilt = await settleReplicas(ctx, state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name));
+  const rebuilt = await settleReplicas(ctx, state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name)).catch((error: Error) => {
+    throw new Error(`${name} is the primary (the promotion is done and recorded), but not every replica follows it:\n${error.message}`);
+  });
   ctx.log(`${name} is the primary; ${others.length} replica(s) follow it${rebuilt.length > 0 ? ` (${rebuilt.join(", ")} rebuilt)` : ""}`);
   if (others.length === 0) ctx.log("no replicas are left: add one with `npm run db:up -- --replicas 1`");
   return state;
