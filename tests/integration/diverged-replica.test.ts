@@ -23,17 +23,18 @@ let cluster: TestCluster;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 3 });
-  await queryOne(cluster.primaryUrl, "CREATE TABLE users (id serial PRIMARY KEY, name text)");
-  await queryOne(cluster.primaryUrl, "INSERT INTO users (name) VALUES ('before')");
-  for (const url of cluster.replicaUrls) await waitFor("the first row on every replica", () => hasUser(url, "before"));
+  await queryOne(urlOf("primary"), "CREATE TABLE users (id serial PRIMARY KEY, name text)");
+  await queryOne(urlOf("primary"), "INSERT INTO users (name) VALUES ('before')");
+  for (const name of ["replica1", "replica2", "replica3"]) await waitFor("the first row on every replica", () => hasUser(urlOf(name), "before"));
 });
 
 afterAll(async () => {
   await cluster?.stop();
 });
 
-const urlOf = (name: string) => cluster.replicaUrls[Number(name.replace("replica", "")) - 1];
 const nodeOf = (name: string) => cluster.state().nodes.find((n) => n.name === name)!;
+/** The superuser on that node, in the app's database: these tests read and write as the cluster manager does. */
+const urlOf = (name: string) => adminUrl(cluster.state(), nodeOf(name), cluster.state().database);
 
 async function hasUser(url: string, name: string): Promise<true | undefined> {
   return (await queryOne(url, "SELECT 1 AS ok FROM users WHERE name = $1", [name])) ? true : undefined;
@@ -65,7 +66,7 @@ function asideDirIn(output: string, name: string): string {
 describe("a failover that loses a write", () => {
   it("promote replica1 after W reached only replica2 and replica3: replica2 is reported diverged and rebuilt, and streams without W", async () => {
     await cli(["down", "replica1"]);
-    await queryOne(cluster.primaryUrl, "INSERT INTO users (name) VALUES ('W')");
+    await queryOne(urlOf("primary"), "INSERT INTO users (name) VALUES ('W')");
     for (const name of ["replica2", "replica3"]) await waitFor(`W on ${name}`, () => hasUser(urlOf(name), "W"));
     await cli(["down", "replica3"]);
     await cli(["down", "primary"]);
@@ -165,7 +166,7 @@ describe("a failover that loses a write", () => {
   });
 
   it("never rebuilds a replica that left recovery (promoted behind the manager's back): db:up says why it cannot follow and leaves it", async () => {
-    await queryOne(adminUrl(cluster.state(), nodeOf("replica3")), "SELECT pg_promote(true, 60)");
+    await queryOne(urlOf("replica3"), "SELECT pg_promote(true, 60)");
     await queryOne(urlOf("replica3"), "INSERT INTO users (name) VALUES ('written on replica3')");
     const result = await clusterCli(cluster.root, ["up"]);
     expect(result.code, result.stderr).toBe(1);
