@@ -10,7 +10,7 @@ import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from ".
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
 import { literal, withClient } from "./sql";
-import { type ClusterState, primaryOf } from "./state";
+import { type ClusterState, primaryOf } from "../replication/state";
 
 export interface PrimarySpec {
   port: number;

@@ -345,6 +345,14 @@ export class ReplicationMonitor {
     return undefined;
   }
 
+  /**
+   * One statement on a node over the monitor's own small pool, for reports that must open no connection
+   * of their own per call and never queue behind user queries (replication.status's details).
+   */
+  async query<R extends pg.QueryResultRow>(node: string, sql: string, params?: unknown[]): Promise<R[]> {
+    return (await this.poolOf(node).query<R>(sql, params)).rows;
+  }
+
   private poolOf(name: string): pg.Pool {
     const pool = this.pools.get(name);
     if (!pool) throw new Error(`Unknown node ${name}`);
