@@ -100,7 +100,8 @@ export const replicationRouter = createTRPCRouter({
     await ctx.db.monitor.start();
     const writer = ctx.db.monitor.writer()?.name;
     const nodes = ctx.db.nodes.map(({ name, url }) => ({ name, url }));
-    const replicas = nodes.filter((n) => n.name !== writer && !ctx.services.cluster?.fencedNodes().includes(n.name));
+    const fenced = new Set(ctx.services.cluster?.fencedNodes()); // stopped for good: no replica to wait for
+    const replicas = nodes.filter((n) => n.name !== writer && !fenced.has(n.name));
     return { replicas: await measureVisibility(nodes.find((n) => n.name === writer) ?? nodes[0], replicas) };
   }),
 });
