@@ -63,7 +63,7 @@ const SAMPLE_SECRETS: Secrets = {
   POSTGRES_PASSWORD: "a".repeat(64),
   REPLICATOR_PASSWORD: "b".repeat(64),
   TANDEM_DB_PASSWORD: "c".repeat(64),
-  ADMIN_TOKEN: "d".repeat(64),
+  ADMIN_TOKEN: "5be0c8f14a9d27e36c1b0f8a4d92e7c35af06b1d8e47c2a9f3b60d5e18c7a42f", // production refuses low-entropy tokens
 };
 const appEnv = Object.fromEntries(Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), SAMPLE_SECRETS)]));
 

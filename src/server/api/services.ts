@@ -7,6 +7,8 @@ import { defaultDataRoot } from "~/cluster/state";
 import { getEnv } from "~/env";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
+import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";
+import { type ApiLimits, apiLimitsFrom } from "./request-limits";
 
 export interface ApiServices {
   db: DataLayer;
@@ -14,7 +16,14 @@ export interface ApiServices {
   adminToken: string;
   /** Data root of the embedded cluster the app runs on; undefined when it runs on DATABASE_URL. */
   embeddedClusterRoot?: string;
+  /** Request limits (./request-limits.ts); DEFAULT_API_LIMITS when unset. */
+  limits?: ApiLimits;
+  /** Counts wrong admin tokens per client address; unset: no limit (tests that do not test it). */
+  adminAttempts?: AdminAttemptGuard;
 }
+
+/** One per process: the counts must outlive the request that made them. */
+let adminAttempts: AdminAttemptGuard | undefined;
 
 export function getApiServices(): ApiServices {
   const env = getEnv();
@@ -22,5 +31,7 @@ export function getApiServices(): ApiServices {
     db: getDataLayer(),
     adminToken: env.ADMIN_TOKEN,
     embeddedClusterRoot: env.database.source === "embedded" ? defaultDataRoot() : undefined,
+    limits: apiLimitsFrom(env),
+    adminAttempts: (adminAttempts ??= new AdminAttemptGuard(adminAttemptSettingsFrom(env))),
   };
 }
