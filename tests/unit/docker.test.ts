@@ -312,7 +312,7 @@ describe("docker/Dockerfile", () => {
   it(".dockerignore keeps secrets and host builds out of the context, and nothing the image needs", () => {
     const ignored = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
     for (const entry of ["node_modules", ".next", ".tandem", "docker/.env", ".git"]) expect(ignored).toContain(entry);
-    const needed = ["package.json", "package-lock.json", "prisma", "prisma.config.ts", "src", "public", "docker/migrate-deps.ts", "docker/app-entrypoint.sh", "next.config.mjs", "tsconfig.json"];
+    const needed = ["package.json", "package-lock.json", "prisma", "prisma.config.ts", "src", "public", "docker/migrate-deps.ts", "docker/app-entrypoint.sh", "next.config.ts", "tsconfig.json"];
     for (const file of needed) expect(ignored.some((pattern) => file === pattern || file.startsWith(`${pattern}/`)), file).toBe(false);
   });
 });

@@ -58,12 +58,19 @@ export class AdminAttemptGuard {
 }
 
 /**
- * The client's address as the API sees it: the last X-Forwarded-For entry, which `next start` fills
- * from the socket when the client sent none, and which a reverse proxy appends. A client talking to
- * `next start` directly can send its own X-Forwarded-For, so in production put a proxy that sets it in
- * front, or serve the API from a node:http server, which passes the socket's address instead.
+ * Set by the node:http server on every request from the socket's address (src/server/http/incoming-guard.ts
+ * overwrites what a client sends), so it can be trusted where X-Forwarded-For cannot.
+ */
+export const CLIENT_ADDRESS_HEADER = "x-tandem-client-address";
+
+/**
+ * The client's address as the API sees it: the socket's, stamped by the server; without the stamp (a
+ * handler served some other way) the last X-Forwarded-For entry. Behind a reverse proxy every client
+ * has the proxy's address, so they share one count.
  */
 export function clientAddressFrom(headers: Headers): string {
+  const stamped = headers.get(CLIENT_ADDRESS_HEADER);
+  if (stamped) return stamped;
   const forwarded = headers.get("x-forwarded-for");
   const last = forwarded?.slice(forwarded.lastIndexOf(",") + 1).trim();
   return last || "unknown";
