@@ -18,7 +18,7 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 export interface ParseEnvOptions {
   /** The embedded cluster's URLs, or undefined when none exists. Called only when it is needed. */
-  embedded: () => ClusterUrls | undefined;
+  embedded: () => Omit<ClusterUrls, "migration"> | undefined;
 }
 
 export interface DatabaseConfig {
@@ -138,7 +138,7 @@ type Variables = z.output<typeof variables>;
 /** Every setting's default (what an empty environment gives), for code that runs without a validated one (tests). */
 export const DEFAULT_SETTINGS: Readonly<Variables> = variables.parse({});
 
-type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: ClusterUrls } | { problem: string };
+type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: Omit<ClusterUrls, "migration"> } | { problem: string };
 
 /**
  * Stage 2. Looks only at which variables are set, not at their values (stage 1 judges those), so it can
@@ -162,7 +162,7 @@ function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]
 }
 
 function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"], dataDir: string | undefined): DatabaseChoice {
-  let urls: ClusterUrls | undefined;
+  let urls: Omit<ClusterUrls, "migration"> | undefined;
   try {
     urls = embedded();
   } catch (error) {

@@ -46,7 +46,7 @@ describe("replication", () => {
   });
 
   it("shows a row written on the primary on both replicas", async () => {
-    await withClient(cluster.primaryUrl, async (c) => {
+    await withClient(cluster.ownerUrl, async (c) => {
       await c.query("CREATE TABLE notes (id serial PRIMARY KEY, body text)");
       await c.query("INSERT INTO notes (body) VALUES ('written on the primary')");
     });
@@ -147,7 +147,7 @@ describe("pause and resume replay", () => {
 describe("one node at a time: db:down <node> / db:up <node>", () => {
   it("stops replica1 alone, the others go on; starting it again catches it up", async () => {
     const [replica1, replica2] = cluster.replicaUrls;
-    await queryOne(cluster.primaryUrl, "CREATE TABLE IF NOT EXISTS outages (body text)");
+    await queryOne(cluster.ownerUrl, "CREATE TABLE IF NOT EXISTS outages (body text)");
     const stopped = await clusterCli(cluster.root, ["down", "replica1"]);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stderr).toMatch(/replica1: stopped/);

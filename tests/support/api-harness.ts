@@ -54,7 +54,7 @@ export interface RpcResponse {
 
 export async function startApiHarness(): Promise<ApiHarness> {
   const cluster = await startTestCluster({ replicas: 2 });
-  await migrate(cluster.primaryUrl);
+  await migrate(cluster.ownerUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
   const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, embeddedClusterRoot: cluster.root };
   const server = await serve((req) => route(req, services));
