@@ -62,6 +62,7 @@ function interpolate(value: string, secrets: Record<string, string>): string {
 const SAMPLE_SECRETS: Secrets = {
   POSTGRES_PASSWORD: "a".repeat(64),
   REPLICATOR_PASSWORD: "b".repeat(64),
+  TANDEM_OWNER_PASSWORD: "e".repeat(64),
   TANDEM_DB_PASSWORD: "c".repeat(64),
   ADMIN_TOKEN: "5be0c8f14a9d27e36c1b0f8a4d92e7c35af06b1d8e47c2a9f3b60d5e18c7a42f", // production refuses low-entropy tokens
 };
@@ -409,7 +410,7 @@ describe("docker:down, docker:clean and docker:up around docker/.env and the vol
 
     const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, ["down", "--volumes"]);
     expect(partial.argv).toEqual(["compose", "-f", composeFile, "--env-file", envFile, "down", "--volumes"]);
-    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
+    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_OWNER_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
     expect(composeInvocation(composeFile, envFile, SAMPLE_SECRETS, ["up"]).env).toEqual({});
   });
 
