@@ -235,7 +235,7 @@ describe("a cluster grown and repaired by db:up", () => {
   });
 
   it("re-creates a missing app role and database (a creation interrupted after the state was written)", async () => {
-    await withClient(small.superuserUrl.replace(/\/tandem$/, "/postgres"), async (c) => {
+    await withClient(small.superuserUrl.replace("/tandem?", "/postgres?"), async (c) => {
       await c.query("DROP DATABASE tandem WITH (FORCE)");
       await c.query("DROP ROLE tandem");
     });
@@ -243,7 +243,7 @@ describe("a cluster grown and repaired by db:up", () => {
     const repaired = await clusterCli(small.root, ["up"]);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toMatch(/creating role 'tandem'/);
-    expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem");
+    expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem_owner");
   });
 
   it("creates a primary over the debris of a Ctrl-C during initdb, never writing through a planted password-file symlink, and leaves none", async () => {
@@ -259,7 +259,7 @@ describe("a cluster grown and repaired by db:up", () => {
       const created = await clusterCli(root, ["up", "--replicas", "0", "--port", String(port)]);
       expect(created.code, created.stderr).toBe(0);
       expect(existsSync(path.join(root, ".initdb-pwfile"))).toBe(false);
-      expect(readdirSync(root).sort()).toEqual(["cluster.json", "logs", "primary"]);
+      expect(readdirSync(root).sort()).toEqual(["cluster.json", "logs", "primary", "run"]); // run: the superuser's socket
       expect(readFileSync(victim, "utf8")).toBe("left alone\n");
       expect(statSync(victim).uid).toBe(process.getuid?.());
     } finally {
