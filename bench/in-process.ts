@@ -17,7 +17,7 @@ export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: 
   const variants: Record<string, (id: number) => Promise<unknown>> = {
     "raw pg": (id) => raw.query('SELECT id, name, email, created_at FROM users WHERE id = $1', [id]),
     "bare read-replicas extension": (id) => bare.user.findUnique({ where: { id } }),
-    "Tandem data layer": (id) => db.read((c) => c.user.findUnique({ where: { id } })),
+    "Tandem data layer": (id) => db.forRequest().read((c) => c.user.findUnique({ where: { id } })),
   };
   const results: Record<string, Summary> = {};
   try {

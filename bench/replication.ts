@@ -38,8 +38,8 @@ export async function readYourWritesWait(db: DataLayer, rounds: number): Promise
   let fromReplica = 0;
   let fellBack = 0;
   for (let i = 0; i < rounds; i++) {
-    const { data, consistencyToken } = await db.write((c) => c.user.create({ data: { name: `Bench ${i}`, email: `ryw-${i}-${Date.now()}@bench.example` } }));
-    const { data: read, servedBy } = await db.read((c) => c.user.findUnique({ where: { id: data.id } }), { consistencyToken });
+    const { data, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: { name: `Bench ${i}`, email: `ryw-${i}-${Date.now()}@bench.example` } }));
+    const { data: read, servedBy } = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: data.id } }));
     if (read?.id !== data.id) throw new Error(`read-your-writes violated for user ${data.id}: ${JSON.stringify(servedBy)}`);
     waits.push(servedBy.waitedMs);
     if (servedBy.role === "replica") fromReplica++;

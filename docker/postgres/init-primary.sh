@@ -71,6 +71,10 @@ ALTER SCHEMA tandem_verify OWNER TO tandem_owner;
 ALTER TABLE tandem_verify.markers OWNER TO tandem_owner;
 GRANT USAGE ON SCHEMA tandem_verify TO tandem;
 GRANT SELECT, INSERT, DELETE ON tandem_verify.markers TO tandem;
+-- The replica monitor's functions (timelines, timeline history) in the app's database, for the app's role.
+\i /etc/postgresql/tandem-monitor.sql
+GRANT USAGE ON SCHEMA tandem_monitor TO tandem;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tandem_monitor TO tandem;
 SQL
 echo "init-primary: roles replicator, tandem_owner and tandem, database tandem owned by tandem_owner: ready"
 )

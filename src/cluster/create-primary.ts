@@ -9,6 +9,7 @@ import { socketDirOf, writeNodeSettings, writeSharedConfig } from "./config-file
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
+import { installMonitorFunctions } from "./monitor-functions";
 import { OWNER_ROLE, grantRuntimePrivileges, provisionAppRoles } from "./roles";
 import { literal, withClient } from "./sql";
 import { type ClusterState, primaryOf } from "./state";
@@ -77,6 +78,7 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
   });
   if (!hadOwner) saveState(ctx, state);
   await withClient(adminUrl(state, primaryOf(state), state.database), (client) => grantRuntimePrivileges(client, state));
+  await installMonitorFunctions(ctx, state);
 }
 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {

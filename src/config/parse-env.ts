@@ -118,6 +118,11 @@ const variables = z.object({
   REPLICA_MAX_LAG_BYTES: wholeNumber(16 * 1024 * 1024, { unit: "bytes", max: 2 ** 50 }),
   /** How long a read carrying a consistency token waits for a replica to replay it before using the primary. */
   RYW_MAX_WAIT_MS: wholeNumber(250, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /**
+   * A replica read slower than twice the recent p99 is also sent to another node; never sooner than this.
+   * 0 turns hedging off.
+   */
+  READ_HEDGE_FLOOR_MS: wholeNumber(20, { unit: "milliseconds", min: 0, max: 60_000 }),
   /** Request limits of every API surface (src/server/api/request-limits.ts); each refusal is a clear 4xx. */
   API_MAX_BODY_BYTES: wholeNumber(64 * 1024, { unit: "bytes", min: 1024, max: 64 * 1024 * 1024 }),
   API_MAX_URL_BYTES: wholeNumber(8 * 1024, { unit: "bytes", min: 256, max: 64 * 1024 }),

@@ -18,7 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
 import type { ServedBy } from "~/server/db";
-import { isLsn } from "~/server/db/lsn";
+import { isToken } from "~/server/db/consistency-token";
 import { type ApiClient, createApiClient, unreachableReason } from "~/trpc/api-client";
 import type { ConsistencyTokenStore } from "~/trpc/consistency-token";
 
@@ -115,7 +115,7 @@ function tokenFile(serverUrl: string): ConsistencyTokenStore {
     get() {
       try {
         const token = readFileSync(file, "utf8").trim();
-        return isLsn(token) ? token : undefined; // a damaged file must not make every request a BAD_REQUEST
+        return isToken(token) ? token : undefined; // a damaged file must not make every request a BAD_REQUEST
       } catch {
         return undefined;
       }

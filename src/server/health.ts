@@ -33,10 +33,10 @@ export async function readinessResponse(getDb: () => DataLayer): Promise<Respons
       allReplicasOut: view.allReplicasOut,
       nodes: view.nodes.map((n) => ({
         node: n.node,
-        role: n.currentRole,
+        role: n.role,
         reachable: n.reachable,
-        routable: n.routable,
-        excludedBecause: n.excludedBecause,
+        routing: n.routing,
+        timeline: n.timeline,
         lagSeconds: n.lagSeconds,
         lagBytes: n.lagBytes,
         replayPaused: n.replayPaused,

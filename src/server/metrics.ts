@@ -25,7 +25,7 @@ export function tandemMetrics(view: RoutingView): MetricFamily[] {
     { name: "tandem_node_writer", type: "gauge", help: "1 for the node writes go to.", samples: perNode(view.nodes, (n) => bit(n.node === view.writer)) },
     { name: "tandem_replica_lag_seconds", type: "gauge", help: "How far each replica's replay is behind the writer, in seconds (absent when unknown).", samples: perNode(readNodes, (n) => n.lagSeconds) },
     { name: "tandem_replica_lag_bytes", type: "gauge", help: "How far each replica's replay is behind the writer's WAL, in bytes (absent when unknown).", samples: perNode(readNodes, (n) => n.lagBytes) },
-    { name: "tandem_replica_healthy", type: "gauge", help: "1 if the replica is in the routing set (reachable, in recovery, within the lag bounds).", samples: perNode(readNodes, (n) => bit(n.routable)) },
+    { name: "tandem_replica_healthy", type: "gauge", help: "1 if the replica is in the routing set (reachable, in recovery, within the lag bounds).", samples: perNode(readNodes, (n) => bit(n.routing.routable)) },
     { name: "tandem_all_replicas_out", type: "gauge", help: "1 if replicas are configured but none may serve reads, so every read goes to the writer.", samples: [{ value: bit(view.allReplicasOut) }] },
   ];
 }

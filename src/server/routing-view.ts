@@ -5,19 +5,25 @@
  */
 import type { DataLayer } from "~/server/db/data-layer";
 import type { NodeHealth } from "~/server/db/replication-monitor";
+import type { NodeRole, Routing } from "~/server/db/routing-state";
 
-/** What a node is now, which after a failover may differ from its configured role. */
+/** The admin page's words until it reads `role` and `routing` (kept for it only; nothing decides on them). */
 export type CurrentRole = "writer" | "replica" | "unreachable" | "unknown";
 
 export interface NodeRouting {
   node: string;
   endpoint: string;
   configuredRole: "primary" | "replica";
+  /** What it is now (routing-state.ts), which after a failover may differ from its configured role. */
+  role: NodeRole;
+  /** Whether it may serve reads now, and if not, why (`kind` for code, `detail` for people). */
+  routing: Routing;
+  timeline: number | null;
   currentRole: CurrentRole;
   reachable: boolean;
-  /** May serve reads now. Never true for the writer, which serves reads only as the fallback. */
+  /** routing.routable. Never true for the writer, which serves reads only as the fallback. */
   routable: boolean;
-  /** Why it is not routable ("unreachable", "lagging 2300 ms (> 2000 ms)", "is the writer"), or null. */
+  /** routing.detail when not routable, else null. */
   excludedBecause: string | null;
   lagBytes: number | null;
   lagSeconds: number | null;
@@ -48,10 +54,13 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
       node: h.name,
       endpoint: h.endpoint,
       configuredRole: h.configuredRole,
+      role: h.role,
+      routing: h.routing,
+      timeline: h.timeline,
       currentRole: currentRole(h, writer),
       reachable: h.reachable,
-      routable: h.excludedBecause === undefined,
-      excludedBecause: h.excludedBecause ?? null,
+      routable: h.routing.routable,
+      excludedBecause: h.routing.routable ? null : h.routing.detail,
       lagBytes: h.lagBytes,
       lagSeconds: h.lagMs === null ? null : h.lagMs / 1000,
       replayPaused: h.replayPaused ?? null,
@@ -60,8 +69,8 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
       ...counts[h.name],
     }),
   );
-  // `routable` is never true for the writer (its exclusion is "is the writer"), so this asks about replicas only.
-  return { writer, allReplicasOut: db.nodes.length > 1 && !nodes.some((n) => n.routable), nodes };
+  // `routable` is never true for the writer (its exclusion kind is "primary"), so this asks about replicas only.
+  return { writer, allReplicasOut: db.nodes.length > 1 && !nodes.some((n) => n.routing.routable), nodes };
 }
 
 function currentRole(health: NodeHealth, writer: string | null): CurrentRole {

@@ -1,11 +1,12 @@
 /**
  * Read-your-writes across requests, client side. Every mutation returns `consistencyToken` (the
- * primary's WAL position after its commit); the client keeps the newest one it has seen and sends it
+ * primary's timeline and WAL position after its commit, src/server/db/consistency-token.ts); the client
+ * keeps the newest one it has seen and sends it
  * with later requests as `x-consistency-token`, and the server then reads from a replica that has
  * replayed at least that far (or from the primary). The token lives with the client (memory,
  * sessionStorage, a file for the CLI), so the server needs no session store.
  */
-import { parseLsn } from "~/server/db/lsn";
+import { isNewer, parseToken } from "~/server/db/consistency-token";
 
 export const CONSISTENCY_TOKEN_HEADER = "x-consistency-token";
 
@@ -15,11 +16,11 @@ export interface ConsistencyTokenStore {
   set(token: string): void;
 }
 
-/** The later of two WAL positions: responses can arrive out of order, and an older token must not win. */
+/** The later of two tokens: responses can arrive out of order, and an older token must not win. */
 export function newerToken(current: string | undefined, candidate: string): string {
   if (current === undefined) return candidate;
   try {
-    return parseLsn(candidate) > parseLsn(current) ? candidate : current;
+    return isNewer(parseToken(candidate), parseToken(current)) ? candidate : current;
   } catch {
     return candidate; // a corrupt stored token is replaced by a good one
   }

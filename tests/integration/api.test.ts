@@ -29,6 +29,8 @@ afterAll(async () => {
 });
 
 const LSN = /^[0-9A-F]+\/[0-9A-F]+$/;
+/** A consistency token: timeline, then WAL position. */
+const TOKEN = /^\d+:[0-9A-F]+\/[0-9A-F]+$/;
 const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 const run = Date.now().toString(36);
 let seq = 0;
@@ -41,7 +43,7 @@ describe("users", () => {
     expect(created.user).toMatchObject({ name: "Ada Lovelace", email: `ada.${run}@example.com` });
     expect(created.user.createdAt).toBeInstanceOf(Date); // superjson
     expect(created.servedBy).toMatchObject({ node: "primary", role: "primary" });
-    expect(created.consistencyToken).toMatch(LSN);
+    expect(created.consistencyToken).toMatch(TOKEN);
 
     // The client's links sent the token: served by a replica that has the write, or by the primary.
     const read = await api.user.byId.query({ id: created.user.id });
@@ -51,7 +53,7 @@ describe("users", () => {
     const updated = await api.user.update.mutate({ id: created.user.id, name: "Ada King" });
     expect(updated.user).toMatchObject({ id: created.user.id, name: "Ada King", email: created.user.email });
     expect(updated.servedBy.node).toBe("primary");
-    expect(updated.consistencyToken).toMatch(LSN);
+    expect(updated.consistencyToken).toMatch(TOKEN);
     expect((await api.user.byId.query({ id: created.user.id })).user.name).toBe("Ada King");
 
     const found = await api.user.list.query({ search: `ADA.${run}` });
@@ -187,7 +189,7 @@ describe("errors clients see", () => {
   it.each(["not-a-token", "0/", "1/2/3", "0/3000148; DROP TABLE users"])("refuses a malformed x-consistency-token (%s) with BAD_REQUEST", async (token) => {
     const { status, error } = await h.rpc("user.list", {}, { headers: { "x-consistency-token": token } });
     expect(status).toBe(400);
-    expect(error?.message).toMatch(/WAL position like 0\/3000148/);
+    expect(error?.message).toMatch(/consistency token like 2:0\/3000148/);
   });
 
   it("hides an unexpected database error behind a generic 500 and logs the cause server-side", async () => {
@@ -231,21 +233,42 @@ describe("read-your-writes across requests", () => {
 });
 
 describe("a consistency token no replica will reach (sent by anyone)", () => {
-  it("costs the replicas no more when twenty requests send it at once than when one does", async () => {
-    // Far in the future: every read waits RYW_MAX_WAIT_MS for a replica, then reads the primary.
-    const api = await h.caller({ "x-consistency-token": "FFFFFFFF/FFFFFFFF" });
-    const questions = vi.spyOn(h.db.monitor as unknown as { replayNow: (name: string) => Promise<unknown> }, "replayNow");
+  it("answers a token ahead of the primary at once, from the primary, saying so, and asks no replica", async () => {
+    const questions = vi.spyOn(h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> }, "askReplay");
     try {
+      for (const token of ["FFFFFFFF/FFFFFFFF", "1:FFFFFFFF/FFFFFFFF", "99:0/10"]) {
+        const api = await h.caller({ "x-consistency-token": token });
+        const started = performance.now();
+        const reads = await Promise.all(Array.from({ length: 20 }, () => api.user.list({ limit: 1 })));
+        expect(performance.now() - started, token).toBeLessThan(h.db.monitor.maxLagMs); // nothing waited for
+        for (const { servedBy } of reads) expect(servedBy, token).toMatchObject({ node: "primary", reason: "token-ahead", waitedMs: 0 });
+      }
+      expect(questions).not.toHaveBeenCalled();
+    } finally {
+      questions.mockRestore();
+    }
+  });
+
+  it("costs the replicas no more when twenty requests wait for a write no replica replays than when one does", async () => {
+    const admin = await h.caller(ADMIN);
+    await admin.replication.pauseReplay({ node: "replica1" });
+    await admin.replication.pauseReplay({ node: "replica2" });
+    const questions = vi.spyOn(h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> }, "askReplay");
+    try {
+      const { consistencyToken } = await (await h.caller()).user.create(newUser());
+      const api = await h.caller({ "x-consistency-token": consistencyToken });
       await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "primary", reason: "fallback" } });
       const forOne = questions.mock.calls.length;
       questions.mockClear();
       const reads = await Promise.all(Array.from({ length: 20 }, () => api.user.list({ limit: 1 })));
       expect(reads.every((r) => r.servedBy.reason === "fallback")).toBe(true);
-      // The waits share their rounds of questions: twenty readers ask about as often as one.
+      // The waits share their questions: one in flight per replica, so twenty readers ask about as often as one.
       expect(forOne).toBeGreaterThan(0);
-      expect(questions.mock.calls.length).toBeLessThan(forOne * 3);
+      expect(questions.mock.results.map((r) => r.value).filter((v, i, all) => all.indexOf(v) === i).length).toBeLessThan(forOne * 3);
     } finally {
       questions.mockRestore();
+      await admin.replication.resumeReplay({ node: "replica1" });
+      await admin.replication.resumeReplay({ node: "replica2" });
     }
   });
 });
@@ -282,7 +305,7 @@ describe("consistency.progress: a write reaching each replica", () => {
     for (const token of ["", "yesterday", "0/XYZ", "1/2/3"]) {
       const response = await h.rpc("consistency.progress", { token });
       expect(response.status, token).toBe(400);
-      expect(response.error?.message).toMatch(/token must be a WAL position like 0\/3000148/);
+      expect(response.error?.message).toMatch(/token must be a consistency token like 2:0\/3000148/);
     }
   });
 });
@@ -458,10 +481,10 @@ describe("health and metrics", () => {
     expect(ready.status).toBe(200);
     const body = await ready.json();
     expect(body).toMatchObject({ status: "ready", writer: "primary", allReplicasOut: false });
-    expect(body.nodes.map((n: { node: string; role: string; routable: boolean }) => [n.node, n.role, n.routable])).toEqual([
-      ["primary", "writer", false],
-      ["replica1", "replica", true],
-      ["replica2", "replica", true],
+    expect(body.nodes.map((n: { node: string; role: string; routing: { routable: boolean; kind?: string } }) => [n.node, n.role, n.routing.routable, n.routing.kind])).toEqual([
+      ["primary", "primary", false, "primary"],
+      ["replica1", "replica", true, undefined],
+      ["replica2", "replica", true, undefined],
     ]);
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgresql:/);
   });

@@ -39,7 +39,7 @@ describe("routing", () => {
   it("sends reads to both replicas and says so", async () => {
     const served = new Set<string>();
     for (let i = 0; i < 10; i++) {
-      const { servedBy } = await db.read((c) => c.user.count());
+      const { servedBy } = await db.forRequest().read((c) => c.user.count());
       expect(servedBy).toMatchObject({ role: "replica", reason: "replica" });
       served.add(servedBy.node);
     }
@@ -47,9 +47,9 @@ describe("routing", () => {
   });
 
   it("sends writes to the primary and returns a consistency token", async () => {
-    const { data, servedBy, consistencyToken } = await db.write((c) => c.user.create({ data: newUser() }));
+    const { data, servedBy, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
     expect(servedBy).toMatchObject({ node: "primary", role: "primary" });
-    expect(consistencyToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(consistencyToken).toMatch(/^1:[0-9A-F]+\/[0-9A-F]+$/); // timeline 1, then the WAL position
     const onPrimary = await queryOne<{ n: number }>(cluster.primaryUrl, "SELECT count(*)::int AS n FROM users WHERE id = $1", [data.id]);
     expect(onPrimary.n).toBe(1);
   });
@@ -58,8 +58,8 @@ describe("routing", () => {
 describe("read-your-writes", () => {
   it("reads its own write at once, every time, with the token", async () => {
     for (let i = 0; i < 30; i++) {
-      const { data: created, consistencyToken } = await db.write((c) => c.user.create({ data: newUser() }));
-      const { data: read, servedBy } = await db.read((c) => c.user.findUnique({ where: { id: created.id } }), { consistencyToken });
+      const { data: created, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
+      const { data: read, servedBy } = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: created.id } }));
       expect(read?.email, JSON.stringify(servedBy)).toBe(created.email);
     }
   });
@@ -67,21 +67,21 @@ describe("read-your-writes", () => {
   it("with replay paused on a replica: the token still returns the new row, a read without it may not, and the lagging replica leaves the set", async () => {
     expect((await clusterCli(cluster.root, ["pause", "replica1"])).code).toBe(0);
     try {
-      const { data: created, consistencyToken } = await db.write((c) => c.user.create({ data: newUser() }));
+      const { data: created, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
       // Directly on the paused replica the row is not there: a read routed to it without a token is stale.
       expect(await queryOne(cluster.replicaUrls[0], "SELECT 1 FROM users WHERE id = $1", [created.id])).toBeUndefined();
       for (let i = 0; i < 10; i++) {
-        const { data, servedBy } = await db.read((c) => c.user.findUnique({ where: { id: created.id } }), { consistencyToken });
+        const { data, servedBy } = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: created.id } }));
         expect(data?.id).toBe(created.id);
         expect(servedBy.node).not.toBe("replica1");
       }
       // Keep writing so the paused replica's lag grows past REPLICA_MAX_LAG_MS.
       await waitFor("replica1 to leave the routing set", async () => {
-        await db.write((c) => c.user.create({ data: newUser() }));
+        await db.forRequest().write((c) => c.user.create({ data: newUser() }));
         return routableNames().includes("replica1") ? undefined : true;
       });
-      expect(db.monitor.snapshot().find((h) => h.name === "replica1")?.excludedBecause).toMatch(/lagging/);
-      for (let i = 0; i < 6; i++) expect((await db.read((c) => c.user.count())).servedBy.node).toBe("replica2");
+      expect(db.monitor.snapshot().find((h) => h.name === "replica1")?.routing).toMatchObject({ routable: false, kind: "lagging" });
+      for (let i = 0; i < 6; i++) expect((await db.forRequest().read((c) => c.user.count())).servedBy.node).toBe("replica2");
     } finally {
       expect((await clusterCli(cluster.root, ["resume", "replica1"])).code).toBe(0);
     }
@@ -98,7 +98,7 @@ describe("a replica killed during a stream of reads", () => {
     const stream = (async () => {
       while (!stopped) {
         try {
-          await db.read((c) => c.user.findMany({ take: 5 }));
+          await db.forRequest().read((c) => c.user.findMany({ take: 5 }));
           reads++;
         } catch (error) {
           failures.push(error);
@@ -117,23 +117,26 @@ describe("a replica killed during a stream of reads", () => {
     expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
     await waitFor("replica2 to be re-admitted", async () => (routableNames().includes("replica2") ? true : undefined));
     const served = new Set<string>();
-    for (let i = 0; i < 10; i++) served.add((await db.read((c) => c.user.count())).servedBy.node);
+    for (let i = 0; i < 10; i++) served.add((await db.forRequest().read((c) => c.user.count())).servedBy.node);
     expect(served.has("replica2")).toBe(true);
   });
 });
 
 describe("a replica that hangs (kill -STOP): alive to TCP, silent to queries", () => {
-  it("ends the reads in flight on it when the probes find it gone, well before their query timeout", async () => {
+  it("without hedging, ends the reads in flight on it when the probes find it gone, well before their query timeout", async () => {
     const replica1 = cluster.state().nodes.find((n) => n.name === "replica1")!;
+    // Hedging off: this is the backstop for reads that were not hedged (the hedge budget was spent).
+    const db = createDataLayer({ ...SETTINGS, READ_HEDGE_FLOOR_MS: 0, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+    const routableNames = () => db.monitor.routable().map((h) => h.name);
     await db.monitor.start(); // probing already, so the freeze is found by a probe, not by the first one
     await waitFor("replica1 routable", async () => (routableNames().includes("replica1") ? true : undefined));
     // Open connections to replica1 first: a read on an open connection is the one that would hang (a new
     // connection fails sooner, at the connect timeout).
-    await Promise.all(Array.from({ length: 2 * SETTINGS.REPLICA_POOL_SIZE }, () => db.read((c) => c.user.count())));
+    await Promise.all(Array.from({ length: 2 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((c) => c.user.count())));
     const frozen = serverProcesses(replica1.dataDir);
     const timed = async () => {
       const started = performance.now();
-      const { servedBy } = await db.read((c) => c.user.count());
+      const { servedBy } = await db.forRequest().read((c) => c.user.count());
       return { servedBy, ms: performance.now() - started };
     };
     for (const pid of frozen) process.kill(pid, "SIGSTOP");
@@ -149,6 +152,7 @@ describe("a replica that hangs (kill -STOP): alive to TCP, silent to queries", (
       for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
     await waitFor("replica1 to be re-admitted", async () => (routableNames().includes("replica1") ? true : undefined));
+    await db.close();
   });
 });
 
@@ -159,11 +163,11 @@ describe("primary stopped, then a replica promoted", () => {
     await waitFor("the monitor to see the primary gone", async () => (db.monitor.writer() ? undefined : true));
 
     const started = Date.now();
-    const write = db.write((c) => c.user.create({ data: newUser() }));
+    const write = db.forRequest().write((c) => c.user.create({ data: newUser() }));
     await expect(write).rejects.toBeInstanceOf(DatabaseUnavailableError);
     expect(Date.now() - started).toBeLessThan(SETTINGS.DB_CONNECT_TIMEOUT_MS + 3_000);
 
-    const { servedBy } = await db.read((c) => c.user.count());
+    const { servedBy } = await db.forRequest().read((c) => c.user.count());
     expect(servedBy.role).toBe("replica");
   });
 
@@ -171,15 +175,15 @@ describe("primary stopped, then a replica promoted", () => {
     expect((await clusterCli(cluster.root, ["promote", "replica1"])).code).toBe(0);
     await waitFor("writes to succeed on the new primary", async () => {
       try {
-        return await db.write((c) => c.user.create({ data: newUser() }));
+        return await db.forRequest().write((c) => c.user.create({ data: newUser() }));
       } catch (error) {
         if (error instanceof DatabaseUnavailableError) return undefined;
         throw error;
       }
     });
-    const { servedBy, consistencyToken, data } = await db.write((c) => c.user.create({ data: newUser() }));
+    const { servedBy, consistencyToken, data } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
     expect(servedBy.node).toBe("replica1");
-    const read = await db.read((c) => c.user.findUnique({ where: { id: data.id } }), { consistencyToken });
+    const read = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: data.id } }));
     expect(read.data?.id).toBe(data.id);
     expect(read.servedBy.node).not.toBe("primary");
   });

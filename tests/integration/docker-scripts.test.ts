@@ -75,7 +75,10 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
 
   describe("init-primary.sh", () => {
     const pgdata = () => path.join(dir, "primary-data");
-    const initPrimary = () => scriptCopy("init-primary.sh", { "/etc/postgresql/tandem.conf": path.join(root, "docker/postgres/tandem.conf") });
+    const initPrimary = () => scriptCopy("init-primary.sh", {
+        "/etc/postgresql/tandem.conf": path.join(root, "docker/postgres/tandem.conf"),
+        "/etc/postgresql/tandem-monitor.sql": path.join(root, "sql/tandem-monitor.sql"),
+      });
     const envFor = (appPassword: string) => ({
       PGHOST: server.socket,
       PGPORT: server.port,

@@ -10,4 +10,5 @@ export const TEST_DATA_LAYER_SETTINGS: Omit<DataLayerConfig, "database"> = {
   REPLICA_MAX_LAG_MS: 500,
   REPLICA_MAX_LAG_BYTES: 16 * 1024 * 1024,
   RYW_MAX_WAIT_MS: 200,
+  READ_HEDGE_FLOOR_MS: 20,
 };

@@ -13,7 +13,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { isConnectionError, sqlStateOf } from "~/server/db/connection-errors";
-import { DatabaseUnavailableError } from "~/server/db/data-layer";
+import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer";
 import { InputFormatError } from "~/trpc/transformer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
@@ -32,7 +32,10 @@ export function translateError(error: TRPCError): TRPCError {
   // Anything else not INTERNAL was thrown on purpose and already says what it means.
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (cause instanceof DatabaseUnavailableError) {
-    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: `The database is unavailable: ${cause.node} cannot be reached. Try again in a few seconds.`, cause });
+    const message = cause.reason
+      ? `The database cannot take writes right now: ${cause.reason}. Try again in a few seconds.`
+      : `The database is unavailable: ${cause.node} cannot be reached. Try again in a few seconds.`;
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message, cause });
   }
   // A write reached a node in recovery: DATABASE_URL names a replica, or a failover is under way.
   if (sqlStateOf(cause) === "25006") {
@@ -48,10 +51,17 @@ export function translateError(error: TRPCError): TRPCError {
   return error;
 }
 
-/** NOT_FOUND for a missing row, worded the same whether we noticed (findUnique) or Prisma did (P2025). */
-export function recordNotFound(model: string): TRPCError {
-  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found` });
+/**
+ * NOT_FOUND for a missing row, worded the same whether we noticed (findUnique) or Prisma did (P2025).
+ * When the read was answered by the primary because the client's last write was lost in a failover (or
+ * cannot be verified), the message says so: "not found" alone would hide that the write is gone.
+ */
+export function recordNotFound(model: string, servedBy?: ServedBy): TRPCError {
+  const why = servedBy && LOST_WRITE_REASONS.has(servedBy.reason) ? ` (${servedBy.detail})` : "";
+  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found${why}` });
 }
+
+const LOST_WRITE_REASONS = new Set<ServedBy["reason"]>(["write-lost", "token-ahead", "write-unverifiable"]);
 
 /** The error shape clients receive (tRPC's default shape, minus the stack, plus zod's field errors). */
 export function formatError<Shape extends { message: string; data: { stack?: string } }>(shape: Shape, error: TRPCError) {

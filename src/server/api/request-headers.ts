@@ -1,6 +1,6 @@
 /** What the API reads from request headers: the client's consistency token and a bearer token. */
 import { TRPCError } from "@trpc/server";
-import { isLsn } from "~/server/db/lsn";
+import { isToken } from "~/server/db/consistency-token";
 import { CONSISTENCY_TOKEN_HEADER } from "~/trpc/consistency-token";
 
 /**
@@ -10,10 +10,10 @@ import { CONSISTENCY_TOKEN_HEADER } from "~/trpc/consistency-token";
 export function consistencyTokenFrom(headers: Headers): string | undefined {
   const value = headers.get(CONSISTENCY_TOKEN_HEADER)?.trim();
   if (!value) return undefined;
-  if (!isLsn(value)) {
+  if (!isToken(value)) {
     throw new TRPCError({
       code: "BAD_REQUEST",
-      message: `The ${CONSISTENCY_TOKEN_HEADER} header must be a WAL position like 0/3000148 (the consistencyToken a mutation returned)`,
+      message: `The ${CONSISTENCY_TOKEN_HEADER} header must be a consistency token like 2:0/3000148 (the consistencyToken a mutation returned)`,
     });
   }
   return value;

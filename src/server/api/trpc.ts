@@ -2,8 +2,8 @@
  * YOU PROBABLY DON'T NEED TO EDIT THIS FILE, unless you want to change what every request carries
  * (the context) or add a kind of procedure (create-t3-app's layout).
  *
- * 1. Context: the data layer, plus what the request says about the client: its newest consistency
- *    token (`x-consistency-token`) and its bearer token.
+ * 1. Context: the data layer bound to what the request says about the client (its newest consistency
+ *    token, `x-consistency-token`), and its bearer token.
  * 2. Initialization: superjson (Dates survive the wire) and the error shape clients see (./errors.ts).
  * 3. Procedures: `publicProcedure`, and `adminProcedure`, which needs the admin token.
  */
@@ -16,9 +16,11 @@ import type { ApiServices } from "./services";
 
 export async function createTRPCContext(opts: { headers: Headers; services: ApiServices }) {
   return {
-    db: opts.services.db,
-    /** Pass to every read: `ctx.db.read(query, { consistencyToken: ctx.consistencyToken })`. */
-    consistencyToken: consistencyTokenFrom(opts.headers),
+    /**
+     * This request's data layer: `ctx.db.read((db) => …)` and `ctx.db.write((db) => …)` carry the client's
+     * consistency token (`x-consistency-token`) themselves, so read-your-writes cannot be forgotten.
+     */
+    db: opts.services.db.forRequest(consistencyTokenFrom(opts.headers)),
     bearerToken: bearerTokenFrom(opts.headers),
     services: opts.services,
   };

@@ -22,6 +22,7 @@ export type DataLayerConfig = Pick<
   | "REPLICA_MAX_LAG_MS"
   | "REPLICA_MAX_LAG_BYTES"
   | "RYW_MAX_WAIT_MS"
+  | "READ_HEDGE_FLOOR_MS"
 >;
 
 export function createDataLayer(config: DataLayerConfig): DataLayer {
@@ -40,7 +41,7 @@ export function createDataLayer(config: DataLayerConfig): DataLayer {
     // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
     log: process.env.NODE_ENV === "test" ? undefined : (line) => console.warn(`[db] ${line}`),
   });
-  return new DataLayer(nodes, clients, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS });
+  return new DataLayer(nodes, clients, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS, hedgeFloorMs: config.READ_HEDGE_FLOOR_MS });
 }
 
 const globalForDb = globalThis as unknown as { tandemDataLayer?: DataLayer };
@@ -51,5 +52,5 @@ export function getDataLayer(): DataLayer {
   return globalForDb.tandemDataLayer;
 }
 
-export type { ReadClient, ReadResult, ServedBy, WriteResult } from "./data-layer";
+export type { ReadClient, ReadOptions, ReadResult, RequestDb, ServedBy, ServedReason, WriteResult } from "./data-layer";
 export { DatabaseUnavailableError } from "./data-layer";

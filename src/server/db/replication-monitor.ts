@@ -1,45 +1,49 @@
 /**
- * Watches every node on an interval and keeps the answers routing needs, without a query on the read
- * path: is it reachable, is it in recovery (a replica) or not (a primary, perhaps a promoted one), how
- * far has it replayed, is replay paused, and how far behind the writer is it, in bytes and in time.
- *
- * Time lag is measured from the writer's own WAL positions: each probe records (writer LSN, when). A
- * replica whose replay position is behind the writer's LSN sampled at time t is missing writes that
- * were committed before t, so it is at least `now - t` stale. This needs no clock on the replica and
- * no privileges beyond calling the WAL position functions, unlike pg_stat_replication.
+ * Watches every node on an interval and keeps the facts routing needs, without a query on the read
+ * path: is it reachable, is it in recovery (a replica) or not (a primary, perhaps a promoted one or a
+ * stale one), on which timeline, how far has it replayed, is replay paused. The rules that turn those
+ * facts into a writer, roles and routing states are in ./routing-rules.ts; this file is the I/O.
  *
  * The probes use their own small pool per node, never the query pools, so a saturated app still sees
- * its replicas' health, and a health probe never waits behind user queries.
+ * its replicas' health, and a health probe never waits behind user queries. A probe that timed out while
+ * this process's event loop was blocked proves nothing about the node and is not believed.
  */
 import pg from "pg";
-import type { DbNode } from "./nodes";
+import { sqlStateOf } from "./connection-errors";
 import { LagHistory, type LagState } from "./lag-history";
-import { type Lsn, bytesBetween, parseLsn } from "./lsn";
+import { LoopStallWatch } from "./loop-stall";
+import { type Lsn, parseLsn } from "./lsn";
+import type { DbNode } from "./nodes";
+import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
+import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
+import { parseTimelineHistory } from "./timeline";
 
 export interface MonitorSettings {
   probeIntervalMs: number;
   connectTimeoutMs: number;
   maxLagMs: number;
   maxLagBytes: number;
-  /** Where changes are told (a node lost or back, the writer changing): once per change, never per probe. */
+  /** Where changes are told (a node lost or back, the writer changing, a node diverged): once per change. */
   log?: (line: string) => void;
 }
 
 export interface NodeHealth {
   name: string;
-  configuredRole: DbNode["configuredRole"];
+  configuredRole: ConfiguredRole;
   endpoint: string;
   reachable: boolean;
+  role: NodeRole;
   /** Undefined until the first successful probe. */
   inRecovery?: boolean;
   /** Replica: last replayed position. Writable node: current flush position. */
   lsn?: Lsn;
+  /** Null while unknown (see NodeFacts). */
+  timeline: number | null;
   replayPaused?: boolean;
   /** Against the current writer; null when there is no writer to compare with. */
   lagBytes: number | null;
   lagMs: number | null;
-  /** Why a replica is not in the routing set, or undefined when it is. */
-  excludedBecause?: string;
+  routing: Routing;
   lastProbeAt?: Date;
   error?: string;
 }
@@ -51,34 +55,77 @@ export interface ReplayProgress {
   replayPaused: boolean;
 }
 
-/** Whether replay is paused (or being paused), false on a node not in recovery, where asking is an error. */
-const REPLAY_PAUSED_SQL = "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END";
+/** The probe, as the SECURITY DEFINER function the cluster manager installs (sql/tandem-monitor.sql)… */
+const NODE_STATE_FUNCTION = "SELECT in_recovery, lsn, replay_paused, timeline, receiver_status FROM tandem_monitor.node_state()";
+/** …or the same SELECT inline, for clusters without it (timelines then need pg_read_all_stats). */
+const NODE_STATE_INLINE = `
+  SELECT pg_is_in_recovery() AS in_recovery,
+         (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text AS lsn,
+         CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS replay_paused,
+         CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
+              ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer END AS timeline,
+         (SELECT status FROM pg_stat_wal_receiver) AS receiver_status`;
+interface NodeStateRow {
+  in_recovery: boolean;
+  lsn: string | null;
+  replay_paused: boolean;
+  timeline: number | null;
+}
 
-/** How long one round of replay questions answers consistency.progress callers (see replayRound). */
+/** Whether replay is paused (or being paused), false on a node not in recovery, where asking is an error. */
+const REPLAY_SQL = `SELECT pg_last_wal_replay_lsn()::text AS lsn,
+  CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused`;
+
+/** The writer's position and timeline right after a commit: what a consistency token is made of. */
+const WRITER_POSITION_SQL = `SELECT pg_current_wal_flush_lsn()::text AS lsn,
+  ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer AS timeline`;
+
+/** SQLSTATEs that say "no such function / schema / permission": the node lacks tandem_monitor. */
+const NO_FUNCTION_STATES = new Set(["42883", "3F000", "42501"]);
+
+/** How long one answer about a replica's replay position serves consistency.progress callers. */
 const PROGRESS_REUSE_MS = 50;
+/** How long consistency.progress waits for a replica before calling it unreachable. */
+const PROGRESS_WAIT_MS = 1_000;
 
 interface ReplayPosition {
   lsn: Lsn | undefined;
   paused: boolean;
 }
 
-interface WriterSample {
-  lsn: Lsn;
-  at: number;
-}
-
 /** Enough history to measure lag up to this far back; beyond it a replica counts as "at least" this stale. */
 const SAMPLE_HISTORY_MS = 10 * 60_000;
 
+interface NodeRecord extends NodeFacts {
+  node: DbNode;
+  role: NodeRole;
+  lag: Lag;
+  routing: Routing;
+  lastProbeAt?: Date;
+  /** When a read on it was hedged; a probe that started later and answered clears it. */
+  suspectSince?: number;
+  /** Whether to probe through tandem_monitor.node_state() (until the node says it has none). */
+  useFunctions: boolean;
+  /** The replay question in flight, shared by everyone who asks meanwhile. */
+  asking?: Promise<ReplayPosition>;
+  /** The writer-position question in flight (askWriter). */
+  askingWriter?: Promise<{ lsn: Lsn; timeline: number }>;
+  lastAnswer?: { at: number; position: ReplayPosition };
+}
+
 export class ReplicationMonitor {
   private readonly pools = new Map<string, pg.Pool>();
-  private readonly health = new Map<string, NodeHealth>();
+  private readonly records = new Map<string, NodeRecord>();
   private samples: WriterSample[] = [];
+  private choice: WriterChoice = { roles: new Map(), barred: new Map() };
+  /** The current writer's line of history, or the last one seen while no writer answers. */
+  private line: WriterLine | undefined;
+  private readonly histories = new Map<string, WriterLine["history"]>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
   private readonly lostListeners = new Map<string, Set<(error: unknown) => void>>();
-  private lastReplayRound: { startedAt: number; settled: boolean; positions: Promise<Map<string, ReplayPosition | undefined>> } | undefined;
+  private readonly stalls = new LoopStallWatch();
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory = new LagHistory();
 
@@ -87,19 +134,28 @@ export class ReplicationMonitor {
     private readonly settings: MonitorSettings,
   ) {
     for (const node of nodes) {
-      this.pools.set(
-        node.name,
-        new pg.Pool({
-          connectionString: node.url,
-          max: 4, // probes, read-your-writes checks and one consistency.progress round; never competes with the query pools
-          connectionTimeoutMillis: settings.connectTimeoutMs,
-          query_timeout: Math.max(settings.connectTimeoutMs, 1_000),
-          idleTimeoutMillis: 30_000,
-          application_name: "tandem-monitor",
-        }),
-      );
-      this.pools.get(node.name)?.on("error", () => {}); // an idle connection dropped by a dying server
-      this.health.set(node.name, { name: node.name, configuredRole: node.configuredRole, endpoint: node.endpoint, reachable: false, lagBytes: null, lagMs: null });
+      const pool = new pg.Pool({
+        connectionString: node.url,
+        max: 4, // probes, replay questions and token queries; never competes with the query pools
+        connectionTimeoutMillis: settings.connectTimeoutMs,
+        query_timeout: Math.max(settings.connectTimeoutMs, 1_000),
+        idleTimeoutMillis: 30_000,
+        application_name: "tandem-monitor",
+      });
+      pool.on("error", () => {}); // an idle connection dropped by a dying server
+      this.pools.set(node.name, pool);
+      this.records.set(node.name, {
+        node,
+        name: node.name,
+        configuredRole: node.configuredRole,
+        reachable: false,
+        timeline: null,
+        suspect: false,
+        role: "unknown",
+        lag: { bytes: null, ms: null },
+        routing: { routable: false, kind: "not-probed", detail: "not probed yet" },
+        useFunctions: true,
+      });
     }
   }
 
@@ -107,6 +163,7 @@ export class ReplicationMonitor {
   start(): Promise<void> {
     if (this.running) return this.firstRound ?? Promise.resolve();
     this.running = true;
+    this.stalls.start();
     this.firstRound = this.loop();
     return this.firstRound;
   }
@@ -114,42 +171,19 @@ export class ReplicationMonitor {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    this.stalls.stop();
     await Promise.all([...this.pools.values()].map((pool) => pool.end().catch(() => {})));
   }
 
-  /** One probe of every node, then lag and routing eligibility recomputed. */
+  /** One probe of every node, then roles, lag and routing recomputed. */
   async probe(): Promise<void> {
     const before = this.snapshot();
-    const writerBefore = this.writer()?.name;
-    await Promise.all(this.nodes.map((node) => this.probeNode(node)));
-    this.recompute();
-    this.recordLag();
-    this.tellChanges(before, writerBefore);
-  }
-
-  /**
-   * Operators learn from the log why reads or writes moved: a wrong password or a DATABASE_URL that
-   * names a replica would otherwise only show as failing requests.
-   */
-  private tellChanges(before: NodeHealth[], writerBefore: string | undefined): void {
-    const log = this.settings.log;
-    if (!log) return;
+    const writerBefore = this.choice.writer;
     const firstRound = before.every((h) => h.lastProbeAt === undefined);
-    for (const [i, now] of this.snapshot().entries()) {
-      const was = before[i];
-      if (!now.reachable && (firstRound || was.reachable)) log(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`);
-      else if (now.reachable && !firstRound && !was.reachable) log(`${now.name} (${now.endpoint}) is reachable again`);
-    }
-    const writer = this.writer()?.name;
-    if (writer === writerBefore && !firstRound) return;
-    if (writer) log(`writes go to ${writer}`);
-    else log(`no node accepts writes: ${this.whyNoWriter()}`);
-  }
-
-  private whyNoWriter(): string {
-    const configured = [...this.health.values()].find((h) => h.configuredRole === "primary") as NodeHealth;
-    if (configured.reachable && configured.inRecovery) return `the configured primary ${configured.name} (${configured.endpoint}) is in recovery: a replica, or a failover is under way`;
-    return "no node is both reachable and out of recovery; writes fail until one is";
+    await Promise.all(this.nodes.map((node) => this.probeNode(node)));
+    await this.recompute({ fetchHistory: true });
+    this.recordLag();
+    this.tellChanges(before, writerBefore, firstRound);
   }
 
   /** The routing limit on lag in time, above which a replica leaves the routing set. */
@@ -168,50 +202,100 @@ export class ReplicationMonitor {
   }
 
   private async probeNode(node: DbNode): Promise<void> {
-    const current = this.health.get(node.name) as NodeHealth;
+    const record = this.recordOf(node.name);
+    const started = performance.now();
     try {
-      const { rows } = await this.poolOf(node.name).query<{ in_recovery: boolean; lsn: string; paused: boolean }>(`
-        SELECT pg_is_in_recovery() AS in_recovery,
-               (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text AS lsn,
-               ${REPLAY_PAUSED_SQL} AS paused`);
-      const row = rows[0];
-      Object.assign(current, {
+      const row = await this.nodeState(record);
+      const timeline = row.timeline ?? (row.in_recovery ? record.timeline : null); // a replica's timeline never goes back
+      Object.assign(record, {
         reachable: true,
         inRecovery: row.in_recovery,
         lsn: row.lsn ? parseLsn(row.lsn) : undefined,
-        replayPaused: row.paused,
+        timeline: timeline ?? null,
+        replayPaused: row.replay_paused,
         lastProbeAt: new Date(),
         error: undefined,
       });
+      if (record.suspectSince !== undefined && record.suspectSince < started) record.suspectSince = undefined;
     } catch (error) {
-      Object.assign(current, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message });
+      // A timeout while our own event loop was blocked says nothing about the node: keep what we knew.
+      if (isTimeout(error) && this.stalls.stalledBetween(started, performance.now())) return;
+      Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, useFunctions: true });
       this.tellLost(node.name, error);
     }
   }
 
-  /** The node writes go to: the configured primary while it is writable, else a node that was promoted. */
+  private async nodeState(record: NodeRecord): Promise<NodeStateRow> {
+    const pool = this.poolOf(record.name);
+    if (record.useFunctions) {
+      try {
+        return (await pool.query<NodeStateRow>(NODE_STATE_FUNCTION)).rows[0];
+      } catch (error) {
+        if (!NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) throw error;
+        record.useFunctions = false;
+      }
+    }
+    return (await pool.query<NodeStateRow>(NODE_STATE_INLINE)).rows[0];
+  }
+
+  /** The writer's history, fetched once per (writer, timeline); undefined when it cannot be read. */
+  private async historyOf(writer: NodeRecord): Promise<WriterLine["history"]> {
+    const timeline = writer.timeline;
+    if (timeline === null) return undefined;
+    if (timeline === 1) return { timeline, forks: [] };
+    const key = `${writer.name}@${timeline}`;
+    if (this.histories.has(key)) return this.histories.get(key);
+    let history: WriterLine["history"];
+    try {
+      const { rows } = await this.poolOf(writer.name).query<{ history: string | null }>("SELECT tandem_monitor.timeline_history($1) AS history", [timeline]);
+      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history) };
+      this.histories.set(key, history);
+    } catch (error) {
+      if (NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) this.histories.set(key, undefined); // not installed: don't ask again
+    }
+    return history;
+  }
+
+  /** The node writes go to, or undefined (none writable, or two claim it). */
   writer(): NodeHealth | undefined {
-    const writable = [...this.health.values()].filter((h) => h.reachable && h.inRecovery === false);
-    return writable.find((h) => h.configuredRole === "primary") ?? writable[0];
+    return this.choice.writer ? this.healthOf(this.recordOf(this.choice.writer)) : undefined;
+  }
+
+  /** Why no node takes writes, when none does. */
+  whyNoWriter(): string {
+    return this.choice.noWriterBecause ?? "no writer known yet";
+  }
+
+  /** The writer's timeline and history (or the last known, while no writer answers). */
+  writerLine(): WriterLine | undefined {
+    return this.line;
   }
 
   /** Every node's health, in configuration order. */
   snapshot(): NodeHealth[] {
-    return this.nodes.map((node) => ({ ...(this.health.get(node.name) as NodeHealth) }));
+    return this.nodes.map((node) => this.healthOf(this.recordOf(node.name)));
   }
 
   /** Replicas that may serve reads now. */
   routable(): NodeHealth[] {
-    return this.snapshot().filter((h) => h.excludedBecause === undefined);
+    return this.snapshot().filter((h) => h.routing.routable);
   }
 
   /** A read just failed to reach this node: take it out now rather than at the next probe. */
   reportUnreachable(name: string, error: unknown): void {
-    const health = this.health.get(name);
-    if (!health) return;
-    Object.assign(health, { reachable: false, error: (error as Error)?.message ?? String(error) });
-    this.recompute();
+    const record = this.records.get(name);
+    if (!record) return;
+    Object.assign(record, { reachable: false, error: (error as Error)?.message ?? String(error) });
+    void this.recompute({ fetchHistory: false });
     this.tellLost(name, error);
+  }
+
+  /** A read on this node was slow enough to be hedged: out of routing until a later probe answers. */
+  reportSlow(name: string): void {
+    const record = this.records.get(name);
+    if (!record || record.suspectSince !== undefined) return;
+    record.suspectSince = performance.now();
+    void this.recompute({ fetchHistory: false });
   }
 
   /**
@@ -235,127 +319,216 @@ export class ReplicationMonitor {
   }
 
   /**
-   * Waits until one of `candidates` has replayed `target`, checking them directly (the cached positions
-   * may be one probe old). Resolves to the first that has, or undefined after `timeoutMs`.
+   * The writer's flush position and timeline, from a query sent now: what a write's token needs, which
+   * must be asked after its commit (see WriteTokens, which shares one such query among writes).
+   */
+  async writerPosition(name: string): Promise<{ lsn: Lsn; timeline: number }> {
+    const { rows } = await this.poolOf(name).query<{ lsn: string; timeline: number }>(WRITER_POSITION_SQL);
+    return { lsn: parseLsn(rows[0].lsn), timeline: rows[0].timeline };
+  }
+
+  /**
+   * The writer's position, from the question in flight if there is one: for judging a token that is
+   * ahead of what the probes saw, where any answer from now on will do. However many such tokens come
+   * (anyone can send one), the writer answers one question at a time.
+   */
+  askWriter(name: string): Promise<{ lsn: Lsn; timeline: number }> {
+    const record = this.recordOf(name);
+    record.askingWriter ??= this.writerPosition(name).finally(() => {
+      record.askingWriter = undefined;
+    });
+    return record.askingWriter;
+  }
+
+  /**
+   * Waits until one of `candidates` has replayed `target`, asking them directly (the cached positions
+   * may be one probe old). Resolves to the first that has, or undefined at the deadline, whatever any
+   * one replica does: a replica that does not answer holds up nobody.
    */
   async waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const positions = await this.replayRound(0);
-      const ready = candidates.find((name) => (positions.get(name)?.lsn ?? -1n) >= target);
-      if (ready || Date.now() >= deadline) return ready;
-      await new Promise((resolve) => setTimeout(resolve, 2));
+    const deadline = performance.now() + timeoutMs;
+    let done = false;
+    const poll = async (name: string): Promise<string | null> => {
+      while (!done && performance.now() < deadline) {
+        const position = await this.askReplay(name).catch(() => undefined);
+        if (!position) return null; // it did not answer: the others may
+        if (position.lsn !== undefined && position.lsn >= target) return name;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return null;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    try {
+      return (await Promise.race([firstNonNull(candidates.map(poll)), expired])) ?? undefined;
+    } finally {
+      done = true;
+      clearTimeout(timer);
     }
   }
 
   /**
-   * How far a write (its consistency token) has spread: each replica, asked now. For pages that show a
-   * write reaching each replica; routing never waits on this.
+   * How far a write (its position) has spread: each replica, asked now (an answer up to 50 ms old is
+   * shared). For pages that show a write reaching each replica; routing never waits on this.
    */
   async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
-    const positions = await this.replayRound(PROGRESS_REUSE_MS);
-    return [...positions].map(([node, position]) =>
-      position === undefined
-        ? { node, state: "unreachable", replayPaused: false }
-        : { node, state: position.lsn !== undefined && position.lsn >= target ? "replayed" : "behind", replayPaused: position.paused },
-    );
-  }
-
-  /**
-   * One round of questions to every replica (its replay position now; undefined if it did not answer or
-   * is unreachable),
-   * shared: callers get the round in flight, or one that started at most `maxAgeMs` ago. However many
-   * requests wait for replay or ask for progress (both public, and a client can send any token), each
-   * replica answers one such question at a time, and the probes keep their share of these small pools.
-   */
-  private replayRound(maxAgeMs: number): Promise<Map<string, ReplayPosition | undefined>> {
-    const last = this.lastReplayRound;
-    if (last && (!last.settled || performance.now() - last.startedAt <= maxAgeMs)) return last.positions;
-    // A replica the probes found unreachable is not asked: waiting out its connect timeout would hold up
-    // every caller of the round, read-your-writes reads included.
-    const ask = async ({ name, reachable }: NodeHealth) => [name, reachable ? await this.replayNow(name).catch(() => undefined) : undefined] as const;
-    const positions = Promise.all(this.replicasNow().map(ask)).then((entries) => new Map(entries));
-    const round = { startedAt: performance.now(), settled: false, positions };
-    void positions.then(() => (round.settled = true));
-    this.lastReplayRound = round;
-    return positions;
+    const now = performance.now();
+    const ask = async (record: NodeRecord): Promise<ReplayProgress> => {
+      const recent = record.lastAnswer && now - record.lastAnswer.at <= PROGRESS_REUSE_MS ? record.lastAnswer.position : undefined;
+      const position = recent ?? (record.reachable ? await withDeadline(this.askReplay(record.name), PROGRESS_WAIT_MS).catch(() => undefined) : undefined);
+      if (!position) return { node: record.name, state: "unreachable", replayPaused: false };
+      return { node: record.name, state: position.lsn !== undefined && position.lsn >= target ? "replayed" : "behind", replayPaused: position.paused };
+    };
+    return Promise.all(this.replicasNow().map(ask));
   }
 
   /**
    * A replica's replay position and pause state this moment, the position also kept as its cached one.
-   * The position is undefined on a node that never was in recovery.
+   * One question per replica at a time, shared by every caller meanwhile: however many requests wait
+   * for replay (a client can send any token), a replica answers one such question at a time.
    */
-  private async replayNow(name: string): Promise<ReplayPosition> {
-    const { rows } = await this.poolOf(name).query<{ lsn: string | null; paused: boolean }>(
-      `SELECT pg_last_wal_replay_lsn()::text AS lsn, ${REPLAY_PAUSED_SQL} AS paused`,
-    );
-    const lsn = rows[0].lsn ? parseLsn(rows[0].lsn) : undefined;
-    const health = this.health.get(name) as NodeHealth;
-    if (lsn !== undefined && (health.lsn === undefined || lsn > health.lsn)) health.lsn = lsn;
-    return { lsn, paused: rows[0].paused };
+  private askReplay(name: string): Promise<ReplayPosition> {
+    const record = this.recordOf(name);
+    if (record.asking) return record.asking;
+    const asking = this.poolOf(name)
+      .query<{ lsn: string | null; paused: boolean }>(REPLAY_SQL)
+      .then(({ rows }) => {
+        const position = { lsn: rows[0].lsn ? parseLsn(rows[0].lsn) : undefined, paused: rows[0].paused };
+        if (position.lsn !== undefined && record.inRecovery && (record.lsn === undefined || position.lsn > record.lsn)) record.lsn = position.lsn;
+        record.lastAnswer = { at: performance.now(), position };
+        return position;
+      })
+      .finally(() => {
+        record.asking = undefined;
+      });
+    record.asking = asking;
+    return asking;
   }
 
   /**
    * The nodes that are replicas now: not the writer, and configured as replicas or found in recovery. A
    * former primary fenced by a promote is neither; a replica that is down still is.
    */
-  private replicasNow(): NodeHealth[] {
-    const writer = this.writer();
-    return [...this.health.values()].filter((h) => h !== writer && (h.configuredRole === "replica" || h.inRecovery === true));
+  private replicasNow(): NodeRecord[] {
+    return [...this.records.values()].filter((r) => r.name !== this.choice.writer && (r.configuredRole === "replica" || r.inRecovery === true));
   }
 
-  private recompute(): void {
+  private async recompute({ fetchHistory }: { fetchHistory: boolean }): Promise<void> {
+    for (const record of this.records.values()) record.suspect = record.suspectSince !== undefined;
+    const records = [...this.records.values()];
+    this.choice = chooseWriter(records);
+    const writer = this.choice.writer ? this.recordOf(this.choice.writer) : undefined;
+    if (writer && writer.timeline !== null) {
+      const history = fetchHistory ? await this.historyOf(writer) : this.histories.get(`${writer.name}@${writer.timeline}`);
+      this.line = { name: writer.name, lsn: writer.lsn, timeline: writer.timeline, history: history ?? (writer.timeline === 1 ? { timeline: 1, forks: [] } : undefined) };
+    }
     const now = Date.now();
-    const writer = this.writer();
     if (writer?.lsn !== undefined) {
       const last = this.samples.at(-1);
       if (!last || writer.lsn !== last.lsn) this.samples.push({ lsn: writer.lsn, at: now });
       this.samples = this.samples.filter((s, i) => i === this.samples.length - 1 || now - s.at <= SAMPLE_HISTORY_MS);
     }
-    for (const health of this.health.values()) {
-      if (health === writer || health.inRecovery !== true || !health.reachable) {
-        health.lagBytes = null;
-        health.lagMs = null;
-      } else {
-        health.lagBytes = writer?.lsn !== undefined && health.lsn !== undefined ? bytesBetween(writer.lsn, health.lsn) : null;
-        health.lagMs = writer && health.lsn !== undefined ? this.lagMsAt(health.lsn, now) : null;
-      }
-      health.excludedBecause = this.exclusion(health, writer);
+    const limits = { maxLagMs: this.settings.maxLagMs, maxLagBytes: this.settings.maxLagBytes };
+    for (const record of records) {
+      record.role = this.choice.roles.get(record.name) ?? "unknown";
+      record.lag = lagOf(record, writer, this.samples, now);
+      record.routing = routingOf(record, this.choice, this.line, record.lag, limits);
     }
-  }
-
-  /** now minus when the writer was first seen past `replayed`; 0 when caught up with every sample. */
-  private lagMsAt(replayed: Lsn, now: number): number {
-    const firstAhead = this.samples.find((s) => s.lsn > replayed);
-    return firstAhead ? now - firstAhead.at : 0;
   }
 
   /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
   private recordLag(): void {
-    this.lagHistory.record(this.replicasNow().map((h) => ({ node: h.name, lagMs: h.lagMs, lagBytes: h.lagBytes, state: lagStateOf(h) })));
+    this.lagHistory.record(this.replicasNow().map((r) => ({ node: r.name, lagMs: r.lag.ms, lagBytes: r.lag.bytes, state: lagStateOf(r) })));
   }
 
-  private exclusion(health: NodeHealth, writer: NodeHealth | undefined): string | undefined {
-    if (!health.reachable) return "unreachable";
-    if (health.inRecovery === false) return health === writer ? "is the writer" : "not in recovery (promoted?)";
-    if (health.inRecovery === undefined) return "not probed yet";
-    const paused = health.replayPaused ? "replay paused, " : "";
-    if (health.lagMs !== null && health.lagMs > this.settings.maxLagMs) return `${paused}lagging ${health.lagMs} ms (> ${this.settings.maxLagMs} ms)`;
-    if (health.lagBytes !== null && health.lagBytes > this.settings.maxLagBytes) return `${paused}lagging ${health.lagBytes} bytes (> ${this.settings.maxLagBytes})`;
-    return undefined;
+  /**
+   * Operators learn from the log why reads or writes moved: a wrong password, a DATABASE_URL naming a
+   * replica, a replica that diverged in a failover would otherwise only show as failing requests.
+   */
+  private tellChanges(before: NodeHealth[], writerBefore: string | undefined, firstRound: boolean): void {
+    const log = this.settings.log;
+    if (!log) return;
+    for (const [i, now] of this.snapshot().entries()) {
+      const was = before[i];
+      if (!now.reachable && (firstRound || was.reachable)) log(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`);
+      else if (now.reachable && !firstRound && !was.reachable) log(`${now.name} (${now.endpoint}) is reachable again`);
+      const kind = now.routing.routable ? undefined : now.routing.kind;
+      const wasKind = was.routing.routable ? undefined : was.routing.kind;
+      if (kind !== wasKind && (kind === "diverged" || kind === "stale-primary" || kind === "conflicting-primary") && !now.routing.routable) {
+        log(`${now.name} (${now.endpoint}): ${now.routing.detail}`);
+      }
+    }
+    const writer = this.choice.writer;
+    if (writer === writerBefore && !firstRound) return;
+    if (writer) log(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`);
+    else log(`no node accepts writes: ${this.whyNoWriter()}`);
   }
 
-  private poolOf(name: string): pg.Pool {
+  private healthOf(r: NodeRecord): NodeHealth {
+    return {
+      name: r.name,
+      configuredRole: r.configuredRole,
+      endpoint: r.node.endpoint,
+      reachable: r.reachable,
+      role: r.role,
+      inRecovery: r.inRecovery,
+      lsn: r.lsn,
+      timeline: r.timeline,
+      replayPaused: r.replayPaused,
+      lagBytes: r.lag.bytes,
+      lagMs: r.lag.ms,
+      routing: r.routing,
+      lastProbeAt: r.lastProbeAt,
+      error: r.error,
+    };
+  }
+
+  private recordOf(name: string): NodeRecord {
+    const record = this.records.get(name);
+    if (!record) throw new Error(`Unknown node ${name}`);
+    return record;
+  }
+
+  /** A node's probe pool, lent for small queries that must not wait behind user queries. */
+  poolOf(name: string): pg.Pool {
     const pool = this.pools.get(name);
     if (!pool) throw new Error(`Unknown node ${name}`);
     return pool;
   }
 }
 
-/** The node cards' vocabulary: down, replay paused, lagging, otherwise excluded, else routable. */
-function lagStateOf(health: NodeHealth): LagState {
-  if (!health.reachable) return "down";
-  if (health.replayPaused) return "paused";
-  if (health.excludedBecause === undefined) return "routable";
-  return /lagging/.test(health.excludedBecause) ? "lagging" : "excluded";
+/** The node cards' vocabulary for the lag chart: down, replay paused, lagging, otherwise excluded, else routable. */
+function lagStateOf(r: NodeRecord): LagState {
+  if (!r.reachable) return "down";
+  if (r.replayPaused) return "paused";
+  if (r.routing.routable) return "routable";
+  return r.routing.kind === "lagging" ? "lagging" : "excluded";
+}
+
+function isTimeout(error: unknown): boolean {
+  return /timeout|timed out/i.test((error as Error)?.message ?? "");
+}
+
+/** The first of `answers` that is not null, or null when all are. */
+function firstNonNull<T>(answers: Promise<T | null>[]): Promise<T | null> {
+  return new Promise((resolve) => {
+    let pending = answers.length;
+    if (pending === 0) resolve(null);
+    for (const answer of answers) {
+      void answer.then((value) => {
+        if (value !== null) resolve(value);
+        else if (--pending === 0) resolve(null);
+      });
+    }
+  });
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

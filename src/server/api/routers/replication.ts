@@ -87,8 +87,8 @@ async function onEmbeddedCluster<T>(ctx: Context, operation: (root: string) => P
 
 export const replicationRouter = createTRPCRouter({
   status: adminProcedure.query(async ({ ctx }) => {
-    const routing = await routingView(ctx.db);
-    const statuses = await clusterStatus(currentTopology(ctx.db));
+    const routing = await routingView(ctx.services.db);
+    const statuses = await clusterStatus(currentTopology(ctx.services.db));
     const fenced = fencedNodes(ctx.services.embeddedClusterRoot);
     return {
       cluster: ctx.services.embeddedClusterRoot ? ("embedded" as const) : ("environment" as const),
@@ -106,8 +106,8 @@ export const replicationRouter = createTRPCRouter({
    * fetches the window once, then every second only what is newer than the last sample it has.
    */
   lagHistory: adminProcedure.input(lagHistoryInput).query(async ({ ctx, input }) => {
-    await ctx.db.monitor.start(); // the first call waits for one probe round, so the answer is never empty
-    return { ...ctx.db.monitor.lagHistory.since(input?.since), maxLagMs: ctx.db.monitor.maxLagMs };
+    await ctx.services.db.monitor.start(); // the first call waits for one probe round, so the answer is never empty
+    return { ...ctx.services.db.monitor.lagHistory.since(input?.since), maxLagMs: ctx.services.db.monitor.maxLagMs };
   }),
 
   // The replay state returned is the replica's own answer ("paused", or "pause requested" while replay
@@ -123,7 +123,7 @@ export const replicationRouter = createTRPCRouter({
   promote: adminProcedure.input(nodeInput).mutation(({ ctx, input }) =>
     onEmbeddedCluster(ctx, async (root) => {
       await promote(input.node, { root });
-      await ctx.db.monitor.probe(); // route writes to the new primary now, not at the next probe
+      await ctx.services.db.monitor.probe(); // route writes to the new primary now, not at the next probe
       const nodes = readState(root)?.nodes.map(({ name, role, port }) => ({ name, role, port })) ?? [];
       return { primary: input.node, nodes };
     }),
@@ -131,7 +131,7 @@ export const replicationRouter = createTRPCRouter({
 
   /** Writes a marker on the writer and reports how long each replica took to replay it and show it. */
   probe: adminProcedure.mutation(async ({ ctx }) => {
-    await ctx.db.monitor.start();
-    return { replicas: await measureVisibility(currentTopology(ctx.db)) };
+    await ctx.services.db.monitor.start();
+    return { replicas: await measureVisibility(currentTopology(ctx.services.db)) };
   }),
 });

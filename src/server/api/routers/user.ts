@@ -35,18 +35,14 @@ export const userRouter = createTRPCRouter({
   /** Newest first. Ids are assigned in commit order, so "id below the cursor" pages stably while rows are added. */
   list: publicProcedure.input(listInput).query(async ({ ctx, input }) => {
     const where: Prisma.UserWhereInput = { ...searchFilter(input.search), ...(input.cursor !== undefined && { id: { lt: input.cursor } }) };
-    const { data: rows, servedBy } = await ctx.db.read((db) => db.user.findMany({ where, orderBy: { id: "desc" }, take: input.limit + 1 }), {
-      consistencyToken: ctx.consistencyToken,
-    });
+    const { data: rows, servedBy } = await ctx.db.read((db) => db.user.findMany({ where, orderBy: { id: "desc" }, take: input.limit + 1 }));
     const items = rows.slice(0, input.limit);
     return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null, servedBy };
   }),
 
   byId: publicProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const { data: user, servedBy } = await ctx.db.read((db) => db.user.findUnique({ where: { id: input.id } }), {
-      consistencyToken: ctx.consistencyToken,
-    });
-    if (!user) throw recordNotFound("User");
+    const { data: user, servedBy } = await ctx.db.read((db) => db.user.findUnique({ where: { id: input.id } }));
+    if (!user) throw recordNotFound("User", servedBy);
     return { user, servedBy };
   }),
 
