@@ -12,6 +12,7 @@ import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf } from "./state";
+import { installServerCertificate } from "./tls";
 
 export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
   const primary = primaryOf(state);
@@ -26,6 +27,7 @@ export async function createReplica(ctx: ClusterContext, state: ClusterState, na
   await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
   writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
   writeReplicaSettings(ctx, state, replica, primary.port);
+  await installServerCertificate(ctx, state, replica); // its own, replacing the primary's from the copy
   chownTree(replica.dataDir, ctx.runAs);
 
   state.nodes.push(replica);
