@@ -78,7 +78,7 @@ describe("db:status and db:verify", () => {
       ["replica2", "streaming"],
     ]);
     for (const node of [status.primary, ...status.replicas]) {
-      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem`);
+      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem?sslmode=verify-full&sslrootcert=${cluster.state().tls!.rootCert}`);
       expect((await queryOne<{ db: string }>(node.url, "SELECT current_database() AS db")).db).toBe("tandem");
       expect(node.timeline).toBe(1);
     }
