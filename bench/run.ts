@@ -95,6 +95,7 @@ try {
     `p50 ×${(a.sequential.p50 / b.sequential.p50).toFixed(2)}, concurrent throughput ×${(a.concurrentOpsPerSecond / b.concurrentOpsPerSecond).toFixed(2)}`;
   console.log(`\nTandem vs raw pg:          ${ratio(ours, raw)}`);
   console.log(`Tandem vs bare extension:  ${ratio(ours, bare)}`);
+  await (await import("./tls")).tlsBench(cluster, ids, REQUESTS);
 } finally {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server?.once("exit", resolve));

@@ -117,7 +117,8 @@ describe("TLS on every connection", () => {
     const state = cluster.state();
     for (const node of nodes()) {
       for (const [who, database, replication] of [[state.app, "tandem", undefined], [state.superuser, "postgres", undefined], [state.replicator, "replication", "true"]] as const) {
-        const { error } = await connectOutcome({ host: state.host, port: node.port, user: who.user, password: who.password, database, replication, ssl: false });
+        // `replication` is a startup parameter pg passes on, missing from its ClientConfig type.
+        const { error } = await connectOutcome({ host: state.host, port: node.port, user: who.user, password: who.password, database, replication, ssl: false } as pg.ClientConfig);
         expect(error?.message, `${node.name} as ${who.user}`).toMatch(/no pg_hba\.conf entry for .*no encryption/);
       }
       // Over TLS, the replicator can open a replication connection (what the replicas do).
