@@ -277,6 +277,30 @@ describe("docker TLS", () => {
     expect(docker.get("ssl_key_file")).toBe(`${entrypointPath("dest")}/server.key`);
   });
 
+  it("tls-entrypoint.sh installs the pair for postgres (key 0600), then runs the rest; without the files it stops and says why", () => {
+    const sandbox = path.join(dir, "entrypoint");
+    const [src, dest, bin] = ["src", "dest", "bin"].map((d) => path.join(sandbox, d));
+    for (const d of [src, bin]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "chown $*" >>"${path.join(sandbox, "chown.log")}"\n`, { mode: 0o755 });
+    const script = path.join(sandbox, "tls-entrypoint.sh");
+    writeFileSync(script, tlsEntrypoint.replace(`src=${entrypointPath("src")}`, `src=${src}`).replace(`dest=${entrypointPath("dest")}`, `dest=${dest}`));
+    const runIt = () => spawnSync("sh", [script, "echo", "handed over"], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
+
+    const missing = runIt();
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`${src}/server.crt is missing; run npm run docker:up, which writes docker/tls/`);
+    expect(missing.stdout).toBe("");
+
+    for (const [name, mode] of [["server.crt", 0o644], ["server.key", 0o600], ["ca.crt", 0o644]] as const) writeFileSync(path.join(src, name), `${name} content\n`, { mode });
+    const ok = runIt();
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout).toBe("handed over\n");
+    expect(readFileSync(path.join(dest, "server.key"), "utf8")).toBe("server.key content\n");
+    expect(statSync(path.join(dest, "server.key")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dest, "server.crt"), "utf8")).toBe("server.crt content\n");
+    expect(readFileSync(path.join(sandbox, "chown.log"), "utf8")).toBe(`chown -R postgres:postgres ${dest}\n`);
+  });
+
   it("replicas stream with verify-full against the mounted CA", () => {
     const conninfo = /^conninfo="([^"]+)"$/m.exec(read("docker/postgres/replica-entrypoint.sh"))?.[1] ?? "";
     expect(conninfo).toContain("host=$PRIMARY_HOST");
