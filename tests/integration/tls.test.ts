@@ -187,19 +187,34 @@ describe("TLS on every connection", () => {
     await waitFor("replicas streaming after the rotation", async () => ((await sslConnections(nodes()[0])).filter((c) => c.backend_type === "walsender" && c.ssl).length === 2 ? true : undefined), { timeoutMs: 10_000 });
   });
 
+  it("after db:promote, the re-pointed replica streams from the new primary with verify-full", async () => {
+    await db.close();
+    const promoted = await clusterCli(cluster.root, ["promote", "replica1"]);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    const state = cluster.state();
+    const replica2 = state.nodes.find((n) => n.name === "replica2")!;
+    const conninfo = await queryOne<{ c: string }>(superuserUrl(replica2), "SELECT current_setting('primary_conninfo') AS c");
+    expect(conninfo.c).toContain(`port=${state.nodes.find((n) => n.name === "replica1")!.port} `);
+    expect(conninfo.c).toContain(`sslmode=verify-full sslrootcert=${state.tls!.rootCert}`);
+    await waitFor("replica2 streaming from replica1 over TLS", async () => {
+      const walsenders = (await sslConnections(state.nodes.find((n) => n.name === "replica1")!)).filter((c) => c.backend_type === "walsender");
+      return walsenders.length === 1 && walsenders[0].application_name === "replica2" && walsenders[0].ssl ? true : undefined;
+    }, { timeoutMs: 15_000 });
+  });
+
   // Last: it turns this cluster into one "created without TLS", then upgrades it.
   it("db:up upgrades a cluster created without TLS: its rows kept, plain TCP refused, replicas streaming over TLS", async () => {
-    await db.close();
     const tlsState = cluster.state();
-    const primaryPort = tlsState.nodes.find((n) => n.role === "primary")!.port;
+    const primary = tlsState.nodes.find((n) => n.role === "primary")!;
+    const replicaNames = replicasOf(tlsState).map((r) => r.name);
     await downgradeToPlaintext(tlsState);
     const oldState = cluster.state();
     expect(oldState.tls).toBeUndefined();
-    const oldPrimary = plain(cluster.primaryUrl);
+    const oldPrimary = plain(nodeUrl(oldState, primary.port));
     // Really plain now: the replicas stream without TLS, and rows go in over a plain connection.
     await waitFor("replicas streaming in plain text", async () => {
-      const rows = await queryOne<{ n: number }>(plain(superuserUrl(oldState.nodes[0], oldState)), "SELECT count(*)::int AS n FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid) WHERE r.state = 'streaming' AND NOT s.ssl");
-      return rows.n === 2 ? true : undefined;
+      const rows = await queryOne<{ n: number }>(superuserUrl(primary, oldState), "SELECT count(*)::int AS n FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid) WHERE r.state = 'streaming' AND NOT s.ssl");
+      return rows.n === replicaNames.length ? true : undefined;
     }, { timeoutMs: 15_000 });
     await queryOne(oldPrimary, "INSERT INTO users (name, email) SELECT 'Old ' || g, 'old' || g || '@example.com' FROM generate_series(1, 100) g");
     const count = async (url: string) => (await queryOne<{ n: number }>(url, "SELECT count(*)::int AS n FROM users WHERE email LIKE 'old%'")).n;
@@ -210,13 +225,15 @@ describe("TLS on every connection", () => {
 
     const upgraded = cluster.state();
     expect(upgraded.tls?.rootCert).toBeDefined();
-    const urls = [nodeUrl(upgraded, primaryPort), ...replicasOf(upgraded).map((r) => nodeUrl(upgraded, r.port))];
+    const urls = [nodeUrl(upgraded, primary.port), ...replicasOf(upgraded).map((r) => nodeUrl(upgraded, r.port))];
     for (const url of urls) {
       await waitFor(`the rows on ${new URL(url).port}`, async () => ((await count(url)) === 100 ? true : undefined), { timeoutMs: 10_000 });
       expect((await connectOutcome({ connectionString: plain(url) })).error?.message).toMatch(/no pg_hba\.conf entry .*no encryption/);
     }
-    const walsenders = (await sslConnections(upgraded.nodes.find((n) => n.role === "primary")!)).filter((c) => c.backend_type === "walsender");
-    expect(walsenders.map((c) => [c.application_name, c.ssl]).sort()).toEqual([["replica1", true], ["replica2", true]]);
+    await waitFor("every replica streaming over TLS", async () => {
+      const walsenders = (await sslConnections(primary)).filter((c) => c.backend_type === "walsender");
+      return walsenders.filter((c) => c.ssl).map((c) => c.application_name).sort().join() === replicaNames.sort().join() ? true : undefined;
+    }, { timeoutMs: 15_000 });
     // Idempotent: a second db:up finds nothing to do.
     const again = await clusterCli(cluster.root, ["up"]);
     expect(again.code).toBe(0);
