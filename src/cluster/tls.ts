@@ -23,12 +23,14 @@ import { SERVER_CERT_FILE, SERVER_KEY_FILE } from "./tls-settings";
 import { servedCertificate } from "./tls-probe";
 import { waitFor } from "./wait-for";
 
+// turbopackIgnore: run-time paths; traced by Next they would pull the whole project (and the CA's key)
+// into a standalone build, as the app's import of the cluster manager (promote) reaches this module.
 export function rootCertPath(ctx: Pick<ClusterContext, "nodesDir">): string {
-  return path.join(ctx.nodesDir, "tls", "ca.crt");
+  return path.join(/* turbopackIgnore: true */ ctx.nodesDir, "tls", "ca.crt");
 }
 
 export function caKeyPath(ctx: Pick<ClusterContext, "root">): string {
-  return path.join(ctx.root, "tls", "ca.key");
+  return path.join(/* turbopackIgnore: true */ ctx.root, "tls", "ca.key");
 }
 
 /** A new CA for a new cluster (or one being upgraded); returns what the state file records. */
