@@ -118,6 +118,8 @@ const variables = z.object({
   REPLICA_MAX_LAG_BYTES: wholeNumber(16 * 1024 * 1024, { unit: "bytes", max: 2 ** 50 }),
   /** How long a read carrying a consistency token waits for a replica to replay it before using the primary. */
   RYW_MAX_WAIT_MS: wholeNumber(250, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /** How long an Idempotency-Key's first answer is kept for retries; older keys are swept and may be reused. */
+  IDEMPOTENCY_KEY_TTL_HOURS: wholeNumber(24, { unit: "hours", max: 24 * 365 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
   ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });

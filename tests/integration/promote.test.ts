@@ -13,6 +13,7 @@ import { queryOne, withClient } from "../../src/cluster/sql";
 import { embeddedClusterUrls } from "../../src/cluster/urls";
 import { waitFor } from "../../src/cluster/wait-for";
 import { parseEnv } from "../../src/config/parse-env";
+import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { createDataLayer } from "../../src/server/db/index";
@@ -143,7 +144,7 @@ describe("db:promote replica1", () => {
       const admin = createCaller(
         await createTRPCContext({
           headers: new Headers({ authorization: "Bearer an-admin-token-for-this-test" }),
-          services: { db, adminToken: "an-admin-token-for-this-test", embeddedClusterRoot: cluster.root },
+          services: { db, adminToken: "an-admin-token-for-this-test", embeddedClusterRoot: cluster.root, idempotency: idempotencySettings(24) },
         }),
       );
       const status = await admin.replication.status();

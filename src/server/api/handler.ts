@@ -3,6 +3,7 @@
  * tests serve with their own services. Unexpected errors are logged here with their cause; clients get a
  * generic message (./errors.ts).
  */
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "./root";
 import type { ApiServices } from "./services";
@@ -17,11 +18,14 @@ export function handleTrpcRequest(req: Request, services: () => ApiServices): Pr
     req,
     router: appRouter,
     createContext: () => createTRPCContext({ headers: req.headers, services: services() }),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
-      else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
-    },
+    onError: ({ error, path }) => logApiError(error, path),
   });
+}
+
+/** Unexpected errors with their cause, unavailability in one line; the errors clients cause are theirs to read. */
+export function logApiError(error: TRPCError, path: string | undefined): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
+  else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
 }
 
 /** One line for the log: the message, and the first error code down the cause chain (ECONNREFUSED's message can be empty). */

@@ -7,6 +7,7 @@ import { defaultDataRoot } from "~/cluster/state";
 import { getEnv } from "~/env";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
+import { type IdempotencySettings, idempotencySettings } from "./idempotency/settings";
 
 export interface ApiServices {
   db: DataLayer;
@@ -14,6 +15,7 @@ export interface ApiServices {
   adminToken: string;
   /** Data root of the embedded cluster the app runs on; undefined when it runs on DATABASE_URL. */
   embeddedClusterRoot?: string;
+  idempotency: IdempotencySettings;
 }
 
 export function getApiServices(): ApiServices {
@@ -22,5 +24,6 @@ export function getApiServices(): ApiServices {
     db: getDataLayer(),
     adminToken: env.ADMIN_TOKEN,
     embeddedClusterRoot: env.database.source === "embedded" ? defaultDataRoot() : undefined,
+    idempotency: idempotencySettings(env.IDEMPOTENCY_KEY_TTL_HOURS),
   };
 }
