@@ -11,8 +11,10 @@ import { logApiError } from "~/server/api/handler";
 import { createCaller } from "~/server/api/root";
 import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
+import { dataLayerView } from "~/server/api/data-layer-view";
+import type { DataLayer, ServedBy } from "~/server/db/data-layer";
 import { type ProblemContext, problem, problemFromError, problemResponse } from "./problem";
-import { represent } from "./representation";
+import { represent, servedByToHeaders } from "./representation";
 import { BARE_PATH_HEADER } from "./negotiation";
 import { InputProblem, requestInput } from "./request-input";
 import { matchRoute } from "./routes";
@@ -40,10 +42,19 @@ export async function handleRestRequest(req: Request, services: () => ApiService
   // Without a body every input field is a path or query parameter.
   const isParameter = (field: string) => !hasBody || field in params;
   const context: ProblemContext = { isParameter, mutation: route.type === "mutation", idempotencyKey: undefined };
+  let lastRead: ServedBy | undefined;
   try {
     const input = await requestInput(req, url, route, params);
     const ctx = await createTRPCContext({ headers: req.headers, services: services() });
     context.idempotencyKey = ctx.idempotency.key;
+    const db = ctx.db;
+    ctx.db = dataLayerView(db, {
+      read: async (...args: Parameters<DataLayer["read"]>) => {
+        const result = await db.read(...args);
+        lastRead = result.servedBy;
+        return result;
+      },
+    } as Pick<DataLayer, "read">);
     const call = route.procedure.split(".").reduce<unknown>((node, segment) => (node as Record<string, unknown>)[segment], createCaller(ctx)) as ProcedureCall;
     const { body, headers } = represent(route, await call(input), publicUrl);
     const response = Response.json(body, { status: route.rest.status ?? 200, headers });
@@ -51,11 +62,12 @@ export async function handleRestRequest(req: Request, services: () => ApiService
     if (route.rest.status === 201) response.headers.set("location", `${publicUrl.origin}${publicUrl.pathname}/${(body as { id: number }).id}`);
     if (ctx.idempotency.replayed) response.headers.set("idempotent-replayed", "true");
     response.headers.set("cache-control", "no-store");
+    response.headers.set("vary", "Accept"); // at /users the page answers browsers
     return response;
   } catch (error) {
     if (error instanceof InputProblem) return problemResponse(error.problem);
     const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
     logApiError(trpcError, route.procedure);
-    return problemResponse(problemFromError(trpcError, context));
+    return problemResponse(problemFromError(trpcError, context), lastRead && servedByToHeaders(lastRead));
   }
 }

@@ -39,6 +39,7 @@ export function problemResponse(problem: Problem, headers: HeadersInit = {}): Re
   const response = new Response(JSON.stringify(problem), { status: problem.status, headers });
   response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
   response.headers.set("cache-control", "no-store");
+  response.headers.set("vary", "Accept");
   if (problem.status === 503) response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
   return response;
 }

@@ -7,6 +7,7 @@
  *  - nextCursor → Link: <…?cursor=N>; rel="next" (RFC 8288), absent on the last page.
  * The OpenAPI document describes these headers from the same table.
  */
+import type { ServedBy } from "~/server/db/data-layer";
 import { CONSISTENCY_TOKEN_HEADER } from "~/trpc/consistency-token";
 import type { BoundRoute } from "./routes";
 
@@ -33,18 +34,17 @@ function headerText(value: unknown): string {
   return String(value).replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
 }
 
+/** Also sent with an error that came after a read (a 404 read from a replica says which one). */
+export function servedByToHeaders(servedBy: Pick<ServedBy, "node" | "reason" | "detail">): [string, string][] {
+  return [
+    ["X-Served-By", headerText(servedBy.node)],
+    ["X-Served-By-Reason", headerText(servedBy.reason)],
+    ["X-Served-By-Detail", headerText(servedBy.detail)],
+  ];
+}
+
 const METADATA: Record<string, MetadataField> = {
-  servedBy: {
-    headers: servedByHeaders,
-    toHeaders: (value) => {
-      const servedBy = value as { node: string; reason: string; detail: string };
-      return [
-        ["X-Served-By", headerText(servedBy.node)],
-        ["X-Served-By-Reason", headerText(servedBy.reason)],
-        ["X-Served-By-Detail", headerText(servedBy.detail)],
-      ];
-    },
-  },
+  servedBy: { headers: servedByHeaders, toHeaders: (value) => servedByToHeaders(value as ServedBy) },
   consistencyToken: {
     headers: [{ name: "X-Consistency-Token", description: `The primary's WAL position after this write; send it as ${CONSISTENCY_TOKEN_HEADER} on later reads to read it back` }],
     toHeaders: (value) => [["X-Consistency-Token", String(value)]],

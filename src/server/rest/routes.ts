@@ -52,11 +52,14 @@ export type RouteMatch = { route: BoundRoute; params: Record<string, string> } |
 
 /** The route for a method and path (without the /api prefix); or, for a known path, the methods it allows. */
 export function matchRoute(method: string, path: string): RouteMatch {
-  const matching = restRoutes.map((route) => ({ route, groups: route.pattern.exec(path)?.groups })).filter((m) => m.groups !== undefined);
+  const matching = restRoutes.flatMap((route) => {
+    const found = route.pattern.exec(path);
+    return found ? [{ route, groups: found.groups ?? {} }] : [];
+  });
   if (matching.length === 0) return undefined;
   const wanted = method === "HEAD" ? "GET" : method;
   const found = matching.find((m) => m.route.rest.method === wanted);
   if (!found) return { allowed: matching.map((m) => m.route.rest.method) };
-  const params = Object.fromEntries(Object.entries(found.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
+  const params = Object.fromEntries(Object.entries(found.groups).map(([name, value]) => [name, decodeURIComponent(value)]));
   return { route: found.route, params };
 }

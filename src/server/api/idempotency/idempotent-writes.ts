@@ -11,6 +11,7 @@ import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { DataLayer, ServedBy, WriteResult } from "~/server/db/data-layer";
+import { dataLayerView } from "../data-layer-view";
 import { claimKey, deleteExpiredKeys, saveCommitFacts, saveResponse, storedKey } from "./key-store";
 import type { IdempotencySettings } from "./settings";
 
@@ -24,19 +25,9 @@ export interface IdempotentRequest {
 
 const lastSweep = new WeakMap<DataLayer, number>();
 
-/**
- * The data layer as the procedure sees it, with `write` made idempotent. Everything else is the data
- * layer's own (methods bound to it, so its state stays in one object).
- */
+/** The data layer as the procedure sees it, with `write` made idempotent. */
 export function withIdempotency(db: DataLayer, request: IdempotentRequest): DataLayer {
-  const write = <T>(mutation: (client: PrismaClient) => Promise<T>) => idempotentWrite(db, request, mutation);
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === "write") return write;
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return dataLayerView(db, { write: (mutation) => idempotentWrite(db, request, mutation) });
 }
 
 type Outcome<T> = { replayed: false; data: T } | { replayed: true; stored: Awaited<ReturnType<typeof storedKey>> };
