@@ -7,16 +7,11 @@ import { BARE_PATH_HEADER, wantsPage } from "~/server/rest/negotiation";
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
-  if (wantsPage(request.method, pathname, request.headers.get("accept"))) {
-    const response = NextResponse.next();
-    response.headers.append("vary", "Accept"); // a cache must not hand the page to curl, or JSON to a browser
-    return response;
-  }
+  if (wantsPage(request.method, pathname, request.headers.get("accept"))) return NextResponse.next();
+  // The API's answers say `Vary: Accept` themselves (src/server/rest/handler.ts).
   const headers = new Headers(request.headers);
   headers.set(BARE_PATH_HEADER, "1");
-  const response = NextResponse.rewrite(new URL(`/api${pathname}${search}`, request.url), { request: { headers } });
-  response.headers.append("vary", "Accept");
-  return response;
+  return NextResponse.rewrite(new URL(`/api${pathname}${search}`, request.url), { request: { headers } });
 }
 
 export const config = {

@@ -30,6 +30,8 @@ export async function handleRestRequest(req: Request, services: () => ApiService
   // Set by src/proxy.ts when it rewrote /users… here: links and Location then name the path the client
   // used. That choice is the header's only effect, so a client sending it itself gains nothing.
   const prefix = req.headers.get(BARE_PATH_HEADER) === "1" ? "" : REST_PREFIX;
+  // Links name the path, not the host: relative references (RFC 9110 §10.2.2, RFC 8288 §3.1) stay right
+  // behind proxies and rewrites that change the host the server sees.
   const publicUrl = new URL(`${prefix}${path}${url.search}`, url);
   const match = matchRoute(req.method, path);
   if (!match) return problemResponse(problem(404, "NOT_FOUND", `There is no API resource at ${publicUrl.pathname}`));
@@ -59,7 +61,7 @@ export async function handleRestRequest(req: Request, services: () => ApiService
     const { body, headers } = represent(route, await call(input), publicUrl);
     const response = Response.json(body, { status: route.rest.status ?? 200, headers });
     // A create answers 201 with the new resource's URL: the collection's, plus its id.
-    if (route.rest.status === 201) response.headers.set("location", `${publicUrl.origin}${publicUrl.pathname}/${(body as { id: number }).id}`);
+    if (route.rest.status === 201) response.headers.set("location", `${publicUrl.pathname}/${(body as { id: number }).id}`);
     if (ctx.idempotency.replayed) response.headers.set("idempotent-replayed", "true");
     response.headers.set("cache-control", "no-store");
     response.headers.set("vary", "Accept"); // at /users the page answers browsers

@@ -63,7 +63,7 @@ function operation(route: BoundRoute): ZodOpenApiOperationObject {
   const mutation = route.type === "mutation";
   const status = route.rest.status ?? 200;
   const successHeaders: ZodShape = Object.fromEntries(documentedHeaders(route).map((h) => [h.name, h.optional ? headerText(h.description).optional() : headerText(h.description)]));
-  if (status === 201) successHeaders.Location = headerText("The new user's URL");
+  if (status === 201) successHeaders.Location = headerText("The new user's path, e.g. /api/users/42 (/users/42 when created at /users)");
   if (mutation) successHeaders["Idempotent-Replayed"] = headerText('"true" when this is the first answer to this Idempotency-Key, replayed').optional();
   const errorStatuses = [400, ...(route.pathParams.length ? [404] : []), ...(hasBody ? [409, 413, 415, 422] : mutation ? [422] : []), 500, 503];
   return {

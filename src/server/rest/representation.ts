@@ -55,7 +55,7 @@ const METADATA: Record<string, MetadataField> = {
       if (value === null || value === undefined) return [];
       const next = new URL(requestUrl);
       next.searchParams.set("cursor", String(value));
-      return [["Link", `<${next.href}>; rel="next"`]];
+      return [["Link", `<${next.pathname}${next.search}>; rel="next"`]];
     },
   },
 };
