@@ -169,6 +169,7 @@ describe("errors are problem+json", () => {
     const form = await h.request("/api/users", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=A&email=a@x.org" });
     expect((await expectProblem(form, 415, "UNSUPPORTED_MEDIA_TYPE")).detail).toMatch(/Content-Type: application\/json \(not application\/x-www-form-urlencoded\)/);
     await expectProblem(await send("POST", "/api/users", { name: "x".repeat(70_000), email: "a@b.org" }), 413);
+    await expectProblem(await h.request("/api/users", { method: "POST", headers: { ...JSON_HEADERS, "content-length": "100000" }, body: "x".repeat(100_000) }), 413);
   });
 
   it("409 for a duplicate email", async () => {
@@ -347,6 +348,11 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     expect(problem.detail).toMatch(/^The database is unavailable: primary cannot be reached\..*Retrying with the same Idempotency-Key is safe/);
     const withoutKey = await expectProblem(await send("DELETE", "/api/users/1"), 503);
     expect(withoutKey.detail).toMatch(/Send writes with an Idempotency-Key header to make retrying them safe/);
+
+    // tRPC's 503 says when to retry too.
+    const overTrpc = await h.request("/api/trpc/user.create", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ json: newUser() }) });
+    expect(overTrpc.status).toBe(503);
+    expect(overTrpc.headers.get("retry-after")).toBe("2");
 
     const read = await h.request("/api/users?limit=1");
     expect(read.status).toBe(200);

@@ -5,6 +5,7 @@
  */
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { RETRY_AFTER_SECONDS } from "~/server/rest/problem";
 import { appRouter } from "./root";
 import type { ApiServices } from "./services";
 import { createTRPCContext } from "./trpc";
@@ -19,6 +20,12 @@ export function handleTrpcRequest(req: Request, services: () => ApiServices): Pr
     router: appRouter,
     createContext: () => createTRPCContext({ headers: req.headers, services: services() }),
     onError: ({ error, path }) => logApiError(error, path),
+    responseMeta: ({ ctx, errors }) => {
+      const headers = new Headers();
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      if (ctx?.idempotency.replayed) headers.set("idempotent-replayed", "true");
+      return { headers };
+    },
   });
 }
 

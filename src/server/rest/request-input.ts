@@ -45,8 +45,10 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   if (contentType !== "application/json" && !contentType?.endsWith("+json")) {
     throw new InputProblem(problem(415, "UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with Content-Type: application/json${contentType ? ` (not ${contentType})` : ""}`));
   }
+  const tooLarge = () => new InputProblem(problem(413, "PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes`));
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge(); // refused unread
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new InputProblem(problem(413, "PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes`));
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
   if (text.trim() === "") return {};
   let body: unknown;
   try {
