@@ -30,6 +30,9 @@ export function searchTerms(rows: number): Record<string, string> {
     // The digits of one row's id: that row, and the few whose ids contain them.
     rare: String(Math.floor(rows * 0.37)),
     "no match": "zzqx",
+    // Ids containing "123": about 0.4% of rows, spread evenly: too few to fill a page from the first
+    // probe, so the trigram indexes fetch all of them (the strategy's costliest density).
+    "sparse, spread out": "123",
     // Karenina rows whose id starts with 1: only rows far from the newest at 1M or 10M rows, too sparse
     // for the first probe; the strategy's most expensive kind.
     "older rows only": "karenina1",

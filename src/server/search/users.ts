@@ -14,9 +14,10 @@
  *   2. only when it does not, the rows older than that window are found through the trigram indexes
  *      (ordering by `id + 0` keeps the planner off the key walk), and the page is the union's newest.
  * Either way every matching row below the cursor is considered, and nothing caps what a search finds.
- * The cost of step 2 grows with the number of matches older than the window, and is highest for a term
- * whose matches are just too sparse to fill a page from the window (about `take`/PROBE_ROWS of the
- * rows): a few thousand matches at a million rows, about 10 ms (README, Benchmarks).
+ * The cost of step 1 is fixed (PROBE_ROWS rows tested, ~2 ms). The cost of step 2 grows with the number
+ * of matches older than the window; it is highest for a term whose matches are just too sparse to fill a
+ * page from the window (about `take`/PROBE_ROWS of the rows, 1%): ten thousand matches at a million rows.
+ * A larger window moves that point down and makes every rare term pay more in step 1 (README, Benchmarks).
  *
  * Trigram indexes need three consecutive letters or digits in the term to narrow anything down; for a
  * shorter term the plain query runs (a one- or two-character search matches most rows, and the walk
@@ -35,7 +36,7 @@ export interface UserPageQuery {
 }
 
 /** Rows tested directly before the trigram indexes are asked (step 1 above); see the README for the measurements that chose it. */
-export const PROBE_ROWS = 5000;
+export const PROBE_ROWS = 2000;
 
 /** Above every int4 id: "no cursor" as a bound the same statement can use. */
 const NO_CURSOR = 2 ** 31;
@@ -55,19 +56,25 @@ export function findUserPage(db: ReadClient, query: UserPageQuery, probeRows = P
   const pattern = `%${escapeLike(query.search)}%`;
   const below = query.cursor ?? NO_CURSOR;
   return db.$queryRaw<User[]>(Prisma.sql`
-    WITH recent AS MATERIALIZED (
-      SELECT id, name, email, created_at FROM users WHERE id < ${below}::int8 ORDER BY id DESC LIMIT ${probeRows}::int8
-    ), recent_matches AS MATERIALIZED (
-      SELECT * FROM recent WHERE name ILIKE ${pattern} OR email ILIKE ${pattern} ORDER BY id DESC LIMIT ${query.take}::int8
+    WITH recent_matches AS MATERIALIZED (
+      SELECT id, name, email, created_at
+      FROM (SELECT id, name, email, created_at FROM users WHERE id < ${below}::int8 ORDER BY id DESC LIMIT ${probeRows}::int8) recent
+      WHERE name ILIKE ${pattern} OR email ILIKE ${pattern}
+      ORDER BY id DESC LIMIT ${query.take}::int8
     )
     SELECT id, name, email, created_at AS "createdAt" FROM (
       SELECT * FROM recent_matches
       UNION ALL
-      (SELECT id, name, email, created_at FROM users
+      SELECT * FROM (
+        SELECT id, name, email, created_at FROM users
         WHERE (name ILIKE ${pattern} OR email ILIKE ${pattern})
-          AND id < (SELECT coalesce(min(id), ${below}::int8) FROM recent)
-          AND (SELECT count(*) FROM recent_matches) < ${query.take}::int8
-        ORDER BY id + 0 DESC LIMIT ${query.take}::int8)
+          -- Below the window: under its oldest id (none when fewer rows than the window lie below the cursor).
+          AND id < coalesce((SELECT id FROM users WHERE id < ${below}::int8 ORDER BY id DESC OFFSET ${probeRows - 1}::int8 LIMIT 1), 0)
+        ORDER BY id + 0 DESC LIMIT ${query.take}::int8
+      ) older
+      -- Outside the LIMIT above, so it gates the whole branch: when the window filled the page, nothing
+      -- below runs, not even the start of a parallel plan.
+      WHERE (SELECT count(*) FROM recent_matches) < ${query.take}::int8
     ) page
     ORDER BY id DESC LIMIT ${query.take}::int8`);
 }
