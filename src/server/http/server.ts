@@ -25,8 +25,9 @@ const dev = values.dev;
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a number from 0 to 65535, not ${values.port ?? process.env.PORT}`);
 const hostname = values.hostname;
-// What `next dev` and `next start` set, before anything reads it.
+// What `next dev` and `next start` set, before anything reads them (the start-up notice shows PORT).
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
+process.env.PORT = String(port);
 
 const dir = process.cwd();
 const server = http.createServer();
