@@ -35,7 +35,8 @@ export function wrk(template: string, ids: readonly number[], connections: numbe
     ].join("\n"),
   );
   try {
-    const result = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url.origin], { encoding: "utf8" });
+    // --timeout: a request Next queues for seconds is slow, not lost; it counts in the latencies.
+    const result = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "30s", "--latency", "-s", script, url.origin], { encoding: "utf8" });
     if (result.error) throw new Error(`wrk could not run (${result.error.message}); install it: apt-get install -y wrk`);
     if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}`);
     return parseWrk(result.stdout, template);
