@@ -6,6 +6,7 @@
  * plain query's order.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import { readReplicas } from "@prisma/extension-read-replicas";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../src/generated/prisma/client";
@@ -110,6 +111,20 @@ describe("user search strategy", () => {
           expect(await findUserPage(db, query, probeRows), `${search} below ${cursor}`).toEqual(await plainUserPage(db, query));
         }
       }
+    }
+  });
+
+  it("runs on the replica the data layer chose, not on the primary (the extension sends raw queries to the primary)", async () => {
+    // The "primary" of this extended client is a port nothing listens on: only the replica can answer.
+    const unreachable = new PrismaClient({ adapter: new PrismaPg({ connectionString: "postgresql://tandem:x@127.0.0.1:1/tandem", connectionTimeoutMillis: 2000 }) });
+    const replicaClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: cluster.primaryUrl, max: 1 }) });
+    const extended = unreachable.$extends(readReplicas({ replicas: [replicaClient] })) as unknown as ReadClient;
+    try {
+      const query = { search: "zebra", take: 21 };
+      expect(await findUserPage(extended, query)).toEqual(await plainUserPage(db, query));
+    } finally {
+      await replicaClient.$disconnect();
+      await unreachable.$disconnect();
     }
   });
 

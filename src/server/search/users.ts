@@ -55,7 +55,7 @@ export function findUserPage(db: ReadClient, query: UserPageQuery, probeRows = P
   if (!query.search || !narrowedByTrigrams(query.search)) return plainUserPage(db, query);
   const pattern = `%${escapeLike(query.search)}%`;
   const below = query.cursor ?? NO_CURSOR;
-  return db.$queryRaw<User[]>(Prisma.sql`
+  return onReadNode(db).$queryRaw<User[]>(Prisma.sql`
     WITH recent_matches AS MATERIALIZED (
       SELECT id, name, email, created_at
       FROM (SELECT id, name, email, created_at FROM users WHERE id < ${below}::int8 ORDER BY id DESC LIMIT ${probeRows}::int8) recent
@@ -77,6 +77,16 @@ export function findUserPage(db: ReadClient, query: UserPageQuery, probeRows = P
       WHERE (SELECT count(*) FROM recent_matches) < ${query.take}::int8
     ) page
     ORDER BY id DESC LIMIT ${query.take}::int8`);
+}
+
+/**
+ * The read-replicas extension sends raw queries to the primary (it cannot tell a raw read from a raw
+ * write); its `$replica()` is the chosen replica's own client. A read that fell back to the writer gets
+ * the writer's plain client, which has no `$replica`.
+ */
+function onReadNode(db: ReadClient): Pick<ReadClient, "$queryRaw"> {
+  const extended = db as ReadClient & { $replica?: () => Pick<ReadClient, "$queryRaw"> };
+  return typeof extended.$replica === "function" ? extended.$replica() : db;
 }
 
 /** The reference: what Prisma sends for the same page. The strategy's tests compare against it. */
