@@ -284,7 +284,7 @@ describe("docker TLS", () => {
     writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "chown $*" >>"${path.join(sandbox, "chown.log")}"\n`, { mode: 0o755 });
     const script = path.join(sandbox, "tls-entrypoint.sh");
     writeFileSync(script, tlsEntrypoint.replace(`src=${entrypointPath("src")}`, `src=${src}`).replace(`dest=${entrypointPath("dest")}`, `dest=${dest}`));
-    const runIt = () => spawnSync("sh", [script, "echo", "handed over"], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } as NodeJS.ProcessEnv });
+    const runIt = () => spawnSync("sh", [script, "echo", "handed over"], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } as unknown as NodeJS.ProcessEnv });
 
     const missing = runIt();
     expect(missing.status).toBe(1);
