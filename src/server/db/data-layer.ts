@@ -307,16 +307,24 @@ export class DataLayer {
       if (!(outcome.error instanceof ReplicaReadFailed)) throw outcome.error;
       return this.retryElsewhere(plan, outcome.error, query);
     }
-    // Slow: if the budget allows, ask another node too and take whichever answers first.
+    // Slow: if the budget allows, ask another node too and take whichever answers first. With the budget
+    // spent, wait up to the ceiling; a replica still silent then is reported slow (it leaves the routing
+    // set, so these unbudgeted hedges stop once the reads in flight on it have gone) and hedged anyway:
+    // a spent budget must not let a hung replica hold a read until the probes' connect timeout.
+    let waitedFor = hedgeDelay ?? 0;
     if (!this.hedging.take()) {
-      const late = await settleOrTimeout(first, undefined);
+      const late = await settleOrTimeout(first, Math.max(0, this.hedging.ceilingMs() - (performance.now() - started)));
       if (late.state === "ok") {
         this.hedging.record(performance.now() - started);
         this.count(replica.name, "readsServed");
         return { data: late.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
       }
-      if (late.state === "failed" && late.error instanceof ReplicaReadFailed) return this.retryElsewhere(plan, late.error, query);
-      throw (late as { error: unknown }).error;
+      if (late.state === "failed") {
+        if (late.error instanceof ReplicaReadFailed) return this.retryElsewhere(plan, late.error, query);
+        throw late.error;
+      }
+      this.monitor.reportSlow(replica.name);
+      waitedFor = this.hedging.ceilingMs();
     }
     this.count(replica.name, "hedges");
     const other = this.alternative(plan, [replica.name]);
@@ -335,7 +343,7 @@ export class DataLayer {
     void settleOrTimeout(first, hedgeDelay).then((late) => {
       if (late.state === "slow") this.monitor.reportSlow(replica.name);
     });
-    const detail = `${replica.name} had not answered within ${hedgeDelay?.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
+    const detail = `${replica.name} had not answered within ${waitedFor.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
     const reason = other.onPrimary ? "fallback" : plan.reason;
     return { data: winner.value, servedBy: { ...this.servedBy(other.node, reason, detail, plan.waitedMs), hedged: true } };
   }

@@ -10,6 +10,8 @@ const WINDOW = 256;
  * waited for a new connection or a busy pool would set it, and the delay with it, at hundreds of ms.
  */
 const P95_FACTOR = 2;
+/** The p95 is recomputed after this many new latencies. */
+const RESORT_EVERY = 16;
 /** …and at most this many times the floor, so that a slow spell cannot make a hung replica cost seconds. */
 const CEILING_FACTOR = 10;
 /**
@@ -28,6 +30,7 @@ export class Hedging {
   private readonly latencies: number[] = [];
   private next = 0;
   private sortedCache: number[] | undefined;
+  private sinceSort = 0;
   private budget = BUDGET_BURST;
 
   constructor(private readonly settings: HedgeSettings) {}
@@ -43,12 +46,23 @@ export class Hedging {
     return Math.min(Math.max(this.settings.floorMs, p95 * P95_FACTOR), this.settings.floorMs * CEILING_FACTOR);
   }
 
+  /** The longest a replica read waits before it is hedged, budget or not. */
+  ceilingMs(): number {
+    return this.settings.floorMs * CEILING_FACTOR;
+  }
+
   /** A replica read answered in `ms` (hedged ones too: a slow replica must raise the bar, not hide). */
   record(ms: number): void {
     if (this.latencies.length < WINDOW) this.latencies.push(ms);
     else this.latencies[this.next] = ms;
     this.next = (this.next + 1) % WINDOW;
-    this.sortedCache = undefined;
+    // Re-sorting 256 numbers on every read would cost more than the rest of the routing decision; a p95
+    // a few reads old is as good.
+    this.sinceSort += 1;
+    if (this.sinceSort >= RESORT_EVERY || this.latencies.length < RESORT_EVERY) {
+      this.sortedCache = undefined;
+      this.sinceSort = 0;
+    }
     this.budget = Math.min(BUDGET_BURST, this.budget + BUDGET_SHARE);
   }
 

@@ -11,6 +11,7 @@ describe("Hedging", () => {
     expect(hedging.delayMs()).toBe(60);
     for (let i = 0; i < 256; i++) hedging.record(900);
     expect(hedging.delayMs()).toBe(200);
+    expect(hedging.ceilingMs()).toBe(200);
   });
   it("hedges within a budget: a burst, then a share of reads", () => {
     const hedging = new Hedging({ floorMs: 20 });
