@@ -15,7 +15,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";
-import { embeddedClusterUrls } from "./src/cluster/urls";
+import { embeddedClusterUrls } from "./src/replication/urls";
 
 if (process.env.TANDEM_PRISMA_ENGINE !== "native") {
   const repoRoot = path.dirname(fileURLToPath(import.meta.url));

@@ -110,6 +110,7 @@ try {
     `p50 ×${(a.sequential.p50 / b.sequential.p50).toFixed(2)}, concurrent throughput ×${(a.concurrentOpsPerSecond / b.concurrentOpsPerSecond).toFixed(2)}`;
   console.log(`\nTandem vs raw pg:          ${ratio(ours, raw)}`);
   console.log(`Tandem vs bare extension:  ${ratio(ours, bare)}`);
+  console.log(`\n## replication.status (what the admin page polls; interleaved)\n${await (await import("./status")).benchReplicationStatus(cluster)}`);
 } finally {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server?.once("exit", resolve));

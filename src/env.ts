@@ -5,7 +5,7 @@
  * config, and a build has no database settings; validating at import would fail every build.
  * Server-only: it holds database passwords (its node:fs import keeps it out of client bundles anyway).
  */
-import { embeddedClusterUrls } from "~/cluster/urls";
+import { embeddedClusterUrls } from "~/replication/urls";
 import { type Env, parseEnv } from "~/config/parse-env";
 
 export type { DatabaseConfig, Env } from "~/config/parse-env";

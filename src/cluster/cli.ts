@@ -17,11 +17,11 @@ import { openContext, requireState } from "./context";
 import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
 import { setReplayPaused } from "./replay";
-import { type ClusterState, defaultDataRoot } from "./state";
+import { type ClusterState, defaultDataRoot } from "../replication/state";
 import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
-import { clusterUrls } from "./urls";
+import { clusterUrls } from "../replication/urls";
 import { applicationCheck, verify } from "./verify";
 
 const log = (line: string) => console.error(`[cluster] ${line}`);

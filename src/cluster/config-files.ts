@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, chownSync, writeFileSync } from "node:fs";
 import type { RunAs } from "./os-user";
 import path from "node:path";
 import { literal } from "./sql";
-import type { ClusterState } from "./state";
+import type { ClusterState } from "../replication/state";
 
 export const SHARED_SETTINGS = `# Written by Tandem's cluster manager (src/cluster). Shared by every node of the cluster.
 listen_addresses = '127.0.0.1'

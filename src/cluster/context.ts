@@ -8,8 +8,8 @@ import { type PgBinaries, locateBinaries } from "./binaries";
 import type { NodeHandle, ProcessContext } from "./node-process";
 import { type RunAs, resolveRunAs } from "./os-user";
 import { prepareNodesDir, reachableBinaries } from "./placement";
-import { type ClusterState, type NodeState, defaultDataRoot, readState, writeState } from "./state";
-import { nodeUrl } from "./urls";
+import { type ClusterState, type NodeState, defaultDataRoot, readState, writeState } from "../replication/state";
+import { nodeUrl } from "../replication/urls";
 
 export type Logger = (line: string) => void;
 

@@ -11,7 +11,7 @@ import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
 import { installMonitorFunctions } from "./monitor-functions";
 import { literal, withClient } from "./sql";
-import { type ClusterState, primaryOf } from "./state";
+import { type ClusterState, primaryOf } from "../replication/state";
 
 export interface PrimarySpec {
   port: number;

@@ -11,7 +11,7 @@ import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
-import { type ClusterState, type NodeState, primaryOf } from "./state";
+import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
 
 export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
   const primary = primaryOf(state);

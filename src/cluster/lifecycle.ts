@@ -23,7 +23,7 @@ import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError, isPortFree } from "./ports";
-import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "./state";
+import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
 
 export const DEFAULT_BASE_PORT = 54320;

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type ClusterContext, adminUrl } from "./context";
 import { withClient } from "./sql";
-import { type ClusterState, primaryOf } from "./state";
+import { type ClusterState, primaryOf } from "../replication/state";
 
 export const MONITOR_FUNCTIONS_SQL = fileURLToPath(new URL("../../sql/tandem-monitor.sql", import.meta.url));
 

@@ -13,7 +13,7 @@ import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusi
 import { ensureSlot, replicaConninfo } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { literal, queryOne, withClient } from "./sql";
-import { type ClusterState, primaryOf, replicasOf } from "./state";
+import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {

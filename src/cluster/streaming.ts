@@ -1,7 +1,7 @@
 /** Waiting until replicas stream from the primary, as pg_stat_replication on the primary reports it. */
 import { adminUrl } from "./context";
 import { withClient } from "./sql";
-import { type ClusterState, primaryOf, replicasOf } from "./state";
+import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 import { waitFor } from "./wait-for";
 
 export async function waitUntilStreaming(state: ClusterState, names = replicasOf(state).map((r) => r.name), timeoutMs = 60_000): Promise<void> {

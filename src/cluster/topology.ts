@@ -4,8 +4,9 @@
  * DATABASE_URL / DATABASE_REPLICA_URLS (docker/, managed services) alike.
  */
 import { adminUrl } from "./context";
-import type { ClusterState, NodeRole } from "./state";
-import { nodeUrl } from "./urls";
+import type { ClusterState, NodeRole } from "../replication/state";
+import { positionalNames } from "../replication/node-names";
+import { nodeUrl } from "../replication/urls";
 
 export interface TopologyNode {
   name: string;
@@ -35,11 +36,6 @@ export function topologyOfState(state: ClusterState): Topology {
       queryUrl: adminUrl(state, node, state.database),
     })),
   };
-}
-
-/** primary, replica1, replica2, …: the names of nodes given by URL, in configuration order. */
-export function positionalNames(replicas: number): string[] {
-  return ["primary", ...Array.from({ length: replicas }, (_, i) => `replica${i + 1}`)];
 }
 
 /** Nodes named `names` ([primary, ...replicas]), by default primary, replica1, … in order. */

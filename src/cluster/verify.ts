@@ -2,15 +2,13 @@
  * `db:verify`: the seven checks the old docker-compose demo asked people to run by hand with psql, run
  * in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
  * describe live replication rather than an idle connection. The marker's timing is also what the admin
- * API's replication.probe reports (`measureVisibility`).
+ * API's replication.probe reports (../replication/visibility.ts).
  */
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { createApiClient, unreachableReason } from "../trpc/api-client";
-import { openClient, withClient } from "./sql";
+import { type MarkerProbe, type ProbeNode, VISIBILITY_BOUND_MS, closeAll, openPollers, startMarkerProbe, timeSince } from "../replication/visibility";
+import { callApp } from "./app-api";
 import { type NodeStatus, clusterStatus } from "./status";
 import { type Topology, type TopologyNode, primaryNode, replicaNodes } from "./topology";
-import { waitFor } from "./wait-for";
 
 export interface CheckResult {
   id: number;
@@ -20,8 +18,7 @@ export interface CheckResult {
   detail: string;
 }
 
-/** How long a committed row may take to show up on a replica before check 7 fails. */
-export const VISIBILITY_BOUND_MS = 5_000;
+export { VISIBILITY_BOUND_MS } from "../replication/visibility";
 /** How old a replica's last message from the primary may be before check 3 fails. */
 export const RECEIVER_FRESHNESS_S = 15;
 
@@ -43,7 +40,7 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
 
   let probe: MarkerProbe;
   try {
-    probe = await startMarkerProbe(topology);
+    probe = await startMarkerProbe(probeNode(primary), replicas.map(probeNode));
   } catch (error) {
     add(
       0,
@@ -102,69 +99,9 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
   return results.sort((a, b) => a.id - b.id);
 }
 
-/** Milliseconds until a condition held on a replica, or why it did not within VISIBILITY_BOUND_MS. */
-export interface Timing {
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
-
-export interface ReplicaArrival {
-  node: string;
-  /** Until the replica's replay position passed the marker's commit. */
-  replayed: Timing;
-  /** Until the marker row was visible to a query on the replica. */
-  visible: Timing;
-}
-
-export interface MarkerProbe {
-  /** Resolves once every replica has the marker or ran out of time. */
-  arrivals: Promise<ReplicaArrival[]>;
-  /** Closes the connections and deletes the marker. */
-  finish(): Promise<void>;
-}
-
-/**
- * Writes a marker row on the primary and starts timing its arrival on every replica. Each replica's
- * connection is opened before the write and polled right after it, so the times measure replication
- * alone. Throws (having cleaned up) when the primary does not accept the write.
- */
-export async function startMarkerProbe(topology: Topology): Promise<MarkerProbe> {
-  const primary = primaryNode(topology);
-  const replicas = replicaNodes(topology);
-  const pollers = await openPollers(replicas);
-  let marker: Marker;
-  try {
-    marker = await writeMarker(primary);
-  } catch (error) {
-    await closeAll(pollers);
-    throw error;
-  }
-  const arrivals = Promise.all(
-    replicas.map(async (replica, i) => ({
-      node: replica.name,
-      replayed: await timeSince(marker.committedAt, pollers[i], "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [marker.lsn]),
-      visible: await timeSince(marker.committedAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM tandem_verify.markers WHERE id = $1) AS ok", [marker.id]),
-    })),
-  );
-  return {
-    arrivals,
-    finish: async () => {
-      await arrivals;
-      await closeAll(pollers);
-      await removeMarker(primary, marker);
-    },
-  };
-}
-
-/** How long a marker written on the primary takes to reach each replica (the admin API's probe). */
-export async function measureVisibility(topology: Topology): Promise<ReplicaArrival[]> {
-  const probe = await startMarkerProbe(topology);
-  try {
-    return await probe.arrivals;
-  } finally {
-    await probe.finish();
-  }
+/** Status and verify query with `queryUrl`: the superuser on the embedded cluster, the app role elsewhere. */
+function probeNode(node: TopologyNode): ProbeNode {
+  return { name: node.name, url: node.queryUrl };
 }
 
 /**
@@ -175,22 +112,18 @@ export async function measureVisibility(topology: Topology): Promise<ReplicaArri
 export function applicationCheck(appUrl: string): NonNullable<VerifyOptions["applicationCheck"]> {
   return async (topology) => {
     const replicas = replicaNodes(topology);
-    const pollers = await openPollers(replicas);
-    const api = createApiClient(appUrl);
+    const pollers = await openPollers(replicas.map(probeNode));
     try {
-      let created;
-      try {
-        created = await api.user.create.mutate(
-          { name: "db:verify check 6", email: `verify-${randomUUID()}@tandem.invalid` },
-          { signal: AbortSignal.timeout(APP_ANSWER_TIMEOUT_MS) },
-        );
-      } catch (error) {
-        const unreachable = unreachableReason(error);
-        if (unreachable) return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} did not answer (${unreachable}): start it with npm run dev, or drop --app-url` }];
-        return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${(error as Error).message}` }];
-      }
+      const created = await callApp<{ user: { id: number }; servedBy: { node: string } }>(
+        appUrl,
+        "user.create",
+        { name: "db:verify check 6", email: `verify-${randomUUID()}@tandem.invalid` },
+        APP_ANSWER_TIMEOUT_MS,
+      );
+      if (!created.answered) return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} did not answer (${created.reason}): start it with npm run dev, or drop --app-url` }];
+      if ("error" in created) return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${created.error}` }];
       const answeredAt = Date.now();
-      const { user, servedBy } = created;
+      const { user, servedBy } = created.result;
       const results = await Promise.all(
         replicas.map(async (replica, i) => {
           const seen = await timeSince(answeredAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM public.users WHERE id = $1) AS ok", [user.id]);
@@ -203,7 +136,7 @@ export function applicationCheck(appUrl: string): NonNullable<VerifyOptions["app
           };
         }),
       );
-      await api.user.delete.mutate({ id: user.id }, { signal: AbortSignal.timeout(APP_ANSWER_TIMEOUT_MS) }).catch(() => {});
+      await callApp(appUrl, "user.delete", { id: user.id }, APP_ANSWER_TIMEOUT_MS);
       return results;
     } finally {
       await closeAll(pollers);
@@ -213,73 +146,6 @@ export function applicationCheck(appUrl: string): NonNullable<VerifyOptions["app
 
 /** How long check 6 waits for the app to answer: its own database timeouts are shorter. */
 const APP_ANSWER_TIMEOUT_MS = 15_000;
-
-interface Marker {
-  id: string;
-  /** The primary's flush LSN after the synchronous commit: at or before the next record boundary, so replicas reach it. */
-  lsn: string;
-  committedAt: number;
-}
-
-/**
- * In its own schema, so Prisma Migrate (which manages `public`) never sees it as drift. Two roles write
- * markers: db:verify (the superuser, on the embedded cluster) and the admin API's probe (the app's role,
- * which owns the database); objects the superuser creates are handed to pg_database_owner so both can.
- */
-async function writeMarker(primary: TopologyNode): Promise<Marker> {
-  const id = randomUUID();
-  return withClient(primary.queryUrl, async (client) => {
-    await client.query("CREATE SCHEMA IF NOT EXISTS tandem_verify");
-    await client.query("CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())");
-    if ((await client.query<{ is_superuser: string }>("SHOW is_superuser")).rows[0].is_superuser === "on") {
-      await client.query("ALTER SCHEMA tandem_verify OWNER TO pg_database_owner");
-      await client.query("ALTER TABLE tandem_verify.markers OWNER TO pg_database_owner");
-    }
-    await client.query("INSERT INTO tandem_verify.markers (id) VALUES ($1)", [id]);
-    const committedAt = Date.now();
-    const { rows } = await client.query<{ lsn: string }>("SELECT pg_current_wal_flush_lsn()::text AS lsn");
-    return { id, lsn: rows[0].lsn, committedAt };
-  });
-}
-
-async function removeMarker(primary: TopologyNode, marker: Marker): Promise<void> {
-  await withClient(primary.queryUrl, (client) => client.query("DELETE FROM tandem_verify.markers WHERE id = $1", [marker.id])).catch(() => {});
-}
-
-/** A connection per replica, or the error that prevented it (reported by the check that needed it). */
-type Poller = pg.Client | Error;
-
-function openPollers(replicas: TopologyNode[]): Promise<Poller[]> {
-  return Promise.all(replicas.map((replica) => openClient(replica.queryUrl).catch((error: Error) => error)));
-}
-
-async function closeAll(pollers: Poller[]): Promise<void> {
-  await Promise.all(pollers.map((p) => (p instanceof Error ? undefined : p.end().catch(() => {}))));
-}
-
-/** Milliseconds from `since` until `sql` returns ok through the poller's connection. */
-async function timeSince(since: number, poller: Poller, sql: string, params: unknown[]): Promise<Timing> {
-  try {
-    if (poller instanceof Error) throw poller;
-    await waitFor("the replica to catch up", () => pollOnce(poller, sql, params), { timeoutMs: VISIBILITY_BOUND_MS, intervalMs: 1 });
-    return { ok: true, ms: Date.now() - since };
-  } catch (error) {
-    return { ok: false, ms: Date.now() - since, error: (error as Error).message };
-  }
-}
-
-/**
- * One poll: true when reached. A table created with the marker that the replica has not replayed yet
- * (SQLSTATE 42P01, undefined table) means "not yet", not an error worth reporting.
- */
-async function pollOnce(poller: pg.Client, sql: string, params: unknown[]): Promise<true | undefined> {
-  try {
-    return (await poller.query<{ ok: boolean }>(sql, params)).rows[0].ok ? true : undefined;
-  } catch (error) {
-    if ((error as { code?: string }).code === "42P01") return undefined;
-    throw error;
-  }
-}
 
 function ageSeconds(iso: string | null | undefined): number | null {
   return iso ? (Date.now() - Date.parse(iso)) / 1000 : null;

@@ -10,7 +10,7 @@
  *     (./production-rules.ts).
  */
 import { z } from "zod";
-import type { ClusterUrls } from "~/cluster/urls";
+import type { ClusterUrls } from "~/replication/urls";
 import { DEV_ADMIN_TOKEN, productionProblems } from "./production-rules";
 import { redactUrl } from "./redact-url";
 

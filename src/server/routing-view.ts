@@ -4,11 +4,7 @@
  * REPLICA_PROBE_INTERVAL_MS old) plus the data layer's counters; it sends no query of its own.
  */
 import type { DataLayer } from "~/server/db/data-layer";
-import type { NodeHealth } from "~/server/db/replication-monitor";
 import type { NodeRole, Routing } from "~/server/db/routing-state";
-
-/** The admin page's words until it reads `role` and `routing` (kept for it only; nothing decides on them). */
-export type CurrentRole = "writer" | "replica" | "unreachable" | "unknown";
 
 export interface NodeRouting {
   node: string;
@@ -19,12 +15,7 @@ export interface NodeRouting {
   /** Whether it may serve reads now, and if not, why (`kind` for code, `detail` for people). */
   routing: Routing;
   timeline: number | null;
-  currentRole: CurrentRole;
   reachable: boolean;
-  /** routing.routable. Never true for the writer, which serves reads only as the fallback. */
-  routable: boolean;
-  /** routing.detail when not routable, else null. */
-  excludedBecause: string | null;
   lagBytes: number | null;
   lagSeconds: number | null;
   replayPaused: boolean | null;
@@ -58,10 +49,7 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
       role: h.role,
       routing: h.routing,
       timeline: h.timeline,
-      currentRole: currentRole(h, writer),
       reachable: h.reachable,
-      routable: h.routing.routable,
-      excludedBecause: h.routing.routable ? null : h.routing.detail,
       lagBytes: h.lagBytes,
       lagSeconds: h.lagMs === null ? null : h.lagMs / 1000,
       replayPaused: h.replayPaused ?? null,
@@ -72,10 +60,4 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
   );
   // `routable` is never true for the writer (its exclusion kind is "primary"), so this asks about replicas only.
   return { writer, allReplicasOut: db.nodes.length > 1 && !nodes.some((n) => n.routing.routable), nodes };
-}
-
-function currentRole(health: NodeHealth, writer: string | null): CurrentRole {
-  if (health.name === writer) return "writer";
-  if (!health.reachable) return "unreachable";
-  return health.inRecovery ? "replica" : "unknown"; // writable but not the writer: see excludedBecause
 }

@@ -8,8 +8,6 @@
  */
 import { isNewer, parseToken } from "~/server/db/consistency-token";
 
-export const CONSISTENCY_TOKEN_HEADER = "x-consistency-token";
-
 /** Where a client keeps its token. `set` only ever receives a token at least as new as the current one. */
 export interface ConsistencyTokenStore {
   get(): string | undefined;

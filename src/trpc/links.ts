@@ -9,7 +9,8 @@ import { TRPCClientError, type TRPCLink, httpBatchLink, loggerLink } from "@trpc
 import { observable } from "@trpc/server/observable";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
-import { CONSISTENCY_TOKEN_HEADER, type ConsistencyTokenStore, newerToken } from "./consistency-token";
+import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
+import { type ConsistencyTokenStore, newerToken } from "./consistency-token";
 
 export interface ApiLinkOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3000/api/trpc */

@@ -21,7 +21,7 @@ test("the admin page shows the primary writing and both replicas streaming", asy
   await expect(page.getByRole("list", { name: "Nodes" }).getByRole("listitem")).toHaveCount(3);
 
   await expect(conditionOf(page, "primary")).toHaveText("Writer");
-  await expect(fact(nodeCard(page, "primary"), "Role")).toHaveText("writer");
+  await expect(fact(nodeCard(page, "primary"), "Role")).toHaveText("primary");
   await expect(nodeCard(page, "primary").getByRole("button")).toHaveCount(0); // no levers on the writer
 
   for (const replica of REPLICAS) {

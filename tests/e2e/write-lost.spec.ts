@@ -7,7 +7,7 @@
 import { expect, test } from "@playwright/test";
 import { adminUrl } from "../../src/cluster/context";
 import { queryOne } from "../../src/cluster/sql";
-import { readState } from "../../src/cluster/state";
+import { readState } from "../../src/replication/state";
 import { handle, setRunning } from "./admin";
 import { createUser, unique } from "./users";
 

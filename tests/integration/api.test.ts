@@ -5,6 +5,7 @@
  * health, metrics, db:verify's check 6, and last, a stopped primary.
  */
 import { readFileSync } from "node:fs";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePorts } from "../../src/cluster/ports";
 import { queryOne } from "../../src/cluster/sql";
@@ -330,27 +331,47 @@ describe("admin procedures", () => {
     }
   });
 
-  it("status: every node's replication state and the data layer's routing, no passwords", async () => {
+  it("status: one merged view per node, in the shared role vocabulary, no passwords", async () => {
     const { status, result, text } = await h.rpc("replication.status", undefined, { headers: ADMIN });
     expect(status).toBe(200);
     expect(text).not.toContain(h.cluster.state().app.password);
-    const report = result as {
-      cluster: string;
-      writer: string;
-      allReplicasOut: boolean;
-      nodes: { name: string; role: string; endpoint: string; reachable: boolean; state?: string; replayLsn?: string; lagBytes?: number; slot?: { active: boolean }; walReceiver?: { status: string }; timeline: number; routing: { routable: boolean; readsServed: number } }[];
-    };
+    expect(text).not.toMatch(/postgresql:/);
+    const report = result as Awaited<ReturnType<Awaited<ReturnType<typeof h.caller>>["replication"]["status"]>>;
     expect(report).toMatchObject({ cluster: "embedded", writer: "primary", allReplicasOut: false });
-    expect(report.nodes.map((n) => [n.name, n.role, n.reachable])).toEqual([
-      ["primary", "writer", true],
-      ["replica1", "replica", true],
-      ["replica2", "replica", true],
+    expect(report.nodes.map((n) => [n.name, n.role, n.fenced, n.reachable, n.routing])).toEqual([
+      ["primary", "primary", false, true, { routable: false, kind: "primary", detail: expect.any(String) }],
+      ["replica1", "replica", false, true, { routable: true }],
+      ["replica2", "replica", false, true, { routable: true }],
     ]);
+    expect(report.nodes[0]).toMatchObject({ configuredRole: "primary", timeline: 1, stream: null, slot: null, walReceiver: null });
+    expect(report.nodes[0].lsn).toMatch(LSN);
     for (const replica of report.nodes.slice(1)) {
-      expect(replica).toMatchObject({ state: "streaming", slot: { active: true }, walReceiver: { status: "streaming" }, timeline: 1, routing: { routable: true } });
-      expect(replica.replayLsn).toMatch(LSN);
+      expect(replica).toMatchObject({ configuredRole: "replica", timeline: 1, replayPaused: false, stream: { state: "streaming" }, slot: { active: true }, walReceiver: { status: "streaming" } });
+      expect(replica.stream?.replayLsn).toMatch(LSN);
+      expect(replica.lsn).toMatch(LSN);
       expect(replica.lagBytes).toBeTypeOf("number");
       expect(replica.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    }
+  });
+
+  it("status: concurrent and repeated calls share one round of details a second, over the monitor's pooled connections", async () => {
+    const admin = await h.caller(ADMIN);
+    await admin.replication.status(); // warm: the monitor's pools are open
+    const monitorQueries = vi.spyOn(h.db.monitor, "query");
+    const connects = vi.spyOn(pg.Client.prototype, "connect"); // every new PostgreSQL connection this process opens
+    const oneRound = h.db.nodes.length + 1; // each node's own view, and the writer's view of its replicas
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => admin.replication.status()));
+      expect(new Set(answers.map((a) => a.detailsAt)).size).toBeLessThanOrEqual(2); // the cached round, or one new one
+      expect(monitorQueries.mock.calls.length).toBeLessThanOrEqual(oneRound);
+      expect(connects.mock.calls.length).toBeLessThanOrEqual(2); // at most a monitor pool growing by a connection
+      monitorQueries.mockClear();
+      await waitFor("the details to age out", async () => ((await admin.replication.status()).detailsAt !== answers[0].detailsAt ? true : undefined), { intervalMs: 50 });
+      expect(monitorQueries.mock.calls.length).toBeGreaterThan(0);
+      expect(monitorQueries.mock.calls.length).toBeLessThanOrEqual(oneRound);
+    } finally {
+      monitorQueries.mockRestore();
+      connects.mockRestore();
     }
   });
 
@@ -361,6 +382,7 @@ describe("admin procedures", () => {
       expect(await paused).toEqual({ node: "replica1", replay: "paused" });
       const report = await admin.replication.status();
       expect(report.nodes.find((n) => n.name === "replica1")?.replayPaused).toBe(true);
+      expect(report.nodes.find((n) => n.name === "replica2")?.replayPaused).toBe(false);
     } finally {
       expect((await admin.replication.resumeReplay({ node: "replica1" })).replay).toBe("not paused");
     }
@@ -369,7 +391,8 @@ describe("admin procedures", () => {
   });
 
   it("refuses cluster operations with PRECONDITION_FAILED when the app is not on the embedded cluster", async () => {
-    const admin = await h.caller(ADMIN, { ...h.services, embeddedClusterRoot: undefined });
+    const admin = await h.caller(ADMIN, { ...h.services, cluster: undefined });
+    expect((await admin.replication.status()).cluster).toBe("environment");
     for (const call of [() => admin.replication.pauseReplay({ node: "replica1" }), () => admin.replication.promote({ node: "replica1" })]) {
       await expect(call()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/act on the embedded development cluster/) });
     }
@@ -590,10 +613,12 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     expect(await ready.json()).toMatchObject({ writer: "replica1" });
     // The admin status calls the old primary what the cluster made it: fenced, not merely unreachable.
     const status = await (await h.caller(ADMIN)).replication.status();
-    expect(status.nodes.map((n) => [n.name, n.role])).toEqual([
-      ["primary", "fenced"],
-      ["replica1", "writer"],
-      ["replica2", "replica"],
+    expect(status.nodes.map((n) => [n.name, n.role, n.fenced, n.reachable])).toEqual([
+      ["primary", "unknown", true, false],
+      ["replica1", "primary", false, true],
+      ["replica2", "replica", false, true],
     ]);
+    expect(status.nodes[1]).toMatchObject({ configuredRole: "replica", timeline: 2 });
+    expect(status.nodes[2]).toMatchObject({ timeline: 2, stream: { state: "streaming" } });
   });
 });

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminUrl } from "../../src/cluster/context";
 import { queryOne, withClient } from "../../src/cluster/sql";
-import type { NodeState } from "../../src/cluster/state";
+import type { NodeState } from "../../src/replication/state";
 import { waitFor } from "../../src/cluster/wait-for";
 import { createCaller } from "../../src/server/api/root";
 import { createTRPCContext } from "../../src/server/api/trpc";

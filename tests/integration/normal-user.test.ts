@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot } from "../../src/cluster/os-user";
 import { freePorts } from "../../src/cluster/ports";
 import { queryOne } from "../../src/cluster/sql";
-import { readState } from "../../src/cluster/state";
-import { clusterUrls } from "../../src/cluster/urls";
+import { readState } from "../../src/replication/state";
+import { clusterUrls } from "../../src/replication/urls";
 import { PROJECT_ROOT, type RunResult, run } from "../support/run";
 
 const USER = "nobody";

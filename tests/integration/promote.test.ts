@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinaries } from "../../src/cluster/binaries";
 import { resolveRunAs } from "../../src/cluster/os-user";
 import { queryOne, withClient } from "../../src/cluster/sql";
-import { embeddedClusterUrls } from "../../src/cluster/urls";
 import { waitFor } from "../../src/cluster/wait-for";
 import { parseEnv } from "../../src/config/parse-env";
+import { embeddedClusterUrls } from "../../src/replication/urls";
+import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
 import { createCaller } from "../../src/server/api/root";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { createDataLayer } from "../../src/server/db/index";
@@ -143,13 +144,13 @@ describe("db:promote replica1", () => {
       const admin = createCaller(
         await createTRPCContext({
           headers: new Headers({ authorization: "Bearer an-admin-token-for-this-test" }),
-          services: { db, adminToken: "an-admin-token-for-this-test", embeddedClusterRoot: cluster.root },
+          services: { db, adminToken: "an-admin-token-for-this-test", cluster: embeddedClusterControl(cluster.root) },
         }),
       );
       const status = await admin.replication.status();
       expect(status.writer).toBe("replica1");
       expect(status.nodes.map((n) => [n.name, n.role, n.endpoint])).toEqual([
-        ["replica1", "writer", `127.0.0.1:${new URL(urlOf("replica1")).port}`],
+        ["replica1", "primary", `127.0.0.1:${new URL(urlOf("replica1")).port}`],
         ["replica2", "replica", `127.0.0.1:${new URL(urlOf("replica2")).port}`],
         ["replica3", "replica", `127.0.0.1:${new URL(urlOf("replica3")).port}`],
       ]);

@@ -7,6 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
+import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
 import { createCaller } from "../../src/server/api/root";
 import type { ApiServices } from "../../src/server/api/services";
@@ -56,7 +57,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.primaryUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
-  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, embeddedClusterRoot: cluster.root };
+  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root) };
   const server = await serve((req) => route(req, services));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -8,8 +8,8 @@ import path from "node:path";
 import { adminUrl } from "../../src/cluster/context";
 import { clean, up } from "../../src/cluster/lifecycle";
 import { isPortFree } from "../../src/cluster/ports";
-import { type ClusterState, primaryOf, readState } from "../../src/cluster/state";
-import { clusterUrls } from "../../src/cluster/urls";
+import { type ClusterState, primaryOf, readState } from "../../src/replication/state";
+import { clusterUrls } from "../../src/replication/urls";
 
 export interface TestCluster {
   /** The data root: pass it as TANDEM_DATA_DIR to run the CLI against this cluster. */

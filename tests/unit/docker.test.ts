@@ -292,7 +292,7 @@ describe("docker/Dockerfile", () => {
         pending.push(path.relative(root, path.resolve(root, path.dirname(file), spec)) + ".ts");
       }
     }
-    expect([...seen].sort()).toEqual(["prisma.config.ts", "src/cluster/state.ts", "src/cluster/urls.ts"]);
+    expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/urls.ts"]);
     expect(isCopied("src/schema-engine/bin/schema-engine")).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { ClusterUrls } from "~/cluster/urls";
+import type { ClusterUrls } from "~/replication/urls";
 import { type EnvSource, InvalidEnvError, parseEnv } from "~/config/parse-env";
 import { redactUrl } from "~/config/redact-url";
 

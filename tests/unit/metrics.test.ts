@@ -32,10 +32,7 @@ function node(name: string, overrides: Partial<NodeRouting>): NodeRouting {
     role: "replica",
     routing: { routable: true },
     timeline: 1,
-    currentRole: "replica",
     reachable: true,
-    routable: true,
-    excludedBecause: null,
     lagBytes: 0,
     lagSeconds: 0,
     replayPaused: false,
@@ -55,9 +52,9 @@ describe("tandemMetrics", () => {
     writer: "primary",
     allReplicasOut: false,
     nodes: [
-      node("primary", { role: "primary", routing: { routable: false, kind: "primary", detail: "the primary" }, currentRole: "writer", routable: false, excludedBecause: "is the writer", lagBytes: null, lagSeconds: null, readsServed: 2, writes: 7 }),
+      node("primary", { role: "primary", routing: { routable: false, kind: "primary", detail: "the primary" }, lagBytes: null, lagSeconds: null, readsServed: 2, writes: 7 }),
       node("replica1", { readsServed: 40, lagBytes: 128, lagSeconds: 0.25 }),
-      node("replica2", { reachable: false, routing: { routable: false, kind: "unreachable", detail: "unreachable" }, currentRole: "unreachable", routable: false, excludedBecause: "unreachable", lagBytes: null, lagSeconds: null, readsServed: 3, fallbacks: 1, errors: 2 }),
+      node("replica2", { reachable: false, routing: { routable: false, kind: "unreachable", detail: "unreachable" }, lagBytes: null, lagSeconds: null, readsServed: 3, fallbacks: 1, errors: 2 }),
     ],
   };
   const families = parsePrometheusText(formatPrometheus(tandemMetrics(view)));

@@ -21,7 +21,7 @@ interface NodeCardProps {
 export function NodeCard({ node, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
   const id = useId();
   const condition = conditionOf(node);
-  const routing = node.routing;
+  const { routing, stream } = node;
   const isReplica = node.role === "replica";
   const paused = node.replayPaused === true;
 
@@ -42,7 +42,7 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
         <dt>Endpoint</dt>
         <dd className="endpoint-value">{node.endpoint}</dd>
         <dt>Health</dt>
-        <dd>{!node.reachable ? "unreachable" : routing?.routable ? "routable" : routing?.excludedBecause ? `not routable: ${routing.excludedBecause}` : "reachable"}</dd>
+        <dd>{!node.reachable ? "unreachable" : routing.routable ? "routable" : `not routable: ${routing.detail}`}</dd>
         {node.error && (
           <>
             <dt>Error</dt>
@@ -54,17 +54,17 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
         {isReplica && (
           <>
             <dt>State</dt>
-            <dd>{node.state ?? "not connected to the writer"}</dd>
+            <dd>{stream?.state ?? "not connected to the writer"}</dd>
             <dt>Sync state</dt>
-            <dd>{node.syncState ?? "—"}</dd>
+            <dd>{stream?.syncState ?? "—"}</dd>
             <dt>Lag</dt>
             <dd data-testid="lag">
-              {formatBytes(routing?.lagBytes ?? node.lagBytes)} · {formatSeconds(routing?.lagSeconds)}
+              {formatBytes(node.lagBytes)} · {formatSeconds(node.lagSeconds)}
             </dd>
             <dt>Replay lag (server)</dt>
-            <dd>{formatSeconds(node.replayLagSeconds)}</dd>
+            <dd>{formatSeconds(stream?.replayLagSeconds)}</dd>
             <dt>Replay paused</dt>
-            <dd>{node.replayPaused === undefined ? "—" : paused ? "yes" : "no"}</dd>
+            <dd>{node.replayPaused === null ? "—" : paused ? "yes" : "no"}</dd>
             <dt>WAL receiver</dt>
             <dd>{node.walReceiver ? node.walReceiver.status : "none"}</dd>
             <dt>Slot</dt>
@@ -77,18 +77,14 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
             <dd>{node.lsn}</dd>
           </>
         )}
-        {routing && (
-          <>
-            {/* Counted per node since the server started, whatever its role was then: the writer serves
-                reads only when no replica can, and "retried" counts reads that failed on this node. */}
-            <dt>Reads served</dt>
-            <dd>{routing.readsServed}</dd>
-            <dt>Retried on the primary</dt>
-            <dd>{routing.fallbacks}</dd>
-            <dt>Errors</dt>
-            <dd>{routing.errors}</dd>
-          </>
-        )}
+        {/* Counted per node since the server started, whatever its role was then: the writer serves
+            reads only when no replica can, and "retried" counts reads that failed on this node. */}
+        <dt>Reads served</dt>
+        <dd>{node.readsServed}</dd>
+        <dt>Retried on the primary</dt>
+        <dd>{node.fallbacks}</dd>
+        <dt>Errors</dt>
+        <dd>{node.errors}</dd>
       </dl>
       {isReplica && node.reachable && canControl && (
         <div className="actions">

@@ -11,38 +11,39 @@ export interface Condition {
 }
 
 /**
- * What a node is at a glance: Fenced, Writer, Promoted, Down, Replay paused, Lagging, Healthy or Excluded.
+ * What a node is at a glance: Fenced, Down, Writer, Promoted, Writable but not the writer, Replay paused,
+ * Lagging, Excluded or Healthy.
  * Paused and lagging can both hold: the label says both.
  */
 export function conditionOf(node: NodeView): Condition {
-  const routing = node.routing;
-  if (node.role === "fenced") {
+  const { routing } = node;
+  if (node.fenced) {
     return { label: "Fenced", tone: "info", explanation: "A former primary, replaced by a promote: stopped for good, so two nodes never take writes." };
   }
-  if (!node.reachable || routing?.currentRole === "unreachable") {
+  if (!node.reachable) {
     return { label: "Down", tone: "danger", explanation: "Unreachable: it serves no reads or writes." };
   }
-  if (node.role === "writer") {
-    if (routing?.configuredRole === "replica") {
+  if (node.role === "primary") {
+    if (node.configuredRole === "replica") {
       return { label: "Promoted · writer", tone: "info", explanation: "Configured as a replica, promoted: writes now go here." };
-    }
-    if (routing && routing.currentRole !== "writer") {
-      return { label: "Writable · not the writer", tone: "warn", explanation: routing.excludedBecause ?? "It accepts writes but the app does not write to it." };
     }
     return { label: "Writer", tone: "ok", explanation: "Writes go here; reads only when no replica can serve them." };
   }
-  const paused = node.replayPaused === true || routing?.replayPaused === true;
-  const excluded = routing ? !routing.routable : false;
-  const lagging = /lagging/.test(routing?.excludedBecause ?? "");
+  if (node.role === "stale-primary") {
+    return { label: "Writable · not the writer", tone: "warn", explanation: routing.routable ? "It accepts writes but the app does not write to it." : routing.detail };
+  }
+  const paused = node.replayPaused === true;
+  const lagging = !routing.routable && routing.kind === "lagging";
+  const why = routing.routable ? "" : `Out of the read set: ${routing.detail}.`;
   if (paused) {
     return {
-      label: excluded ? (lagging ? "Replay paused · lagging" : "Replay paused · excluded") : "Replay paused",
-      tone: excluded ? "danger" : "warn",
-      explanation: excluded ? `Out of the read set: ${routing?.excludedBecause}.` : "Replay is paused; it leaves the read set once it falls behind.",
+      label: routing.routable ? "Replay paused" : lagging ? "Replay paused · lagging" : "Replay paused · excluded",
+      tone: routing.routable ? "warn" : "danger",
+      explanation: routing.routable ? "Replay is paused; it leaves the read set once it falls behind." : why,
     };
   }
-  if (lagging) return { label: "Lagging", tone: "warn", explanation: `Out of the read set: ${routing?.excludedBecause}.` };
-  if (excluded) return { label: "Excluded", tone: "warn", explanation: `Out of the read set: ${routing?.excludedBecause ?? "unknown reason"}.` };
+  if (lagging) return { label: "Lagging", tone: "warn", explanation: why };
+  if (!routing.routable) return { label: "Excluded", tone: "warn", explanation: why };
   return { label: "Healthy", tone: "ok", explanation: "Streaming and serving reads." };
 }
 

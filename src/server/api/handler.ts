@@ -11,12 +11,12 @@ import { createTRPCContext } from "./trpc";
 export const TRPC_ENDPOINT = "/api/trpc";
 
 /** `services` is called per request, inside tRPC, so a configuration error becomes a logged 500, not a crash. */
-export function handleTrpcRequest(req: Request, services: () => ApiServices): Promise<Response> {
+export function handleTrpcRequest(req: Request, services: () => ApiServices | Promise<ApiServices>): Promise<Response> {
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers, services: services() }),
+    createContext: async () => createTRPCContext({ headers: req.headers, services: await services() }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
       else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);

@@ -1,26 +1,38 @@
 /**
- * What the API runs against: the data layer, the admin token, and the embedded cluster (when the app
- * uses it). The app's come from the validated configuration; tests pass their own, built over a cluster
- * they started, so they drive the same router and handler the server does.
+ * What the API runs against: the data layer, the admin token, and the embedded cluster's levers (when
+ * the app runs on it). The app's come from the validated configuration; tests pass their own, built over
+ * a cluster they started, so they drive the same router and handler the server does.
+ *
+ * The composition root: the cluster manager's adapter is imported here on demand, and only when the app
+ * runs on the embedded cluster, so a server on DATABASE_URL never loads src/cluster.
  */
-import { defaultDataRoot } from "~/cluster/state";
 import { getEnv } from "~/env";
+import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
+import type { ClusterControl } from "./cluster-control";
 
 export interface ApiServices {
   db: DataLayer;
   /** The token admin procedures require (ADMIN_TOKEN, or the development default). */
   adminToken: string;
-  /** Data root of the embedded cluster the app runs on; undefined when it runs on DATABASE_URL. */
-  embeddedClusterRoot?: string;
+  /** Pause, resume and promote; undefined when the app runs on DATABASE_URL (the levers then refuse). */
+  cluster?: ClusterControl;
 }
 
-export function getApiServices(): ApiServices {
+let services: Promise<ApiServices> | undefined;
+
+/** The app's services, built once; a failure (an invalid configuration) is not kept, so the next request tries again. */
+export function getApiServices(): Promise<ApiServices> {
+  services ??= createApiServices().catch((error: unknown) => {
+    services = undefined;
+    throw error;
+  });
+  return services;
+}
+
+async function createApiServices(): Promise<ApiServices> {
   const env = getEnv();
-  return {
-    db: getDataLayer(),
-    adminToken: env.ADMIN_TOKEN,
-    embeddedClusterRoot: env.database.source === "embedded" ? defaultDataRoot() : undefined,
-  };
+  const cluster = env.database.source === "embedded" ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot()) : undefined;
+  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster };
 }

@@ -3,9 +3,9 @@
  * DATABASE_REPLICA_URLS (or the embedded cluster's). "Configured role" is only where a node started:
  * after a failover the monitor may find the configured primary gone and a configured replica writable.
  */
-import { positionalNames } from "~/cluster/topology";
 import { endpointOf } from "~/config/redact-url";
 import type { DatabaseConfig } from "~/env";
+import { positionalNames } from "~/replication/node-names";
 
 export interface DbNode {
   /** The embedded cluster's names; for URLs from the environment, `primary`, `replica1`, … in order. */

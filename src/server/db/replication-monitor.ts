@@ -496,6 +496,14 @@ export class ReplicationMonitor {
     return record;
   }
 
+  /**
+   * One statement on a node over the monitor's own small pool, for reports that must open no connection
+   * of their own per call and never queue behind user queries (replication.status's details).
+   */
+  async query<R extends pg.QueryResultRow>(node: string, sql: string, params?: unknown[]): Promise<R[]> {
+    return (await this.poolOf(node).query<R>(sql, params)).rows;
+  }
+
   /** A node's probe pool, lent for small queries that must not wait behind user queries. */
   poolOf(name: string): pg.Pool {
     const pool = this.pools.get(name);

@@ -43,7 +43,9 @@ export function chooseWriter(nodes: NodeFacts[]): WriterChoice {
   const roles = new Map<string, NodeRole>();
   const barred: WriterChoice["barred"] = new Map();
   const writable = nodes.filter((n) => n.reachable && n.inRecovery === false);
-  for (const n of nodes) roles.set(n.name, n.inRecovery === undefined ? "unknown" : n.inRecovery ? "replica" : "primary");
+  // What a node that does not answer is now, nobody knows: a former primary may have been fenced or
+  // overtaken, so its last-seen role would put two primaries in every report.
+  for (const n of nodes) roles.set(n.name, !n.reachable || n.inRecovery === undefined ? "unknown" : n.inRecovery ? "replica" : "primary");
   if (writable.length === 0) {
     return { roles, barred, noWriterBecause: noWritableNode(nodes) };
   }

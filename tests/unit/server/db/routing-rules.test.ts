@@ -39,6 +39,7 @@ describe("chooseWriter", () => {
     const choice = chooseWriter([facts("primary", { reachable: false }), facts("replica1")]);
     expect(choice.writer).toBeUndefined();
     expect(choice.noWriterBecause).toMatch(/no node is both reachable and out of recovery/);
+    expect(choice.roles.get("primary")).toBe("unknown"); // not its last-seen role: it may be fenced or overtaken
   });
 });
 
