@@ -2,8 +2,9 @@
  * Prisma CLI configuration (Prisma 7 reads connection URLs from here, not from the schema, and does not
  * load .env files). prisma/revert-last-migration.ts reads it too, so both always target the same database.
  *
- * Database: DATABASE_URL if set, else the embedded cluster's current primary (read from the cluster's state
- * file, so it follows `db:promote`). SHADOW_DATABASE_URL optionally names a shadow database for
+ * Database: MIGRATE_DATABASE_URL, else DATABASE_URL, else the embedded cluster's current primary as its
+ * owner role (read from the cluster's state file, so it follows `db:promote`). Migrations need the role
+ * that owns the tables; the app's runtime role may only read and write rows (src/cluster/roles.ts). SHADOW_DATABASE_URL optionally names a shadow database for
  * `migrate dev`; without it a temporary one is created on the same server.
  *
  * Schema engine: Prisma's CLI would download a native `schema-engine` binary on first use, from a host this
@@ -34,7 +35,7 @@ function commandNeedsDatabase(argv: string[] = process.argv.slice(2)): boolean {
 }
 
 // An empty DATABASE_URL (`DATABASE_URL= npm run …`) means "not set", as in most tools.
-const url = process.env.DATABASE_URL || embeddedClusterUrls()?.primary;
+const url = process.env.MIGRATE_DATABASE_URL || process.env.DATABASE_URL || embeddedClusterUrls()?.migration;
 if (!url && commandNeedsDatabase()) {
   throw new Error("No database to migrate: set DATABASE_URL to the primary's URL, or run `npm run db:up` to start the embedded cluster.");
 }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The app container's entrypoint: bring the primary's schema up to date, then serve.
 # `prisma migrate deploy` only applies migrations already in prisma/migrations (never generates any) and
-# takes Prisma's advisory lock, so several app containers starting at once are safe. It always targets
-# DATABASE_URL, the primary, and refuses a replica (src/schema-engine/replica-guard.ts).
+# takes Prisma's advisory lock, so several app containers starting at once are safe. It targets
+# MIGRATE_DATABASE_URL, the primary as the owner role (the app's own role may not change the schema), and
+# refuses a replica (src/schema-engine/replica-guard.ts).
 set -eu
 npm run --silent migrate:deploy
 # Next's standalone server; HOSTNAME=0.0.0.0 (set in the Dockerfile) makes it listen beyond localhost.

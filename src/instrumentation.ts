@@ -1,11 +1,14 @@
 /**
  * Next.js runs `register` once when the server starts. Validating the configuration here reports a bad
- * or missing setting at boot instead of on the first request.
+ * or missing setting at boot instead of on the first request. It also installs the incoming-request
+ * guard on Next's server (src/http/incoming-guard.ts): each request stamped with its socket's
+ * address, and a 405 for methods the Fetch API cannot represent (TRACE), which Next would answer 500.
  */
 export async function register(): Promise<void> {
   // Only the Node.js server reads the configuration (the edge runtime has no filesystem or database);
   // this exact test lets Next drop the block from the edge build.
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    (await import("~/http/incoming-guard")).guardAllHttpServers();
     const { getEnv } = await import("~/env");
     const { DEV_ADMIN_TOKEN } = await import("~/config/production-rules");
     try {

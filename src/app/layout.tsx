@@ -5,6 +5,10 @@ import { TRPCReactProvider } from "~/trpc/react";
 
 import "~/styles/globals.css";
 
+// Every page renders per request: its scripts carry the request's CSP nonce (src/proxy.ts), which a page
+// rendered at build time could not know.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Tandem", template: "%s · Tandem" },
   description: "A reference app for PostgreSQL read/write splitting with Next.js, tRPC and Prisma",

@@ -9,6 +9,7 @@
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
  *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
+ *                                     (and MIGRATE_DATABASE_URL, the owner role, for Prisma Migrate)
  * status and verify target DATABASE_URL / DATABASE_REPLICA_URLS when set (docker/, real servers), the
  * embedded cluster otherwise.
  */
@@ -101,6 +102,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const urls = clusterUrls(requireState(openContext({ log })));
     console.log(`DATABASE_URL=${urls.primary}`);
     console.log(`DATABASE_REPLICA_URLS=${urls.replicas.join(",")}`);
+    console.log(`MIGRATE_DATABASE_URL=${urls.migration}`);
     return 0;
   },
 };

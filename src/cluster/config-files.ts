@@ -12,7 +12,6 @@ import type { ClusterState } from "../replication/state";
 
 export const SHARED_SETTINGS = `# Written by Tandem's cluster manager (src/cluster). Shared by every node of the cluster.
 listen_addresses = '127.0.0.1'
-unix_socket_directories = ''          # TCP only: no socket files to collide between clusters
 password_encryption = 'scram-sha-256'
 max_connections = 100
 shared_buffers = '32MB'               # a 2-core dev box runs three of these
@@ -34,17 +33,47 @@ log_line_prefix = '%m [%p] %q%a '
 log_min_messages = warning
 `;
 
-/** Replication only for the replicator role, scram for everything, loopback only. */
+/**
+ * First match wins. The superuser comes in only through the private socket directory (the cluster
+ * manager); the replicator only for streaming; the app's roles only with scram, over loopback.
+ */
 export const PG_HBA = `# Written by Tandem's cluster manager (src/cluster).
 # TYPE  DATABASE     USER        ADDRESS        METHOD
+local   all          postgres                   scram-sha-256
 host    replication  replicator  127.0.0.1/32   scram-sha-256
+host    all          replicator  127.0.0.1/32   reject
+host    all          postgres    127.0.0.1/32   reject
 host    all          all         127.0.0.1/32   scram-sha-256
 `;
 
-export function writeSharedConfig(dataDir: string): void {
-  writeFileSync(path.join(dataDir, "tandem.conf"), SHARED_SETTINGS);
+/**
+ * The socket settings, beside the shared ones: the directory is the cluster's own (a base backup copies
+ * the line to replicas; each node's socket file is named after its port, so they share it).
+ */
+function socketSettings(socketDir: string): string {
+  return `
+# The superuser's only way in (pg_hba.conf): a socket in a directory only the server's OS user can enter
+unix_socket_directories = ${literal(socketDir)}
+unix_socket_permissions = 0700
+`;
+}
+
+export function writeSharedConfig(dataDir: string, socketDir: string): void {
+  writeFileSync(path.join(dataDir, "tandem.conf"), SHARED_SETTINGS + socketSettings(socketDir));
   appendFileSync(path.join(dataDir, "postgresql.conf"), "\ninclude = 'tandem.conf'\n");
   writeFileSync(path.join(dataDir, "pg_hba.conf"), PG_HBA);
+}
+
+/** sun_path holds 107 bytes; the socket file's name (.s.PGSQL.65535) takes 15 of them with its slash. */
+const MAX_SOCKET_DIR_BYTES = 92;
+
+/** The cluster's private socket directory, under its node directories. */
+export function socketDirOf(nodesDir: string): string {
+  const dir = path.join(nodesDir, "run");
+  if (Buffer.byteLength(dir) > MAX_SOCKET_DIR_BYTES) {
+    throw new Error(`The cluster's socket directory ${dir} is longer than the ${MAX_SOCKET_DIR_BYTES} bytes a Unix socket path allows.\n  Fix: use a shorter data root (TANDEM_DATA_DIR).`);
+  }
+  return dir;
 }
 
 /**

@@ -63,9 +63,13 @@ export function logFileOf(ctx: ClusterContext, name: string): string {
   return path.join(ctx.nodesDir, "logs", `${name}.log`);
 }
 
-/** Superuser URL of a node, for the cluster manager's own administrative statements. */
+/**
+ * Superuser URL of a node, for the cluster manager's own administrative statements: through the
+ * cluster's private socket directory (`host=` overrides the URL's host; the port names the socket).
+ */
 export function adminUrl(state: ClusterState, node: NodeState, database = "postgres"): string {
-  return nodeUrl(state, node.port, state.superuser, database);
+  const url = nodeUrl(state, node.port, state.superuser, database);
+  return state.socketDir ? `${url}?host=${encodeURIComponent(state.socketDir)}` : url;
 }
 
 /** How messages name a node's role ("'primary' is a fenced former primary; …"). */

@@ -1,15 +1,16 @@
 /**
- * Creating the primary: initdb with scram authentication, the shared configuration, and the three
- * roles the cluster is built on.
+ * Creating the primary: initdb with scram authentication, the shared configuration, and the roles the
+ * cluster is built on.
  */
 import { randomBytes } from "node:crypto";
 import { closeSync, fchownSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { writeNodeSettings, writeSharedConfig } from "./config-files";
+import { socketDirOf, writeNodeSettings, writeSharedConfig } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
 import { installMonitorFunctions } from "./monitor-functions";
+import { OWNER_ROLE, grantRuntimePrivileges, provisionAppRoles } from "./roles";
 import { literal, withClient } from "./sql";
 import { type ClusterState, primaryOf } from "../replication/state";
 
@@ -22,6 +23,7 @@ export interface PrimarySpec {
 export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Promise<ClusterState> {
   const name = spec.name ?? "primary";
   const node = { name, role: "primary" as const, port: spec.port, dataDir: path.join(ctx.nodesDir, name) };
+  const socketDir = socketDirOf(ctx.nodesDir);
   const state: ClusterState = {
     version: 1,
     host: "127.0.0.1",
@@ -30,7 +32,9 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
     targetReplicas: spec.replicas,
     superuser: { user: "postgres", password: newPassword() },
     app: { user: "tandem", password: newPassword() },
+    owner: { user: OWNER_ROLE, password: newPassword() },
     replicator: { user: "replicator", password: newPassword() },
+    socketDir,
     nodes: [node],
   };
 
@@ -41,7 +45,8 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   ensureOwnedDir(node.dataDir, ctx.runAs);
   ensureOwnedDir(path.dirname(logFileOf(ctx, name)), ctx.runAs, 0o755);
   initdb(ctx, node.dataDir, state.superuser.password);
-  writeSharedConfig(node.dataDir);
+  ensureOwnedDir(socketDir, ctx.runAs, 0o700);
+  writeSharedConfig(node.dataDir, socketDir);
   writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
   chownTree(node.dataDir, ctx.runAs);
   // Recorded as soon as the data directory exists, so a failure below leaves a cluster db:up can resume
@@ -56,29 +61,23 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
 }
 
 /**
- * The three roles and the app database, created if missing: idempotent, so `db:up` can run it on every
- * start and finish a creation that was interrupted after the state file was written.
+ * The roles and the app database (./roles.ts says what each role may do), created if missing:
+ * idempotent, so `db:up` can run it on every start and finish a creation that was interrupted after the
+ * state file was written. Saves the state when it gained credentials (an older cluster's owner role).
  */
 export async function provisionRoles(ctx: ClusterContext, state: ClusterState): Promise<void> {
+  const hadOwner = state.owner !== undefined;
   await withClient(adminUrl(state, primaryOf(state)), async (client) => {
     const exists = async (sql: string, name: string) => (await client.query(sql, [name])).rowCount === 1;
-    const { replicator, app, database } = state;
+    const { replicator } = state;
     if (!(await exists("SELECT 1 FROM pg_roles WHERE rolname = $1", replicator.user))) {
       ctx.log(`creating role '${replicator.user}' (REPLICATION LOGIN: what replicas stream with)`);
       await client.query(`CREATE ROLE ${replicator.user} WITH REPLICATION LOGIN PASSWORD ${literal(replicator.password)}`);
     }
-    if (!(await exists("SELECT 1 FROM pg_roles WHERE rolname = $1", app.user))) {
-      ctx.log(`creating role '${app.user}' (the app and Prisma Migrate)`);
-      // CREATEDB: Prisma Migrate creates a temporary shadow database for `migrate dev`.
-      // pg_monitor: the app reads replication and WAL-receiver statistics to route reads by lag.
-      await client.query(`CREATE ROLE ${app.user} WITH LOGIN CREATEDB PASSWORD ${literal(app.password)}`);
-      await client.query(`GRANT pg_monitor TO ${app.user}`);
-    }
-    if (!(await exists("SELECT 1 FROM pg_database WHERE datname = $1", database))) {
-      ctx.log(`creating database '${database}' owned by '${app.user}'`);
-      await client.query(`CREATE DATABASE ${database} OWNER ${app.user}`);
-    }
+    await provisionAppRoles(client, state, ctx.log);
   });
+  if (!hadOwner) saveState(ctx, state);
+  await withClient(adminUrl(state, primaryOf(state), state.database), (client) => grantRuntimePrivileges(client, state));
   await installMonitorFunctions(ctx, state);
 }
 

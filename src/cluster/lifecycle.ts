@@ -204,6 +204,7 @@ export async function clean(options: ContextOptions = {}): Promise<void> {
       ctx.log(`${node.name}: deleted ${node.dataDir}`);
     }
     rmSync(replicationPassfile(ctx.nodesDir), { force: true });
+    if (state.socketDir) rmSync(state.socketDir, { recursive: true, force: true });
     rmSync(statePath(ctx.root), { force: true });
   });
   // After the lock is released: its directory lives in the data root.

@@ -18,7 +18,7 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 export interface ParseEnvOptions {
   /** The embedded cluster's URLs, or undefined when none exists. Called only when it is needed. */
-  embedded: () => ClusterUrls | undefined;
+  embedded: () => Omit<ClusterUrls, "migration"> | undefined;
 }
 
 export interface DatabaseConfig {
@@ -123,13 +123,27 @@ const variables = z.object({
    * 0 turns hedging off.
    */
   READ_HEDGE_FLOOR_MS: wholeNumber(20, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /** Request limits of every API surface (src/server/api/request-limits.ts); each refusal is a clear 4xx. */
+  API_MAX_BODY_BYTES: wholeNumber(64 * 1024, { unit: "bytes", min: 1024, max: 64 * 1024 * 1024 }),
+  API_MAX_URL_BYTES: wholeNumber(8 * 1024, { unit: "bytes", min: 256, max: 64 * 1024 }),
+  API_MAX_BATCH_SIZE: wholeNumber(20, { max: 1000 }),
+  /** Against slow clients (src/server/http/timeouts.ts): all headers, the whole request, an idle keep-alive. */
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber(10_000, { unit: "milliseconds", min: 100, max: 600_000 }),
+  HTTP_REQUEST_TIMEOUT_MS: wholeNumber(30_000, { unit: "milliseconds", min: 100, max: 3_600_000 }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(5_000, { unit: "milliseconds", min: 100, max: 600_000 }),
+  /** Wrong admin tokens one client address may send per window before it gets 429 until the window ends. */
+  ADMIN_AUTH_MAX_FAILURES: wholeNumber(10, { max: 10_000 }),
+  ADMIN_AUTH_WINDOW_SECONDS: wholeNumber(60, { unit: "seconds", max: 86_400 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
   ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });
 
 type Variables = z.output<typeof variables>;
 
-type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: ClusterUrls } | { problem: string };
+/** Every setting's default (what an empty environment gives), for code that runs without a validated one (tests). */
+export const DEFAULT_SETTINGS: Readonly<Variables> = variables.parse({});
+
+type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: Omit<ClusterUrls, "migration"> } | { problem: string };
 
 /**
  * Stage 2. Looks only at which variables are set, not at their values (stage 1 judges those), so it can
@@ -153,7 +167,7 @@ function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]
 }
 
 function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"], dataDir: string | undefined): DatabaseChoice {
-  let urls: ClusterUrls | undefined;
+  let urls: Omit<ClusterUrls, "migration"> | undefined;
   try {
     urls = embedded();
   } catch (error) {

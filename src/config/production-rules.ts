@@ -5,6 +5,7 @@
  * either does not start (src/instrumentation.ts stops it with these messages).
  */
 import type { EnvSource } from "./parse-env";
+import { MIN_GUESSES_LOG10, guessesLog10, isHeaderSafeToken } from "./token-strength";
 
 /**
  * The admin token outside production when ADMIN_TOKEN is unset. It is public (it is in this file), which
@@ -15,6 +16,9 @@ export const DEV_ADMIN_TOKEN = "tandem-dev-admin-token";
 /** Passwords every scanner tries first, compared case-insensitively. */
 const DEFAULT_PASSWORDS = new Set(["postgres", "password", "tandem", "admin", "secret", "changeme", "root", "123456"]);
 
+/** Words an attacker of this app tries first: they count as dictionary words in the strength estimate. */
+const KNOWN_WORDS = [DEV_ADMIN_TOKEN, "tandem", "admin", "token"];
+
 const GENERATE = "generate one with `openssl rand -hex 32`";
 
 /** Problems with the secrets in `source`, for NODE_ENV=production. Never quotes a secret. */
@@ -23,8 +27,12 @@ export function productionProblems(source: EnvSource): string[] {
   const adminToken = source.ADMIN_TOKEN?.trim();
   if (!adminToken) {
     problems.push(`ADMIN_TOKEN is required in production: it guards the admin API (replication status, pause, promote); ${GENERATE}`);
-  } else if (adminToken === DEV_ADMIN_TOKEN) {
+  } else if (adminToken.toLowerCase() === DEV_ADMIN_TOKEN) {
     problems.push(`ADMIN_TOKEN is the published development default, refused in production; ${GENERATE}`);
+  } else if (!isHeaderSafeToken(adminToken)) {
+    problems.push(`ADMIN_TOKEN has spaces, control or non-ASCII characters, so it cannot be sent in an Authorization header; ${GENERATE}`);
+  } else if (guessesLog10(adminToken, KNOWN_WORDS) < MIN_GUESSES_LOG10) {
+    problems.push(`ADMIN_TOKEN is too easy to guess (a repeated character, a common password, a keyboard pattern or a variant of the development token); ${GENERATE}`);
   }
   if (hasDefaultPassword(source.DATABASE_URL)) problems.push(`DATABASE_URL: ${DEFAULT_PASSWORD_PROBLEM}`);
   const replicas = source.DATABASE_REPLICA_URLS?.split(",") ?? [];

@@ -39,8 +39,12 @@ export interface ClusterState {
    */
   targetReplicas: number;
   superuser: Credentials;
-  /** The role the app and Prisma Migrate use: owns the database, may create the shadow database. */
+  /** The app's runtime role: rows in the owner's tables, nothing else (src/cluster/roles.ts). */
   app: Credentials;
+  /** Owns the database and its tables, runs Prisma Migrate. Unset in a state written before it existed; `db:up` adds it. */
+  owner?: Credentials;
+  /** Where the superuser's socket lives (its only way in). Unset in an older cluster, whose superuser uses TCP. */
+  socketDir?: string;
   /** The role replicas stream with: REPLICATION LOGIN and nothing else. */
   replicator: Credentials;
   nodes: NodeState[];

@@ -15,6 +15,8 @@ export interface ClusterUrls {
   replicas: string[];
   /** The nodes' names in the same order, [primary, ...replicas]: after a promote `replica1` may be the primary. */
   names: string[];
+  /** The primary as the owner role, for Prisma Migrate (the app's runtime role may not change the schema). */
+  migration: string;
 }
 
 export function clusterUrls(state: ClusterState): ClusterUrls {
@@ -24,6 +26,8 @@ export function clusterUrls(state: ClusterState): ClusterUrls {
     primary: nodeUrl(state, primary.port),
     replicas: replicas.map((r) => nodeUrl(state, r.port)),
     names: [primary.name, ...replicas.map((r) => r.name)],
+    // An older cluster's state has no owner until `db:up` adds it; until then its app role owns the tables.
+    migration: nodeUrl(state, primary.port, state.owner ?? state.app),
   };
 }
 

@@ -86,19 +86,21 @@ interface Marker {
   committedAt: number;
 }
 
+/** The markers' table, in a schema of their own so Prisma Migrate (which manages `public`) never sees it as drift. */
+export const MARKERS_TABLE_DDL = "CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())";
+
 /**
- * In its own schema, so Prisma Migrate (which manages `public`) never sees it as drift. Two roles write
- * markers: db:verify (the superuser, on the embedded cluster) and the admin API's probe (the app's role,
- * which owns the database); objects the superuser creates are handed to pg_database_owner so both can.
+ * Two roles write markers: db:verify (the superuser, on the embedded cluster) and the admin API's probe
+ * (the app's runtime role, which may not create schemas: the cluster manager creates this one for it,
+ * see src/cluster/roles.ts). Elsewhere (a cluster of your own) a role that may creates it on first use.
  */
 async function writeMarker(writer: ProbeNode): Promise<Marker> {
   const id = randomUUID();
   return withClient(writer.url, async (client) => {
-    await client.query("CREATE SCHEMA IF NOT EXISTS tandem_verify");
-    await client.query("CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())");
-    if ((await client.query<{ is_superuser: string }>("SHOW is_superuser")).rows[0].is_superuser === "on") {
-      await client.query("ALTER SCHEMA tandem_verify OWNER TO pg_database_owner");
-      await client.query("ALTER TABLE tandem_verify.markers OWNER TO pg_database_owner");
+    const { rows: existing } = await client.query<{ table: string | null }>("SELECT to_regclass('tandem_verify.markers')::text AS table");
+    if (existing[0].table === null) {
+      await client.query("CREATE SCHEMA IF NOT EXISTS tandem_verify");
+      await client.query(MARKERS_TABLE_DDL);
     }
     await client.query("INSERT INTO tandem_verify.markers (id) VALUES ($1)", [id]);
     const committedAt = Date.now();

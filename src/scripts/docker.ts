@@ -17,7 +17,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** Every variable docker/compose.yml takes from the env file; all secrets, all generated. */
-export const SECRET_NAMES = ["POSTGRES_PASSWORD", "REPLICATOR_PASSWORD", "TANDEM_DB_PASSWORD", "ADMIN_TOKEN"] as const;
+export const SECRET_NAMES = ["POSTGRES_PASSWORD", "REPLICATOR_PASSWORD", "TANDEM_OWNER_PASSWORD", "TANDEM_DB_PASSWORD", "ADMIN_TOKEN"] as const;
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
 
 /** Ports compose publishes on 127.0.0.1: the primary, then replica1 and replica2. */

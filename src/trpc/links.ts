@@ -1,16 +1,16 @@
 /**
- * The links every client of the API uses (the browser's React provider, the CLI, db:verify): superjson
- * over HTTP batching, plus read-your-writes. The newest consistency token any mutation returned is
- * remembered in `tokenStore` and sent as `x-consistency-token` on every later request, so a client
+ * The links every client of the API uses (the browser's React provider, the CLI, db:verify): the API's
+ * transformer (src/http/transformer.ts) over HTTP batching, plus read-your-writes. The newest consistency token
+ * any mutation returned is remembered in `tokenStore` and sent as `x-consistency-token` on every later request, so a client
  * always reads what it wrote, from a replica that has it or from the primary. The browser also logs
  * requests (`requestLogLink`).
  */
 import { TRPCClientError, type TRPCLink, httpBatchLink, loggerLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
-import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
 import { type ConsistencyTokenStore, newerToken } from "./consistency-token";
+import { transformer } from "~/http/transformer";
 
 export interface ApiLinkOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3000/api/trpc */
@@ -25,7 +25,7 @@ export function apiLinks({ url, tokenStore, adminToken }: ApiLinkOptions): TRPCL
     rememberConsistencyToken(tokenStore),
     httpBatchLink({
       url,
-      transformer: superjson,
+      transformer,
       headers: () => {
         const token = tokenStore.get();
         return {

@@ -25,8 +25,15 @@ const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.
 const noControlCharacters = (field: string) =>
   [(value: string) => !/[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u.test(value), { error: `${field} must not contain control characters` }] as const;
 
-/** Something that shows: not only spaces or zero-width characters, which would make an invisible name. */
-const visible = (value: string) => /[^\s\u200b-\u200d\u2060]/u.test(value);
+/**
+ * Something that shows, judged by Unicode category: at least one letter, number, punctuation mark or
+ * symbol that is not default-ignorable (the property for characters rendered as nothing: zero-width
+ * spaces, U+180E, tag characters, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, which are
+ * letters by category). U+2800 (a blank Braille pattern, a symbol) is the one blank symbol named here.
+ * Spaces, marks on nothing, and format characters alone make an invisible name.
+ */
+const VISIBLE = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+const visible = (value: string) => VISIBLE.test(value);
 
 export const name = z
   .string(text("Name"))

@@ -68,7 +68,7 @@ async function migrate(cluster: TestCluster): Promise<void> {
   log("prisma migrate deploy");
   const migrator = spawn(bin("prisma"), ["migrate", "deploy"], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: cluster.primaryUrl },
+    env: { ...process.env, DATABASE_URL: cluster.ownerUrl },
     stdio: "inherit",
   });
   const code = await new Promise<number | null>((resolve, reject) => {

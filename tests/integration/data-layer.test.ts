@@ -22,7 +22,7 @@ const SETTINGS = TEST_DATA_LAYER_SETTINGS;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 2 });
-  await migrate(cluster.primaryUrl);
+  await migrate(cluster.ownerUrl);
   db = createDataLayer({ ...SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
 });
 

@@ -20,19 +20,21 @@ const hasClient = ["psql", "pg_isready"].every((tool) => spawnSync(tool, ["--ver
 // Passwords with the characters that break naive quoting in SQL, conninfo and passfiles.
 const REPLICATOR_PASSWORD = "r'e:p\\l-0123456789";
 const APP_PASSWORD = "app'pass:word-0123456789";
+const OWNER_PASSWORD = "own'er:pass\\word-0123456789";
 
 describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (needs psql: apt-get install postgresql-client)", () => {
   let cluster: TestCluster;
   let dir: string;
-  let server: { host: string; port: string; password: string };
+  /** `socket`: the superuser's way in (a directory; TCP refuses it); everyone else uses `host` over TCP. */
+  let server: { host: string; socket: string; port: string; password: string };
 
   beforeAll(async () => {
     cluster = await startTestCluster({ replicas: 0 });
     const url = new URL(cluster.superuserUrl);
-    server = { host: url.hostname, port: url.port, password: decodeURIComponent(url.password) };
+    server = { host: url.hostname, socket: url.searchParams.get("host") ?? url.hostname, port: url.port, password: decodeURIComponent(url.password) };
     dir = mkdtempSync(path.join(os.tmpdir(), "tandem-docker-scripts-"));
     // As on a fresh postgres:16 volume: no app role, database or replicator yet.
-    await superuser("DROP DATABASE tandem", "DROP ROLE tandem", "DROP ROLE replicator");
+    await superuser("DROP DATABASE tandem", "DROP ROLE tandem", "DROP ROLE tandem_owner", "DROP ROLE replicator");
   });
 
   afterAll(async () => {
@@ -42,7 +44,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
 
   async function superuser(...statements: string[]): Promise<pg.QueryResult[]> {
     // The maintenance database: the tests drop and re-create database tandem.
-    const client = new pg.Client({ host: server.host, port: Number(server.port), user: "postgres", password: server.password, database: "postgres" });
+    const client = new pg.Client({ host: server.socket, port: Number(server.port), user: "postgres", password: server.password, database: "postgres" });
     await client.connect();
     try {
       const results = [];
@@ -78,12 +80,13 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
         "/etc/postgresql/tandem-monitor.sql": path.join(root, "sql/tandem-monitor.sql"),
       });
     const envFor = (appPassword: string) => ({
-      PGHOST: server.host,
+      PGHOST: server.socket,
       PGPORT: server.port,
       PGPASSWORD: server.password,
       PGDATA: pgdata(),
       POSTGRES_USER: "postgres",
       REPLICATOR_PASSWORD,
+      TANDEM_OWNER_PASSWORD: OWNER_PASSWORD,
       TANDEM_DB_PASSWORD: appPassword,
     });
 
@@ -98,14 +101,15 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       }
       const [roles, db] = await superuser(
         `SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolcanlogin, pg_has_role(rolname, 'pg_monitor', 'member') AS monitor
-           FROM pg_roles WHERE rolname IN ('replicator', 'tandem') ORDER BY rolname`,
+           FROM pg_roles WHERE rolname IN ('replicator', 'tandem', 'tandem_owner') ORDER BY rolname`,
         "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'",
       );
       expect(roles.rows).toEqual([
         { rolname: "replicator", rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: true, rolcanlogin: true, monitor: false },
-        { rolname: "tandem", rolsuper: false, rolcreatedb: true, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: true },
+        { rolname: "tandem", rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: true },
+        { rolname: "tandem_owner", rolsuper: false, rolcreatedb: true, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: false },
       ]);
-      expect(db.rows).toEqual([{ owner: "tandem" }]);
+      expect(db.rows).toEqual([{ owner: "tandem_owner" }]);
       const conf = readFileSync(path.join(pgdata(), "postgresql.conf"), "utf8");
       expect(conf.match(/^include = '.*tandem\.conf'$/gm)).toHaveLength(1);
 
@@ -113,6 +117,15 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       const app = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem", password: APP_PASSWORD, database: "tandem" });
       await app.connect();
       expect((await app.query("SELECT current_user AS u")).rows).toEqual([{ u: "tandem" }]);
+      // Rows only: the owner's tables, present and future, but no DDL.
+      const owner = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem_owner", password: OWNER_PASSWORD, database: "tandem" });
+      await owner.connect();
+      await owner.query("CREATE TABLE after_init (id serial PRIMARY KEY, body text)");
+      await app.query("INSERT INTO after_init (body) VALUES ('rows are fine')");
+      await expect(app.query("DROP TABLE after_init")).rejects.toThrow(/must be owner/);
+      await expect(app.query("CREATE TABLE mine (x int)")).rejects.toThrow(/permission denied for schema public/);
+      await owner.query("DROP TABLE after_init");
+      await owner.end();
       await app.end();
       const replication = spawnSync("psql", [`host=${server.host} port=${server.port} user=replicator replication=true`, "-XAtc", "IDENTIFY_SYSTEM"], {
         env: { ...process.env, PGPASSWORD: REPLICATOR_PASSWORD },

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** Commands target the test primary unless a test says otherwise. */
 function commandEnv(env: Record<string, string>): Record<string, string> {
-  return { DATABASE_URL: cluster.primaryUrl, TANDEM_DATA_DIR: noEmbeddedCluster, ...env };
+  return { DATABASE_URL: cluster.ownerUrl, TANDEM_DATA_DIR: noEmbeddedCluster, ...env };
 }
 
 /** The real CLI, as `npx prisma …` runs it from the repository root. */
@@ -112,7 +112,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
 
     expect(deploy.stdout).toMatch(/_init/);
     expect(deploy.stdout).toContain("All migrations have been successfully applied.");
-    expect(await tableExists(cluster.primaryUrl, "users")).toBe(true);
+    expect(await tableExists(cluster.ownerUrl, "users")).toBe(true);
     // The migration's bookkeeping row is written last: once the replica shows it finished, all of it is there.
     await waitFor(
       "the migration on the replica",
@@ -123,7 +123,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
   });
 
   it("migrate status reports the primary up to date, and may run on a replica (read-only)", async () => {
-    for (const url of [cluster.primaryUrl, replicaUrl]) {
+    for (const url of [cluster.ownerUrl, replicaUrl]) {
       const status = expectSuccess(await prisma(["migrate", "status"], { DATABASE_URL: url }));
       expect(status.stdout).toContain("Database schema is up to date!");
     }
@@ -149,7 +149,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     const created = readdirSync(path.join(workspace, "prisma/migrations")).find((name) => name.endsWith("_add_posts"));
     expect(created).toBeDefined();
     expect(readFileSync(path.join(workspace, "prisma/migrations", created!, "migration.sql"), "utf8")).toContain('CREATE TABLE "posts"');
-    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(true);
+    expect(await tableExists(cluster.ownerUrl, "posts")).toBe(true);
     // The temporary shadow database is gone, and the repository's migrations are untouched.
     const shadows = await queryOne<{ n: number }>(
       cluster.superuserUrl,
@@ -168,7 +168,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     );
 
     expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
-    expect((await queryOne<{ g: string }>(cluster.primaryUrl, "SELECT greeting('you') AS g")).g).toBe("hello; you");
+    expect((await queryOne<{ g: string }>(cluster.ownerUrl, "SELECT greeting('you') AS g")).g).toBe("hello; you");
   });
 
   it("migrate:revert undoes the last migration, and migrate deploy applies it again", async () => {
@@ -184,35 +184,35 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     expect(revertPosts.stdout).toContain('DROP TABLE "public"."posts";');
     expect(revertPosts.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies it again\./);
     expect(revertPosts.stderr).not.toContain("Warning");
-    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(false);
+    expect(await tableExists(cluster.ownerUrl, "posts")).toBe(false);
 
     const status = await prismaInWorkspace(["migrate", "status"]);
     expect(status.stdout).toMatch(/Following migrations? have not yet been applied:\s+\d+_add_posts\s+29990101000000_greeting_function/);
 
     const deploy = expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
     expect(deploy.stdout).toMatch(/_add_posts/);
-    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(true);
+    expect(await tableExists(cluster.ownerUrl, "posts")).toBe(true);
   });
 
   it("migrate:revert refuses to drop a table with rows unless --force is given", async () => {
     expectSuccess(await revertInWorkspace()); // greeting_function, applied again above: nothing to lose
-    await queryOne(cluster.primaryUrl, "INSERT INTO posts (title) SELECT 'post ' || i FROM generate_series(1, 1500) i");
+    await queryOne(cluster.ownerUrl, "INSERT INTO posts (title) SELECT 'post ' || i FROM generate_series(1, 1500) i");
 
     const refused = await revertInWorkspace();
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('This drops table "posts" (1,500 rows) — the data cannot be restored by migrate:deploy.');
     expect(refused.stderr).toContain("Re-run with --force to accept the loss");
-    expect(await countRows(cluster.primaryUrl, "posts")).toBe(1500);
-    expect(await isApplied(cluster.primaryUrl, "_add_posts")).toBe(true);
+    expect(await countRows(cluster.ownerUrl, "posts")).toBe(1500);
+    expect(await isApplied(cluster.ownerUrl, "_add_posts")).toBe(true);
 
     const forced = expectSuccess(await revertInWorkspace({}, ["--force"]));
     expect(forced.stderr).toContain('This drops table "posts" (1,500 rows)');
     expect(forced.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies the schema again; the dropped data is gone\./);
-    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(false);
-    expect(await isApplied(cluster.primaryUrl, "_add_posts")).toBe(false);
+    expect(await tableExists(cluster.ownerUrl, "posts")).toBe(false);
+    expect(await isApplied(cluster.ownerUrl, "_add_posts")).toBe(false);
 
     expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
-    expect(await countRows(cluster.primaryUrl, "posts")).toBe(0);
+    expect(await countRows(cluster.ownerUrl, "posts")).toBe(0);
   });
 
   it("migrate:revert counts the values of a dropped column, and ignores a column of NULLs", async () => {
@@ -220,43 +220,43 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     mkdirSync(dir);
     writeFileSync(path.join(dir, "migration.sql"), 'ALTER TABLE "posts" ADD COLUMN "summary" TEXT;\n');
     expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
-    await queryOne(cluster.primaryUrl, "INSERT INTO posts (title, summary) VALUES ('a', 'one'), ('b', NULL)");
+    await queryOne(cluster.ownerUrl, "INSERT INTO posts (title, summary) VALUES ('a', 'one'), ('b', NULL)");
 
     const refused = await revertInWorkspace();
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('DROP COLUMN "summary"');
     expect(refused.stderr).toContain('This drops column "posts"."summary" (1 non-null value)');
-    expect(await isApplied(cluster.primaryUrl, "_post_summary")).toBe(true);
+    expect(await isApplied(cluster.ownerUrl, "_post_summary")).toBe(true);
 
-    await queryOne(cluster.primaryUrl, "UPDATE posts SET summary = NULL");
+    await queryOne(cluster.ownerUrl, "UPDATE posts SET summary = NULL");
     expectSuccess(await revertInWorkspace());
-    expect(await isApplied(cluster.primaryUrl, "_post_summary")).toBe(false);
-    expect(await countRows(cluster.primaryUrl, "posts")).toBe(2);
+    expect(await isApplied(cluster.ownerUrl, "_post_summary")).toBe(false);
+    expect(await countRows(cluster.ownerUrl, "posts")).toBe(2);
 
     rmSync(dir, { recursive: true });
   });
 
   it("migrate:revert says so when nothing is applied", async () => {
-    const empty = withDatabase(cluster.primaryUrl, "tandem_empty");
-    await withClient(cluster.primaryUrl, (c) => c.query("CREATE DATABASE tandem_empty"));
+    const empty = withDatabase(cluster.ownerUrl, "tandem_empty");
+    await withClient(cluster.ownerUrl, (c) => c.query("CREATE DATABASE tandem_empty"));
     const revert = expectSuccess(await revertInWorkspace({ DATABASE_URL: empty }));
     expect(revert.stdout).toContain("Nothing to revert: no migration is applied to");
   });
 
   it("migrate deploy creates a missing database first (the engine's create-database)", async () => {
-    const url = withDatabase(cluster.primaryUrl, "tandem_created");
+    const url = withDatabase(cluster.ownerUrl, "tandem_created");
     const deploy = expectSuccess(await prisma(["migrate", "deploy"], { DATABASE_URL: url }));
     expect(deploy.stdout).toContain("PostgreSQL database tandem_created created");
     expect(await tableExists(url, "users")).toBe(true);
   });
 
   it("migrate reset drops the data and re-applies every migration", async () => {
-    await queryOne(cluster.primaryUrl, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')");
+    await queryOne(cluster.ownerUrl, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')");
 
     expectSuccess(await prismaInWorkspace(["migrate", "reset", "--force"]));
 
-    expect((await queryOne<{ n: number }>(cluster.primaryUrl, "SELECT count(*)::int AS n FROM users")).n).toBe(0);
-    expect(await tableExists(cluster.primaryUrl, "posts")).toBe(true);
+    expect((await queryOne<{ n: number }>(cluster.ownerUrl, "SELECT count(*)::int AS n FROM users")).n).toBe(0);
+    expect(await tableExists(cluster.ownerUrl, "posts")).toBe(true);
   });
 
   it("generate writes the client without any database", async () => {
@@ -279,7 +279,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
   });
 
   it("reports a wrong password as P1000 and an unreachable server as P1001", async () => {
-    const badPassword = await prisma(["migrate", "deploy"], { DATABASE_URL: withPassword(cluster.primaryUrl, "wrong") });
+    const badPassword = await prisma(["migrate", "deploy"], { DATABASE_URL: withPassword(cluster.ownerUrl, "wrong") });
     expect(badPassword.code).toBe(1);
     expect(badPassword.stderr).toContain("P1000: Authentication failed against database server at `127.0.0.1`");
     expect(badPassword.stderr).not.toMatch(ENGINE_CRASH);
@@ -303,7 +303,7 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     expect(deploy.stderr).toContain("Migration name: 39990101000000_broken");
     expect(deploy.stderr).toContain("function no_such_function() does not exist");
     // One script, one implicit transaction: the statement before the failure is not left behind.
-    expect(await tableExists(cluster.primaryUrl, "half_done")).toBe(false);
+    expect(await tableExists(cluster.ownerUrl, "half_done")).toBe(false);
   });
 
   it("tells the user how to get a database when none is configured", async () => {

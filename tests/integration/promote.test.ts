@@ -25,7 +25,7 @@ let cluster: TestCluster;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 3 });
-  await queryOne(cluster.primaryUrl, "CREATE TABLE events (id serial PRIMARY KEY, what text)");
+  await queryOne(cluster.ownerUrl, "CREATE TABLE events (id serial PRIMARY KEY, what text)");
   await queryOne(cluster.primaryUrl, "INSERT INTO events (what) VALUES ('before the promote')");
   await waitFor("replica3 to replay the table", async () => ((await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events")) ? true : undefined));
   stopReplica3();

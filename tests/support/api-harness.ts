@@ -5,6 +5,7 @@
  * server-side calls with chosen services.
  */
 import http from "node:http";
+import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
@@ -15,6 +16,7 @@ import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayerConfig, createDataLayer } from "../../src/server/db/index";
 import type { DataLayer } from "../../src/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "../../src/server/health";
+import { guardServerMethods } from "../../src/http/incoming-guard";
 import { metricsResponse } from "../../src/server/metrics";
 import { type TestCluster, startTestCluster } from "./cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
@@ -53,11 +55,12 @@ export interface RpcResponse {
   result?: unknown;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+/** `services`: more of them (request limits, the admin-attempt guard) for tests of those. */
+export async function startApiHarness(options: { services?: Partial<ApiServices> } = {}): Promise<ApiHarness> {
   const cluster = await startTestCluster({ replicas: 2 });
-  await migrate(cluster.primaryUrl);
+  await migrate(cluster.ownerUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
-  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root) };
+  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), ...options.services };
   const server = await serve((req) => route(req, services));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -103,18 +106,28 @@ function route(req: Request, services: ApiServices): Promise<Response> | Respons
   return new Response("not found", { status: 404 });
 }
 
-/** A Node HTTP server handing Fetch API requests to `handler`, as Next does for route handlers. */
+/**
+ * A Node HTTP server handing Fetch API requests to `handler`, as Next does for route handlers: the body
+ * streams (the handler decides how much of it to read), and the server has the app's incoming-request
+ * guard (src/http/incoming-guard.ts), as `next start` does.
+ */
 async function serve(handler: (req: Request) => Promise<Response> | Response): Promise<http.Server> {
-  const server = http.createServer(async (incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  const server = guardServerMethods(http.createServer(async (incoming, outgoing) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const body = chunks.length && incoming.method !== "GET" && incoming.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-    const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }));
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  });
+    const hasBody = incoming.method !== "GET" && incoming.method !== "HEAD";
+    const body = hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined;
+    try {
+      const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body, duplex: "half" } as RequestInit));
+      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      // What Next does with a handler that throws: a bare 500 (the tests then see it as a 5xx).
+      console.error("[harness] handler threw:", error);
+      if (!outgoing.headersSent) outgoing.writeHead(500);
+      outgoing.end("Internal Server Error");
+    }
+  }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
 }

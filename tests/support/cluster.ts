@@ -16,6 +16,8 @@ export interface TestCluster {
   root: string;
   primaryUrl: string;
   replicaUrls: string[];
+  /** The primary as the owner role: migrations and test DDL (the app's role may not create tables). */
+  ownerUrl: string;
   superuserUrl: string;
   /** The state as it is on disk now (it changes after a promote). */
   state(): ClusterState;
@@ -39,6 +41,7 @@ export async function startTestCluster(options: { replicas?: number } = {}): Pro
     root,
     primaryUrl: urls.primary,
     replicaUrls: urls.replicas,
+    ownerUrl: urls.migration,
     superuserUrl: adminUrl(state, primaryOf(state), state.database),
     state: () => readState(root) as ClusterState,
     stop: async () => {

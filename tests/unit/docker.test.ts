@@ -62,8 +62,9 @@ function interpolate(value: string, secrets: Record<string, string>): string {
 const SAMPLE_SECRETS: Secrets = {
   POSTGRES_PASSWORD: "a".repeat(64),
   REPLICATOR_PASSWORD: "b".repeat(64),
+  TANDEM_OWNER_PASSWORD: "e".repeat(64),
   TANDEM_DB_PASSWORD: "c".repeat(64),
-  ADMIN_TOKEN: "d".repeat(64),
+  ADMIN_TOKEN: "5be0c8f14a9d27e36c1b0f8a4d92e7c35af06b1d8e47c2a9f3b60d5e18c7a42f", // production refuses low-entropy tokens
 };
 const appEnv = Object.fromEntries(Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), SAMPLE_SECRETS)]));
 
@@ -312,7 +313,7 @@ describe("docker/Dockerfile", () => {
   it(".dockerignore keeps secrets and host builds out of the context, and nothing the image needs", () => {
     const ignored = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
     for (const entry of ["node_modules", ".next", ".tandem", "docker/.env", ".git"]) expect(ignored).toContain(entry);
-    const needed = ["package.json", "package-lock.json", "prisma", "prisma.config.ts", "src", "public", "docker/migrate-deps.ts", "docker/app-entrypoint.sh", "next.config.mjs", "tsconfig.json"];
+    const needed = ["package.json", "package-lock.json", "prisma", "prisma.config.ts", "src", "public", "docker/migrate-deps.ts", "docker/app-entrypoint.sh", "next.config.ts", "tsconfig.json"];
     for (const file of needed) expect(ignored.some((pattern) => file === pattern || file.startsWith(`${pattern}/`)), file).toBe(false);
   });
 });
@@ -409,7 +410,7 @@ describe("docker:down, docker:clean and docker:up around docker/.env and the vol
 
     const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, ["down", "--volumes"]);
     expect(partial.argv).toEqual(["compose", "-f", composeFile, "--env-file", envFile, "down", "--volumes"]);
-    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
+    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_OWNER_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
     expect(composeInvocation(composeFile, envFile, SAMPLE_SECRETS, ["up"]).env).toEqual({});
   });
 

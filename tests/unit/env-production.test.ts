@@ -5,7 +5,7 @@ import { DEV_ADMIN_TOKEN } from "~/config/production-rules";
 const STRONG = "Vx3-strong-db-password";
 const PRIMARY = `postgresql://app:${STRONG}@db-primary:5432/tandem`;
 const REPLICA = `postgresql://app:${STRONG}@db-replica:5432/tandem`;
-const ADMIN_TOKEN = "0123456789abcdef0123456789abcdef";
+const ADMIN_TOKEN = "9f2c41d07be35a86e1d4c9b27f0a6e53";
 const EMBEDDED = { primary: "postgresql://tandem:pw@127.0.0.1:54320/tandem", replicas: [], names: ["primary"] };
 
 function problemsOf(source: EnvSource): string[] {
@@ -44,6 +44,30 @@ describe("ADMIN_TOKEN", () => {
     expect(problemsOf({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN: DEV_ADMIN_TOKEN })).toEqual([
       expect.stringMatching(/^ADMIN_TOKEN is the published development default, refused in production/),
     ]);
+  });
+});
+
+describe("ADMIN_TOKEN strength in production", () => {
+  const refusal = (token: string) => problemsOf({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN: token });
+
+  it.each(["aaaaaaaaaaaaaaaa", "password12345678", "qwertyuiopasdfgh", "0123456789abcdef0123456789abcdef"])("refuses %s as too easy to guess, without quoting it", (token) => {
+    expect(refusal(token)).toEqual([expect.stringMatching(/^ADMIN_TOKEN is too easy to guess .*openssl rand -hex 32/)]);
+    expect(refusal(token).join("\n")).not.toContain(token);
+  });
+
+  it("refuses the development token whatever its case", () => {
+    expect(refusal(DEV_ADMIN_TOKEN.toUpperCase())).toEqual([expect.stringMatching(/^ADMIN_TOKEN is the published development default/)]);
+  });
+
+  it.each([["a space", "9f2c41d07be3 5a86e1d4c9b27f0a6e53"], ["a tab", "9f2c41d07be3\t5a86e1d4c9b27f0a6e53"], ["a non-ASCII letter", "9f2c41d07be35a86e1d4c9b27f0a6é53"], ["a control character", "9f2c41d07be35a86\u0007e1d4c9b27f0a6e53"]])(
+    "refuses a token with %s: it cannot be sent in a header",
+    (_what, token) => {
+      expect(refusal(token)).toEqual([expect.stringMatching(/^ADMIN_TOKEN has spaces, control or non-ASCII characters, so it cannot be sent/)]);
+    },
+  );
+
+  it.each(["Xk9#mQ2$vL7pR4wz", "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"])("accepts a random token (%s)", (token) => {
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN: token }, { embedded: () => EMBEDDED }).ADMIN_TOKEN).toBe(token);
   });
 });
 

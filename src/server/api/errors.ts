@@ -5,13 +5,16 @@
  *    BAD_REQUEST with a readable message. Server-side callers (createCaller) get these too.
  *  - `formatError` (the error formatter, i.e. the wire): never sends a stack, and never the message of
  *    an unexpected error (it may hold SQL, a Prisma invocation excerpt or a host name); the handler logs
- *    those server-side. Zod input errors carry `fieldErrors` for forms.
+ *    those server-side. Nor does a 400 echo what a parser threw while reading the request (tRPC uses the
+ *    thrown error's message: "Unexpected token … is not valid JSON", a TypeError from inside a library):
+ *    `requestErrorMessage` words those. Zod input errors carry `fieldErrors` for forms.
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { isConnectionError, sqlStateOf } from "~/server/db/connection-errors";
 import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer";
+import { InputFormatError } from "~/http/transformer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
 
@@ -75,13 +78,25 @@ export function formatError<Shape extends { message: string; data: { stack?: str
   const notice = error.cause instanceof ConsistencyNotice ? error.cause.servedBy : undefined;
   return {
     ...shape,
-    message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
+    message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : (requestErrorMessage(error) ?? shape.message),
     data: {
       ...data,
       ...(input && { fieldErrors: input.fieldErrors as Record<string, string[]>, formErrors: input.formErrors }),
       ...(notice && { consistency: { reason: notice.reason, detail: notice.detail } }),
     },
   };
+}
+
+/**
+ * Our own words for a request tRPC could not read, when the message would otherwise be a parser's or a
+ * library's: anything but our own errors (TRPCError, InputFormatError, zod's) is rewritten.
+ */
+function requestErrorMessage(error: TRPCError): string | undefined {
+  if (error.code !== "BAD_REQUEST" && error.code !== "PARSE_ERROR") return undefined;
+  const cause = error.cause;
+  if (!(cause instanceof Error) || cause instanceof TRPCError || cause instanceof InputFormatError || cause instanceof z.ZodError) return undefined;
+  if (cause instanceof SyntaxError) return 'The request\'s input is not valid JSON. Send {"json": <input>} (URL-encoded in ?input= for a query).';
+  return "The request could not be read. Check its input and content type.";
 }
 
 /** "Invalid input: email: Enter a valid email address; name: Name is required" */

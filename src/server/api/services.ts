@@ -10,7 +10,9 @@ import { getEnv } from "~/env";
 import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
+import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";
 import type { ClusterControl } from "./cluster-control";
+import { type ApiLimits, apiLimitsFrom } from "./request-limits";
 
 export interface ApiServices {
   db: DataLayer;
@@ -18,6 +20,10 @@ export interface ApiServices {
   adminToken: string;
   /** Pause, resume and promote; undefined when the app runs on DATABASE_URL (the levers then refuse). */
   cluster?: ClusterControl;
+  /** Request limits (./request-limits.ts); DEFAULT_API_LIMITS when unset. */
+  limits?: ApiLimits;
+  /** Counts wrong admin tokens per client address; unset: no limit (tests that do not test it). */
+  adminAttempts?: AdminAttemptGuard;
 }
 
 let services: Promise<ApiServices> | undefined;
@@ -34,5 +40,6 @@ export function getApiServices(): Promise<ApiServices> {
 async function createApiServices(): Promise<ApiServices> {
   const env = getEnv();
   const cluster = env.database.source === "embedded" ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot()) : undefined;
-  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster };
+  // Built once with the services, so the wrong-token counts outlive the request that made them.
+  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster, limits: apiLimitsFrom(env), adminAttempts: new AdminAttemptGuard(adminAttemptSettingsFrom(env)) };
 }

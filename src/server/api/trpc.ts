@@ -8,10 +8,10 @@
  * 3. Procedures: `publicProcedure`, and `adminProcedure`, which needs the admin token.
  */
 import { TRPCError, initTRPC } from "@trpc/server";
-import superjson from "superjson";
 import { adminTokenMatches } from "./admin-token";
 import { formatError, translateError } from "./errors";
 import { bearerTokenFrom, consistencyTokenFrom } from "./request-headers";
+import { transformer } from "~/http/transformer";
 import type { ApiServices } from "./services";
 
 export async function createTRPCContext(opts: { headers: Headers; services: ApiServices }) {
@@ -29,7 +29,7 @@ export async function createTRPCContext(opts: { headers: Headers; services: ApiS
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter: ({ shape, error }) => formatError(shape, error),
 });
 
