@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePorts } from "../../src/cluster/ports";
-import { queryOne } from "../../src/cluster/sql";
+import { grantRuntimePrivileges } from "../../src/cluster/roles";
+import { queryOne, withClient } from "../../src/cluster/sql";
 import { topologyOfState } from "../../src/cluster/topology";
 import { applicationCheck } from "../../src/cluster/verify";
 import { waitFor } from "../../src/cluster/wait-for";
@@ -194,8 +195,9 @@ describe("errors clients see", () => {
   });
 
   it("hides an unexpected database error behind a generic 500 and logs the cause server-side", async () => {
-    // A real failure the API has no meaning for: a CHECK constraint Prisma does not know about.
-    await queryOne(h.cluster.primaryUrl, "ALTER TABLE users ADD CONSTRAINT tandem_test_no_forbidden CHECK (name <> 'forbidden')");
+    // A real failure the API has no meaning for: a CHECK constraint Prisma does not know about (DDL: the
+    // owner's, the runtime role may not alter tables).
+    await queryOne(h.cluster.ownerUrl, "ALTER TABLE users ADD CONSTRAINT tandem_test_no_forbidden CHECK (name <> 'forbidden')");
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const { status, error, text } = await h.rpc("user.create", newUser("forbidden"), { type: "mutation" });
@@ -206,7 +208,7 @@ describe("errors clients see", () => {
       expect(logged.mock.calls.flat().map(String).join("\n")).toMatch(/user\.create failed/);
     } finally {
       logged.mockRestore();
-      await queryOne(h.cluster.primaryUrl, "ALTER TABLE users DROP CONSTRAINT tandem_test_no_forbidden");
+      await queryOne(h.cluster.ownerUrl, "ALTER TABLE users DROP CONSTRAINT tandem_test_no_forbidden");
     }
   });
 });
@@ -548,8 +550,14 @@ describe("health and metrics", () => {
 
 describe("db:verify check 6 against this API", () => {
   it("passes on both replicas with --app-url", async () => {
-    // Start from no marker schema, so db:verify (the superuser) creates it: the probe below must still work.
+    // Start from no marker schema, so db:verify (the superuser) creates it. The runtime role may not use a
+    // schema the superuser made (permission denied), so the manager's provisioning (what `db:up` runs,
+    // src/cluster/roles.ts) must hand it to the owner and grant the runtime role its rows again.
     await queryOne(h.cluster.superuserUrl, "DROP SCHEMA IF EXISTS tandem_verify CASCADE");
+    const first = await clusterCli(h.cluster.root, ["verify", "--json"]);
+    expect(first.stderr).not.toMatch(/permission denied/);
+    expect(await queryOne<{ owner: string }>(h.cluster.superuserUrl, "SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = 'tandem_verify'")).toMatchObject({ owner: "postgres" });
+    await withClient(h.cluster.superuserUrl, (client) => grantRuntimePrivileges(client, h.cluster.state()));
     const result = await clusterCli(h.cluster.root, ["verify", "--json", "--app-url", h.url]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const checks: { id: number; node: string; outcome: string; detail: string }[] = JSON.parse(result.stdout);
