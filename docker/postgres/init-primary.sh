@@ -8,8 +8,8 @@
 #   replicator    REPLICATION LOGIN and nothing else: what replicas stream with (pg_hba: streaming only)
 #   tandem_owner  owns database tandem and its tables; runs Prisma Migrate; CREATEDB for its shadow database
 #   tandem        the app: SELECT, INSERT, UPDATE, DELETE on the owner's tables (default privileges cover
-#                 tables of later migrations) and nothing else; pg_monitor, to read replication statistics
-#                 for lag-aware routing and db:status/db:verify
+#                 tables of later migrations) and nothing else; replication statistics through
+#                 tandem_monitor's SECURITY DEFINER functions (sql/tandem-monitor.sql), not pg_monitor
 # Replication slots are not made here: each replica creates its own, fresh, when it is first built
 # (replica-entrypoint.sh), so this script does not need to know how many replicas there are.
 # The image runs this file if it is executable and sources it into its own entrypoint if not (a checkout
@@ -46,7 +46,8 @@ ALTER ROLE tandem_owner WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATI
 
 SELECT 'CREATE ROLE tandem' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem') \gexec
 ALTER ROLE tandem WITH LOGIN NOCREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION PASSWORD :'app_password';
-GRANT pg_monitor TO tandem;
+-- A volume from before tandem_monitor's replication functions had the app in pg_monitor.
+SELECT 'REVOKE pg_monitor FROM tandem' WHERE pg_has_role('tandem', 'pg_monitor', 'member') \gexec
 
 SELECT 'CREATE DATABASE tandem OWNER tandem_owner' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'tandem') \gexec
 SQL

@@ -5,8 +5,8 @@
  *   owner      (tandem_owner)  owns database `tandem` and every table in it; runs Prisma Migrate.
  *                              CREATEDB, for the temporary shadow database of `migrate dev`
  *   runtime    (tandem)        the app: SELECT, INSERT, UPDATE, DELETE on the owner's tables and their
- *                              sequences, nothing else (no DDL, no TRUNCATE, no CREATEDB); pg_monitor for
- *                              the replication figures the router reads
+ *                              sequences, nothing else (no DDL, no TRUNCATE, no CREATEDB, no pg_monitor:
+ *                              replication figures come from tandem_monitor's functions)
  *   replicator (replicator)    REPLICATION, and pg_hba lets it open replication connections only
  *
  * The runtime role also writes rows in tandem_verify.markers (db:verify's replication probe).
@@ -47,8 +47,11 @@ export async function provisionAppRoles(client: pg.Client, state: ClusterState, 
   }
   // Converges an older cluster's runtime role, which had CREATEDB for Prisma's shadow database.
   await client.query(`ALTER ROLE ${app.user} WITH NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
-  // pg_monitor: the app reads replication and WAL-receiver statistics to route reads by lag.
-  await client.query(`GRANT pg_monitor TO ${app.user}`);
+  // An older cluster's runtime role was a member of pg_monitor; it reads the replication statistics it
+  // needs through tandem_monitor's SECURITY DEFINER functions (sql/tandem-monitor.sql) now.
+  if (await exists("SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE m.roleid = 'pg_monitor'::regrole AND r.rolname = $1", app.user)) {
+    await client.query(`REVOKE pg_monitor FROM ${app.user}`);
+  }
   if (!(await exists("SELECT 1 FROM pg_database WHERE datname = $1", database))) {
     log(`creating database '${database}' owned by '${owner.user}'`);
     await client.query(`CREATE DATABASE ${database} OWNER ${owner.user}`);

@@ -1,7 +1,7 @@
 /**
  * What each node says about replication, in SQL: a node's own view (recovery, timeline, replay, its WAL
  * receiver) and the writer's view of its replicas (pg_stat_replication, physical slots). One round trip
- * each. The cluster manager runs them over short-lived connections (`db:status`, `db:verify`); the app
+ * each (two on a node without sql/tandem-monitor.sql's functions). The cluster manager runs them over short-lived connections (`db:status`, `db:verify`); the app
  * over the monitor's pooled ones (replication.status), so both report the same facts the same way.
  */
 
@@ -95,8 +95,36 @@ interface SelfRow {
   conninfo: string | null;
 }
 
-// pg_stat_wal_receiver has one row while a receiver runs and none otherwise, hence the outer join.
-const SELF_SQL = `
+/**
+ * Where the receiver's and the writer's rows come from: the SECURITY DEFINER functions of
+ * sql/tandem-monitor.sql, so the app's role needs no pg_monitor, or the views themselves on a cluster
+ * without them (a role then needs pg_read_all_stats to see more than pids).
+ */
+interface Sources {
+  walReceiver: string;
+  replication: string;
+}
+
+const SOURCES: { functions: Sources; views: Sources } = {
+  functions: { walReceiver: "tandem_monitor.wal_receiver()", replication: "tandem_monitor.replication()" },
+  views: { walReceiver: "pg_stat_wal_receiver", replication: "pg_stat_replication" },
+};
+
+/** SQLSTATEs that say "no such function / schema / permission": the node lacks tandem_monitor. */
+export const NO_FUNCTION_STATES = new Set(["42883", "3F000", "42501"]);
+
+/** Runs the statement over the functions, or over the views when the node has none. */
+async function overSources<R extends object>(query: NodeQuery, sql: (source: Sources) => string): Promise<R[]> {
+  try {
+    return await query<R>(sql(SOURCES.functions));
+  } catch (error) {
+    if (!NO_FUNCTION_STATES.has((error as { code?: string }).code ?? "")) throw error;
+    return query<R>(sql(SOURCES.views));
+  }
+}
+
+// The receiver has one row while it runs and none otherwise, hence the outer join.
+const SELF_SQL = ({ walReceiver }: Sources) => `
   SELECT pg_is_in_recovery() AS in_recovery,
          CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text AS lsn,
          pg_last_wal_receive_lsn()::text AS receive_lsn,
@@ -104,21 +132,21 @@ const SELF_SQL = `
          EXTRACT(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS replay_delay,
          CASE WHEN NOT pg_is_in_recovery() THEN substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END AS timeline,
          r.status AS receiver_status, r.received_tli, r.sender_host, r.sender_port, r.last_msg_send_time, r.last_msg_receipt_time, r.conninfo
-    FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true`;
+    FROM (SELECT 1) AS one LEFT JOIN ${walReceiver} AS r ON true`;
 
-const WRITER_SQL = `
+const WRITER_SQL = ({ replication }: Sources) => `
   SELECT (SELECT coalesce(json_agg(r), '[]') FROM (
             SELECT application_name, state, sync_state, sent_lsn::text, write_lsn::text, flush_lsn::text, replay_lsn::text,
                    EXTRACT(epoch FROM write_lag)::float8 AS write_lag, EXTRACT(epoch FROM flush_lag)::float8 AS flush_lag,
                    EXTRACT(epoch FROM replay_lag)::float8 AS replay_lag,
                    pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes
-              FROM pg_stat_replication) AS r) AS streams,
+              FROM ${replication}) AS r) AS streams,
          (SELECT coalesce(json_agg(s), '[]') FROM (
             SELECT slot_name, active, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) AS retained_bytes, wal_status
               FROM pg_replication_slots WHERE slot_type = 'physical') AS s) AS slots`;
 
 export async function selfStatus(query: NodeQuery): Promise<SelfStatus> {
-  const [row] = await query<SelfRow>(SELF_SQL);
+  const [row] = await overSources<SelfRow>(query, SELF_SQL);
   const status: SelfStatus = {
     inRecovery: row.in_recovery,
     timeline: row.timeline ? Number.parseInt(row.timeline, 16) : (row.received_tli ?? null),
@@ -145,7 +173,7 @@ export async function selfStatus(query: NodeQuery): Promise<SelfStatus> {
 
 /** The writer's rows for every replica and slot; match one replica with `streamOf`. */
 export async function writerView(query: NodeQuery): Promise<WriterView> {
-  const [row] = await query<WriterView>(WRITER_SQL);
+  const [row] = await overSources<WriterView>(query, WRITER_SQL);
   return row;
 }
 

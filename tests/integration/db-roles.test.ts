@@ -3,7 +3,8 @@
  * the runtime role reads and writes rows and can do nothing else; the owner migrates, and its new
  * tables are the runtime role's to use; the replicator only streams; the superuser comes in only
  * through the private socket directory. And an older cluster, whose runtime role owned everything,
- * converges on the next `db:up`.
+ * converges on the next `db:up`. The runtime role has no pg_monitor: it reads replication statistics
+ * through tandem_monitor's SECURITY DEFINER functions (sql/tandem-monitor.sql).
  */
 import { statSync } from "node:fs";
 import pg from "pg";
@@ -45,6 +46,12 @@ describe("the runtime role (the app's DATABASE_URL)", () => {
     ["CREATE TEMP TABLE scratch (x int)", /permission denied to create temporary tables/],
   ])("cannot %s", async (sql, error) => {
     await expect(queryOne(cluster.primaryUrl, sql)).rejects.toThrow(error);
+  });
+
+  it("is no member of pg_monitor, and reads the replication statistics through tandem_monitor's functions", async () => {
+    expect(await queryOne(cluster.primaryUrl, "SELECT pg_has_role(current_user, 'pg_monitor', 'member') AS monitor")).toEqual({ monitor: false });
+    // No replicas here: the functions answer (no rows), where the views would hide every column but pid.
+    expect(await queryOne(cluster.primaryUrl, "SELECT (SELECT count(*) FROM tandem_monitor.replication())::int AS streams, (SELECT count(*) FROM tandem_monitor.wal_receiver())::int AS receivers")).toEqual({ streams: 0, receivers: 0 });
   });
 });
 
@@ -89,19 +96,20 @@ describe("the replicator and the superuser", () => {
   });
 });
 
-describe("an older cluster, whose runtime role owned the tables and had CREATEDB", () => {
-  it("converges on the next db:up: ownership to the owner, CREATEDB gone, rows still the runtime role's", async () => {
+describe("an older cluster, whose runtime role owned the tables and had CREATEDB and pg_monitor", () => {
+  it("converges on the next db:up: ownership to the owner, CREATEDB and pg_monitor gone, rows still the runtime role's", async () => {
     await withClient(cluster.superuserUrl, async (c) => {
       await c.query("CREATE TABLE legacy (id int)");
       await c.query("ALTER TABLE legacy OWNER TO tandem");
       await c.query("ALTER ROLE tandem CREATEDB");
+      await c.query("GRANT pg_monitor TO tandem");
     });
     await up({ root: cluster.root });
-    const owner = await queryOne<{ owner: string; createdb: boolean }>(
+    const owner = await queryOne<{ owner: string; createdb: boolean; monitor: boolean }>(
       cluster.superuserUrl,
-      "SELECT tableowner AS owner, (SELECT rolcreatedb FROM pg_roles WHERE rolname = 'tandem') AS createdb FROM pg_tables WHERE tablename = 'legacy'",
+      "SELECT tableowner AS owner, (SELECT rolcreatedb FROM pg_roles WHERE rolname = 'tandem') AS createdb, pg_has_role('tandem', 'pg_monitor', 'member') AS monitor FROM pg_tables WHERE tablename = 'legacy'",
     );
-    expect(owner).toEqual({ owner: "tandem_owner", createdb: false });
+    expect(owner).toEqual({ owner: "tandem_owner", createdb: false, monitor: false });
     await queryOne(cluster.primaryUrl, "INSERT INTO legacy VALUES (1)");
     await refused(cluster.primaryUrl, "DROP TABLE legacy");
   });

@@ -106,7 +106,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       );
       expect(roles.rows).toEqual([
         { rolname: "replicator", rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: true, rolcanlogin: true, monitor: false },
-        { rolname: "tandem", rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: true },
+        { rolname: "tandem", rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: false },
         { rolname: "tandem_owner", rolsuper: false, rolcreatedb: true, rolcreaterole: false, rolreplication: false, rolcanlogin: true, monitor: false },
       ]);
       expect(db.rows).toEqual([{ owner: "tandem_owner" }]);

@@ -17,6 +17,7 @@ import type { DbNode } from "./nodes";
 import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
 import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
 import { parseTimelineHistory } from "./timeline";
+import { NO_FUNCTION_STATES } from "~/replication/status";
 
 export interface MonitorSettings {
   probeIntervalMs: number;
@@ -82,9 +83,6 @@ const WRITER_POSITION_SQL = `SELECT pg_current_wal_flush_lsn()::text AS lsn,
 
 /** A probe timeout is not believed if the loop was blocked for more than this share of the wait. */
 const STALL_EXCUSES = 0.25;
-
-/** SQLSTATEs that say "no such function / schema / permission": the node lacks tandem_monitor. */
-const NO_FUNCTION_STATES = new Set(["42883", "3F000", "42501"]);
 
 /** How long one answer about a replica's replay position serves consistency.progress callers. */
 const PROGRESS_REUSE_MS = 50;
