@@ -67,9 +67,14 @@ export function writeSharedConfig(dataDir: string, socketDir: string): void {
 /** sun_path holds 107 bytes; the socket file's name (.s.PGSQL.65535) takes 15 of them with its slash. */
 const MAX_SOCKET_DIR_BYTES = 92;
 
+/** Where the cluster's private socket directory is, or would be (an older cluster has none). */
+export function socketDirPath(nodesDir: string): string {
+  return path.join(nodesDir, "run");
+}
+
 /** The cluster's private socket directory, under its node directories. */
 export function socketDirOf(nodesDir: string): string {
-  const dir = path.join(nodesDir, "run");
+  const dir = socketDirPath(nodesDir);
   if (Buffer.byteLength(dir) > MAX_SOCKET_DIR_BYTES) {
     throw new Error(`The cluster's socket directory ${dir} is longer than the ${MAX_SOCKET_DIR_BYTES} bytes a Unix socket path allows.\n  Fix: use a shorter data root (TANDEM_DATA_DIR).`);
   }

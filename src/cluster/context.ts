@@ -5,6 +5,7 @@
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { type PgBinaries, locateBinaries } from "./binaries";
+import { socketDirPath } from "./config-files";
 import type { NodeHandle, ProcessContext } from "./node-process";
 import { type RunAs, resolveRunAs } from "./os-user";
 import { prepareNodesDir, reachableBinaries } from "./placement";
@@ -56,7 +57,7 @@ export function saveState(ctx: ClusterContext, state: ClusterState): void {
 }
 
 export function handleOf(ctx: ClusterContext, node: NodeState): NodeHandle {
-  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name) };
+  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name), socketDir: socketDirPath(ctx.nodesDir) };
 }
 
 export function logFileOf(ctx: ClusterContext, name: string): string {

@@ -16,6 +16,8 @@ export interface NodeHandle {
   port: number;
   dataDir: string;
   logFile: string;
+  /** The cluster's private socket directory (./config-files.ts), where a killed server leaves its socket's lock file. */
+  socketDir?: string;
 }
 
 export interface ProcessContext {
@@ -52,6 +54,7 @@ export function isRunning(ctx: ProcessContext, node: NodeHandle): boolean {
 export async function startNode(ctx: ProcessContext, node: NodeHandle): Promise<"started" | "already running"> {
   if (isRunning(ctx, node)) return "already running";
   if (!(await isPortFree(node.port))) throw new PortTakenError(node.name, node.port, true);
+  clearStaleSocketLock(node);
   try {
     runPgBinary(ctx, ctx.binaries.pg_ctl, ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile], `starting ${node.name}`);
   } catch (error) {
@@ -78,6 +81,21 @@ function clearStalePidFile(node: NodeHandle): void {
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
   if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
   rmSync(pidFile, { force: true });
+}
+
+/**
+ * The same for the socket's lock file (`.s.PGSQL.<port>.lock`) in the private socket directory, which
+ * a killed server also leaves. PostgreSQL ignores it only when its pid is gone, and a killed postmaster
+ * can linger as a zombie (its parent has not reaped it: a container without an init), which it takes
+ * for a live server: "lock file … already exists". Called once the port is known to be free.
+ */
+function clearStaleSocketLock(node: NodeHandle): void {
+  if (!node.socketDir) return;
+  const lockFile = path.join(node.socketDir, `.s.PGSQL.${node.port}.lock`);
+  if (!existsSync(lockFile)) return;
+  const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
+  rmSync(lockFile, { force: true });
 }
 
 function isPostgresProcess(pid: number): boolean {
