@@ -76,11 +76,7 @@ export function stopNode(ctx: ProcessContext, node: NodeHandle, mode: "fast" | "
  * live postgres process.
  */
 function clearStalePidFile(node: NodeHandle): void {
-  const pidFile = path.join(node.dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
-  rmSync(pidFile, { force: true });
+  removeUnlessHeld(path.join(node.dataDir, "postmaster.pid"));
 }
 
 /**
@@ -90,8 +86,11 @@ function clearStalePidFile(node: NodeHandle): void {
  * for a live server: "lock file … already exists". Called once the port is known to be free.
  */
 function clearStaleSocketLock(node: NodeHandle): void {
-  if (!node.socketDir) return;
-  const lockFile = path.join(node.socketDir, `.s.PGSQL.${node.port}.lock`);
+  if (node.socketDir) removeUnlessHeld(path.join(node.socketDir, `.s.PGSQL.${node.port}.lock`));
+}
+
+/** Removes a PostgreSQL lock file (its first line is the owner's pid) unless a live postgres process holds it. */
+function removeUnlessHeld(lockFile: string): void {
   if (!existsSync(lockFile)) return;
   const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
   if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
