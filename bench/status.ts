@@ -76,7 +76,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { migrate } = await import("../tests/support/migrate");
   const cluster = await startTestCluster({ replicas: 2 });
   try {
-    await migrate(cluster.primaryUrl);
+    await migrate(cluster.ownerUrl);
     console.log(`\n## replication.status (${ROUNDS} rounds, interleaved)`);
     console.log(await benchReplicationStatus(cluster));
   } finally {

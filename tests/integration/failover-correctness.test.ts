@@ -31,7 +31,7 @@ afterEach(async () => {
 async function cluster(replicas: number): Promise<TestCluster> {
   const c = await startTestCluster({ replicas });
   cleanups.push(() => c.stop());
-  await migrate(c.primaryUrl);
+  await migrate(c.ownerUrl);
   return c;
 }
 
