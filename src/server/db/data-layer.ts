@@ -448,7 +448,7 @@ export class DataLayer {
   }
 
   private servedBy(node: DbNode, reason: ServedReason, detail: string, waitedMs = 0): ServedBy {
-    const role = this.monitor.snapshot().find((h) => h.name === node.name)?.role === "replica" ? "replica" : "primary";
+    const role = this.monitor.roleOf(node.name) === "replica" ? "replica" : "primary";
     return { node: node.name, endpoint: node.endpoint, role, reason, detail, waitedMs, hedged: false };
   }
 

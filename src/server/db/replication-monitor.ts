@@ -281,6 +281,11 @@ export class ReplicationMonitor {
     return this.nodes.map((node) => this.healthOf(this.recordOf(node.name)));
   }
 
+  /** One node's current role (per read, so without building the whole snapshot). */
+  roleOf(name: string): NodeRole {
+    return this.records.get(name)?.role ?? "unknown";
+  }
+
   /** Replicas that may serve reads now. */
   routable(): NodeHealth[] {
     return this.snapshot().filter((h) => h.routing.routable);
