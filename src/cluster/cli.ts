@@ -20,6 +20,8 @@ import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
+import type { TimelineHistory } from "../replication/timeline";
+import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
 import { type TimelineReport, timelineReport } from "./timeline-probe";
@@ -145,8 +147,13 @@ function statusJson(statuses: NodeStatus[], timelines?: Timelines) {
     primary: statuses.find((s) => s.role === "primary") ?? null,
     replicas: statuses.filter((s) => s.role === "replica").map(replica),
     fenced: statuses.filter((s) => s.role === "fenced"),
-    ...(timelines ? { timelineHistory: timelines.report.history } : {}),
+    ...(timelines ? { timelineHistory: historyJson(timelines.report.history) } : {}),
   };
+}
+
+/** The history with its fork points as PostgreSQL prints them (JSON has no 64-bit integers). */
+function historyJson(history: TimelineHistory | null) {
+  return history && { timeline: history.timeline, forks: history.forks.map((f) => ({ timeline: f.timeline, forkLsn: formatLsn(f.forkLsn) })) };
 }
 
 function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Timelines): void {

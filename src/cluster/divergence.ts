@@ -4,8 +4,11 @@
  * off current database system timeline N before current recovery point"): a replica on an ancestor
  * timeline follows only while it has replayed no further than that timeline's fork point. Once past
  * it, it holds WAL the primary's history does not contain, and it never streams again until rebuilt.
+ * The rule itself is src/replication/timeline.ts's (the data layer routes reads by it too); this adds
+ * the cause and the positions, as the logs and db:status show them.
  */
-import { type TimelineHistory, lsnValue } from "./timeline-history";
+import { formatLsn, parseLsn } from "../replication/lsn";
+import { type TimelineHistory, forkPointOf, relationToWriter } from "../replication/timeline";
 
 /** What the replica reports about itself. */
 export type ReplicaPosition =
@@ -40,14 +43,18 @@ export function assessDivergence(history: TimelineHistory, replica: ReplicaPosit
   if (!replica) return { kind: "unknown", cause: "unreachable" };
   if (!replica.inRecovery) return { kind: "unknown", cause: "writable" };
   const positions = { replicaTimeline: replica.timeline, primaryTimeline: history.timeline };
-  if (replica.timeline === history.timeline) return { kind: "follows", ...positions };
-  const fork = history.forks.find((f) => f.timeline === replica.timeline);
-  // A newer timeline than the primary's, or a sibling branch (a number the history skips), shares
-  // nothing with the primary after their common ancestor, wherever replay stands.
-  if (!fork) return { kind: "diverged", cause: "off-history", ...positions, replayLsn: replica.replayLsn, forkLsn: null };
-  // Replayed exactly up to the fork point is still on the shared history: it switches timelines there.
-  if (lsnValue(replica.replayLsn) <= lsnValue(fork.forkLsn)) return { kind: "follows", ...positions };
-  return { kind: "diverged", cause: "past-fork", ...positions, replayLsn: replica.replayLsn, forkLsn: fork.forkLsn };
+  const replayLsn = parseLsn(replica.replayLsn);
+  // With the history and the replay position known, the rule never answers "unknown".
+  if (relationToWriter({ timeline: history.timeline, history }, { timeline: replica.timeline, replayLsn }) === "follows") return { kind: "follows", ...positions };
+  // No fork of its timeline in the history: a newer timeline than the primary's, or a sibling branch.
+  const fork = forkPointOf(history, replica.timeline);
+  return {
+    kind: "diverged",
+    cause: fork === undefined ? "off-history" : "past-fork",
+    ...positions,
+    replayLsn: formatLsn(replayLsn),
+    forkLsn: fork === undefined ? null : formatLsn(fork),
+  };
 }
 
 /** The sentence logs and db:status print for a verdict. */

@@ -8,7 +8,7 @@ import { adminUrl } from "./context";
 import { type Divergence, type ReplicaPosition, assessDivergence } from "./divergence";
 import { isUnreachable, withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
-import { type TimelineHistory, historyFileName, parseTimelineHistory } from "./timeline-history";
+import { type TimelineHistory, historyFileName, parseTimelineHistory } from "../replication/timeline";
 import { nodeUrl } from "../replication/urls";
 
 /** The primary's current timeline and its ancestors' fork points. */
@@ -24,7 +24,7 @@ export async function readHistory(primary: pg.Client): Promise<TimelineHistory> 
   const timeline = Number.parseInt(rows[0].tli, 16);
   if (timeline === 1) return { timeline, forks: [] }; // the first timeline has no history file
   const file = await primary.query<{ content: string }>("SELECT pg_read_file($1) AS content", [`pg_wal/${historyFileName(timeline)}`]);
-  return parseTimelineHistory(timeline, file.rows[0].content);
+  return { timeline, forks: parseTimelineHistory(file.rows[0].content, timeline) };
 }
 
 /** Where a replica's replay stands, or undefined when it cannot be asked (stopped, starting). */

@@ -14,7 +14,7 @@ import { locateBinaries } from "../../src/cluster/binaries";
 import { adminUrl } from "../../src/cluster/context";
 import { resolveRunAs } from "../../src/cluster/os-user";
 import { queryOne, withClient } from "../../src/cluster/sql";
-import { lsnValue } from "../../src/cluster/timeline-history";
+import { parseLsn } from "../../src/replication/lsn";
 import { waitFor } from "../../src/cluster/wait-for";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
@@ -86,7 +86,7 @@ describe("a failover that loses a write", () => {
 
     const status = await statusJson();
     expect(status.primary).toMatchObject({ name: "replica1", timeline: 2 });
-    expect(status.timelineHistory).toEqual({ timeline: 2, forks: [{ timeline: 1, forkLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), reason: expect.any(String) }] });
+    expect(status.timelineHistory).toEqual({ timeline: 2, forks: [{ timeline: 1, forkLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/) }] });
     expect(status.replicas.map((r: { name: string; running: boolean; state: string | null; diverged: boolean | null }) => [r.name, r.running, r.state, r.diverged])).toEqual([
       ["replica2", true, "streaming", false],
       ["replica3", false, null, null],
@@ -114,7 +114,7 @@ describe("a failover that loses a write", () => {
       diverged: true,
       divergence: { kind: "diverged", cause: "past-fork", replicaTimeline: 1, primaryTimeline: 2, forkLsn: status.timelineHistory.forks[0].forkLsn },
     });
-    expect(lsnValue(replica3Status.divergence.replayLsn)).toBeGreaterThan(lsnValue(replica3Status.divergence.forkLsn));
+    expect(parseLsn(replica3Status.divergence.replayLsn)).toBeGreaterThan(parseLsn(replica3Status.divergence.forkLsn));
 
     const text = await cli(["status"]);
     expect(text.stdout).toMatch(/replica3 DIVERGED: replayed timeline 1 up to \S+, past \S+ where the primary's timeline 2 forked off it/);
