@@ -16,7 +16,23 @@ import { type ClusterState, type NodeState, primaryOf } from "../replication/sta
 export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
   const primary = primaryOf(state);
   const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name) };
-  // A directory without a finished state entry is the debris of an interrupted attempt: start over.
+  await cloneFromPrimary(ctx, state, replica);
+
+  state.nodes.push(replica);
+  saveState(ctx, state);
+
+  ctx.log(`${name}: starting on port ${port}, streaming from ${primary.name} (slot ${name})`);
+  await startNode(ctx, handleOf(ctx, replica));
+  return replica;
+}
+
+/**
+ * Makes `replica.dataDir` a fresh standby copy of the current primary (not started). A directory
+ * already there is the debris of an interrupted attempt: it is started over.
+ */
+export async function cloneFromPrimary(ctx: ClusterContext, state: ClusterState, replica: NodeState): Promise<void> {
+  const primary = primaryOf(state);
+  const name = replica.name;
   if (existsSync(replica.dataDir)) rmSync(replica.dataDir, { recursive: true, force: true });
 
   ctx.log(`${name}: replication slot '${name}' on ${primary.name}`);
@@ -27,13 +43,6 @@ export async function createReplica(ctx: ClusterContext, state: ClusterState, na
   writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
   writeReplicaSettings(ctx, state, replica, primary.port);
   chownTree(replica.dataDir, ctx.runAs);
-
-  state.nodes.push(replica);
-  saveState(ctx, state);
-
-  ctx.log(`${name}: starting on port ${port}, streaming from ${primary.name} (slot ${name})`);
-  await startNode(ctx, handleOf(ctx, replica));
-  return replica;
 }
 
 /** A replica's own settings: its port and where, through which slot, it streams from. */

@@ -18,6 +18,12 @@ export interface NodeState {
   port: number;
   /** Absolute path of the node's PGDATA. */
   dataDir: string;
+  /**
+   * Set while a replica that diverged is rebuilt from the primary: where its old data directory waits
+   * (moved aside, removed once the new copy streams). A run that fails half-way leaves it set, and the
+   * next `db:up` finishes the rebuild instead of starting a half-made copy.
+   */
+  rebuild?: { asideDir: string };
 }
 
 export interface Credentials {

@@ -22,7 +22,7 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import { describeConnectionFailure, isConnectionError, sqlStateOf } from "./connection-errors";
 import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consistency-token";
 import { Hedging } from "./hedging";
-import type { Lsn } from "./lsn";
+import type { Lsn } from "~/replication/lsn";
 import type { DbNode } from "./nodes";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
 import type { NodeHealth, ReplayProgress, ReplicationMonitor } from "./replication-monitor";

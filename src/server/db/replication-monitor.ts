@@ -12,11 +12,11 @@ import pg from "pg";
 import { sqlStateOf } from "./connection-errors";
 import { LagHistory, type LagState } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
-import { type Lsn, parseLsn } from "./lsn";
+import { type Lsn, parseLsn } from "~/replication/lsn";
 import type { DbNode } from "./nodes";
 import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
 import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
-import { parseTimelineHistory } from "./timeline";
+import { parseTimelineHistory } from "~/replication/timeline";
 
 export interface MonitorSettings {
   probeIntervalMs: number;
@@ -253,7 +253,7 @@ export class ReplicationMonitor {
     let history: WriterLine["history"];
     try {
       const { rows } = await this.poolOf(writer.name).query<{ history: string | null }>("SELECT tandem_monitor.timeline_history($1) AS history", [timeline]);
-      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history) };
+      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history, timeline) };
       this.histories.set(key, history);
     } catch (error) {
       if (NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) this.histories.set(key, undefined); // not installed: don't ask again
