@@ -13,7 +13,7 @@ test("the demo's requests at /users get JSON: POST 201 with Location, GET the ar
   const body = (await created.json()) as { id: number; name: string; email: string; createdAt: string };
   expect(body).toMatchObject(user);
   expect(created.headers().location).toBe(`/users/${body.id}`);
-  expect(created.headers()["x-consistency-token"]).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+  expect(created.headers()["x-consistency-token"]).toMatch(/^\d+:[0-9A-F]+\/[0-9A-F]+$/);
 
   const list = await request.get(`/users?search=${encodeURIComponent(user.email)}`);
   expect(list.headers()["content-type"]).toMatch(/^application\/json/);
