@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "../../src/cluster/sql";
 import { waitFor } from "../../src/cluster/wait-for";
 import { restRoutes } from "../../src/server/rest/routes";
-import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
+import { type ApiHarness, startApiHarness } from "../support/api-harness";
 
 let h: ApiHarness;
 
@@ -199,10 +199,7 @@ describe("errors are problem+json", () => {
 
 describe("read-your-writes through x-consistency-token", () => {
   it("reads a write back with the token while both replicas' replay is paused; without it, the replica has not got it", async () => {
-    const admin = await h.caller({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
-    await admin.replication.pauseReplay({ node: "replica1" });
-    await admin.replication.pauseReplay({ node: "replica2" });
-    try {
+    await h.withReplayPaused(async () => {
       const { response, user } = await create();
       const token = response.headers.get("x-consistency-token")!;
       const withToken = await h.request(`/api/users/${user.id}`, { headers: { "x-consistency-token": token } });
@@ -215,11 +212,7 @@ describe("read-your-writes through x-consistency-token", () => {
       const withoutToken = await h.request(`/api/users/${user.id}`);
       expect(withoutToken.headers.get("x-served-by")).toMatch(/^replica[12]$/);
       await expectProblem(withoutToken, 404);
-    } finally {
-      await admin.replication.resumeReplay({ node: "replica1" });
-      await admin.replication.resumeReplay({ node: "replica2" });
-    }
-    await waitFor("both replicas routable again", async () => (h.db.monitor.routable().length === 2 ? true : undefined));
+    });
   });
 });
 

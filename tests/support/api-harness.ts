@@ -7,6 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
+import { waitFor } from "../../src/cluster/wait-for";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
 import { idempotencySettings } from "../../src/server/api/idempotency/settings";
@@ -39,6 +40,8 @@ export interface ApiHarness {
   rpc(procedure: string, input: unknown, options?: { type?: "query" | "mutation"; headers?: Record<string, string> }): Promise<RpcResponse>;
   /** A server-side caller with these headers and (by default) the harness's services. */
   caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
+  /** Runs `body` with both replicas' replay paused (through the admin API), then resumes it and waits until both are routable. */
+  withReplayPaused<T>(body: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24) };
   const server = await serve((req) => route(req, services));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const caller = async (headers: Record<string, string> = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
   return {
     cluster,
     db,
@@ -70,7 +74,18 @@ export async function startApiHarness(): Promise<ApiHarness> {
     url,
     request: (path, init) => fetch(`${url}${path}`, init),
     rpc: (procedure, input, options) => rpc(url, procedure, input, options),
-    caller: async (headers = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen })),
+    caller,
+    withReplayPaused: async (body) => {
+      const admin = await caller({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+      const replicas = ["replica1", "replica2"];
+      for (const node of replicas) await admin.replication.pauseReplay({ node });
+      try {
+        return await body();
+      } finally {
+        for (const node of replicas) await admin.replication.resumeReplay({ node });
+        await waitFor("both replicas routable again", async () => (db.monitor.routable().length === replicas.length ? true : undefined));
+      }
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
