@@ -123,6 +123,8 @@ const variables = z.object({
    * 0 turns hedging off.
    */
   READ_HEDGE_FLOOR_MS: wholeNumber(20, { unit: "milliseconds", min: 0, max: 60_000 }),
+  /** How long an Idempotency-Key's first answer is kept for retries; older keys are swept and may be reused. */
+  IDEMPOTENCY_KEY_TTL_HOURS: wholeNumber(24, { unit: "hours", max: 24 * 365 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
   ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });

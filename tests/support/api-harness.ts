@@ -1,15 +1,19 @@
 /**
  * The API against a real cluster, for tests: a throwaway cluster (migrated), a real data layer over it,
- * and the app's own request handlers (tRPC, health, metrics) served over HTTP on a free port, so tests
+ * and the app's own request handlers (tRPC, REST, OpenAPI, health, metrics) served over HTTP on a free port, so tests
  * use the real fetch handler, the real client links and real HTTP. `createCaller` is there too, for
  * server-side calls with chosen services.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
+import { waitFor } from "../../src/cluster/wait-for";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
+import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
+import { handleRestRequest } from "../../src/server/rest/handler";
+import { openApiDocument } from "../../src/server/rest/openapi";
 import type { ApiServices } from "../../src/server/api/services";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayerConfig, createDataLayer } from "../../src/server/db/index";
@@ -36,13 +40,15 @@ export interface ApiHarness {
   rpc(procedure: string, input: unknown, options?: { type?: "query" | "mutation"; headers?: Record<string, string> }): Promise<RpcResponse>;
   /** A server-side caller with these headers and (by default) the harness's services. */
   caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
+  /** Runs `body` with both replicas' replay paused (through the admin API), then resumes it and waits until both are routable. */
+  withReplayPaused<T>(body: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
 export interface WireError {
   message: string;
   code: number;
-  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; stack?: string };
+  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; consistency?: { reason: string; detail: string }; stack?: string };
 }
 
 export interface RpcResponse {
@@ -57,9 +63,10 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.primaryUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
-  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root) };
+  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24) };
   const server = await serve((req) => route(req, services));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const caller = async (headers: Record<string, string> = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
   return {
     cluster,
     db,
@@ -67,7 +74,18 @@ export async function startApiHarness(): Promise<ApiHarness> {
     url,
     request: (path, init) => fetch(`${url}${path}`, init),
     rpc: (procedure, input, options) => rpc(url, procedure, input, options),
-    caller: async (headers = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen })),
+    caller,
+    withReplayPaused: async (body) => {
+      const admin = await caller({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+      const replicas = ["replica1", "replica2"];
+      for (const node of replicas) await admin.replication.pauseReplay({ node });
+      try {
+        return await body();
+      } finally {
+        for (const node of replicas) await admin.replication.resumeReplay({ node });
+        await waitFor("both replicas routable again", async () => (db.monitor.routable().length === replicas.length ? true : undefined));
+      }
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -100,6 +118,8 @@ function route(req: Request, services: ApiServices): Promise<Response> | Respons
   if (pathname === "/api/health") return livenessResponse();
   if (pathname === "/api/health/ready") return readinessResponse(() => services.db);
   if (pathname === "/api/metrics") return metricsResponse(() => services.db);
+  if (pathname === "/api/users" || pathname.startsWith("/api/users/")) return handleRestRequest(req, () => services);
+  if (pathname === "/api/openapi.json") return Response.json(openApiDocument());
   return new Response("not found", { status: 404 });
 }
 

@@ -3,7 +3,9 @@
  * tests serve with their own services. Unexpected errors are logged here with their cause; clients get a
  * generic message (./errors.ts).
  */
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { RETRY_AFTER_SECONDS } from "./errors";
 import { appRouter } from "./root";
 import type { ApiServices } from "./services";
 import { createTRPCContext } from "./trpc";
@@ -17,11 +19,20 @@ export function handleTrpcRequest(req: Request, services: () => ApiServices | Pr
     req,
     router: appRouter,
     createContext: async () => createTRPCContext({ headers: req.headers, services: await services() }),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
-      else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
+    onError: ({ error, path }) => logApiError(error, path),
+    responseMeta: ({ ctx, errors }) => {
+      const headers = new Headers();
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      if (ctx?.idempotency.replayed) headers.set("idempotent-replayed", "true");
+      return { headers };
     },
   });
+}
+
+/** Unexpected errors with their cause, unavailability in one line; the errors clients cause are theirs to read. */
+export function logApiError(error: TRPCError, path: string | undefined): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
+  else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
 }
 
 /** One line for the log: the message, and the first error code down the cause chain (ECONNREFUSED's message can be empty). */

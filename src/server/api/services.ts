@@ -11,6 +11,7 @@ import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
 import type { ClusterControl } from "./cluster-control";
+import { type IdempotencySettings, idempotencySettings } from "./idempotency/settings";
 
 export interface ApiServices {
   db: DataLayer;
@@ -18,6 +19,7 @@ export interface ApiServices {
   adminToken: string;
   /** Pause, resume and promote; undefined when the app runs on DATABASE_URL (the levers then refuse). */
   cluster?: ClusterControl;
+  idempotency: IdempotencySettings;
 }
 
 let services: Promise<ApiServices> | undefined;
@@ -34,5 +36,5 @@ export function getApiServices(): Promise<ApiServices> {
 async function createApiServices(): Promise<ApiServices> {
   const env = getEnv();
   const cluster = env.database.source === "embedded" ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot()) : undefined;
-  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster };
+  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster, idempotency: idempotencySettings(env.IDEMPOTENCY_KEY_TTL_HOURS) };
 }

@@ -43,16 +43,19 @@ export type { ReadClient } from "./read-client";
  * - `write-unverifiable`: the last write predates a failover and the history to judge it is unreadable;
  * - `write`: a write, on the primary.
  */
-export type ServedReason =
-  | "replica"
-  | "read-your-writes"
-  | "fallback"
-  | "primary-requested"
-  | "primary-only-token"
-  | "write-lost"
-  | "token-ahead"
-  | "write-unverifiable"
-  | "write";
+export const SERVED_REASONS = [
+  "replica",
+  "read-your-writes",
+  "fallback",
+  "primary-requested",
+  "primary-only-token",
+  "write-lost",
+  "token-ahead",
+  "write-unverifiable",
+  "write",
+] as const;
+
+export type ServedReason = (typeof SERVED_REASONS)[number];
 
 export interface ServedBy {
   node: string;
