@@ -25,6 +25,7 @@ import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError, isPortFree } from "./ports";
 import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
+import { ensureTls } from "./tls";
 
 export const DEFAULT_BASE_PORT = 54320;
 export const DEFAULT_REPLICAS = 2;
@@ -59,6 +60,7 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
       saveState(ctx, state);
     }
     ctx.log(`starting the cluster recorded in ${statePath(ctx.root)}`);
+    await ensureTls(ctx, state);
     await startRecordedNodes(ctx, state);
     await provisionRoles(ctx, state);
   }

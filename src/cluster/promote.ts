@@ -10,7 +10,8 @@
  *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size.
  */
 import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
-import { ensureSlot, replicaConninfo } from "./create-replica";
+import { replicaConninfo } from "./config-files";
+import { ensureSlot } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { literal, queryOne, withClient } from "./sql";
 import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
