@@ -111,6 +111,7 @@ try {
   console.log(`\nTandem vs raw pg:          ${ratio(ours, raw)}`);
   console.log(`Tandem vs bare extension:  ${ratio(ours, bare)}`);
   console.log(`\n## replication.status (what the admin page polls; interleaved)\n${await (await import("./status")).benchReplicationStatus(cluster)}`);
+  await (await import("./tls")).tlsBench(cluster, ids, REQUESTS);
 } finally {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server?.once("exit", resolve));

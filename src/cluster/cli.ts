@@ -10,6 +10,7 @@
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
  *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
+ *   db:certs [rotate]                 each node's TLS certificate / replace them all, with a reload
  * status and verify target DATABASE_URL / DATABASE_REPLICA_URLS when set (docker/, real servers), the
  * embedded cluster otherwise.
  */
@@ -18,6 +19,7 @@ import { openContext, requireState } from "./context";
 import { describeDivergence } from "./divergence";
 import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
+import { type CertificateRow, listCertificates, rotateServerCertificates } from "./tls";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
 import type { TimelineHistory } from "../replication/timeline";
@@ -40,6 +42,7 @@ const USAGE = `Usage (npm scripts):
   npm run db:promote -- <replica>                 make a replica the primary; the others follow it (diverged ones are rebuilt)
   npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
   npm run db:env                                  DATABASE_URL=… lines for other tools
+  npm run db:certs [-- rotate]                    each node's TLS certificate | new ones for every node (reload, no restart)
 Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -103,6 +106,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   async resume(args) {
     await setReplayPaused(nodeName(args, "resume"), false, { log });
+    return 0;
+  },
+  async certs(args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true });
+    if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "rotate")) {
+      throw new Error(`Usage: npm run db:certs [-- rotate]; got '${positionals.join(" ")}'`);
+    }
+    const rows = positionals[0] === "rotate" ? await rotateServerCertificates({ log }) : await listCertificates({ log });
+    printCertificates(rows);
     return 0;
   },
   async env() {
@@ -202,6 +214,11 @@ function printUrls(state: ClusterState): void {
     .filter((n) => n.role === "replica")
     .forEach((node, i) => console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`));
   console.log("\nThe app and Prisma find these by themselves; for other tools: npm run -s db:env");
+}
+
+function printCertificates(rows: CertificateRow[]): void {
+  console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served])));
+  console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
 }
 
 function seconds(value: number | null | undefined): string {

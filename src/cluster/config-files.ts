@@ -9,6 +9,8 @@ import type { RunAs } from "./os-user";
 import path from "node:path";
 import { literal } from "./sql";
 import type { ClusterState } from "../replication/state";
+import type { ClusterContext } from "./context";
+import { TLS_SETTINGS, tlsConninfo } from "../replication/tls-settings";
 
 export const SHARED_SETTINGS = `# Written by Tandem's cluster manager (src/cluster). Shared by every node of the cluster.
 listen_addresses = '127.0.0.1'
@@ -32,18 +34,27 @@ recovery_target_timeline = 'latest'   # follow a promoted primary onto its new t
 # Logging (pg_ctl -l collects stderr)
 log_line_prefix = '%m [%p] %q%a '
 log_min_messages = warning
-`;
 
-/** Replication only for the replicator role, scram for everything, loopback only. */
+${TLS_SETTINGS}`;
+
+/**
+ * Replication only for the replicator role, scram for everything, loopback only, TLS only: no `host` line
+ * matches a plain connection, which PostgreSQL refuses ("no pg_hba.conf entry … no encryption").
+ */
 export const PG_HBA = `# Written by Tandem's cluster manager (src/cluster).
 # TYPE  DATABASE     USER        ADDRESS        METHOD
-host    replication  replicator  127.0.0.1/32   scram-sha-256
-host    all          all         127.0.0.1/32   scram-sha-256
+hostssl replication  replicator  127.0.0.1/32   scram-sha-256
+hostssl all          all         127.0.0.1/32   scram-sha-256
 `;
 
 export function writeSharedConfig(dataDir: string): void {
-  writeFileSync(path.join(dataDir, "tandem.conf"), SHARED_SETTINGS);
+  rewriteSharedConfig(dataDir);
   appendFileSync(path.join(dataDir, "postgresql.conf"), "\ninclude = 'tandem.conf'\n");
+}
+
+/** tandem.conf and pg_hba.conf as this version writes them (also how `db:up` upgrades an older cluster). */
+export function rewriteSharedConfig(dataDir: string): void {
+  writeFileSync(path.join(dataDir, "tandem.conf"), SHARED_SETTINGS);
   writeFileSync(path.join(dataDir, "pg_hba.conf"), PG_HBA);
 }
 
@@ -65,8 +76,15 @@ export function writeReplicationPassfile(nodesDir: string, state: ClusterState, 
   return file;
 }
 
+/** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
+export function replicaConninfo(ctx: Pick<ClusterContext, "nodesDir" | "runAs">, state: ClusterState, replicaName: string, primaryPort: number): string {
+  const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
+  return primaryConninfo(state, primaryPort, replicaName, passfile);
+}
+
 export function primaryConninfo(state: ClusterState, primaryPort: number, replicaName: string, passfile: string): string {
-  return `host=${state.host} port=${primaryPort} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}`;
+  const tls = state.tls ? ` ${tlsConninfo(state.tls.rootCert)}` : "";
+  return `host=${state.host} port=${primaryPort} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}${tls}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { chownTree, ensureOwnedDir } from "./placement";
 import { installMonitorFunctions } from "./monitor-functions";
 import { literal, withClient } from "./sql";
 import { type ClusterState, primaryOf } from "../replication/state";
+import { createClusterCa, installServerCertificate } from "./tls";
 
 export interface PrimarySpec {
   port: number;
@@ -43,6 +44,8 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   initdb(ctx, node.dataDir, state.superuser.password);
   writeSharedConfig(node.dataDir);
   writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
+  state.tls = await createClusterCa(ctx);
+  await installServerCertificate(ctx, state, node);
   chownTree(node.dataDir, ctx.runAs);
   // Recorded as soon as the data directory exists, so a failure below leaves a cluster db:up can resume
   // or db:clean can remove, never an orphaned directory.

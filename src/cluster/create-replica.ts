@@ -6,12 +6,13 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { baseBackup } from "./base-backup";
-import { primaryConninfo, writeNodeSettings, writeReplicationPassfile } from "./config-files";
+import { replicaConninfo, writeNodeSettings } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
+import { installServerCertificate } from "./tls";
 
 export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
   const primary = primaryOf(state);
@@ -42,6 +43,7 @@ export async function cloneFromPrimary(ctx: ClusterContext, state: ClusterState,
   await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
   writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
   writeReplicaSettings(ctx, state, replica, primary.port);
+  await installServerCertificate(ctx, state, replica); // its own, replacing the primary's from the copy
   chownTree(replica.dataDir, ctx.runAs);
 }
 
@@ -52,12 +54,6 @@ export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, r
     primary_conninfo: replicaConninfo(ctx, state, replica.name, primaryPort),
     primary_slot_name: replica.name,
   }, ctx.runAs);
-}
-
-/** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
-export function replicaConninfo(ctx: ClusterContext, state: ClusterState, replicaName: string, primaryPort: number): string {
-  const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
-  return primaryConninfo(state, primaryPort, replicaName, passfile);
 }
 
 /**

@@ -26,6 +26,7 @@ import { PortTakenError, isPortFree } from "./ports";
 import { settleReplicas } from "./rebuild-replica";
 import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
+import { ensureTls } from "./tls";
 
 export const DEFAULT_BASE_PORT = 54320;
 export const DEFAULT_REPLICAS = 2;
@@ -60,6 +61,7 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
       saveState(ctx, state);
     }
     ctx.log(`starting the cluster recorded in ${statePath(ctx.root)}`);
+    await ensureTls(ctx, state);
     await startRecordedNodes(ctx, state);
     await provisionRoles(ctx, state);
     // After a failover: replicas that diverged from the new primary are rebuilt, and rebuilds an

@@ -12,7 +12,8 @@
  *      the fork point: writes the candidate never received, lost with the old primary).
  */
 import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
-import { ensureSlot, replicaConninfo } from "./create-replica";
+import { replicaConninfo } from "./config-files";
+import { ensureSlot } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { settleReplicas } from "./rebuild-replica";
 import { literal, queryOne, withClient } from "./sql";

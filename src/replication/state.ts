@@ -50,6 +50,11 @@ export interface ClusterState {
   /** The role replicas stream with: REPLICATION LOGIN and nothing else. */
   replicator: Credentials;
   nodes: NodeState[];
+  /**
+   * The cluster's TLS (./tls.ts): `rootCert` is the CA certificate every client verifies the nodes with.
+   * Absent on a cluster created before TLS, until `db:up` upgrades it.
+   */
+  tls?: { rootCert: string };
 }
 
 export const STATE_FILE = "cluster.json";
