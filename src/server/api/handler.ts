@@ -1,27 +1,60 @@
 /**
- * The tRPC HTTP endpoint over the Fetch API: what src/app/api/trpc/[trpc]/route.ts serves, and what the
- * tests serve with their own services. Unexpected errors are logged here with their cause; clients get a
+ * The tRPC HTTP endpoint, over both transports the app has: Node's own request/response (the API fast
+ * path in src/server/http/server.ts, ahead of Next's router) and the Fetch API (what the tests serve with
+ * their own services, and the Next route the benchmark compares the fast path with). Both run the same
+ * router, context and error logging. Unexpected errors are logged here with their cause; clients get a
  * generic message (./errors.ts).
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { appRouter } from "./root";
-import type { ApiServices } from "./services";
+import type { ApiServicesSource } from "./services";
 import { createTRPCContext } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
 /** `services` is called per request, inside tRPC, so a configuration error becomes a logged 500, not a crash. */
-export function handleTrpcRequest(req: Request, services: () => ApiServices | Promise<ApiServices>): Promise<Response> {
+export function handleTrpcRequest(req: Request, services: ApiServicesSource, endpoint: string = TRPC_ENDPOINT): Promise<Response> {
   return fetchRequestHandler({
-    endpoint: TRPC_ENDPOINT,
+    endpoint,
     req,
     router: appRouter,
     createContext: async () => createTRPCContext({ headers: req.headers, services: await services() }),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
-      else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
-    },
+    onError: logError,
   });
+}
+
+/** The same endpoint on Node's request and response: no Fetch Request is built for the context. */
+export function handleTrpcNodeRequest(req: IncomingMessage, res: ServerResponse, services: ApiServicesSource): Promise<void> {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const pathname = query === -1 ? url : url.slice(0, query);
+  return nodeHTTPRequestHandler({
+    req,
+    res,
+    // What fetchRequestHandler does with its endpoint: the procedure path(s) after it, without slashes.
+    path: pathname.slice(TRPC_ENDPOINT.length).replace(/^\/|\/$/g, ""),
+    router: appRouter,
+    createContext: async () => createTRPCContext({ headers: headersOf(req), services: await services() }),
+    onError: logError,
+  });
+}
+
+/** Node's header object as Fetch Headers (repeated headers kept), which the context reads. */
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
+}
+
+function logError({ error, path }: { error: TRPCError; path?: string }): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
+  else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
 }
 
 /** One line for the log: the message, and the first error code down the cause chain (ECONNREFUSED's message can be empty). */

@@ -1,0 +1,29 @@
+/** The server's dispatch table (src/server/http/dispatch.ts): which handler a request target reaches. */
+import { describe, expect, it } from "vitest";
+import { pathnameOf, routeFor } from "../../src/server/http/dispatch";
+
+const handle = () => undefined;
+const routes = [
+  { prefix: "/api/trpc", handle },
+  { prefix: "/api/v1", handle },
+];
+
+describe("dispatch", () => {
+  it("takes a prefix's own path and everything below it, with or without a query", () => {
+    for (const target of ["/api/trpc", "/api/trpc/user.byId", "/api/trpc/user.byId,user.list?batch=1&input=%7B%7D", "/api/trpc?x=1"]) {
+      expect(routeFor(routes, target)?.prefix, target).toBe("/api/trpc");
+    }
+    expect(routeFor(routes, "/api/v1/users/3")?.prefix).toBe("/api/v1");
+  });
+
+  it("leaves everything else to the fallback (Next): lookalike paths, pages, a prefix only in the query", () => {
+    for (const target of ["/api/trpcx", "/api/trpc-old/x", "/api", "/", "/users?next=/api/trpc/x", "/API/trpc/x", "/api/v10"]) {
+      expect(routeFor(routes, target), target).toBeUndefined();
+    }
+  });
+
+  it("reads the path without parsing a URL", () => {
+    expect(pathnameOf("/a/b?c=/d")).toBe("/a/b");
+    expect(pathnameOf("/a/b")).toBe("/a/b");
+  });
+});
