@@ -15,14 +15,16 @@ import { createTRPCContext } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
+/** What both adapters pass tRPC besides the request and its context: one place for the router, error logging, response hooks. */
+const SHARED_OPTIONS = { router: appRouter, onError: logError };
+
 /** `services` is called per request, inside tRPC, so a configuration error becomes a logged 500, not a crash. */
 export function handleTrpcRequest(req: Request, services: ApiServicesSource, endpoint: string = TRPC_ENDPOINT): Promise<Response> {
   return fetchRequestHandler({
     endpoint,
     req,
-    router: appRouter,
     createContext: async () => createTRPCContext({ headers: req.headers, services: await services() }),
-    onError: logError,
+    ...SHARED_OPTIONS,
   });
 }
 
@@ -36,9 +38,8 @@ export function handleTrpcNodeRequest(req: IncomingMessage, res: ServerResponse,
     res,
     // What fetchRequestHandler does with its endpoint: the procedure path(s) after it, without slashes.
     path: pathname.slice(TRPC_ENDPOINT.length).replace(/^\/|\/$/g, ""),
-    router: appRouter,
     createContext: async () => createTRPCContext({ headers: headersOf(req), services: await services() }),
-    onError: logError,
+    ...SHARED_OPTIONS,
   });
 }
 

@@ -28,6 +28,18 @@ export function dispatch(routes: readonly Route[], fallback: NodeHandler): NodeH
   return (req, res) => (routeFor(routes, req.url ?? "/") ?? { handle: fallback }).handle(req, res);
 }
 
+/**
+ * Runs ahead of a route's handler: it may set headers on `res` and return false (the handler runs), or
+ * answer the request itself and return true (the handler is skipped).
+ */
+export type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** The same routes, each behind `guards` (tried in order; the first that answers ends the request). */
+export function guarded(guards: readonly Guard[], routes: readonly Route[]): Route[] {
+  if (guards.length === 0) return [...routes];
+  return routes.map(({ prefix, handle }) => ({ prefix, handle: (req, res) => (guards.some((guard) => guard(req, res)) ? undefined : handle(req, res)) }));
+}
+
 /** A handler written against the Fetch API (Request in, Response out) as a table entry. */
 export function fetchRoute(handler: (request: Request) => Response | Promise<Response>): NodeHandler {
   return createRequestListener(handler);
