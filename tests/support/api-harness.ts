@@ -1,15 +1,16 @@
 /**
  * The API against a real cluster, for tests: a throwaway cluster (migrated), a real data layer over it,
- * and the app's own request handlers (tRPC, REST, OpenAPI, health, metrics) served over HTTP on a free port, so tests
- * use the real fetch handler, the real client links and real HTTP. `createCaller` is there too, for
- * server-side calls with chosen services.
+ * and the app's own request handlers served over HTTP on a free port: the server's own dispatch table
+ * (src/server/http/api-routes.ts: tRPC on Node's request/response, as `npm start` serves it) ahead of
+ * the handlers Next serves (REST, OpenAPI, health, metrics), so tests use the real handlers, the real
+ * client links and real HTTP. `createCaller` is there too, for server-side calls with chosen services.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { waitFor } from "../../src/cluster/wait-for";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
-import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
+import { TRPC_ENDPOINT } from "../../src/server/api/handler";
 import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
 import { handleRestRequest } from "../../src/server/rest/handler";
@@ -19,6 +20,8 @@ import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayerConfig, createDataLayer } from "../../src/server/db/index";
 import type { DataLayer } from "../../src/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "../../src/server/health";
+import { apiRoutes } from "../../src/server/http/api-routes";
+import { dispatch, fetchRoute } from "../../src/server/http/dispatch";
 import { metricsResponse } from "../../src/server/metrics";
 import { type TestCluster, startTestCluster } from "./cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
@@ -64,7 +67,8 @@ export async function startApiHarness(): Promise<ApiHarness> {
   await migrate(cluster.primaryUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
   const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24) };
-  const server = await serve((req) => route(req, services));
+  const server = http.createServer(dispatch(apiRoutes(() => services), fetchRoute((req) => nextRoutes(req, services))));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const caller = async (headers: Record<string, string> = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
   return {
@@ -111,30 +115,13 @@ async function rpc(
   return { status: response.status, text, error: body.error?.json, result: body.result && superjson.deserialize(body.result.data) };
 }
 
-/** The app's API routes (src/app/api/**): each route file is a one-line call of the same function. */
-function route(req: Request, services: ApiServices): Promise<Response> | Response {
+/** The route handlers Next serves (src/app/api/**): each route file is a one-line call of the same function. */
+function nextRoutes(req: Request, services: ApiServices): Promise<Response> | Response {
   const { pathname } = new URL(req.url);
-  if (pathname.startsWith(`${TRPC_ENDPOINT}/`)) return handleTrpcRequest(req, () => services);
   if (pathname === "/api/health") return livenessResponse();
   if (pathname === "/api/health/ready") return readinessResponse(() => services.db);
   if (pathname === "/api/metrics") return metricsResponse(() => services.db);
   if (pathname === "/api/users" || pathname.startsWith("/api/users/")) return handleRestRequest(req, () => services);
   if (pathname === "/api/openapi.json") return Response.json(openApiDocument());
   return new Response("not found", { status: 404 });
-}
-
-/** A Node HTTP server handing Fetch API requests to `handler`, as Next does for route handlers. */
-async function serve(handler: (req: Request) => Promise<Response> | Response): Promise<http.Server> {
-  const server = http.createServer(async (incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const body = chunks.length && incoming.method !== "GET" && incoming.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-    const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }));
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
 }

@@ -22,6 +22,9 @@ export interface ApiServices {
   idempotency: IdempotencySettings;
 }
 
+/** How a handler gets its services per request: the app's getApiServices, or a test's fixed services. */
+export type ApiServicesSource = () => ApiServices | Promise<ApiServices>;
+
 let services: Promise<ApiServices> | undefined;
 
 /** The app's services, built once; a failure (an invalid configuration) is not kept, so the next request tries again. */

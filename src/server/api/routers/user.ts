@@ -5,8 +5,9 @@
  * client sends with later requests to read its own writes.
  */
 import { z } from "zod";
-import type { Prisma, User } from "~/generated/prisma/client";
+import type { User } from "~/generated/prisma/client";
 import type { WriteResult } from "~/server/db";
+import { findUserPage } from "~/server/search/users";
 import { email, id, listInput, name, updateInput } from "~/validation/user-input";
 import { recordNotFound } from "../errors";
 import { userPageOutput, userReadOutput, writtenOutput } from "../output-schemas";
@@ -15,17 +16,6 @@ import { createTRPCRouter, publicProcedure } from "../trpc";
 /** What every mutation returns: the row, where it was written, and the token to read it back. */
 function written({ data, servedBy, consistencyToken }: WriteResult<User>) {
   return { user: data, servedBy, consistencyToken };
-}
-
-/** LIKE treats % and _ as wildcards and Prisma's `contains` passes them through: "50%" must match "50%" only. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
-}
-
-function searchFilter(search: string | undefined): Prisma.UserWhereInput {
-  if (!search) return {};
-  const contains = { contains: escapeLike(search), mode: "insensitive" } as const;
-  return { OR: [{ name: contains }, { email: contains }] };
 }
 
 export const userRouter = createTRPCRouter({
@@ -52,8 +42,8 @@ export const userRouter = createTRPCRouter({
     .input(listInput)
     .output(userPageOutput)
     .query(async ({ ctx, input }) => {
-    const where: Prisma.UserWhereInput = { ...searchFilter(input.search), ...(input.cursor !== undefined && { id: { lt: input.cursor } }) };
-    const { data: rows, servedBy } = await ctx.db.read((db) => db.user.findMany({ where, orderBy: { id: "desc" }, take: input.limit + 1 }));
+    const page = { search: input.search, cursor: input.cursor, take: input.limit + 1 };
+    const { data: rows, servedBy } = await ctx.db.read((db) => findUserPage(db, page));
     const items = rows.slice(0, input.limit);
     return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null, servedBy };
   }),
