@@ -1,45 +1,58 @@
 /**
- * `user.byId` over HTTP, three ways, against one production Next server: the app's tRPC procedure
- * (data layer: health, lag, read-your-writes), a plain route handler with raw `pg`, and a route handler
- * with the bare read-replicas extension. Same server, same replica, same row ids: only the data path differs.
+ * `user.byId` over HTTP against one production server (the app's, src/server/http/server.ts), several
+ * ways, so only the path a request takes differs: the app's tRPC procedure on the API fast path and
+ * through Next's router, route handlers through Next's router with raw `pg` and with the bare
+ * read-replicas extension, raw `pg` on the fast path (the floor: no framework at all) and Next's
+ * `/api/health` (Next's own cost, no database). Same replica, same row ids. Each runs at each
+ * concurrency for a few seconds per round, rounds interleaved (the order rotates), after a warm-up;
+ * reported: the median over rounds of requests/s, p50 and p99.
  */
-import { type Summary, summarize } from "./stats";
+import { FAST_PATH_BENCH_PREFIX } from "../src/server/bench-baselines";
+import { type WrkResult, wrkRounds } from "./wrk";
 
-export interface HttpResult {
-  sequential: Summary;
-  opsPerSecond: number;
-  concurrentOpsPerSecond: number;
+export interface HttpVariant {
+  name: string;
+  /** URL with `{id}` where the row id goes. */
+  template: string;
 }
 
-export type UrlFor = (id: number) => string;
+const trpcById = (base: string, endpoint: string) =>
+  `${base}${endpoint}/user.byId?input=${encodeURIComponent('{"json":{"id":')}{id}${encodeURIComponent("}}")}`;
 
-export const trpcByIdUrl = (base: string): UrlFor => (id) => `${base}/api/trpc/user.byId?input=${encodeURIComponent(JSON.stringify({ json: { id } }))}`;
-export const baselineUrl = (base: string, variant: "raw-pg" | "bare-extension"): UrlFor => (id) => `${base}/api/bench/${variant}/${id}`;
+export const HTTP_VARIANTS = {
+  trpcFast: "tRPC user.byId, fast path",
+  trpcNext: "tRPC user.byId through Next's router",
+  rawNext: "raw pg route through Next's router",
+  bareNext: "bare extension route through Next's router",
+  rawFast: "raw pg on the fast path (floor)",
+  health: "Next's /api/health (no database)",
+} as const;
 
-async function get(url: string): Promise<void> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-  await response.arrayBuffer();
+export function httpVariants(base: string): HttpVariant[] {
+  return [
+    { name: HTTP_VARIANTS.trpcFast, template: trpcById(base, "/api/trpc") },
+    { name: HTTP_VARIANTS.trpcNext, template: trpcById(base, "/api/bench/next-trpc") },
+    { name: HTTP_VARIANTS.rawNext, template: `${base}/api/bench/raw-pg/{id}` },
+    { name: HTTP_VARIANTS.bareNext, template: `${base}/api/bench/bare-extension/{id}` },
+    { name: HTTP_VARIANTS.rawFast, template: `${base}${FAST_PATH_BENCH_PREFIX}/{id}` },
+    { name: HTTP_VARIANTS.health, template: `${base}/api/health?id={id}` },
+  ];
 }
 
-export async function measureHttp(urlFor: UrlFor, ids: number[], requests: number, concurrency: number): Promise<HttpResult> {
-  for (let i = 0; i < 200; i++) await get(urlFor(ids[i % ids.length])); // warm up: JIT, pools, route compilation
-  const samples: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < requests; i++) {
-    const t = performance.now();
-    await get(urlFor(ids[i % ids.length]));
-    samples.push(performance.now() - t);
-  }
-  const opsPerSecond = requests / ((performance.now() - started) / 1000);
+export interface HttpOptions {
+  concurrencies: number[];
+  seconds: number;
+  rounds: number;
+}
 
-  let next = 0;
-  const concurrentStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) await get(urlFor(ids[next++ % ids.length]));
-    }),
+/** results[variant name][concurrency] */
+export type HttpResults = Record<string, Record<number, WrkResult>>;
+
+export async function measureHttp(variants: HttpVariant[], ids: readonly number[], options: HttpOptions, log: (line: string) => void): Promise<HttpResults> {
+  const key = (name: string, connections: number) => `${name} at c${connections}`;
+  const jobs = variants.flatMap((variant) => options.concurrencies.map((connections) => ({ key: key(variant.name, connections), template: variant.template, connections })));
+  const measured = await wrkRounds(jobs, ids, options.seconds, options.rounds, log);
+  return Object.fromEntries(
+    variants.map((variant) => [variant.name, Object.fromEntries(options.concurrencies.map((c) => [c, measured.get(key(variant.name, c)) as WrkResult]))]),
   );
-  const concurrentOpsPerSecond = requests / ((performance.now() - concurrentStarted) / 1000);
-  return { sequential: summarize(samples), opsPerSecond, concurrentOpsPerSecond };
 }

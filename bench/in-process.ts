@@ -8,9 +8,9 @@ import { readReplicas } from "@prisma/extension-read-replicas";
 import pg from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import type { DataLayer } from "../src/server/db/data-layer";
-import { type Summary, summarize } from "./stats";
+import { type InterleaveOptions, type VariantResult, interleaved } from "./interleave";
 
-export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: DataLayer, ids: number[], rounds: number): Promise<Record<string, Summary>> {
+export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: DataLayer, ids: number[], options: InterleaveOptions): Promise<VariantResult[]> {
   const raw = new pg.Pool({ connectionString: replicaUrl, max: 10 });
   const client = (url: string) => new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
   const bare = client(primaryUrl).$extends(readReplicas({ replicas: [client(replicaUrl)] }));
@@ -19,21 +19,13 @@ export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: 
     "bare read-replicas extension": (id) => bare.user.findUnique({ where: { id } }),
     "Tandem data layer": (id) => db.forRequest().read((c) => c.user.findUnique({ where: { id } })),
   };
-  const results: Record<string, Summary> = {};
   try {
-    for (const [name, byId] of Object.entries(variants)) {
-      for (let i = 0; i < 300; i++) await byId(ids[i % ids.length]); // warm up
-      const samples: number[] = [];
-      for (let i = 0; i < rounds; i++) {
-        const started = performance.now();
-        await byId(ids[i % ids.length]);
-        samples.push(performance.now() - started);
-      }
-      results[name] = summarize(samples);
-    }
+    return await interleaved(
+      Object.entries(variants).map(([name, byId]) => ({ name, run: (i: number) => byId(ids[i % ids.length]) })),
+      options,
+    );
   } finally {
     await raw.end();
     await bare.$disconnect();
   }
-  return results;
 }

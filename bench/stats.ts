@@ -21,3 +21,12 @@ export function summarize(samples: number[]): Summary {
 export function line(label: string, s: Summary, unit = "ms"): string {
   return `${label.padEnd(52)} n=${String(s.n).padStart(5)}  p50 ${s.p50.toFixed(2).padStart(8)} ${unit}  p99 ${s.p99.toFixed(2).padStart(8)} ${unit}`;
 }
+
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** "×0.93": how `a` compares with `b` (above 1: a is higher). */
+export function ratio(a: number, b: number): string {
+  return `×${(a / b).toFixed(2)}`;
+}

@@ -6,5 +6,6 @@
 # refuses a replica (src/schema-engine/replica-guard.ts).
 set -eu
 npm run --silent migrate:deploy
-# Next's standalone server; HOSTNAME=0.0.0.0 (set in the Dockerfile) makes it listen beyond localhost.
-exec node server.js
+# The app's server (API fast path + Next, src/server/http/server.ts) on Next's standalone output, on
+# every interface of the container (not only localhost) and port $PORT (3000, set in the Dockerfile).
+exec node .next/tandem-server.mjs -H 0.0.0.0

@@ -40,7 +40,8 @@ escaped_password=$(printf '%s' "$REPLICATOR_PASSWORD" | sed 's/[\\:]/\\&/g')
 ( umask 077 && printf '*:*:*:replicator:%s\n' "$escaped_password" >"$passfile" )
 chown postgres:postgres "$passfile"
 
-conninfo="host=$PRIMARY_HOST port=$PRIMARY_PORT user=replicator passfile=$passfile application_name=$REPLICA_NAME"
+# verify-full: the primary's certificate must chain to the cluster's CA and name PRIMARY_HOST.
+conninfo="host=$PRIMARY_HOST port=$PRIMARY_PORT user=replicator passfile=$passfile application_name=$REPLICA_NAME sslmode=verify-full sslrootcert=/etc/postgresql/tls/ca.crt"
 
 if [ ! -e "$marker" ]; then
   echo "replica-entrypoint: building $REPLICA_NAME from $PRIMARY_HOST:$PRIMARY_PORT"

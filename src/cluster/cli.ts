@@ -3,24 +3,31 @@
  *   db:up [--replicas N] [--port P]   create on first run, start afterwards
  *   db:up <node> / db:down <node>     start / stop that node alone (a replica down on purpose, and back)
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
- *   db:status [--json]                what every node is doing
+ *   db:status [--json]                what every node is doing, and whether each replica can follow the
+ *                                     primary's timeline (a diverged one is shown; db:up rebuilds it)
  *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
  *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
  *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
  *                                     (and MIGRATE_DATABASE_URL, the owner role, for Prisma Migrate)
+ *   db:certs [rotate]                 each node's TLS certificate / replace them all, with a reload
  * status and verify target DATABASE_URL / DATABASE_REPLICA_URLS when set (docker/, real servers), the
  * embedded cluster otherwise.
  */
 import { parseArgs } from "node:util";
 import { openContext, requireState } from "./context";
+import { describeDivergence } from "./divergence";
 import { clean, down, startOne, stopOne, up } from "./lifecycle";
 import { promote } from "./promote";
+import { type CertificateRow, listCertificates, rotateServerCertificates } from "./tls";
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
+import type { TimelineHistory } from "../replication/timeline";
+import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
+import { type TimelineReport, timelineReport } from "./timeline-probe";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
 import { clusterUrls } from "../replication/urls";
 import { applicationCheck, verify } from "./verify";
@@ -31,11 +38,12 @@ const USAGE = `Usage (npm scripts):
   npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
   npm run db:up -- <node> | db:down -- <node>     start | stop that one node (e.g. replica1), the others as they are
   npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
-  npm run db:status [-- --json]                   what every node is doing
+  npm run db:status [-- --json]                   what every node is doing (and any replica that diverged)
   npm run db:verify [-- --json]                   the seven checks; exit 1 on any failure
-  npm run db:promote -- <replica>                 make a replica the primary; the others follow it
+  npm run db:promote -- <replica>                 make a replica the primary; the others follow it (diverged ones are rebuilt)
   npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
   npm run db:env                                  DATABASE_URL=… lines for other tools
+  npm run db:certs [-- rotate]                    each node's TLS certificate | new ones for every node (reload, no restart)
 Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -67,17 +75,20 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   async status(args) {
     const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
-    const topology = targetTopology();
+    const { topology, state } = targetCluster();
     const statuses = await clusterStatus(topology);
-    if (values.json) console.log(JSON.stringify(statusJson(statuses), null, 2));
-    else printStatus(topology, statuses);
+    // Only the embedded cluster's superuser may read the primary's history file and open replication
+    // connections to the replicas; a cluster given by app URLs is shown without the verdicts.
+    const timelines = state ? { state, report: await timelineReport(state) } : undefined;
+    if (values.json) console.log(JSON.stringify(statusJson(statuses, timelines), null, 2));
+    else printStatus(topology, statuses, timelines);
     return 0;
   },
   async verify(args) {
     const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false }, "app-url": { type: "string" } } });
     const appUrl = values["app-url"] ?? (process.env.TANDEM_APP_URL || undefined);
     if (appUrl !== undefined && !URL.canParse(appUrl)) throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${appUrl}'.`);
-    const results = await verify(targetTopology(), { applicationCheck: appUrl ? applicationCheck(appUrl) : undefined });
+    const results = await verify(targetCluster().topology, { applicationCheck: appUrl ? applicationCheck(appUrl) : undefined });
     const failed = results.filter((r) => r.outcome === "fail").length;
     if (values.json) console.log(JSON.stringify(results, null, 2));
     else {
@@ -98,6 +109,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     await setReplayPaused(nodeName(args, "resume"), false, { log });
     return 0;
   },
+  async certs(args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true });
+    if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "rotate")) {
+      throw new Error(`Usage: npm run db:certs [-- rotate]; got '${positionals.join(" ")}'`);
+    }
+    const rows = positionals[0] === "rotate" ? await rotateServerCertificates({ log }) : await listCertificates({ log });
+    printCertificates(rows);
+    return 0;
+  },
   async env() {
     const urls = clusterUrls(requireState(openContext({ log })));
     console.log(`DATABASE_URL=${urls.primary}`);
@@ -107,29 +127,51 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
-/** The cluster the app would use: the URLs in the environment if set, else the embedded cluster. */
-function targetTopology(): Topology {
+/** The cluster the app would use: the URLs in the environment if set, else the embedded cluster (and its state). */
+function targetCluster(): { topology: Topology; state?: ClusterState } {
   const primary = process.env.DATABASE_URL;
   if (primary) {
     log("target: DATABASE_URL / DATABASE_REPLICA_URLS");
     const replicas = (process.env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean);
-    return topologyOfUrls(primary, replicas);
+    return { topology: topologyOfUrls(primary, replicas) };
   }
   log(`target: the embedded cluster under ${defaultDataRoot()}`);
-  return topologyOfState(requireState(openContext({ log })));
+  const state = requireState(openContext({ log }));
+  return { topology: topologyOfState(state), state };
 }
 
-/** The documented --json shape: one object, the primary and the replicas by name, port, URL and state. */
-function statusJson(statuses: NodeStatus[]) {
+interface Timelines {
+  state: ClusterState;
+  report: TimelineReport;
+}
+
+/**
+ * The documented --json shape: one object, the primary and the replicas by name, port, URL and state.
+ * On the embedded cluster, `timelineHistory` is the primary's and each replica says whether it can
+ * follow it (`diverged`, with the verdict's data in `divergence`) and whether a rebuild is unfinished.
+ */
+function statusJson(statuses: NodeStatus[], timelines?: Timelines) {
+  const replica = (s: NodeStatus) => {
+    if (!timelines) return s;
+    const divergence = timelines.report.replicas.get(s.name) ?? null;
+    const rebuild = timelines.state.nodes.find((n) => n.name === s.name)?.rebuild ?? null;
+    return { ...s, diverged: divergence && divergence.kind !== "unknown" ? divergence.kind === "diverged" : null, divergence, rebuild };
+  };
   return {
     primary: statuses.find((s) => s.role === "primary") ?? null,
-    replicas: statuses.filter((s) => s.role === "replica"),
+    replicas: statuses.filter((s) => s.role === "replica").map(replica),
     fenced: statuses.filter((s) => s.role === "fenced"),
+    ...(timelines ? { timelineHistory: historyJson(timelines.report.history) } : {}),
   };
 }
 
-function printStatus(topology: Topology, statuses: NodeStatus[]): void {
-  const headers = ["node", "role", "port", "running", "recovery", "state", "sync", "write lag", "flush lag", "replay lag", "bytes behind", "slot (retained)", "wal receiver", "replay", "timeline"];
+/** The history with its fork points as PostgreSQL prints them (JSON has no 64-bit integers). */
+function historyJson(history: TimelineHistory | null) {
+  return history && { timeline: history.timeline, forks: history.forks.map((f) => ({ timeline: f.timeline, forkLsn: formatLsn(f.forkLsn) })) };
+}
+
+function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Timelines): void {
+  const headers = ["node", "role", "port", "running", "recovery", "state", "sync", "write lag", "flush lag", "replay lag", "bytes behind", "slot (retained)", "wal receiver", "replay", "timeline", "follows"];
   const rows = statuses.map((s) => [
     s.name,
     s.role,
@@ -146,10 +188,24 @@ function printStatus(topology: Topology, statuses: NodeStatus[]): void {
     s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-",
     s.replayPaused === undefined ? "-" : s.replayPaused ? "PAUSED" : "running",
     s.timeline == null ? "-" : String(s.timeline),
+    followsCell(s.name, timelines),
   ]);
   console.log(formatTable(headers, rows));
+  for (const node of timelines?.state.nodes ?? []) {
+    const verdict = timelines?.report.replicas.get(node.name);
+    if (node.rebuild) console.log(`\n${node.name}: a rebuild is unfinished (old data at ${node.rebuild.asideDir}). Fix: npm run db:up finishes it`);
+    else if (verdict?.kind === "diverged") console.log(`\n${node.name} ${describeDivergence(verdict).replace(/^diverged/, "DIVERGED")}.\n  Fix: npm run db:up rebuilds it from the primary`);
+    else if (verdict?.kind === "unknown" && verdict.cause === "writable") console.log(`\n${node.name} is ${describeDivergence(verdict)}.`);
+  }
   for (const s of statuses.filter((x) => !x.running && x.role !== "fenced")) console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
   if (topology.source === "embedded") console.log("\nURLs: npm run db:status -- --json   |   start or repair: npm run db:up");
+}
+
+function followsCell(name: string, timelines?: Timelines): string {
+  if (timelines?.state.nodes.find((n) => n.name === name)?.rebuild) return "REBUILDING";
+  const verdict = timelines?.report.replicas.get(name);
+  if (!verdict) return "-";
+  return { follows: "yes", diverged: "DIVERGED", unknown: verdict.kind === "unknown" && verdict.cause === "writable" ? "WRITABLE" : "-" }[verdict.kind];
 }
 
 function printUrls(state: ClusterState): void {
@@ -160,6 +216,11 @@ function printUrls(state: ClusterState): void {
     .filter((n) => n.role === "replica")
     .forEach((node, i) => console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`));
   console.log("\nThe app and Prisma find these by themselves; for other tools: npm run -s db:env");
+}
+
+function printCertificates(rows: CertificateRow[]): void {
+  console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served])));
+  console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
 }
 
 function seconds(value: number | null | undefined): string {

@@ -9,6 +9,8 @@ import type { RunAs } from "./os-user";
 import path from "node:path";
 import { literal } from "./sql";
 import type { ClusterState } from "../replication/state";
+import type { ClusterContext } from "./context";
+import { TLS_SETTINGS, tlsConninfo } from "../replication/tls-settings";
 
 export const SHARED_SETTINGS = `# Written by Tandem's cluster manager (src/cluster). Shared by every node of the cluster.
 listen_addresses = '127.0.0.1'
@@ -31,27 +33,33 @@ recovery_target_timeline = 'latest'   # follow a promoted primary onto its new t
 # Logging (pg_ctl -l collects stderr)
 log_line_prefix = '%m [%p] %q%a '
 log_min_messages = warning
-`;
+
+${TLS_SETTINGS}`;
 
 /**
- * First match wins. The superuser comes in only through the private socket directory (the cluster
- * manager); the replicator only for streaming; the app's roles only with scram, over loopback.
+ * First match wins. TLS only over the network: no `hostssl` line matches a plain connection, which
+ * PostgreSQL refuses ("no pg_hba.conf entry … no encryption"). The replicator only streams. With the
+ * cluster's private socket directory (every cluster made since it exists), the superuser comes in only
+ * through it (the cluster manager); an older cluster's superuser keeps its TCP line until it is recreated.
  */
-export const PG_HBA = `# Written by Tandem's cluster manager (src/cluster).
+export function pgHba(socketDir: string | undefined): string {
+  const superuser = socketDir
+    ? "local   all          postgres                   scram-sha-256\nhost    all          postgres    127.0.0.1/32   reject\n"
+    : "";
+  return `# Written by Tandem's cluster manager (src/cluster).
 # TYPE  DATABASE     USER        ADDRESS        METHOD
-local   all          postgres                   scram-sha-256
-host    replication  replicator  127.0.0.1/32   scram-sha-256
+${superuser}hostssl replication  replicator  127.0.0.1/32   scram-sha-256
 host    all          replicator  127.0.0.1/32   reject
-host    all          postgres    127.0.0.1/32   reject
-host    all          all         127.0.0.1/32   scram-sha-256
+hostssl all          all         127.0.0.1/32   scram-sha-256
 `;
+}
 
-/**
- * The socket settings, beside the shared ones: the directory is the cluster's own (a base backup copies
- * the line to replicas; each node's socket file is named after its port, so they share it).
- */
-function socketSettings(socketDir: string): string {
-  return `
+/** tandem.conf: the shared settings, and the socket directory when the cluster has its own. */
+export function tandemConf(socketDir: string | undefined): string {
+  if (!socketDir) return SHARED_SETTINGS;
+  // The directory is the cluster's own (a base backup copies the line to replicas; each node's socket
+  // file is named after its port, so they share it).
+  return `${SHARED_SETTINGS}
 # The superuser's only way in (pg_hba.conf): a socket in a directory only the server's OS user can enter
 unix_socket_directories = ${literal(socketDir)}
 unix_socket_permissions = 0700
@@ -59,9 +67,14 @@ unix_socket_permissions = 0700
 }
 
 export function writeSharedConfig(dataDir: string, socketDir: string): void {
-  writeFileSync(path.join(dataDir, "tandem.conf"), SHARED_SETTINGS + socketSettings(socketDir));
+  rewriteSharedConfig(dataDir, socketDir);
   appendFileSync(path.join(dataDir, "postgresql.conf"), "\ninclude = 'tandem.conf'\n");
-  writeFileSync(path.join(dataDir, "pg_hba.conf"), PG_HBA);
+}
+
+/** tandem.conf and pg_hba.conf as this version writes them (also how `db:up` upgrades an older cluster). */
+export function rewriteSharedConfig(dataDir: string, socketDir: string | undefined): void {
+  writeFileSync(path.join(dataDir, "tandem.conf"), tandemConf(socketDir));
+  writeFileSync(path.join(dataDir, "pg_hba.conf"), pgHba(socketDir));
 }
 
 /** sun_path holds 107 bytes; the socket file's name (.s.PGSQL.65535) takes 15 of them with its slash. */
@@ -99,8 +112,15 @@ export function writeReplicationPassfile(nodesDir: string, state: ClusterState, 
   return file;
 }
 
+/** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
+export function replicaConninfo(ctx: Pick<ClusterContext, "nodesDir" | "runAs">, state: ClusterState, replicaName: string, primaryPort: number): string {
+  const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
+  return primaryConninfo(state, primaryPort, replicaName, passfile);
+}
+
 export function primaryConninfo(state: ClusterState, primaryPort: number, replicaName: string, passfile: string): string {
-  return `host=${state.host} port=${primaryPort} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}`;
+  const tls = state.tls ? ` ${tlsConninfo(state.tls.rootCert)}` : "";
+  return `host=${state.host} port=${primaryPort} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}${tls}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { installMonitorFunctions } from "./monitor-functions";
 import { OWNER_ROLE, grantRuntimePrivileges, provisionAppRoles } from "./roles";
 import { literal, withClient } from "./sql";
 import { type ClusterState, primaryOf } from "../replication/state";
+import { createClusterCa, installServerCertificate } from "./tls";
 
 export interface PrimarySpec {
   port: number;
@@ -48,6 +49,8 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   ensureOwnedDir(socketDir, ctx.runAs, 0o700);
   writeSharedConfig(node.dataDir, socketDir);
   writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
+  state.tls = await createClusterCa(ctx);
+  await installServerCertificate(ctx, state, node);
   chownTree(node.dataDir, ctx.runAs);
   // Recorded as soon as the data directory exists, so a failure below leaves a cluster db:up can resume
   // or db:clean can remove, never an orphaned directory.

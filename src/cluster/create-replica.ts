@@ -6,27 +6,18 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { baseBackup } from "./base-backup";
-import { primaryConninfo, writeNodeSettings, writeReplicationPassfile } from "./config-files";
+import { replicaConninfo, writeNodeSettings } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
+import { installServerCertificate } from "./tls";
 
 export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
   const primary = primaryOf(state);
   const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name) };
-  // A directory without a finished state entry is the debris of an interrupted attempt: start over.
-  if (existsSync(replica.dataDir)) rmSync(replica.dataDir, { recursive: true, force: true });
-
-  ctx.log(`${name}: replication slot '${name}' on ${primary.name}`);
-  await ensureSlot(adminUrl(state, primary), name, { fresh: true });
-
-  ctx.log(`${name}: base backup of ${primary.name} (pg_backup_start, file copy, pg_backup_stop)`);
-  await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
-  writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
-  writeReplicaSettings(ctx, state, replica, primary.port);
-  chownTree(replica.dataDir, ctx.runAs);
+  await cloneFromPrimary(ctx, state, replica);
 
   state.nodes.push(replica);
   saveState(ctx, state);
@@ -36,6 +27,26 @@ export async function createReplica(ctx: ClusterContext, state: ClusterState, na
   return replica;
 }
 
+/**
+ * Makes `replica.dataDir` a fresh standby copy of the current primary (not started). A directory
+ * already there is the debris of an interrupted attempt: it is started over.
+ */
+export async function cloneFromPrimary(ctx: ClusterContext, state: ClusterState, replica: NodeState): Promise<void> {
+  const primary = primaryOf(state);
+  const name = replica.name;
+  if (existsSync(replica.dataDir)) rmSync(replica.dataDir, { recursive: true, force: true });
+
+  ctx.log(`${name}: replication slot '${name}' on ${primary.name}`);
+  await ensureSlot(adminUrl(state, primary), name, { fresh: true });
+
+  ctx.log(`${name}: base backup of ${primary.name} (pg_backup_start, file copy, pg_backup_stop)`);
+  await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
+  writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
+  writeReplicaSettings(ctx, state, replica, primary.port);
+  await installServerCertificate(ctx, state, replica); // its own, replacing the primary's from the copy
+  chownTree(replica.dataDir, ctx.runAs);
+}
+
 /** A replica's own settings: its port and where, through which slot, it streams from. */
 export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, replica: NodeState, primaryPort: number): void {
   writeNodeSettings(replica.dataDir, {
@@ -43,12 +54,6 @@ export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, r
     primary_conninfo: replicaConninfo(ctx, state, replica.name, primaryPort),
     primary_slot_name: replica.name,
   }, ctx.runAs);
-}
-
-/** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
-export function replicaConninfo(ctx: ClusterContext, state: ClusterState, replicaName: string, primaryPort: number): string {
-  const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
-  return primaryConninfo(state, primaryPort, replicaName, passfile);
 }
 
 /**

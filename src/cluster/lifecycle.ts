@@ -23,8 +23,10 @@ import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError, isPortFree } from "./ports";
+import { settleReplicas } from "./rebuild-replica";
 import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
+import { ensureTls } from "./tls";
 
 export const DEFAULT_BASE_PORT = 54320;
 export const DEFAULT_REPLICAS = 2;
@@ -59,8 +61,12 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
       saveState(ctx, state);
     }
     ctx.log(`starting the cluster recorded in ${statePath(ctx.root)}`);
+    await ensureTls(ctx, state);
     await startRecordedNodes(ctx, state);
     await provisionRoles(ctx, state);
+    // After a failover: replicas that diverged from the new primary are rebuilt, and rebuilds an
+    // earlier run left half-way are finished, so the cluster is back to its replicas streaming.
+    await settleReplicas(ctx, state);
   }
   if (options.replicas !== undefined && options.replicas < replicasOf(state).length) {
     ctx.log(`the cluster has ${replicasOf(state).length} replicas; --replicas ${options.replicas} does not remove any`);
@@ -82,6 +88,10 @@ async function startRecordedNodes(ctx: ClusterContext, state: ClusterState): Pro
   const primary = primaryOf(state);
   const failures: string[] = [];
   for (const node of [primary, ...replicasOf(state)]) {
+    if (node.rebuild) {
+      ctx.log(`${node.name}: not started (a rebuild is unfinished: its data directory is a partial copy)`);
+      continue;
+    }
     try {
       await startRecordedNode(ctx, state, node);
     } catch (error) {
@@ -122,9 +132,11 @@ export async function startOne(name: string, options: ContextOptions = {}): Prom
     const state = requireState(ctx);
     const node = findNode(state, name);
     if (node.role === "fenced") throw new Error(`'${name}' is ${ROLE_NAMES.fenced}.`);
-    await startRecordedNode(ctx, state, node);
+    const primaryUp = isRunning(ctx, handleOf(ctx, primaryOf(state)));
+    if (node.rebuild && !primaryUp) throw new Error(`${name} is half-way through a rebuild, which needs the primary: start it first (npm run db:up).`);
+    if (!node.rebuild) await startRecordedNode(ctx, state, node);
     if (node.role !== "replica") return;
-    if (isRunning(ctx, handleOf(ctx, primaryOf(state)))) await waitUntilStreaming(state, [node.name]);
+    if (primaryUp) await settleReplicas(ctx, state, [node.name]);
     else ctx.log(`${name}: the primary is not running; ${name} streams once it is (npm run db:up)`);
   });
 }
@@ -200,6 +212,7 @@ export async function clean(options: ContextOptions = {}): Promise<void> {
     stopAll(ctx, state);
     for (const node of state.nodes) {
       rmSync(node.dataDir, { recursive: true, force: true });
+      if (node.rebuild) rmSync(node.rebuild.asideDir, { recursive: true, force: true });
       rmSync(logFileOf(ctx, node.name), { force: true });
       ctx.log(`${node.name}: deleted ${node.dataDir}`);
     }

@@ -7,14 +7,17 @@
  *      accepting writes at once is the failure this step exists to prevent;
  *   3. pg_promote() the candidate and record the new topology;
  *   4. re-point the other replicas at it (ALTER SYSTEM + reload: they follow the new timeline);
- *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size.
+ *   5. drop slots nobody streams from, which would otherwise retain WAL until max_slot_wal_keep_size;
+ *   6. wait for the others to stream on the new timeline, rebuilding any that diverged (replayed past
+ *      the fork point: writes the candidate never received, lost with the old primary).
  */
 import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
-import { ensureSlot, replicaConninfo } from "./create-replica";
+import { replicaConninfo } from "./config-files";
+import { ensureSlot } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
+import { settleReplicas } from "./rebuild-replica";
 import { literal, queryOne, withClient } from "./sql";
 import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
-import { waitUntilStreaming } from "./streaming";
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {
   const ctx = openContext(options);
@@ -25,6 +28,7 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
   const state = requireState(ctx);
   const candidate = findNode(state, name);
   if (candidate.role !== "replica") throw new Error(`'${name}' is ${ROLE_NAMES[candidate.role]}, not a replica; only a replica can be promoted.`);
+  if (candidate.rebuild) throw new Error(`'${name}' is half-way through a rebuild (its data directory is an unfinished copy); finish it with \`npm run db:up\` first.`);
   // A failover is needed exactly when things are down: start the candidate (as a replica) if it is not.
   if ((await startNode(ctx, handleOf(ctx, candidate))) === "started") ctx.log(`${name}: started (it was not running)`);
   const oldPrimary = primaryOf(state);
@@ -58,8 +62,12 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
   }
 
   await dropStaleSlots(state);
-  await waitUntilStreaming(state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name));
-  ctx.log(`${name} is the primary; ${others.length} replica(s) follow it`);
+  // Those that replayed past the fork point (the old primary's last writes, lost here) can never follow
+  // the new timeline: rebuilt from the new primary instead of waited for.
+  const rebuilt = await settleReplicas(ctx, state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name)).catch((error: Error) => {
+    throw new Error(`${name} is the primary (the promotion is done and recorded), but not every replica follows it:\n${error.message}`);
+  });
+  ctx.log(`${name} is the primary; ${others.length} replica(s) follow it${rebuilt.length > 0 ? ` (${rebuilt.join(", ")} rebuilt)` : ""}`);
   if (others.length === 0) ctx.log("no replicas are left: add one with `npm run db:up -- --replicas 1`");
   return state;
 }

@@ -134,6 +134,8 @@ const variables = z.object({
   /** Wrong admin tokens one client address may send per window before it gets 429 until the window ends. */
   ADMIN_AUTH_MAX_FAILURES: wholeNumber(10, { max: 10_000 }),
   ADMIN_AUTH_WINDOW_SECONDS: wholeNumber(60, { unit: "seconds", max: 86_400 }),
+  /** How long an Idempotency-Key's first answer is kept for retries; older keys are swept and may be reused. */
+  IDEMPOTENCY_KEY_TTL_HOURS: wholeNumber(24, { unit: "hours", max: 24 * 365 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
   ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
 });

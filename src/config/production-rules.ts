@@ -1,9 +1,10 @@
 /**
  * What production refuses that development allows: running with the published development admin token
- * (or none), and database URLs whose password is a well-known default. Both are fine on a laptop with
- * the embedded cluster and both are how real systems get taken over, so a production server with
- * either does not start (src/instrumentation.ts stops it with these messages).
+ * (or none), database URLs whose password is a well-known default, and database URLs that do not require
+ * TLS. All are fine on a laptop and all are how real systems get taken over, so a production server with
+ * any of them does not start (src/instrumentation.ts stops it with these messages).
  */
+import { urlRequiresTls } from "~/replication/tls-settings";
 import type { EnvSource } from "./parse-env";
 import { MIN_GUESSES_LOG10, guessesLog10, isHeaderSafeToken } from "./token-strength";
 
@@ -34,26 +35,52 @@ export function productionProblems(source: EnvSource): string[] {
   } else if (guessesLog10(adminToken, KNOWN_WORDS) < MIN_GUESSES_LOG10) {
     problems.push(`ADMIN_TOKEN is too easy to guess (a repeated character, a common password, a keyboard pattern or a variant of the development token); ${GENERATE}`);
   }
-  if (hasDefaultPassword(source.DATABASE_URL)) problems.push(`DATABASE_URL: ${DEFAULT_PASSWORD_PROBLEM}`);
+  const allowPlaintext = PLAINTEXT_OPT_OUT_VALUES.has(source[PLAINTEXT_OPT_OUT]?.trim().toLowerCase() ?? "");
+  const check = (url: string | undefined, where: string) => {
+    if (hasDefaultPassword(url)) problems.push(`${where} ${DEFAULT_PASSWORD_PROBLEM}`);
+    if (!allowPlaintext && allowsPlaintext(url)) problems.push(`${where} ${plaintextProblem(url!)}`);
+  };
+  check(source.DATABASE_URL, "DATABASE_URL:");
   const replicas = source.DATABASE_REPLICA_URLS?.split(",") ?? [];
-  replicas.forEach((url, index) => {
-    if (hasDefaultPassword(url)) problems.push(`DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length} ${DEFAULT_PASSWORD_PROBLEM}`);
-  });
+  replicas.forEach((url, index) => check(url, `DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length}`));
   return problems;
 }
 
 const DEFAULT_PASSWORD_PROBLEM = "uses a well-known default password, refused in production; set a strong password on that role";
 
+/** The explicit opt-out from the TLS rule, for a network that is the app's and the database's alone. */
+export const PLAINTEXT_OPT_OUT = "TANDEM_ALLOW_PLAINTEXT_DB";
+const PLAINTEXT_OPT_OUT_VALUES = new Set(["1", "true", "yes"]);
+
+function plaintextProblem(url: string): string {
+  const mode = parseUrl(url)?.searchParams.get("sslmode");
+  return (
+    `does not require TLS (${mode ? `sslmode=${mode}` : "no sslmode"}), refused in production: without it the login and every row ` +
+    "cross the network readable and alterable by anyone on the path. Add sslmode=verify-full (and sslrootcert=/path/to/ca.pem " +
+    `for a private CA), or set ${PLAINTEXT_OPT_OUT}=1 if that network is private to the app and the database`
+  );
+}
+
+/** sslmode absent, disable, allow or prefer: a client may then speak in plain text. Unparsable URLs are stage 1's. */
+function allowsPlaintext(value: string | undefined): boolean {
+  const url = parseUrl(value);
+  return url !== undefined && !urlRequiresTls(url);
+}
+
 /** Checks the userinfo password and libpq's `password=` parameter. Unparsable URLs are stage 1's to report. */
 function hasDefaultPassword(value: string | undefined): boolean {
-  if (!value?.trim()) return false;
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return false;
-  }
+  const url = parseUrl(value);
+  if (!url) return false;
   return [safeDecode(url.password), url.searchParams.get("password") ?? ""].some((password) => DEFAULT_PASSWORDS.has(password.toLowerCase()));
+}
+
+function parseUrl(value: string | undefined): URL | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    return new URL(value.trim());
+  } catch {
+    return undefined;
+  }
 }
 
 function safeDecode(text: string): string {

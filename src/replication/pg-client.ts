@@ -3,6 +3,7 @@
  * never hangs us: the cluster manager's, and the app's replication probe (visibility.ts).
  */
 import pg from "pg";
+import { explainTlsFailure } from "./tls-settings";
 
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -25,7 +26,10 @@ export async function openClient(url: string): Promise<pg.Client> {
   });
   // Without a listener, an error on an idle client (server shut down under us) crashes the process.
   client.on("error", () => {});
-  await client.connect();
+  await client.connect().catch((error: unknown) => {
+    const explained = explainTlsFailure(error, url);
+    throw explained ? new Error(explained, { cause: error }) : error;
+  });
   return client;
 }
 

@@ -18,6 +18,12 @@ export interface NodeState {
   port: number;
   /** Absolute path of the node's PGDATA. */
   dataDir: string;
+  /**
+   * Set while a replica that diverged is rebuilt from the primary: where its old data directory waits
+   * (moved aside, removed once the new copy streams). A run that fails half-way leaves it set, and the
+   * next `db:up` finishes the rebuild instead of starting a half-made copy.
+   */
+  rebuild?: { asideDir: string };
 }
 
 export interface Credentials {
@@ -48,6 +54,11 @@ export interface ClusterState {
   /** The role replicas stream with: REPLICATION LOGIN and nothing else. */
   replicator: Credentials;
   nodes: NodeState[];
+  /**
+   * The cluster's TLS (./tls.ts): `rootCert` is the CA certificate every client verifies the nodes with.
+   * Absent on a cluster created before TLS, until `db:up` upgrades it.
+   */
+  tls?: { rootCert: string };
 }
 
 export const STATE_FILE = "cluster.json";

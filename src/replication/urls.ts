@@ -3,11 +3,13 @@
  * `db:promote` they name the new primary without anyone editing an env file.
  */
 import { type ClusterState, type Credentials, defaultDataRoot, primaryOf, readState, replicasOf } from "./state";
+import { tlsUrlQuery } from "./tls-settings";
 
 export function nodeUrl(state: ClusterState, port: number, who: Credentials = state.app, database = state.database): string {
   const user = encodeURIComponent(who.user);
   const password = encodeURIComponent(who.password);
-  return `postgresql://${user}:${password}@${state.host}:${port}/${database}`;
+  const tls = state.tls ? `?${tlsUrlQuery(state.tls.rootCert)}` : "";
+  return `postgresql://${user}:${password}@${state.host}:${port}/${database}${tls}`;
 }
 
 export interface ClusterUrls {

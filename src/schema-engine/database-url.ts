@@ -7,9 +7,12 @@
  * Parsed fields can be overridden one at a time.
  *
  * Query parameters follow Prisma's URL conventions (`schema`, `sslmode`, `sslaccept`, `connect_timeout`,
- * `application_name`, `host` for a Unix socket directory); other parameters are ignored, as Prisma's
- * own engine ignores parameters it does not know.
+ * `application_name`, `host` for a Unix socket directory), plus libpq's `sslrootcert` (the CA to verify
+ * the server with; what Tandem's own URLs carry); other parameters are ignored, as Prisma's own engine
+ * ignores parameters it does not know. The TLS options are fields of the parsed config, so a shadow
+ * database opened with `onDatabase` keeps them.
  */
+import { readFileSync } from "node:fs";
 import type { ClientConfig } from "pg";
 
 export interface PgTarget {
@@ -72,13 +75,28 @@ export function onDatabase(target: PgTarget, database: string): PgTarget {
 
 /**
  * libpq's sslmode mapped onto pg's `ssl` option. pg cannot "try TLS, fall back to plain", so `prefer`
- * (Prisma's default) and `allow` connect in plain text; `require` encrypts without verifying, like libpq.
+ * (Prisma's default) and `allow` connect in plain text; `require` encrypts without verifying, like libpq;
+ * `verify-ca` checks the chain only, `verify-full` the chain and the host name (Node's default check).
+ * `sslrootcert` replaces the system's CAs, as in libpq.
  */
 function sslOption(params: URLSearchParams): ClientConfig["ssl"] {
   const mode = params.get("sslmode") ?? "prefer";
   if (mode === "disable" || mode === "allow" || mode === "prefer") return false;
   const verify = (mode === "verify-ca" || mode === "verify-full") && params.get("sslaccept") !== "accept_invalid_certs";
-  return { rejectUnauthorized: verify };
+  const rootCert = params.get("sslrootcert");
+  return {
+    rejectUnauthorized: verify,
+    ...(rootCert ? { ca: readRootCert(rootCert) } : {}),
+    ...(mode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}),
+  };
+}
+
+function readRootCert(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`The database URL's sslrootcert (${file}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
 }
 
 /** A double-quoted identifier inside a startup `options` string, where spaces and backslashes need escaping. */

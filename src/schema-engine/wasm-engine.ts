@@ -51,7 +51,9 @@ export function loadWasmEngine(): void {
     instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
   } catch (error) {
     if (!(error instanceof WebAssembly.LinkError)) throw error;
-    const glueVersion = (require("@prisma/schema-engine-wasm/package.json") as { version: string }).version;
+    // Its package.json is not in the package's "exports" (requiring it throws ERR_PACKAGE_PATH_NOT_EXPORTED): read it beside the entry.
+    const glueManifest = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm")), "package.json");
+    const glueVersion = (JSON.parse(readFileSync(glueManifest, "utf8")) as { version: string }).version;
     throw new Error(
       `${wasmPath} does not fit the JS glue of @prisma/schema-engine-wasm ${glueVersion} (${error.message}). ` +
         "Install the @prisma/schema-engine-wasm version whose hash matches the prisma CLI's engine " +

@@ -100,7 +100,8 @@ function topFolderCycles(modules: ICruiseResult["modules"]): string[] {
 const result = await cruise(
   sources(),
   { baseDir: ROOT, validate: true, doNotFollow: { path: "node_modules" }, ruleSet: { forbidden: LAYER_RULES }, outputType: "json" },
-  { extensions: [".ts", ".tsx", ".js", ".mjs"], alias: { "~": path.join(ROOT, "src") } },
+  // Package "exports" as Node reads them: dependency-cruiser ignores them by default, so a package with no "main" (@remix-run/node-fetch-server) would not resolve.
+  { extensions: [".ts", ".tsx", ".js", ".mjs"], alias: { "~": path.join(ROOT, "src") }, exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
   { babelConfig: { presets: [["@babel/preset-typescript", { allExtensions: true, isTSX: true, onlyRemoveTypeImports: true }]] } },
 );
 const cruised = JSON.parse(String(result.output)) as ICruiseResult;

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole app on one command. With no DATABASE_URL it runs `db:up` (creating the
  * embedded cluster on first run; TANDEM_DB_PORT and TANDEM_DATA_DIR apply as for `npm run db:up`),
- * applies migrations to the primary, then runs the Next.js dev server. With DATABASE_URL set, the
+ * applies migrations to the primary, then runs the app's server in development mode (src/server/http/server.ts
+ * --dev: the API fast path ahead of Next's dev server, with hot reload for pages). With DATABASE_URL set, the
  * cluster is yours: it only migrates and serves. The cluster keeps running after the dev server stops
  * (`npm run db:down` stops it), like the containers of the old docker-compose demo.
  */
@@ -22,7 +23,7 @@ else step("embedded cluster up (npm run db:up)", bin("tsx"), [path.join("src", "
 
 step("prisma migrate deploy (on the primary)", bin("prisma"), ["migrate", "deploy"]);
 
-// Next reads the cluster's URLs itself (src/env.ts); forward our arguments (e.g. -p 3001) to it.
+// The app reads the cluster's URLs itself (src/env.ts); forward our arguments (-p 3001, -H host) to the server.
 const args = process.argv.slice(2);
 // Without ADMIN_TOKEN the admin API takes the published development token, so the dev server listens on
 // this machine only: anyone on the network could otherwise pause replay or promote a replica. `-H` (with
@@ -32,6 +33,7 @@ if (!hostGiven && !process.env.ADMIN_TOKEN) {
   console.error("[dev] listening on 127.0.0.1 only (the development admin token is public); set ADMIN_TOKEN and pass -H 0.0.0.0 to serve your network");
   args.push("-H", "127.0.0.1");
 }
-const next = spawn(bin("next"), ["dev", ...args], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
-next.on("exit", (code) => process.exit(code ?? 0));
+// `tsx watch` restarts the server when the API code it imported changes (Next reloads pages itself).
+const server = spawn(bin("tsx"), ["watch", "--clear-screen=false", path.join("src", "server", "http", "server.ts"), "--dev", ...args], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,9 +1,10 @@
 /**
  * The docker:* npm scripts, around docker/compose.yml:
- *   docker:up     write docker/.env on first use (random passwords and admin token, mode 0600), then
+ *   docker:up     write docker/.env on first use (random passwords and admin token, mode 0600) and the
+ *                 cluster's TLS certificates under docker/tls/ (./docker-tls.ts), then
  *                 `docker compose … up -d --build --wait`
  *   docker:down   stop and remove the containers; the data volumes stay
- *   docker:clean  remove the containers and the volumes, then docker/.env (the next up starts afresh)
+ *   docker:clean  remove the containers and the volumes, then docker/.env and docker/tls/ (the next up starts afresh)
  *   docker:env    DATABASE_URL=… lines for running tools on the host against the containers' published ports
  * The secrets are baked into the volumes at the first start (init-primary.sh), so docker/.env and the
  * volumes live and die together: `down` and `clean` work without the file (a lost file must not keep
@@ -15,6 +16,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { tlsUrlQuery } from "../replication/tls-settings";
+import { caFile, ensureDockerCertificates, tlsDir } from "./docker-tls";
 
 /** Every variable docker/compose.yml takes from the env file; all secrets, all generated. */
 export const SECRET_NAMES = ["POSTGRES_PASSWORD", "REPLICATOR_PASSWORD", "TANDEM_OWNER_PASSWORD", "TANDEM_DB_PASSWORD", "ADMIN_TOKEN"] as const;
@@ -59,9 +62,12 @@ export function ensureEnvFile(file: string): { secrets: Secrets; created: string
   return { secrets: parseEnvFile(readFileSync(file, "utf8")) as Secrets, created };
 }
 
-/** URLs for the host: the app role over the published ports (what the app container uses over the network). */
-export function hostUrls(secrets: Pick<Secrets, "TANDEM_DB_PASSWORD">): { primary: string; replicas: string[] } {
-  const url = (port: number) => `postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:${port}/tandem`;
+/**
+ * URLs for the host: the app role over the published ports (what the app container uses over the network),
+ * over TLS verified against the docker cluster's CA, `rootCert` (docker/tls/ca.crt).
+ */
+export function hostUrls(secrets: Pick<Secrets, "TANDEM_DB_PASSWORD">, rootCert: string): { primary: string; replicas: string[] } {
+  const url = (port: number) => `postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:${port}/tandem?${tlsUrlQuery(rootCert)}`;
   return { primary: url(HOST_PORTS.primary), replicas: HOST_PORTS.replicas.map(url) };
 }
 
@@ -128,8 +134,8 @@ function runCompose(args: string[]): number {
 
 const compose = (args: string[]): number => (composeAvailable() ? runCompose(args) : 1);
 
-const commands: Record<string, () => number> = {
-  up() {
+const commands: Record<string, () => number | Promise<number>> = {
+  async up() {
     if (!composeAvailable()) return 1;
     const existing = readEnv();
     const missing = missingSecrets(existing ?? {});
@@ -143,6 +149,8 @@ const commands: Record<string, () => number> = {
     }
     const { created } = ensureEnvFile(envFile);
     if (created.length > 0) console.error(`[docker] wrote ${created.join(", ")} to docker/.env (mode 0600)`);
+    const certificates = await ensureDockerCertificates(dockerDir);
+    if (certificates.length > 0) console.error(`[docker] wrote TLS files to docker/tls/: ${certificates.join(", ")} (keys mode 0600)`);
     const status = runCompose(["up", "-d", "--build", "--wait"]);
     if (status === 0) {
       console.error(`[docker] up: app http://127.0.0.1:${HOST_PORTS.app} (admin token: ADMIN_TOKEN in docker/.env)`);
@@ -153,7 +161,10 @@ const commands: Record<string, () => number> = {
   down: () => compose(["down"]),
   clean() {
     const status = compose(["down", "--volumes", "--remove-orphans"]);
-    if (status === 0) rmSync(envFile, { force: true });
+    if (status === 0) {
+      rmSync(envFile, { force: true });
+      rmSync(tlsDir(dockerDir), { recursive: true, force: true });
+    }
     return status;
   },
   env() {
@@ -161,7 +172,7 @@ const commands: Record<string, () => number> = {
       console.error("[docker] no docker/.env: run `npm run docker:up` first.");
       return 1;
     }
-    const urls = hostUrls(parseEnvFile(readFileSync(envFile, "utf8")) as Secrets);
+    const urls = hostUrls(parseEnvFile(readFileSync(envFile, "utf8")) as Secrets, caFile(dockerDir));
     console.log(`DATABASE_URL=${urls.primary}`);
     console.log(`DATABASE_REPLICA_URLS=${urls.replicas.join(",")}`);
     console.log(`TANDEM_APP_URL=http://127.0.0.1:${HOST_PORTS.app}`);
@@ -176,5 +187,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(`Usage: tsx src/scripts/docker.ts ${Object.keys(commands).join("|")}`);
     process.exit(2);
   }
-  process.exit(command());
+  process.exit(await command());
 }

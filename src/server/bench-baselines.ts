@@ -1,8 +1,10 @@
 /**
- * The two baselines `npm run bench` compares `user.byId` against, served by the same Next server so
- * only the data path differs: raw `pg` on the first replica, and the bare read-replicas extension as its
- * README sets it up (no health, lag or read-your-writes layer). Off unless TANDEM_BENCH_ROUTES=1.
+ * The baselines `npm run bench` compares `user.byId` against, served by the same server so only the
+ * data path differs: raw `pg` on the first replica, and the bare read-replicas extension as its README
+ * sets it up (no health, lag or read-your-writes layer), both through Next's router; and raw `pg` on the
+ * API fast path (src/server/http), the floor any handler there can reach. Off unless TANDEM_BENCH_ROUTES=1.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { readReplicas } from "@prisma/extension-read-replicas";
 import pg from "pg";
@@ -30,6 +32,15 @@ export async function byIdRawPg(id: number): Promise<UserRow | null> {
   rawPool ??= new pg.Pool({ connectionString: firstReplicaUrl(), max: getEnv().REPLICA_POOL_SIZE });
   const { rows } = await rawPool.query<UserRow>('SELECT id, name, email, created_at AS "createdAt" FROM users WHERE id = $1', [id]);
   return rows[0] ?? null;
+}
+
+/** The fast path's floor: `<prefix>/<id>` answered from raw `pg`, no framework between. */
+export const FAST_PATH_BENCH_PREFIX = "/api/bench-fast/raw-pg";
+
+export async function byIdRawPgNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const id = /^\/(\d+)$/.exec((req.url ?? "").slice(FAST_PATH_BENCH_PREFIX.length))?.[1];
+  const user = id === undefined ? null : await byIdRawPg(Number(id));
+  res.writeHead(user ? 200 : 404, { "content-type": "application/json" }).end(user ? JSON.stringify(user) : '"Not found"');
 }
 
 function bareExtensionClient() {

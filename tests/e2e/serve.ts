@@ -3,7 +3,7 @@
  *   1. a throwaway PostgreSQL cluster (primary + 2 replicas) on free ports in its own temp directory,
  *      never the developer's cluster under .tandem/;
  *   2. `prisma migrate deploy` against its primary;
- *   3. the production server (`next start`, from the `next build` the test command ran first) on that
+ *   3. the production server (`npm start`'s bundle, from the `npm run build` the test command ran first) on that
  *      embedded cluster, named by TANDEM_DATA_DIR: the app reads its URLs from the cluster's state file
  *      and the admin page's pause/resume/promote act on it, as with `npm run dev`.
  * On SIGINT/SIGTERM, or when the server exits on its own, it stops the server and then the cluster and
@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { endpointOf } from "../../src/config/redact-url";
+import { SERVER_BUNDLE } from "../../src/scripts/server-bundle";
 import { startTestCluster, sweepTestClusters, type TestCluster } from "../support/cluster";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   server = startServer(cluster);
-  server.on("exit", (code, signal) => void shutdown(`next start exited (${signal ?? `code ${code}`})`, 1));
+  server.on("exit", (code, signal) => void shutdown(`the server exited (${signal ?? `code ${code}`})`, 1));
 }
 
 async function migrate(cluster: TestCluster): Promise<void> {
@@ -79,10 +80,10 @@ async function migrate(cluster: TestCluster): Promise<void> {
 }
 
 function startServer(cluster: TestCluster): ChildProcess {
-  log(`next start on http://127.0.0.1:${port}`);
+  log(`the app's server on http://127.0.0.1:${port}`);
   // Not DATABASE_URL, even one from the caller's shell: it would take precedence over the cluster.
   const { DATABASE_URL: _primary, DATABASE_REPLICA_URLS: _replicas, ...inherited } = process.env;
-  return spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  return spawn(process.execPath, [SERVER_BUNDLE, "-p", String(port), "-H", "127.0.0.1"], {
     cwd: PROJECT_ROOT,
     env: {
       ...inherited,

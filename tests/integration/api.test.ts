@@ -215,10 +215,7 @@ describe("errors clients see", () => {
 
 describe("read-your-writes across requests", () => {
   it("create then byId with the returned token returns the user even while both replicas are frozen", async () => {
-    const admin = await h.caller(ADMIN);
-    await admin.replication.pauseReplay({ node: "replica1" });
-    await admin.replication.pauseReplay({ node: "replica2" });
-    try {
+    await h.withReplayPaused(async () => {
       const { user, consistencyToken } = await (await h.caller()).user.create(newUser());
       for (const replicaUrl of h.cluster.replicaUrls) {
         expect(await queryOne(replicaUrl, "SELECT 1 FROM users WHERE id = $1", [user.id])).toBeUndefined();
@@ -227,11 +224,7 @@ describe("read-your-writes across requests", () => {
       expect(read.user.id).toBe(user.id);
       expect(read.servedBy).toMatchObject({ node: "primary", reason: "fallback" });
       expect(read.servedBy.detail).toContain(consistencyToken);
-    } finally {
-      await admin.replication.resumeReplay({ node: "replica1" });
-      await admin.replication.resumeReplay({ node: "replica2" });
-    }
-    await waitFor("both replicas routable again", async () => (h.db.monitor.routable().length === 2 ? true : undefined));
+    });
   });
 });
 

@@ -79,7 +79,7 @@ describe("db:status and db:verify", () => {
       ["replica2", "streaming"],
     ]);
     for (const node of [status.primary, ...status.replicas]) {
-      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem`);
+      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem?sslmode=verify-full&sslrootcert=${cluster.state().tls!.rootCert}`);
       expect((await queryOne<{ db: string }>(node.url, "SELECT current_database() AS db")).db).toBe("tandem");
       expect(node.timeline).toBe(1);
     }
@@ -259,7 +259,7 @@ describe("a cluster grown and repaired by db:up", () => {
       const created = await clusterCli(root, ["up", "--replicas", "0", "--port", String(port)]);
       expect(created.code, created.stderr).toBe(0);
       expect(existsSync(path.join(root, ".initdb-pwfile"))).toBe(false);
-      expect(readdirSync(root).sort()).toEqual(["cluster.json", "logs", "primary", "run"]); // run: the superuser's socket
+      expect(readdirSync(root).sort()).toEqual(["cluster.json", "logs", "primary", "run", "tls"]); // run: the superuser's socket
       expect(readFileSync(victim, "utf8")).toBe("left alone\n");
       expect(statSync(victim).uid).toBe(process.getuid?.());
     } finally {

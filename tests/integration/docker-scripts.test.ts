@@ -27,11 +27,14 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
   let dir: string;
   /** `socket`: the superuser's way in (a directory; TCP refuses it); everyone else uses `host` over TCP. */
   let server: { host: string; socket: string; port: string; password: string };
+  /** The test cluster's CA: it speaks TLS only, as the docker nodes do, and stands in for docker/tls/ca.crt. */
+  let ca: string;
 
   beforeAll(async () => {
     cluster = await startTestCluster({ replicas: 0 });
     const url = new URL(cluster.superuserUrl);
     server = { host: url.hostname, socket: url.searchParams.get("host") ?? url.hostname, port: url.port, password: decodeURIComponent(url.password) };
+    ca = cluster.state().tls!.rootCert;
     dir = mkdtempSync(path.join(os.tmpdir(), "tandem-docker-scripts-"));
     // As on a fresh postgres:16 volume: no app role, database or replicator yet.
     await superuser("DROP DATABASE tandem", "DROP ROLE tandem", "DROP ROLE tandem_owner", "DROP ROLE replicator");
@@ -44,6 +47,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
 
   async function superuser(...statements: string[]): Promise<pg.QueryResult[]> {
     // The maintenance database: the tests drop and re-create database tandem.
+    // Over the private socket (the superuser has no TCP line), where TLS does not apply.
     const client = new pg.Client({ host: server.socket, port: Number(server.port), user: "postgres", password: server.password, database: "postgres" });
     await client.connect();
     try {
@@ -54,6 +58,10 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       await client.end();
     }
   }
+
+  const tls = () => ({ ca: readFileSync(ca, "utf8") });
+  /** libpq's TLS settings for psql from the test (in the containers, init-primary.sh uses the Unix socket). */
+  const libpqTls = () => ({ PGSSLMODE: "verify-full", PGSSLROOTCERT: ca });
 
   /** A copy of a docker/postgres script with container-only paths replaced. */
   function scriptCopy(name: string, replacements: Record<string, string>): string {
@@ -83,6 +91,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       PGHOST: server.socket,
       PGPORT: server.port,
       PGPASSWORD: server.password,
+      ...libpqTls(),
       PGDATA: pgdata(),
       POSTGRES_USER: "postgres",
       REPLICATOR_PASSWORD,
@@ -114,11 +123,11 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       expect(conf.match(/^include = '.*tandem\.conf'$/gm)).toHaveLength(1);
 
       // The passwords, with their quotes, colons and backslashes, are the ones that work.
-      const app = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem", password: APP_PASSWORD, database: "tandem" });
+      const app = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem", password: APP_PASSWORD, database: "tandem", ssl: tls() });
       await app.connect();
       expect((await app.query("SELECT current_user AS u")).rows).toEqual([{ u: "tandem" }]);
       // Rows only: the owner's tables, present and future, but no DDL.
-      const owner = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem_owner", password: OWNER_PASSWORD, database: "tandem" });
+      const owner = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem_owner", password: OWNER_PASSWORD, database: "tandem", ssl: tls() });
       await owner.connect();
       await owner.query("CREATE TABLE after_init (id serial PRIMARY KEY, body text)");
       await app.query("INSERT INTO after_init (body) VALUES ('rows are fine')");
@@ -128,7 +137,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
       await owner.end();
       await app.end();
       const replication = spawnSync("psql", [`host=${server.host} port=${server.port} user=replicator replication=true`, "-XAtc", "IDENTIFY_SYSTEM"], {
-        env: { ...process.env, PGPASSWORD: REPLICATOR_PASSWORD },
+        env: { ...process.env, PGPASSWORD: REPLICATOR_PASSWORD, ...libpqTls() },
         encoding: "utf8",
       });
       expect(replication.status).toBe(0);
@@ -137,7 +146,7 @@ describe.skipIf(!hasClient)("docker/postgres scripts against PostgreSQL 16 (need
     it("a re-run converges to docker/.env: a changed password is applied", async () => {
       const result = run(initPrimary(), envFor("a-new-app-password-0123456789"));
       expect(result.status).toBe(0);
-      const app = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem", password: "a-new-app-password-0123456789", database: "tandem" });
+      const app = new pg.Client({ host: server.host, port: Number(server.port), user: "tandem", password: "a-new-app-password-0123456789", database: "tandem", ssl: tls() });
       await app.connect();
       await app.end();
     });
@@ -190,7 +199,7 @@ mkdir -p "$data"; echo "the source's" >"$data/tandem-replica-built"
 [ "\${STANDIN_KILLED:-}" = 1 ] && exit 137
 echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf"`,
       );
-      script = scriptCopy("replica-entrypoint.sh", { "/var/lib/postgresql/replication.pgpass": passfile });
+      script = scriptCopy("replica-entrypoint.sh", { "/var/lib/postgresql/replication.pgpass": passfile, "/etc/postgresql/tls/ca.crt": ca });
     });
 
     const startContainer = (env: Record<string, string> = {}) => {
@@ -219,13 +228,13 @@ echo 16 >"$data/PG_VERSION"; echo "# the primary's" >"$data/postgresql.auto.conf
     it("builds on an empty volume: its own slot, standby.signal, conninfo with a passfile, then the image's entrypoint", async () => {
       const calls = start();
       expect(calls).toEqual([
-        `pg_basebackup --dbname=host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1 --pgdata=${pgdata}/tandem-basebackup --wal-method=stream --slot=replica1 --create-slot --checkpoint=fast --no-password`,
+        `pg_basebackup --dbname=host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1 sslmode=verify-full sslrootcert=${ca} --pgdata=${pgdata}/tandem-basebackup --wal-method=stream --slot=replica1 --create-slot --checkpoint=fast --no-password`,
         "docker-entrypoint.sh postgres",
       ]);
       expect(await slots()).toEqual([{ slot_name: "replica1", slot_type: "physical", active: false }]);
       expect(existsSync(path.join(pgdata, "standby.signal"))).toBe(true);
       const auto = readFileSync(path.join(pgdata, "postgresql.auto.conf"), "utf8");
-      expect(auto).toContain(`primary_conninfo = 'host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1'`);
+      expect(auto).toContain(`primary_conninfo = 'host=${server.host} port=${server.port} user=replicator passfile=${passfile} application_name=replica1 sslmode=verify-full sslrootcert=${ca}'`);
       expect(auto).toContain("primary_slot_name = 'replica1'");
       expect(auto).not.toContain(REPLICATOR_PASSWORD);
       expect(readFileSync(passfile, "utf8")).toBe("*:*:*:replicator:r'e\\:p\\\\l-0123456789\n");

@@ -12,6 +12,7 @@ import { adminUrl } from "../../src/cluster/context";
 import { queryOne, withClient } from "../../src/cluster/sql";
 import type { NodeState } from "../../src/replication/state";
 import { waitFor } from "../../src/cluster/wait-for";
+import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayer, DatabaseUnavailableError } from "../../src/server/db/data-layer";
@@ -90,7 +91,7 @@ describe("a failover that loses a write (replica1 down while W is written; prima
     await waitFor("replica2 to be out as diverged", async () => (exclusionOf(db, "replica2") === "diverged" ? true : undefined));
 
     const caller = (token?: string) =>
-      createTRPCContext({ headers: new Headers(token ? { "x-consistency-token": token } : {}), services: { db, adminToken: "x".repeat(32) } }).then(createCaller);
+      createTRPCContext({ headers: new Headers(token ? { "x-consistency-token": token } : {}), services: { db, adminToken: "x".repeat(32), idempotency: idempotencySettings(24) } }).then(createCaller);
     const withToken = await caller(w.consistencyToken);
     const without = await caller();
     let reads = 0;

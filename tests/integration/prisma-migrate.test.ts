@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCertificateAuthority } from "../../src/cluster/certificates";
 import { freePorts } from "../../src/cluster/ports";
 import { queryOne, withClient } from "../../src/cluster/sql";
 import { waitFor } from "../../src/cluster/wait-for";
@@ -304,6 +305,37 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     expect(deploy.stderr).toContain("function no_such_function() does not exist");
     // One script, one implicit transaction: the statement before the failure is not left behind.
     expect(await tableExists(cluster.ownerUrl, "half_done")).toBe(false);
+  });
+
+  it("runs over TLS: the cluster refuses plain TCP, so the commands above were encrypted; without sslmode it is refused", async () => {
+    expect(new URL(cluster.primaryUrl).searchParams.get("sslmode")).toBe("verify-full");
+    const plain = await prisma(["migrate", "status"], { DATABASE_URL: cluster.primaryUrl.replace(/\?.*$/, "") });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain("P1010: User `tandem` was denied access on the database `tandem`");
+  });
+
+  it("uses a SHADOW_DATABASE_URL over TLS too (its own parsed TLS options, not the main database's)", async () => {
+    await queryOne(cluster.superuserUrl, "CREATE DATABASE shadow_over_tls OWNER tandem");
+    const shadowUrl = cluster.primaryUrl.replace("/tandem?", "/shadow_over_tls?");
+    const diff = expectSuccess(
+      await prisma(["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--script"], { SHADOW_DATABASE_URL: shadowUrl }),
+    );
+    expect(diff.stdout).toContain("-- This is an empty migration.");
+    // The migrations were replayed into the shadow database, not the main one.
+    expect(await tableExists(shadowUrl, "users")).toBe(true);
+  });
+
+  it("refuses a server whose certificate another CA signed, fast, as P1011", async () => {
+    const otherCa = path.join(workspace, "other-ca.crt");
+    writeFileSync(otherCa, (await createCertificateAuthority("Not this cluster's CA")).certificate);
+    const started = performance.now();
+    const status = await prisma(["migrate", "status"], { DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, `sslrootcert=${otherCa}`) });
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain("P1011: Error opening a TLS connection: unable to verify the first certificate");
+    expect(performance.now() - started).toBeLessThan(30_000); // the CLI's start-up on a loaded box; tls.test.ts bounds the handshake itself
+    const missing = await prisma(["migrate", "status"], { DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, "sslrootcert=/nonexistent/ca.crt") });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("sslrootcert (/nonexistent/ca.crt) cannot be read: ENOENT");
   });
 
   it("tells the user how to get a database when none is configured", async () => {

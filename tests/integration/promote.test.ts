@@ -14,6 +14,7 @@ import { waitFor } from "../../src/cluster/wait-for";
 import { parseEnv } from "../../src/config/parse-env";
 import { embeddedClusterUrls } from "../../src/replication/urls";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
+import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { createDataLayer } from "../../src/server/db/index";
@@ -144,7 +145,7 @@ describe("db:promote replica1", () => {
       const admin = createCaller(
         await createTRPCContext({
           headers: new Headers({ authorization: "Bearer an-admin-token-for-this-test" }),
-          services: { db, adminToken: "an-admin-token-for-this-test", cluster: embeddedClusterControl(cluster.root) },
+          services: { db, adminToken: "an-admin-token-for-this-test", cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24) },
         }),
       );
       const status = await admin.replication.status();

@@ -1,22 +1,28 @@
 /**
  * The API against a real cluster, for tests: a throwaway cluster (migrated), a real data layer over it,
- * and the app's own request handlers (tRPC, health, metrics) served over HTTP on a free port, so tests
- * use the real fetch handler, the real client links and real HTTP. `createCaller` is there too, for
- * server-side calls with chosen services.
+ * and the app's own request handlers served over HTTP on a free port: the server's own dispatch table
+ * (src/server/http/api-routes.ts: tRPC on Node's request/response, as `npm start` serves it) ahead of
+ * the handlers Next serves (REST, OpenAPI, health, metrics), so tests use the real handlers, the real
+ * client links and real HTTP. `createCaller` is there too, for server-side calls with chosen services.
  */
 import http from "node:http";
-import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
+import { waitFor } from "../../src/cluster/wait-for";
 import { embeddedClusterControl } from "../../src/server/api/embedded-cluster-control";
-import { handleTrpcRequest, TRPC_ENDPOINT } from "../../src/server/api/handler";
+import { TRPC_ENDPOINT } from "../../src/server/api/handler";
+import { idempotencySettings } from "../../src/server/api/idempotency/settings";
 import { createCaller } from "../../src/server/api/root";
+import { handleRestRequest } from "../../src/server/rest/handler";
+import { openApiDocument } from "../../src/server/rest/openapi";
 import type { ApiServices } from "../../src/server/api/services";
 import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayerConfig, createDataLayer } from "../../src/server/db/index";
 import type { DataLayer } from "../../src/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "../../src/server/health";
 import { guardServerMethods } from "../../src/http/incoming-guard";
+import { apiRoutes } from "../../src/server/http/api-routes";
+import { dispatch, fetchRoute } from "../../src/server/http/dispatch";
 import { metricsResponse } from "../../src/server/metrics";
 import { type TestCluster, startTestCluster } from "./cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
@@ -38,13 +44,15 @@ export interface ApiHarness {
   rpc(procedure: string, input: unknown, options?: { type?: "query" | "mutation"; headers?: Record<string, string> }): Promise<RpcResponse>;
   /** A server-side caller with these headers and (by default) the harness's services. */
   caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
+  /** Runs `body` with both replicas' replay paused (through the admin API), then resumes it and waits until both are routable. */
+  withReplayPaused<T>(body: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
 export interface WireError {
   message: string;
   code: number;
-  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; stack?: string };
+  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; consistency?: { reason: string; detail: string }; stack?: string };
 }
 
 export interface RpcResponse {
@@ -60,9 +68,12 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
   const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
-  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), ...options.services };
-  const server = await serve((req) => route(req, services));
+  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24), ...options.services };
+  // As the app's server (src/server/http/server.ts) has it: the incoming-request guard, the API's routes, then what Next serves.
+  const server = guardServerMethods(http.createServer(dispatch(apiRoutes(() => services), fetchRoute((req) => nextRoutes(req, services)))));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const caller = async (headers: Record<string, string> = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
   return {
     cluster,
     db,
@@ -70,7 +81,18 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
     url,
     request: (path, init) => fetch(`${url}${path}`, init),
     rpc: (procedure, input, options) => rpc(url, procedure, input, options),
-    caller: async (headers = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen })),
+    caller,
+    withReplayPaused: async (body) => {
+      const admin = await caller({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+      const replicas = ["replica1", "replica2"];
+      for (const node of replicas) await admin.replication.pauseReplay({ node });
+      try {
+        return await body();
+      } finally {
+        for (const node of replicas) await admin.replication.resumeReplay({ node });
+        await waitFor("both replicas routable again", async () => (db.monitor.routable().length === replicas.length ? true : undefined));
+      }
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -96,38 +118,13 @@ async function rpc(
   return { status: response.status, text, error: body.error?.json, result: body.result && superjson.deserialize(body.result.data) };
 }
 
-/** The app's API routes (src/app/api/**): each route file is a one-line call of the same function. */
-function route(req: Request, services: ApiServices): Promise<Response> | Response {
+/** The route handlers Next serves (src/app/api/**): each route file is a one-line call of the same function. */
+function nextRoutes(req: Request, services: ApiServices): Promise<Response> | Response {
   const { pathname } = new URL(req.url);
-  if (pathname.startsWith(`${TRPC_ENDPOINT}/`)) return handleTrpcRequest(req, () => services);
   if (pathname === "/api/health") return livenessResponse();
   if (pathname === "/api/health/ready") return readinessResponse(() => services.db);
   if (pathname === "/api/metrics") return metricsResponse(() => services.db);
+  if (pathname === "/api/users" || pathname.startsWith("/api/users/")) return handleRestRequest(req, () => services);
+  if (pathname === "/api/openapi.json") return Response.json(openApiDocument());
   return new Response("not found", { status: 404 });
-}
-
-/**
- * A Node HTTP server handing Fetch API requests to `handler`, as Next does for route handlers: the body
- * streams (the handler decides how much of it to read), and the server has the app's incoming-request
- * guard (src/http/incoming-guard.ts), as `next start` does.
- */
-async function serve(handler: (req: Request) => Promise<Response> | Response): Promise<http.Server> {
-  const server = guardServerMethods(http.createServer(async (incoming, outgoing) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    const hasBody = incoming.method !== "GET" && incoming.method !== "HEAD";
-    const body = hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined;
-    try {
-      const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body, duplex: "half" } as RequestInit));
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      // What Next does with a handler that throws: a bare 500 (the tests then see it as a 5xx).
-      console.error("[harness] handler threw:", error);
-      if (!outgoing.headersSent) outgoing.writeHead(500);
-      outgoing.end("Internal Server Error");
-    }
-  }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
 }

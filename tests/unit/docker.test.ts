@@ -26,6 +26,9 @@ import {
   volumeState,
 } from "~/scripts/docker";
 import { nodesOf } from "~/server/db/nodes";
+import { POSTGRES_CONTAINERS, ensureDockerCertificates } from "~/scripts/docker-tls";
+import { TLS_SETTINGS } from "~/replication/tls-settings";
+import { describeCertificate } from "~/cluster/certificates";
 import { MIGRATE_ROOTS, packageClosure } from "../../docker/migrate-deps";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -92,7 +95,8 @@ describe("docker/compose.yml", () => {
     expect(existsSync(path.resolve(dockerDir, services.app.build!.context, services.app.build!.dockerfile))).toBe(true);
     const mounts = Object.values(services).flatMap(bindMounts);
     expect(mounts.length).toBeGreaterThanOrEqual(9);
-    for (const [source] of mounts) expect(existsSync(path.resolve(dockerDir, source)), source).toBe(true);
+    // docker/tls/ is not in the repository: docker:up writes it (checked below, under "TLS").
+    for (const [source] of mounts.filter(([s]) => !s.startsWith("./tls/"))) expect(existsSync(path.resolve(dockerDir, source)), source).toBe(true);
     for (const service of Object.values(services)) expect(service.env_file).toBeUndefined();
     // Every named volume used is declared, and each node has its own.
     const named = Object.values(services).flatMap((s) => (s.volumes ?? []).filter((v) => !v.startsWith(".")).map((v) => v.split(":")[0]));
@@ -109,7 +113,7 @@ describe("docker/compose.yml", () => {
     expect(services["pg-primary"].ports).toEqual([`127.0.0.1:${HOST_PORTS.primary}:5432`]);
     REPLICAS.forEach(({ service }, i) => expect(services[service].ports).toEqual([`127.0.0.1:${HOST_PORTS.replicas[i]}:5432`]));
     expect(services.app.ports).toEqual([`127.0.0.1:${HOST_PORTS.app}:3000`]);
-    const urls = hostUrls(SAMPLE_SECRETS);
+    const urls = hostUrls(SAMPLE_SECRETS, "/p/docker/tls/ca.crt");
     expect(urls.replicas.map((u) => Number(new URL(u).port))).toEqual(REPLICAS.map((r) => r.hostPort));
     expect(new URL(urls.primary).port).toBe("5432");
   });
@@ -123,6 +127,8 @@ describe("docker/compose.yml", () => {
       expect(url.username).toBe("tandem");
       expect(url.pathname).toBe("/tandem");
       expect(url.password).toBe(SAMPLE_SECRETS.TANDEM_DB_PASSWORD);
+      expect(url.searchParams.get("sslmode")).toBe("verify-full");
+      expect(url.searchParams.get("sslrootcert")).toBe(mountTarget(services.app, "./tls/ca.crt"));
     }
     // The replica the app calls replicaN streams as replicaN (slot and application_name), so db:status,
     // db:verify and the admin page line the two views up by name.
@@ -148,8 +154,8 @@ describe("docker/compose.yml", () => {
       const s = services[service];
       expect(s.environment.PRIMARY_HOST).toBe("pg-primary");
       expect(s.environment.REPLICATOR_PASSWORD).toMatch(/^\$\{REPLICATOR_PASSWORD/);
-      // Through sh: the bind-mounted script's exec bit is whatever the checkout left it.
-      expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
+      // Through sh: the bind-mounted script's exec bit is whatever the checkout left it. TLS first.
+      expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/tls-entrypoint.sh"), "sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
       expect(s.command).toEqual(["postgres"]); // an entrypoint in compose drops the image's CMD
       expect(s.healthcheck?.test.join(" ")).toMatch(/pg_is_in_recovery\(\).*pg_stat_wal_receiver.*streaming/);
       // pg_basebackup runs before the server does: its failing checks must not count toward retries.
@@ -160,15 +166,17 @@ describe("docker/compose.yml", () => {
     expect(services["pg-primary"].healthcheck?.test).toContain("--host=127.0.0.1");
   });
 
-  it("defines the replicas once (x-replica): they differ only in name, REPLICA_NAME, data volume and port", () => {
+  it("defines the replicas once (x-replica): they differ only in name, REPLICA_NAME, data volume, certificate and port", () => {
+    const isOwnCertificate = (v: string) => v.startsWith("./tls/pg-");
     const own = ({ container_name, ports, volumes = [], environment: { REPLICA_NAME, ...environment }, ...rest }: Service) => ({
-      shared: { ...rest, environment, volumes: volumes.slice(1) },
-      own: { container_name, ports, REPLICA_NAME, data: volumes[0] },
+      shared: { ...rest, environment, volumes: volumes.slice(1).filter((v) => !isOwnCertificate(v)) },
+      own: { container_name, ports, REPLICA_NAME, data: volumes[0], certificate: volumes.filter(isOwnCertificate) },
     });
     const [first, second] = REPLICAS.map((r) => own(services[r.service]));
     expect(first.shared).toEqual(second.shared);
     expect(first.shared.entrypoint).toBeDefined(); // merged in from x-replica
     expect(first.own.data).not.toBe(second.own.data);
+    expect(first.own.certificate).toHaveLength(2); // its .crt and .key
   });
 
   it("mounts the shared configuration where init-primary.sh includes it and tandem.conf finds pg_hba.conf", () => {
@@ -209,8 +217,10 @@ describe("docker/postgres configuration", () => {
       .filter(Boolean)
       .map((l) => l.split(/\s+/));
     const host = rules.filter((r) => r[0].startsWith("host"));
-    expect(host.filter((r) => r[1] === "replication")).toEqual([["host", "replication", "replicator", "all", "scram-sha-256"]]);
+    expect(host.filter((r) => r[1] === "replication")).toEqual([["hostssl", "replication", "replicator", "all", "scram-sha-256"]]);
     expect(host.every((r) => ["scram-sha-256", "reject"].includes(r.at(-1)!))).toBe(true);
+    // TLS only: every line that lets anyone in over the network is hostssl (a plain connection matches none).
+    expect(host.filter((r) => r.at(-1) !== "reject").every((r) => r[0] === "hostssl")).toBe(true);
     // The superuser's reject comes before the catch-all that would let it in (first match wins).
     const rejectAt = host.findIndex((r) => r[2] === "postgres" && r.at(-1) === "reject");
     const catchAllAt = host.findIndex((r) => r[1] === "all" && r[2] === "all");
@@ -227,6 +237,76 @@ describe("docker/postgres configuration", () => {
     expect(script).toContain("primary_slot_name = '$REPLICA_NAME'");
     expect(script).not.toMatch(/\bpassword=/); // the password stays in the passfile
     expect(script.trimEnd().split("\n").at(-1)).toBe('exec docker-entrypoint.sh "$@"');
+  });
+});
+
+describe("docker TLS", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tandem-docker-tls-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tlsEntrypoint = read("docker/postgres/tls-entrypoint.sh");
+  const entrypointPath = (name: string) => new RegExp(`^${name}=(\\S+)$`, "m").exec(tlsEntrypoint)?.[1];
+
+  it("docker:up's certificates are every ./tls/ file compose mounts; a second run writes nothing; a lost key is reissued", async () => {
+    const written = await ensureDockerCertificates(dir);
+    const mounted = new Set(Object.values(services).flatMap(bindMounts).map(([source]) => source).filter((s) => s.startsWith("./tls/")));
+    expect(mounted.size).toBe(7); // the CA and three pairs
+    for (const source of mounted) expect(existsSync(path.join(dir, source)), source).toBe(true);
+    expect(written.filter((f) => f.endsWith(".key")).map((f) => statSync(path.join(dir, "tls", f)).mode & 0o777)).toEqual([0o600, 0o600, 0o600, 0o600]);
+    expect(await ensureDockerCertificates(dir)).toEqual([]);
+    rmSync(path.join(dir, "tls", "pg-replica.key"));
+    expect(await ensureDockerCertificates(dir)).toEqual(["pg-replica.key", "pg-replica.crt"]);
+  });
+
+  it("each PostgreSQL container mounts its own certificate, named for the container, and installs it before anything else runs", () => {
+    for (const container of POSTGRES_CONTAINERS) {
+      const service = services[container];
+      expect(service.entrypoint?.slice(0, 2)).toEqual(["sh", mountTarget(service, "./postgres/tls-entrypoint.sh")]);
+      const crt = mountTarget(service, `./tls/${container}.crt`);
+      const key = mountTarget(service, `./tls/${container}.key`);
+      expect([crt, key, mountTarget(service, "./tls/ca.crt")]).toEqual([`${entrypointPath("src")}/server.crt`, `${entrypointPath("src")}/server.key`, `${entrypointPath("src")}/ca.crt`]);
+      expect(describeCertificate(readFileSync(path.join(dir, "tls", `${container}.crt`), "utf8")).names).toEqual([`DNS:${container}`, "DNS:localhost", "IP:127.0.0.1"]);
+    }
+    expect(services["pg-primary"].entrypoint?.slice(2)).toEqual(["docker-entrypoint.sh"]);
+    expect(services["pg-primary"].command).toEqual(["postgres"]);
+  });
+
+  it("tandem.conf has the embedded cluster's TLS settings, with the paths tls-entrypoint.sh installs to", () => {
+    const docker = settings(read("docker/postgres/tandem.conf"));
+    const embedded = settings(TLS_SETTINGS);
+    for (const key of ["ssl", "ssl_min_protocol_version"]) expect([key, docker.get(key)]).toEqual([key, embedded.get(key)]);
+    expect(docker.get("ssl_cert_file")).toBe(`${entrypointPath("dest")}/server.crt`);
+    expect(docker.get("ssl_key_file")).toBe(`${entrypointPath("dest")}/server.key`);
+  });
+
+  it("tls-entrypoint.sh installs the pair for postgres (key 0600), then runs the rest; without the files it stops and says why", () => {
+    const sandbox = path.join(dir, "entrypoint");
+    const [src, dest, bin] = ["src", "dest", "bin"].map((d) => path.join(sandbox, d));
+    for (const d of [src, bin]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "chown $*" >>"${path.join(sandbox, "chown.log")}"\n`, { mode: 0o755 });
+    const script = path.join(sandbox, "tls-entrypoint.sh");
+    writeFileSync(script, tlsEntrypoint.replace(`src=${entrypointPath("src")}`, `src=${src}`).replace(`dest=${entrypointPath("dest")}`, `dest=${dest}`));
+    const runIt = () => spawnSync("sh", [script, "echo", "handed over"], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } as unknown as NodeJS.ProcessEnv });
+
+    const missing = runIt();
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`${src}/server.crt is missing; run npm run docker:up, which writes docker/tls/`);
+    expect(missing.stdout).toBe("");
+
+    for (const [name, mode] of [["server.crt", 0o644], ["server.key", 0o600], ["ca.crt", 0o644]] as const) writeFileSync(path.join(src, name), `${name} content\n`, { mode });
+    const ok = runIt();
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout).toBe("handed over\n");
+    expect(readFileSync(path.join(dest, "server.key"), "utf8")).toBe("server.key content\n");
+    expect(statSync(path.join(dest, "server.key")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dest, "server.crt"), "utf8")).toBe("server.crt content\n");
+    expect(readFileSync(path.join(sandbox, "chown.log"), "utf8")).toBe(`chown -R postgres:postgres ${dest}\n`);
+  });
+
+  it("replicas stream with verify-full against the mounted CA", () => {
+    const conninfo = /^conninfo="([^"]+)"$/m.exec(read("docker/postgres/replica-entrypoint.sh"))?.[1] ?? "";
+    expect(conninfo).toContain("host=$PRIMARY_HOST");
+    expect(conninfo).toContain("sslmode=verify-full");
+    for (const { service } of REPLICAS) expect(conninfo).toContain(`sslrootcert=${mountTarget(services[service], "./tls/ca.crt")}`);
   });
 });
 
@@ -293,7 +373,7 @@ describe("docker/Dockerfile", () => {
         pending.push(path.relative(root, path.resolve(root, path.dirname(file), spec)) + ".ts");
       }
     }
-    expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/urls.ts"]);
+    expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/tls-settings.ts", "src/replication/urls.ts"]);
     expect(isCopied("src/schema-engine/bin/schema-engine")).toBe(true);
   });
 
@@ -318,7 +398,7 @@ describe("docker/Dockerfile", () => {
   });
 });
 
-const shellScripts = ["docker/postgres/init-primary.sh", "docker/postgres/replica-entrypoint.sh", "docker/app-entrypoint.sh", "src/schema-engine/bin/schema-engine"];
+const shellScripts = ["docker/postgres/init-primary.sh", "docker/postgres/replica-entrypoint.sh", "docker/postgres/tls-entrypoint.sh", "docker/app-entrypoint.sh", "src/schema-engine/bin/schema-engine"];
 const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 
 describe("shell scripts", () => {
@@ -364,7 +444,7 @@ describe("docker/.env, as npm run docker:up writes it", () => {
     const { secrets } = ensureEnvFile(path.join(dir, "rules.env"));
     const inCompose = Object.fromEntries(Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), secrets)]));
     expect(productionProblems(inCompose)).toEqual([]);
-    const urls = hostUrls(secrets);
+    const urls = hostUrls(secrets, path.join(dir, "tls", "ca.crt"));
     expect(productionProblems({ DATABASE_URL: urls.primary, DATABASE_REPLICA_URLS: urls.replicas.join(","), ADMIN_TOKEN: secrets.ADMIN_TOKEN })).toEqual([]);
     // The same check refuses a well-known password, so the assertions above can fail.
     expect(productionProblems({ ...inCompose, DATABASE_URL: inCompose.DATABASE_URL.replace(secrets.TANDEM_DB_PASSWORD, "postgres") })).toHaveLength(1);
@@ -389,7 +469,7 @@ describe("docker/.env, as npm run docker:up writes it", () => {
     const { secrets } = ensureEnvFile(path.join(project, "docker", ".env"));
     const output = execFileSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/scripts/docker.ts"), "env"], { cwd: project, encoding: "utf8" });
     const printed = parseEnvFile(output);
-    expect(printed.DATABASE_URL).toBe(`postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem`);
+    expect(printed.DATABASE_URL).toBe(`postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem?sslmode=verify-full&sslrootcert=${project}/docker/tls/ca.crt`);
     expect(printed.DATABASE_REPLICA_URLS.split(",").map((u) => new URL(u).port)).toEqual(["5433", "5434"]);
     expect(printed.TANDEM_APP_URL).toBe("http://127.0.0.1:3000");
   });
@@ -491,8 +571,14 @@ exit 0
       expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`, `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
       // A complete docker/.env: the next up does not look at volumes; clean uses the file, then deletes it.
       expect(script("up", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      // The certificates the containers mount were written before compose ran, keys private.
+      for (const container of POSTGRES_CONTAINERS) {
+        expect(statSync(path.join(project, "docker", "tls", `${container}.key`)).mode & 0o777).toBe(0o600);
+        expect(existsSync(path.join(project, "docker", "tls", `${container}.crt`))).toBe(true);
+      }
       expect(script("clean", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} down --volumes --remove-orphans | POSTGRES_PASSWORD=`]);
       expect(existsSync(envPath)).toBe(false);
+      expect(existsSync(path.join(project, "docker", "tls"))).toBe(false);
       expect(POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{64}$/);
     });
   });

@@ -37,8 +37,9 @@ function problemsOf(source: EnvSource, embedded: () => Omit<ClusterUrls, "migrat
 
 describe("parseEnv: database URLs from the environment", () => {
   it("accepts a primary alone: no replicas", () => {
-    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: PRIMARY, ADMIN_TOKEN }, { embedded: noEmbeddedCluster });
-    expect(env.database).toEqual({ source: "environment", primaryUrl: PRIMARY, replicaUrls: [] });
+    const primary = `${PRIMARY}?sslmode=verify-full`; // production requires TLS (env-production.test.ts)
+    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: primary, ADMIN_TOKEN }, { embedded: noEmbeddedCluster });
+    expect(env.database).toEqual({ source: "environment", primaryUrl: primary, replicaUrls: [] });
     expect(env.NODE_ENV).toBe("production");
   });
 

@@ -19,6 +19,12 @@ import { InputFormatError } from "~/http/transformer";
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
 
 /**
+ * The Retry-After of a 503 (REST and tRPC): the monitor probes every node twice a second by default, so
+ * a node that is back, or a promoted replica, takes writes within about a second.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
  * Messages for unique constraints by index name. With driver adapters Prisma 7 reports P2002 with the
  * violated index (`users_email_key`), not the fields, so the mapping is by the name the migration gave it.
  */
@@ -57,11 +63,12 @@ export function translateError(error: TRPCError): TRPCError {
  * cannot be verified), the message says so: "not found" alone would hide that the write is gone.
  */
 export function recordNotFound(model: string, servedBy?: ServedBy): TRPCError {
-  const notice = servedBy && LOST_WRITE_REASONS.has(servedBy.reason) ? new ConsistencyNotice(servedBy) : undefined;
+  const notice = servedBy && (LOST_WRITE_REASONS as readonly string[]).includes(servedBy.reason) ? new ConsistencyNotice(servedBy) : undefined;
   return new TRPCError({ code: "NOT_FOUND", message: `${model} not found${notice ? ` (${servedBy?.detail})` : ""}`, cause: notice });
 }
 
-const LOST_WRITE_REASONS = new Set<ServedBy["reason"]>(["write-lost", "token-ahead", "write-unverifiable"]);
+/** The reasons a read could not honour the client's last write (REST's problem details list them too). */
+export const LOST_WRITE_REASONS = ["write-lost", "token-ahead", "write-unverifiable"] as const satisfies readonly ServedBy["reason"][];
 
 /** Why a read could not honour the client's last write; sent as `data.consistency` (formatError). */
 export class ConsistencyNotice extends Error {

@@ -1,16 +1,19 @@
 /**
- * The tRPC HTTP endpoint over the Fetch API: what src/app/api/trpc/[trpc]/route.ts serves, and what the
- * tests serve with their own services. Unexpected errors are logged here with their cause; clients get a
+ * The tRPC HTTP endpoint, over both transports the app has: Node's own request/response (the API fast
+ * path in src/server/http/server.ts, ahead of Next's router) and the Fetch API (what the tests serve with
+ * their own services, and the Next route the benchmark compares the fast path with). Both run the same
+ * router, context and error logging. Unexpected errors are logged here with their cause; clients get a
  * generic message (./errors.ts).
  *
  * Before tRPC sees a request it passes `admitTrpcRequest` (method, URL length, batch size, declared body
- * size, the admin-attempt limit) and its body is read within API_MAX_BODY_BYTES. Another transport
- * (a node:http server using tRPC's node adapter) calls the same `admitTrpcRequest`, `readBodyWithin`
- * (./request-limits.ts) and `trpcHandlerOptions`, and renders refusals with `trpcRefusal`.
+ * size, the admin-attempt limit), and its body is read within API_MAX_BODY_BYTES, on either transport.
  */
 import { type AnyTRPCRouter, TRPCError, getTRPCErrorShape, transformTRPCResponse } from "@trpc/server";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { AdminAttemptGuard, clientAddressFrom } from "./admin-attempts";
+import { RETRY_AFTER_SECONDS } from "./errors";
 import { bearerTokenFrom } from "./request-headers";
 import {
   type ApiLimits,
@@ -24,7 +27,7 @@ import {
   urlViolation,
 } from "./request-limits";
 import { appRouter } from "./root";
-import type { ApiServices } from "./services";
+import type { ApiServicesSource } from "./services";
 import { createTRPCContext } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -35,10 +38,12 @@ export const TRPC_METHODS = ["GET", "POST"] as const;
 export interface TrpcTransportOptions {
   /** The client's address; a node:http server passes the socket's. Default: from X-Forwarded-For. */
   clientAddress?: string;
+  /** Where the procedures' paths start (the benchmark serves tRPC through Next at another path). */
+  endpoint?: string;
 }
 
 /** `services` is called per request, inside tRPC, so a configuration error becomes a logged 500, not a crash. */
-export async function handleTrpcRequest(req: Request, services: () => ApiServices | Promise<ApiServices>, options: TrpcTransportOptions = {}): Promise<Response> {
+export async function handleTrpcRequest(req: Request, services: ApiServicesSource, options: TrpcTransportOptions = {}): Promise<Response> {
   const { limits, adminAttempts } = await guardsOf(services);
   const url = new URL(req.url);
   const clientAddress = options.clientAddress ?? clientAddressFrom(req.headers);
@@ -54,11 +59,46 @@ export async function handleTrpcRequest(req: Request, services: () => ApiService
   }
   const buffered = new Request(req.url, { method: req.method, headers: req.headers, body: body as BodyInit | undefined, signal: req.signal });
   return fetchRequestHandler({
-    endpoint: TRPC_ENDPOINT,
+    endpoint: options.endpoint ?? TRPC_ENDPOINT,
     req: buffered,
     createContext: async () => createTRPCContext({ headers: req.headers, services: await services() }),
     ...trpcHandlerOptions({ headers: req.headers, clientAddress, adminAttempts }),
   });
+}
+
+/** The same endpoint on Node's request and response (the API fast path): no Fetch Request is built. */
+export async function handleTrpcNodeRequest(req: IncomingMessage, res: ServerResponse, services: ApiServicesSource): Promise<void> {
+  const { limits, adminAttempts } = await guardsOf(services);
+  const url = req.url ?? "/";
+  const headers = headersOf(req);
+  const clientAddress = req.socket.remoteAddress ?? "unknown";
+  const refusal = await admitTrpcRequest({ method: req.method ?? "GET", pathAndQuery: url, headers, clientAddress }, { limits, adminAttempts });
+  if (refusal) {
+    const { status, headers: refusalHeaders, body } = trpcRefusal(refusal);
+    res.writeHead(status, refusalHeaders).end(body);
+    return;
+  }
+  const query = url.indexOf("?");
+  const pathname = query === -1 ? url : url.slice(0, query);
+  return nodeHTTPRequestHandler({
+    req,
+    res,
+    // What fetchRequestHandler does with its endpoint: the procedure path(s) after it, without slashes.
+    path: pathname.slice(TRPC_ENDPOINT.length).replace(/^\/|\/$/g, ""),
+    maxBodySize: limits.maxBodyBytes,
+    createContext: async () => createTRPCContext({ headers, services: await services() }),
+    ...trpcHandlerOptions({ headers, clientAddress, adminAttempts }),
+  });
+}
+
+/** Node's header object as Fetch Headers (repeated headers kept), which the context reads. */
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
 }
 
 export interface TrpcRequestFacts {
@@ -94,14 +134,14 @@ export function trpcHandlerOptions({ headers, clientAddress, adminAttempts }: { 
   const presentedToken = bearerTokenFrom(headers) !== undefined;
   return {
     router: appRouter as AnyTRPCRouter & typeof appRouter,
-    onError: ({ error, path }: { error: TRPCError; path?: string }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
-      else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
-    },
+    onError: ({ error, path }: { error: TRPCError; path?: string }) => logApiError(error, path),
     // Once per request however many calls of a batch were refused: one request is one guess.
-    responseMeta: ({ errors }: { errors: TRPCError[] }) => {
+    responseMeta: ({ ctx, errors }: { ctx?: { idempotency: { replayed: boolean } }; errors: TRPCError[] }) => {
       if (adminAttempts && presentedToken && errors.some((e) => e.code === "UNAUTHORIZED")) void adminAttempts.recordFailure(clientAddress);
-      return {};
+      const headers = new Headers();
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      if (ctx?.idempotency.replayed) headers.set("idempotent-replayed", "true");
+      return { headers };
     },
   };
 }
@@ -120,7 +160,7 @@ function refusalResponse(violation: LimitViolation): Response {
   return new Response(body, { status, headers });
 }
 
-async function guardsOf(services: () => ApiServices | Promise<ApiServices>): Promise<TrpcGuards> {
+async function guardsOf(services: ApiServicesSource): Promise<TrpcGuards> {
   try {
     const resolved = await services();
     return { limits: resolved.limits ?? DEFAULT_API_LIMITS, adminAttempts: resolved.adminAttempts };
@@ -128,6 +168,12 @@ async function guardsOf(services: () => ApiServices | Promise<ApiServices>): Pro
     // A configuration error: tRPC's createContext reports it (a logged 500); the defaults guard until then.
     return { limits: DEFAULT_API_LIMITS };
   }
+}
+
+/** Unexpected errors with their cause, unavailability in one line; the errors clients cause are theirs to read. */
+export function logApiError(error: TRPCError, path: string | undefined): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "request"} failed:`, error.cause ?? error);
+  else if (error.code === "SERVICE_UNAVAILABLE") console.warn(`[api] ${path ?? "request"}: ${describeCause(error.cause ?? error)}`);
 }
 
 /** One line for the log: the message, and the first error code down the cause chain (ECONNREFUSED's message can be empty). */

@@ -13,6 +13,7 @@ import type { DataLayer } from "~/server/db/data-layer";
 import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";
 import type { ClusterControl } from "./cluster-control";
 import { type ApiLimits, apiLimitsFrom } from "./request-limits";
+import { type IdempotencySettings, idempotencySettings } from "./idempotency/settings";
 
 export interface ApiServices {
   db: DataLayer;
@@ -24,7 +25,11 @@ export interface ApiServices {
   limits?: ApiLimits;
   /** Counts wrong admin tokens per client address; unset: no limit (tests that do not test it). */
   adminAttempts?: AdminAttemptGuard;
+  idempotency: IdempotencySettings;
 }
+
+/** How a handler gets its services per request: the app's getApiServices, or a test's fixed services. */
+export type ApiServicesSource = () => ApiServices | Promise<ApiServices>;
 
 let services: Promise<ApiServices> | undefined;
 
@@ -41,5 +46,12 @@ async function createApiServices(): Promise<ApiServices> {
   const env = getEnv();
   const cluster = env.database.source === "embedded" ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot()) : undefined;
   // Built once with the services, so the wrong-token counts outlive the request that made them.
-  return { db: getDataLayer(), adminToken: env.ADMIN_TOKEN, cluster, limits: apiLimitsFrom(env), adminAttempts: new AdminAttemptGuard(adminAttemptSettingsFrom(env)) };
+  return {
+    db: getDataLayer(),
+    adminToken: env.ADMIN_TOKEN,
+    cluster,
+    limits: apiLimitsFrom(env),
+    adminAttempts: new AdminAttemptGuard(adminAttemptSettingsFrom(env)),
+    idempotency: idempotencySettings(env.IDEMPOTENCY_KEY_TTL_HOURS),
+  };
 }

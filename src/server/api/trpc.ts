@@ -10,9 +10,13 @@
 import { TRPCError, initTRPC } from "@trpc/server";
 import { adminTokenMatches } from "./admin-token";
 import { formatError, translateError } from "./errors";
+import { withIdempotency } from "./idempotency/idempotent-writes";
+import { requestFingerprint } from "./idempotency/fingerprint";
+import { idempotencyKeyFrom } from "./idempotency/key-header";
 import { bearerTokenFrom, consistencyTokenFrom } from "./request-headers";
 import { transformer } from "~/http/transformer";
 import type { ApiServices } from "./services";
+import type { ApiMeta } from "~/server/rest/route-meta";
 
 export async function createTRPCContext(opts: { headers: Headers; services: ApiServices }) {
   return {
@@ -22,13 +26,15 @@ export async function createTRPCContext(opts: { headers: Headers; services: ApiS
      */
     db: opts.services.db.forRequest(consistencyTokenFrom(opts.headers)),
     bearerToken: bearerTokenFrom(opts.headers),
+    /** The request's Idempotency-Key (mutations only use it); `replayed` says the answer is its first one again. */
+    idempotency: { key: idempotencyKeyFrom(opts.headers), replayed: false },
     services: opts.services,
   };
 }
 
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<ApiMeta>().create({
   transformer,
   errorFormatter: ({ shape, error }) => formatError(shape, error),
 });
@@ -43,8 +49,27 @@ const translateErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * A mutation sent with an Idempotency-Key writes through ./idempotency/idempotent-writes.ts: the key is
+ * recorded in the transaction of the change, and a retry gets the first answer. The fingerprint is the
+ * procedure and its input as sent, so REST and tRPC calls of one procedure share keys.
+ */
+const idempotentMutations = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  const { key } = ctx.idempotency;
+  if (type !== "mutation" || key === undefined) return next();
+  const request = {
+    key,
+    fingerprint: requestFingerprint(path, await getRawInput()),
+    settings: ctx.services.idempotency,
+    onReplay: () => {
+      ctx.idempotency.replayed = true;
+    },
+  };
+  return next({ ctx: { db: withIdempotency(ctx.db, ctx.services.db, request) } });
+});
+
 /** Anyone may call it. Input validation runs inside `translateErrors`, so bad input is BAD_REQUEST. */
-export const publicProcedure = t.procedure.use(translateErrors);
+export const publicProcedure = t.procedure.use(translateErrors).use(idempotentMutations);
 
 /** Needs `Authorization: Bearer <ADMIN_TOKEN>`: replication status and cluster operations. */
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {

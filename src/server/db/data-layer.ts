@@ -22,7 +22,7 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import { describeConnectionFailure, isConnectionError, sqlStateOf } from "./connection-errors";
 import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consistency-token";
 import { Hedging } from "./hedging";
-import type { Lsn } from "./lsn";
+import type { Lsn } from "~/replication/lsn";
 import type { DbNode } from "./nodes";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
 import type { NodeHealth, ReplayProgress, ReplicationMonitor } from "./replication-monitor";
@@ -43,16 +43,19 @@ export type { ReadClient } from "./read-client";
  * - `write-unverifiable`: the last write predates a failover and the history to judge it is unreadable;
  * - `write`: a write, on the primary.
  */
-export type ServedReason =
-  | "replica"
-  | "read-your-writes"
-  | "fallback"
-  | "primary-requested"
-  | "primary-only-token"
-  | "write-lost"
-  | "token-ahead"
-  | "write-unverifiable"
-  | "write";
+export const SERVED_REASONS = [
+  "replica",
+  "read-your-writes",
+  "fallback",
+  "primary-requested",
+  "primary-only-token",
+  "write-lost",
+  "token-ahead",
+  "write-unverifiable",
+  "write",
+] as const;
+
+export type ServedReason = (typeof SERVED_REASONS)[number];
 
 export interface ServedBy {
   node: string;
@@ -448,7 +451,7 @@ export class DataLayer {
   }
 
   private servedBy(node: DbNode, reason: ServedReason, detail: string, waitedMs = 0): ServedBy {
-    const role = this.monitor.snapshot().find((h) => h.name === node.name)?.role === "replica" ? "replica" : "primary";
+    const role = this.monitor.roleOf(node.name) === "replica" ? "replica" : "primary";
     return { node: node.name, endpoint: node.endpoint, role, reason, detail, waitedMs, hedged: false };
   }
 

@@ -12,11 +12,11 @@ import pg from "pg";
 import { sqlStateOf } from "./connection-errors";
 import { LagHistory, type LagState } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
-import { type Lsn, parseLsn } from "./lsn";
+import { type Lsn, parseLsn } from "~/replication/lsn";
 import type { DbNode } from "./nodes";
 import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
 import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
-import { parseTimelineHistory } from "./timeline";
+import { parseTimelineHistory } from "~/replication/timeline";
 import { NO_FUNCTION_STATES } from "~/replication/status";
 
 export interface MonitorSettings {
@@ -251,7 +251,7 @@ export class ReplicationMonitor {
     let history: WriterLine["history"];
     try {
       const { rows } = await this.poolOf(writer.name).query<{ history: string | null }>("SELECT tandem_monitor.timeline_history($1) AS history", [timeline]);
-      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history) };
+      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history, timeline) };
       this.histories.set(key, history);
     } catch (error) {
       if (NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) this.histories.set(key, undefined); // not installed: don't ask again
@@ -277,6 +277,11 @@ export class ReplicationMonitor {
   /** Every node's health, in configuration order. */
   snapshot(): NodeHealth[] {
     return this.nodes.map((node) => this.healthOf(this.recordOf(node.name)));
+  }
+
+  /** One node's current role (per read, so without building the whole snapshot). */
+  roleOf(name: string): NodeRole {
+    return this.records.get(name)?.role ?? "unknown";
   }
 
   /** Replicas that may serve reads now. */

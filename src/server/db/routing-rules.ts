@@ -3,9 +3,9 @@
  * node is, and whether each may serve reads. The monitor (./replication-monitor.ts) gathers the facts
  * and calls these; tests call them with facts of their own.
  */
-import { type Lsn, bytesBetween, formatLsn } from "./lsn";
+import { type Lsn, bytesBetween, formatLsn } from "~/replication/lsn";
 import { type ConfiguredRole, type NodeRole, ROUTABLE, type Routing, excluded } from "./routing-state";
-import { type WriterHistory, describeFork, relationToWriter } from "./timeline";
+import { type TimelineHistory, describeFork, relationToWriter } from "~/replication/timeline";
 
 /** What the last probe of a node found. */
 export interface NodeFacts {
@@ -81,7 +81,7 @@ export interface WriterLine {
   name?: string;
   lsn?: Lsn;
   timeline: number;
-  history: WriterHistory | undefined;
+  history: TimelineHistory | undefined;
 }
 
 export interface Lag {

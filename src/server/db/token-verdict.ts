@@ -4,9 +4,9 @@
  * on any replica (lost in a failover, not a write of this cluster's history, or of unknown position).
  */
 import { type ConsistencyToken, formatToken } from "./consistency-token";
-import { type Lsn, formatLsn } from "./lsn";
+import { type Lsn, formatLsn } from "~/replication/lsn";
 import type { WriterLine } from "./routing-rules";
-import { describeFork, fateOfWrite } from "./timeline";
+import { describeFork, fateOfWrite } from "~/replication/timeline";
 
 export type TokenVerdict =
   /** Read from a node that has replayed `lsn` (the write is on the writer's history). */

@@ -12,7 +12,7 @@
  * after the commit), the token says "read from the primary" instead (./consistency-token.ts).
  */
 import type { ConsistencyToken } from "./consistency-token";
-import type { Lsn } from "./lsn";
+import type { Lsn } from "~/replication/lsn";
 
 export interface WriterPositionSource {
   /** The writer's flush position and timeline now. */

@@ -5,10 +5,12 @@
  * client sends with later requests to read its own writes.
  */
 import { z } from "zod";
-import type { Prisma, User } from "~/generated/prisma/client";
+import type { User } from "~/generated/prisma/client";
 import type { WriteResult } from "~/server/db";
+import { findUserPage } from "~/server/search/users";
 import { email, id, listInput, name, updateInput } from "~/validation/user-input";
 import { recordNotFound } from "../errors";
+import { userPageOutput, userReadOutput, writtenOutput } from "../output-schemas";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What every mutation returns: the row, where it was written, and the token to read it back. */
@@ -16,42 +18,60 @@ function written({ data, servedBy, consistencyToken }: WriteResult<User>) {
   return { user: data, servedBy, consistencyToken };
 }
 
-/** LIKE treats % and _ as wildcards and Prisma's `contains` passes them through: "50%" must match "50%" only. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
-}
-
-function searchFilter(search: string | undefined): Prisma.UserWhereInput {
-  if (!search) return {};
-  const contains = { contains: escapeLike(search), mode: "insensitive" } as const;
-  return { OR: [{ name: contains }, { email: contains }] };
-}
-
 export const userRouter = createTRPCRouter({
-  create: publicProcedure.input(z.object({ name, email })).mutation(async ({ ctx, input }) => {
+  create: publicProcedure
+    .meta({ rest: { method: "POST", path: "/users", status: 201, body: "user", tags: ["users"], summary: "Create a user" } })
+    .input(z.object({ name, email }))
+    .output(writtenOutput)
+    .mutation(async ({ ctx, input }) => {
     return written(await ctx.db.write((db) => db.user.create({ data: input })));
   }),
 
   /** Newest first. Ids are assigned in commit order, so "id below the cursor" pages stably while rows are added. */
-  list: publicProcedure.input(listInput).query(async ({ ctx, input }) => {
-    const where: Prisma.UserWhereInput = { ...searchFilter(input.search), ...(input.cursor !== undefined && { id: { lt: input.cursor } }) };
-    const { data: rows, servedBy } = await ctx.db.read((db) => db.user.findMany({ where, orderBy: { id: "desc" }, take: input.limit + 1 }));
+  list: publicProcedure
+    .meta({
+      rest: {
+        method: "GET",
+        path: "/users",
+        body: "items",
+        tags: ["users"],
+        summary: "List users, newest first",
+        description: "One page (`limit`, default 20). The next page's URL is in the `Link` header (rel=\"next\"); `search` matches the name or the email, case-insensitively.",
+      },
+    })
+    .input(listInput)
+    .output(userPageOutput)
+    .query(async ({ ctx, input }) => {
+    const page = { search: input.search, cursor: input.cursor, take: input.limit + 1 };
+    const { data: rows, servedBy } = await ctx.db.read((db) => findUserPage(db, page));
     const items = rows.slice(0, input.limit);
     return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null, servedBy };
   }),
 
-  byId: publicProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+  byId: publicProcedure
+    .meta({ rest: { method: "GET", path: "/users/{id}", body: "user", tags: ["users"], summary: "Get a user" } })
+    .input(z.object({ id }))
+    .output(userReadOutput)
+    .query(async ({ ctx, input }) => {
     const { data: user, servedBy } = await ctx.db.read((db) => db.user.findUnique({ where: { id: input.id } }));
     if (!user) throw recordNotFound("User", servedBy);
     return { user, servedBy };
   }),
 
   /** A missing id fails inside Prisma (P2025), which the error middleware turns into NOT_FOUND. */
-  update: publicProcedure.input(updateInput).mutation(async ({ ctx, input: { id, ...changes } }) => {
+  update: publicProcedure
+    .meta({ rest: { method: "PATCH", path: "/users/{id}", body: "user", tags: ["users"], summary: "Change a user's name or email" } })
+    .input(updateInput)
+    .output(writtenOutput)
+    .mutation(async ({ ctx, input: { id, ...changes } }) => {
     return written(await ctx.db.write((db) => db.user.update({ where: { id }, data: changes })));
   }),
 
-  delete: publicProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+  delete: publicProcedure
+    .meta({ rest: { method: "DELETE", path: "/users/{id}", body: "user", tags: ["users"], summary: "Delete a user", description: "Answers with the deleted user." } })
+    .input(z.object({ id }))
+    .output(writtenOutput)
+    .mutation(async ({ ctx, input }) => {
     return written(await ctx.db.write((db) => db.user.delete({ where: { id: input.id } })));
   }),
 });

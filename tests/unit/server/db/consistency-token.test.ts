@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatToken, isNewer, isToken, parseToken } from "~/server/db/consistency-token";
-import { parseLsn } from "~/server/db/lsn";
+import { parseLsn } from "~/replication/lsn";
 import { newerToken } from "~/trpc/consistency-token";
 
 describe("consistency tokens", () => {

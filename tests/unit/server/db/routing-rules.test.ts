@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLsn } from "~/server/db/lsn";
+import { parseLsn } from "~/replication/lsn";
 import { type NodeFacts, type WriterLine, chooseWriter, lagOf, routingOf } from "~/server/db/routing-rules";
 
 const facts = (name: string, over: Partial<NodeFacts> = {}): NodeFacts => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseToken } from "~/server/db/consistency-token";
-import { parseLsn } from "~/server/db/lsn";
+import { parseLsn } from "~/replication/lsn";
 import type { WriterLine } from "~/server/db/routing-rules";
 import { judgeToken } from "~/server/db/token-verdict";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLsn } from "~/server/db/lsn";
+import { parseLsn } from "~/replication/lsn";
 import { WriteTokens } from "~/server/db/write-tokens";
 
 /** A writer whose position query the test answers by hand, recording when each was sent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesBetween, formatLsn, isLsn, parseLsn } from "~/server/db/lsn";
+import { bytesBetween, formatLsn, isLsn, parseLsn } from "~/replication/lsn";
 
 describe("WAL positions", () => {
   it("parse as 64-bit offsets and format back", () => {

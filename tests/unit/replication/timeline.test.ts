@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseLsn } from "~/server/db/lsn";
-import { type WriterHistory, fateOfWrite, parseTimelineHistory, relationToWriter } from "~/server/db/timeline";
+import { parseLsn } from "~/replication/lsn";
+import { type TimelineHistory, fateOfWrite, historyFileName, parseTimelineHistory, relationToWriter } from "~/replication/timeline";
 
 // Timeline 3's history: timeline 1 ended at 0/4000000, timeline 2 at 0/5000000.
 const HISTORY_3 = "1\t0/4000000\tno recovery target specified\n\n# comment\n2\t0/5000000\tno recovery target specified\n";
-const history: WriterHistory = { timeline: 3, forks: parseTimelineHistory(HISTORY_3) };
+const history: TimelineHistory = { timeline: 3, forks: parseTimelineHistory(HISTORY_3) };
 const writer = { timeline: 3, history };
 
 describe("parseTimelineHistory", () => {
@@ -14,8 +14,18 @@ describe("parseTimelineHistory", () => {
       { timeline: 2, forkLsn: parseLsn("0/5000000") },
     ]);
   });
-  it("refuses a line that is not one", () => {
-    expect(() => parseTimelineHistory("x\t0/1\treason")).toThrow(/Not a timeline history line/);
+  it("accepts a line without a reason", () => {
+    expect(parseTimelineHistory("# made by hand\n\n  1\t0/3000000\n", 2)).toEqual([{ timeline: 1, forkLsn: parseLsn("0/3000000") }]);
+  });
+  it("refuses a malformed line or timelines out of order, naming the file and line", () => {
+    expect(() => parseTimelineHistory("x\t0/1\treason")).toThrow(/Timeline history, line 1: not/);
+    expect(() => parseTimelineHistory("1 nowhere\n", 2)).toThrow(/00000002\.history, line 1: not/);
+    expect(() => parseTimelineHistory("2\t0/1\tx\n1\t0/2\tx\n", 3)).toThrow(/line 2: timeline 1 out of order/);
+    expect(() => parseTimelineHistory("2\t0/1\tx\n", 2)).toThrow(/timeline 2 out of order/);
+  });
+  it("names history files as PostgreSQL does, in 8 hex digits", () => {
+    expect(historyFileName(2)).toBe("00000002.history");
+    expect(historyFileName(26)).toBe("0000001A.history");
   });
 });
 
@@ -42,7 +52,7 @@ describe("relationToWriter", () => {
 });
 
 describe("fateOfWrite", () => {
-  const fate = (timeline: number | null, lsn: string, h: WriterHistory | undefined = history) => fateOfWrite(h, 3, { timeline, lsn: parseLsn(lsn) });
+  const fate = (timeline: number | null, lsn: string, h: TimelineHistory | undefined = history) => fateOfWrite(h, 3, { timeline, lsn: parseLsn(lsn) });
   it("current on the writer's timeline, kept before its timeline's fork, lost after it", () => {
     expect(fate(3, "9/0")).toBe("current");
     expect(fate(1, "0/4000000")).toBe("kept");

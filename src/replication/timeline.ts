@@ -3,9 +3,11 @@
  * different timelines are not one history: a replica at 0/5000000 on timeline 1 may hold writes that the
  * writer on timeline 2 never had, if timeline 2 forked off at 0/4000000. These rules decide, from the
  * writer's timeline history (its pg_wal/0000000N.history file), whether a node or a write is part of the
- * writer's history. They are pure: the monitor supplies the facts.
+ * writer's history. They are pure: the caller supplies the facts. Shared by the data layer (which
+ * routes reads by them) and the cluster manager (which rebuilds a replica that diverged); "writer" is
+ * the current primary.
  */
-import { type Lsn, formatLsn, parseLsn } from "./lsn";
+import { type Lsn, formatLsn, isLsn, parseLsn } from "./lsn";
 
 /** One line of a history file: `timeline` ended, and its successor began, at `forkLsn`. */
 export interface TimelineFork {
@@ -14,29 +16,43 @@ export interface TimelineFork {
 }
 
 /** The writer's timeline and the forks that led to it, oldest first; empty on timeline 1. */
-export interface WriterHistory {
+export interface TimelineHistory {
   timeline: number;
   forks: TimelineFork[];
 }
 
+/** `00000002.history`: PostgreSQL names history files by the timeline in 8 hex digits. */
+export function historyFileName(timeline: number): string {
+  return `${timeline.toString(16).toUpperCase().padStart(8, "0")}.history`;
+}
+
+const HISTORY_LINE = /^(\d+)\s+(\S+)(?:\s.*)?$/;
+
 /**
- * Parses a history file: lines `<timeline>\t<fork LSN>\t<reason>`, blank lines and `#` comments ignored
- * (PostgreSQL's own reader, readTimeLineHistory, accepts the same).
+ * Parses a history file: lines `<timeline>\t<fork LSN>\t<reason>`, blank lines and `#` comments ignored,
+ * timelines in increasing order (PostgreSQL's own reader, readTimeLineHistory, accepts the same). Given
+ * the file's own `timeline`, errors name the file, and every line must be an ancestor of it.
  */
-export function parseTimelineHistory(text: string): TimelineFork[] {
+export function parseTimelineHistory(text: string, timeline?: number): TimelineFork[] {
+  const where = (index: number) => `Timeline history${timeline === undefined ? "" : ` ${historyFileName(timeline)}`}, line ${index + 1}`;
   const forks: TimelineFork[] = [];
-  for (const raw of text.split("\n")) {
+  for (const [index, raw] of text.split("\n").entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    const [timeline, lsn] = line.split(/\s+/);
-    if (!/^\d+$/.test(timeline ?? "") || lsn === undefined) throw new Error(`Not a timeline history line: "${line}"`);
-    forks.push({ timeline: Number(timeline), forkLsn: parseLsn(lsn) });
+    const match = HISTORY_LINE.exec(line);
+    if (!match || !isLsn(match[2])) throw new Error(`${where(index)}: not "<timeline> <LSN> <reason>": ${JSON.stringify(raw)}`);
+    const ancestor = Number(match[1]);
+    const previous = forks.at(-1)?.timeline ?? 0;
+    if (ancestor <= previous || (timeline !== undefined && ancestor >= timeline)) {
+      throw new Error(`${where(index)}: timeline ${ancestor} out of order (after ${previous}${timeline === undefined ? "" : `, before ${timeline}`}).`);
+    }
+    forks.push({ timeline: ancestor, forkLsn: parseLsn(match[2]) });
   }
   return forks;
 }
 
 /** Where `timeline` ended in the writer's history; undefined if it is the writer's own (or not in it). */
-export function forkPointOf(history: WriterHistory, timeline: number): Lsn | undefined {
+export function forkPointOf(history: TimelineHistory, timeline: number): Lsn | undefined {
   return history.forks.find((f) => f.timeline === timeline)?.forkLsn;
 }
 
@@ -53,7 +69,7 @@ export function forkPointOf(history: WriterHistory, timeline: number): Lsn | und
 export type HistoryRelation = "follows" | "diverged" | "unknown";
 
 export function relationToWriter(
-  writer: { timeline: number; history: WriterHistory | undefined },
+  writer: { timeline: number; history: TimelineHistory | undefined },
   replica: { timeline: number | null; replayLsn: Lsn | undefined },
 ): HistoryRelation {
   if (replica.timeline === null) return writer.timeline === 1 ? "follows" : "unknown";
@@ -76,7 +92,7 @@ export function relationToWriter(
  */
 export type WriteFate = "current" | "kept" | "lost" | "unknown" | "newer";
 
-export function fateOfWrite(history: WriterHistory | undefined, writerTimeline: number, write: { timeline: number | null; lsn: Lsn }): WriteFate {
+export function fateOfWrite(history: TimelineHistory | undefined, writerTimeline: number, write: { timeline: number | null; lsn: Lsn }): WriteFate {
   if (write.timeline === null) return "unknown";
   if (write.timeline === writerTimeline) return "current";
   if (write.timeline > writerTimeline) return "newer";
@@ -86,7 +102,7 @@ export function fateOfWrite(history: WriterHistory | undefined, writerTimeline: 
   return write.lsn <= fork ? "kept" : "lost";
 }
 
-export function describeFork(history: WriterHistory, timeline: number): string {
+export function describeFork(history: TimelineHistory, timeline: number): string {
   const fork = forkPointOf(history, timeline);
   return fork === undefined
     ? `timeline ${timeline} is not in the history of the writer's timeline ${history.timeline}`
