@@ -156,7 +156,9 @@ describe("one node at a time: db:down <node> / db:up <node>", () => {
 
     await queryOne(cluster.primaryUrl, "INSERT INTO outages (body) VALUES ('while replica1 was down')");
     await visibleOn(replica2, "SELECT 1 FROM outages WHERE body = 'while replica1 was down'");
-    const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
+    const shown = await clusterCli(cluster.root, ["status", "--json"]);
+    expect(shown.stdout, shown.stderr).not.toBe("");
+    const status = JSON.parse(shown.stdout);
     expect(status.replicas.map((r: { name: string; running: boolean }) => [r.name, r.running])).toEqual([
       ["replica1", false],
       ["replica2", true],

@@ -31,7 +31,7 @@ let scratch: string;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 2 });
-  await migrate(cluster.primaryUrl);
+  await migrate(cluster.ownerUrl);
   db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
   scratch = mkdtempSync(path.join(os.tmpdir(), "tandem-tls-"));
 });
@@ -104,7 +104,7 @@ describe("TLS on every connection", () => {
       ...env.trim().split("\n").flatMap((line) => line.slice(line.indexOf("=") + 1).split(",")),
       ...[status.primary, ...status.replicas].map((n: { url: string }) => n.url),
     ];
-    expect(urls).toHaveLength(6);
+    expect(urls).toHaveLength(7); // db:env: DATABASE_URL, MIGRATE_DATABASE_URL, two replicas; status: three nodes
     for (const url of urls) {
       expect(new URL(url).searchParams.get("sslmode")).toBe("verify-full");
       expect(new URL(url).searchParams.get("sslrootcert")).toBe(rootCert);
@@ -120,7 +120,9 @@ describe("TLS on every connection", () => {
       for (const [who, database, replication] of [[state.app, "tandem", undefined], [state.superuser, "postgres", undefined], [state.replicator, "replication", "true"]] as const) {
         // `replication` is a startup parameter pg passes on, missing from its ClientConfig type.
         const { error } = await connectOutcome({ host: state.host, port: node.port, user: who.user, password: who.password, database, replication, ssl: false } as pg.ClientConfig);
-        expect(error?.message, `${node.name} as ${who.user}`).toMatch(/no pg_hba\.conf entry for .*no encryption/);
+        // The superuser matches its own reject line first (it comes in only through the private socket).
+        const refusal = who === state.superuser ? /pg_hba\.conf rejects connection .*user "postgres"/ : /no pg_hba\.conf entry for .*no encryption/;
+        expect(error?.message, `${node.name} as ${who.user}`).toMatch(refusal);
       }
       // Over TLS, the replicator can open a replication connection (what the replicas do).
       const tls = new pg.Client({ connectionString: nodeUrl(state, node.port, state.replicator, "replication"), replication: "true" } as pg.ClientConfig);

@@ -47,7 +47,7 @@ let db: ReadClient;
 
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 0 });
-  await migrate(cluster.primaryUrl);
+  await migrate(cluster.ownerUrl);
   const seed = new pg.Client({ connectionString: cluster.primaryUrl });
   await seed.connect();
   const rows = Array.from({ length: ROWS }, (_, i) => userRow(i + 1));
