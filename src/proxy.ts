@@ -32,30 +32,17 @@ function isUsersPath(pathname: string): boolean {
 }
 
 /*
- * Next reads the matcher at build time, so it must be literal: the two entries cannot share their list.
- * Both leave out Next's client navigation, prefetches and server actions (headers from
+ * Every page, not the API (next.config.ts gives it its headers) nor Next's static files. The matcher
+ * leaves out Next's client navigation, prefetches and server actions (headers from
  * next/dist/client/components/app-router-headers, checked by tests/unit/negotiation.test.ts): Next
  * removes these headers before the proxy runs, so only the matcher can see them, and none of those
- * requests is a document that runs scripts.
+ * requests is a document that runs scripts or one to negotiate. It must be literal (Next reads it at
+ * build time).
  */
 export const config = {
   matcher: [
     {
-      source: "/users/:path*",
-      missing: [
-        { type: "header", key: "rsc" },
-        { type: "header", key: "next-router-state-tree" },
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "next-router-segment-prefetch" },
-        { type: "header", key: "next-hmr-refresh" },
-        { type: "header", key: "next-action" },
-        { type: "header", key: "purpose", value: "prefetch" },
-        { type: "query", key: "_rsc" },
-      ],
-    },
-    {
-      // Every other page (the API, Next's static files and the favicon get next.config.ts's headers).
-      source: "/((?!api/|_next/static|_next/image|favicon.svg|users(?:/|$)).*)",
+      source: "/((?!api/|_next/static|_next/image|favicon.svg).*)",
       missing: [
         { type: "header", key: "rsc" },
         { type: "header", key: "next-router-state-tree" },

@@ -35,8 +35,10 @@ describe("the proxy's matcher", () => {
   const [matcher] = config.matcher;
   const missing = new Set(matcher.missing.map((m) => `${m.type}:${m.key}`));
 
-  it("runs on /users and below only", () => {
-    expect(matcher.source).toBe("/users/:path*");
+  it("runs on every page, /users and below included, and on no API route or static file", () => {
+    const source = new RegExp(`^${matcher.source}$`);
+    for (const path of ["/", "/users", "/users/1", "/admin"]) expect(path).toMatch(source);
+    for (const path of ["/api/users", "/api/trpc/user.list", "/_next/static/chunk.js", "/favicon.svg"]) expect(path).not.toMatch(source);
   });
 
   it("leaves out every request Next's router marks as its own, by Next's own header names", () => {
