@@ -181,6 +181,10 @@ describe("errors are problem+json", () => {
     expect((await expectProblem(form, 415, "UNSUPPORTED_MEDIA_TYPE")).detail).toMatch(/Content-Type: application\/json \(not application\/x-www-form-urlencoded\)/);
     await expectProblem(await send("POST", "/api/users", { name: "x".repeat(70_000), email: "a@b.org" }), 413);
     await expectProblem(await h.request("/api/users", { method: "POST", headers: { ...JSON_HEADERS, "content-length": "100000" }, body: "x".repeat(100_000) }), 413);
+    // The same limits as tRPC (request-limits.ts): a body streamed without a length is cut at the limit, a long URL is 414.
+    const chunked = new ReadableStream({ start: (c) => { c.enqueue(new TextEncoder().encode(`{"name":"${"x".repeat(100_000)}"}`)); c.close(); } });
+    await expectProblem(await h.request("/api/users", { method: "POST", headers: JSON_HEADERS, body: chunked, duplex: "half" } as RequestInit), 413);
+    await expectProblem(await h.request(`/api/users?search=${"a".repeat(9_000)}`), 414);
   });
 
   it("409 for a duplicate email", async () => {

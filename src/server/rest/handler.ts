@@ -9,6 +9,7 @@
 import { TRPCError } from "@trpc/server";
 import { logApiError } from "~/server/api/handler";
 import { createCaller } from "~/server/api/root";
+import { DEFAULT_API_LIMITS, urlViolation } from "~/server/api/request-limits";
 import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
 import type { ServedBy } from "~/server/db";
@@ -16,7 +17,7 @@ import { requestDbView } from "~/server/db/request-db-view";
 import { type ProblemContext, problem, problemFromError, problemResponse } from "./problem";
 import { represent, servedByToHeaders } from "./representation";
 import { BARE_PATH_HEADER } from "~/http/negotiation";
-import { InputProblem, requestInput } from "./request-input";
+import { InputProblem, limitProblem, requestInput } from "./request-input";
 import { matchRoute } from "./routes";
 
 export const REST_PREFIX = "/api";
@@ -45,8 +46,12 @@ export async function handleRestRequest(req: Request, services: () => ApiService
   const context: ProblemContext = { isParameter, mutation: route.type === "mutation", idempotencyKey: undefined };
   let lastRead: ServedBy | undefined;
   try {
-    const input = await requestInput(req, url, route, params);
-    const ctx = await createTRPCContext({ headers: req.headers, services: await services() });
+    const resolved = await services();
+    const limits = resolved.limits ?? DEFAULT_API_LIMITS;
+    const tooLong = urlViolation(url.pathname + url.search, limits);
+    if (tooLong) throw limitProblem(tooLong);
+    const input = await requestInput(req, url, route, params, limits);
+    const ctx = await createTRPCContext({ headers: req.headers, services: resolved });
     context.idempotencyKey = ctx.idempotency.key;
     const db = ctx.db;
     ctx.db = requestDbView(db, {

@@ -44,7 +44,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid path or query parameters, malformed JSON, or a malformed header (x-consistency-token, Idempotency-Key)",
   404: "No such user (`consistency` says when your last write was lost in a failover, which may be why)",
   409: "A user with this email already exists",
-  413: "The body is too large",
+  413: "The body is too large (API_MAX_BODY_BYTES)",
+  414: "The path and query are too long (API_MAX_URL_BYTES)",
   415: "The body is not JSON",
   422: "The body is valid JSON but not valid input (`errors` names each field), or the Idempotency-Key was used for another request",
   500: "An unexpected error (logged on the server; the answer never holds its details)",
@@ -73,7 +74,7 @@ function operation(route: BoundRoute): ZodOpenApiOperationObject {
   const successHeaders: ZodShape = Object.fromEntries(documentedHeaders(route).map((h) => [h.name, h.optional ? headerText(h.description).optional() : headerText(h.description)]));
   if (status === 201) successHeaders.Location = headerText("The new user's path, e.g. /api/users/42 (/users/42 when created at /users)");
   if (mutation) successHeaders["Idempotent-Replayed"] = headerText('"true" when this is the first answer to this Idempotency-Key, replayed').optional();
-  const errorStatuses = [400, ...(route.pathParams.length ? [404] : []), ...(hasBody ? [409, 413, 415, 422] : mutation ? [422] : []), 500, 503];
+  const errorStatuses = [400, ...(route.pathParams.length ? [404] : []), ...(hasBody ? [409, 413, 415, 422] : mutation ? [422] : []), 414, 500, 503];
   return {
     operationId: route.procedure,
     summary: route.rest.summary,

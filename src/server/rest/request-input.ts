@@ -4,11 +4,9 @@
  * one, but only when it is written as one ("12", not "12abc", "" or "0x10"), so anything else reaches
  * the schema unchanged and fails with its own message. The procedure's schema does all the validating.
  */
+import { type ApiLimits, LimitExceededError, type LimitViolation, declaredBodyViolation, readBodyWithin } from "~/server/api/request-limits";
 import type { BoundRoute } from "./routes";
 import { type Problem, problem } from "./problem";
-
-/** Bodies are a name and an email: 64 KiB is far above any valid one. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -22,7 +20,12 @@ function fromText(route: BoundRoute, field: string, value: string): unknown {
   return route.numericFields.has(field) && NUMBER.test(value) ? Number(value) : value;
 }
 
-export async function requestInput(req: Request, url: URL, route: BoundRoute, params: Record<string, string>): Promise<Record<string, unknown>> {
+/** A request limit (../api/request-limits.ts, the same ones tRPC has) as a problem. */
+export function limitProblem(violation: LimitViolation): InputProblem {
+  return new InputProblem(problem(violation.status, violation.code, violation.message));
+}
+
+export async function requestInput(req: Request, url: URL, route: BoundRoute, params: Record<string, string>, limits: ApiLimits): Promise<Record<string, unknown>> {
   const fromPath = Object.fromEntries(Object.entries(params).map(([field, value]) => [field, fromText(route, field, value)]));
   const hasBody = route.rest.method === "POST" || route.rest.method === "PATCH";
   if (!hasBody) {
@@ -34,21 +37,26 @@ export async function requestInput(req: Request, url: URL, route: BoundRoute, pa
     }
     return { ...query, ...fromPath };
   }
-  const body = await jsonBody(req);
+  const body = await jsonBody(req, limits);
   const clash = route.pathParams.find((field) => field in body && body[field] !== fromPath[field]);
   if (clash) throw new InputProblem(problem(400, "BAD_REQUEST", `${clash} is given by the path; leave it out of the body or make them equal`));
   return { ...body, ...fromPath };
 }
 
-async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+async function jsonBody(req: Request, limits: ApiLimits): Promise<Record<string, unknown>> {
   const contentType = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   if (contentType !== "application/json" && !contentType?.endsWith("+json")) {
     throw new InputProblem(problem(415, "UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with Content-Type: application/json${contentType ? ` (not ${contentType})` : ""}`));
   }
-  const tooLarge = () => new InputProblem(problem(413, "PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes`));
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge(); // refused unread
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  const declared = declaredBodyViolation(req.headers.get("content-length"), limits);
+  if (declared) throw limitProblem(declared); // refused unread
+  let text: string;
+  try {
+    text = (await readBodyWithin(req.body as AsyncIterable<Uint8Array> | null, limits)).toString("utf8"); // a chunked body is cut at the limit
+  } catch (error) {
+    if (error instanceof LimitExceededError) throw limitProblem(error.violation);
+    throw error;
+  }
   if (text.trim() === "") return {};
   let body: unknown;
   try {
