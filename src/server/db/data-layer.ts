@@ -341,9 +341,11 @@ export class DataLayer {
     const hedged = winner.node !== replica;
     if (!other.onPrimary || !hedged) this.count(winner.node.name, "readsServed"); // onPrimary counts its own
     if (!hedged) return { data: winner.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
-    // Out of routing only if it is still silent a hedge delay later: on a busy machine a read that lost
-    // the race by a hair says nothing, and excluding its replica would pile every read on the others.
-    void settleOrTimeout(first, hedgeDelay).then((late) => {
+    // Out of routing only if it is still silent at the ceiling: a read that lost the race by a hair, or
+    // one that waited for a new pooled connection (TCP, TLS, SCRAM: several ms, more on a busy machine),
+    // says nothing, and excluding its replica would pile every read on the others (with one replica,
+    // on the primary). A hung replica is still out within the ceiling, 200 ms by default.
+    void settleOrTimeout(first, Math.max(0, this.hedging.ceilingMs() - (performance.now() - started))).then((late) => {
       if (late.state === "slow") this.monitor.reportSlow(replica.name);
     });
     const detail = `${replica.name} had not answered within ${waitedFor.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
