@@ -194,6 +194,53 @@ describe("a replica that hangs (kill -STOP) under concurrent reads, plain and wi
   });
 });
 
+/** iptables needs root; the rule names one loopback port, so clusters of other tests are not touched. */
+const canBlackHole = process.getuid?.() === 0 && (() => {
+  try {
+    execFileSync("iptables", ["-L", "OUTPUT", "-n"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.runIf(canBlackHole)("a replica black-holed by the network (iptables DROP) under concurrent reads", () => {
+  it("fails no read, takes the replica out of routing as unreachable, and re-admits it when the network is back", async () => {
+    const c = await cluster(2);
+    const db = await dataLayer(c.primaryUrl, c.replicaUrls);
+    await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
+    const { consistencyToken, data } = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
+    await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
+    const rule = ["OUTPUT", "-p", "tcp", "-d", "127.0.0.1", "--dport", String(node(c, "replica1").port), "-j", "DROP"];
+    execFileSync("iptables", ["-A", ...rule]);
+    let dropped = true;
+    const restore = () => {
+      if (dropped) execFileSync("iptables", ["-D", ...rule]);
+      dropped = false;
+    };
+    cleanups.push(async () => restore());
+    const latencies: number[] = [];
+    // Packets vanish: no RST, no error, only silence, which the hedges and then the probes must see.
+    const until = performance.now() + 3_000;
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        while (performance.now() < until) {
+          const started = performance.now();
+          const read = await db.forRequest(i % 2 === 0 ? consistencyToken : undefined).read((r) => r.user.findUnique({ where: { id: data.id } }));
+          expect(read.data?.id).toBe(data.id);
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+    expect(latencies.length).toBeGreaterThan(50);
+    // Hedged by the ceiling (10 x READ_HEDGE_FLOOR_MS); the margin is for a loaded CI machine.
+    expect(Math.max(...latencies)).toBeLessThan(800);
+    await waitFor("replica1 out as unreachable", async () => (exclusionOf(db, "replica1") === "unreachable" ? true : undefined));
+    restore();
+    await waitFor("replica1 routable again", async () => (routing(db, "replica1")?.routable ? true : undefined));
+  });
+});
+
 describe("a commit whose position query fails", () => {
   it("answers success with a real token when the connection was terminated between the statements", async () => {
     const c = await cluster(1);
