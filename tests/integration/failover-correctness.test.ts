@@ -155,30 +155,49 @@ describe("two writable nodes on the same timeline", () => {
   });
 });
 
+/** Warms every pool connection of the replicas: reads on open connections are the ones that would hang. */
+async function warmReplicaPools(db: DataLayer): Promise<void> {
+  await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
+  // (On a busy machine the warm-up itself may be hedged; start from both replicas in the routing set.)
+  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
+}
+
+interface ReadLatency {
+  ms: number;
+  token: boolean;
+  node: string;
+  hedged: boolean;
+  detail: string;
+}
+
+/** 8 readers for `ms`, half sending the write's token, each read checked to find the row. */
+async function readConcurrently(db: DataLayer, consistencyToken: string, id: number, ms: number): Promise<ReadLatency[]> {
+  const latencies: ReadLatency[] = [];
+  const until = performance.now() + ms;
+  const reader = async (token: boolean) => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const read = await db.forRequest(token ? consistencyToken : undefined).read((r) => r.user.findUnique({ where: { id } }));
+      expect(read.data?.id).toBe(id);
+      latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged, detail: read.servedBy.detail });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, (_, i) => reader(i % 2 === 0)));
+  return latencies;
+}
+
 describe("a replica that hangs (kill -STOP) under concurrent reads, plain and with a token", () => {
   it("fails no read, and the slowest read takes a small fraction of a second", async () => {
     const c = await cluster(2);
     const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const { consistencyToken, data } = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
-    // Warm every pool connection of replica1: reads on open connections are the ones that would hang.
-    await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
-    // (On a busy machine the warm-up itself may be hedged; start from both replicas in the routing set.)
-    await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
+    await warmReplicaPools(db);
     const frozen = serverProcesses(node(c, "replica1").dataDir);
     for (const pid of frozen) process.kill(pid, "SIGSTOP");
-    const latencies: { ms: number; token: boolean; node: string; hedged: boolean; detail: string }[] = [];
+    let latencies: ReadLatency[];
     try {
-      const until = performance.now() + 1_500; // before the probes' 2 s timeout declares replica1 down
-      const reader = async (token: boolean) => {
-        while (performance.now() < until) {
-          const started = performance.now();
-          const read = await (token ? db.forRequest(consistencyToken) : db.forRequest()).read((r) => r.user.findUnique({ where: { id: data.id } }));
-          expect(read.data?.id).toBe(data.id);
-          latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged, detail: read.servedBy.detail });
-        }
-      };
-      await Promise.all(Array.from({ length: 8 }, (_, i) => reader(i % 2 === 0)));
+      latencies = await readConcurrently(db, consistencyToken, data.id, 1_500); // before the probes' 2 s timeout declares replica1 down
     } finally {
       for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
@@ -210,7 +229,7 @@ describe.runIf(canBlackHole)("a replica black-holed by the network (iptables DRO
     const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const { consistencyToken, data } = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
-    await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
+    await warmReplicaPools(db);
     const rule = ["OUTPUT", "-p", "tcp", "-d", "127.0.0.1", "--dport", String(node(c, "replica1").port), "-j", "DROP"];
     execFileSync("iptables", ["-A", ...rule]);
     let dropped = true;
@@ -219,22 +238,11 @@ describe.runIf(canBlackHole)("a replica black-holed by the network (iptables DRO
       dropped = false;
     };
     cleanups.push(async () => restore());
-    const latencies: number[] = [];
     // Packets vanish: no RST, no error, only silence, which the hedges and then the probes must see.
-    const until = performance.now() + 3_000;
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => {
-        while (performance.now() < until) {
-          const started = performance.now();
-          const read = await db.forRequest(i % 2 === 0 ? consistencyToken : undefined).read((r) => r.user.findUnique({ where: { id: data.id } }));
-          expect(read.data?.id).toBe(data.id);
-          latencies.push(performance.now() - started);
-        }
-      }),
-    );
+    const latencies = await readConcurrently(db, consistencyToken, data.id, 3_000);
     expect(latencies.length).toBeGreaterThan(50);
     // Hedged by the ceiling (10 x READ_HEDGE_FLOOR_MS); the margin is for a loaded CI machine.
-    expect(Math.max(...latencies)).toBeLessThan(800);
+    expect(Math.max(...latencies.map((l) => l.ms))).toBeLessThan(800);
     await waitFor("replica1 out as unreachable", async () => (exclusionOf(db, "replica1") === "unreachable" ? true : undefined));
     restore();
     await waitFor("replica1 routable again", async () => (routing(db, "replica1")?.routable ? true : undefined));
