@@ -300,6 +300,7 @@ export class DataLayer {
     const started = performance.now();
     const first = this.attempt(replica, query);
     const hedgeDelay = this.hedging.enabled ? this.hedging.delayMs() : undefined;
+    const untilCeiling = () => Math.max(0, this.hedging.ceilingMs() - (performance.now() - started));
     const outcome = await settleOrTimeout(first, hedgeDelay);
     if (outcome.state === "ok") {
       this.hedging.record(performance.now() - started);
@@ -316,7 +317,7 @@ export class DataLayer {
     // a spent budget must not let a hung replica hold a read until the probes' connect timeout.
     let waitedFor = hedgeDelay ?? 0;
     if (!this.hedging.take()) {
-      const late = await settleOrTimeout(first, Math.max(0, this.hedging.ceilingMs() - (performance.now() - started)));
+      const late = await settleOrTimeout(first, untilCeiling());
       if (late.state === "ok") {
         this.hedging.record(performance.now() - started);
         this.count(replica.name, "readsServed");
@@ -345,7 +346,7 @@ export class DataLayer {
     // one that waited for a new pooled connection (TCP, TLS, SCRAM: several ms, more on a busy machine),
     // says nothing, and excluding its replica would pile every read on the others (with one replica,
     // on the primary). A hung replica is still out within the ceiling, 200 ms by default.
-    void settleOrTimeout(first, Math.max(0, this.hedging.ceilingMs() - (performance.now() - started))).then((late) => {
+    void settleOrTimeout(first, untilCeiling()).then((late) => {
       if (late.state === "slow") this.monitor.reportSlow(replica.name);
     });
     const detail = `${replica.name} had not answered within ${waitedFor.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
