@@ -69,10 +69,11 @@ export function logFileOf(ctx: ClusterContext, name: string): string {
  * cluster's private socket directory (`host=` overrides the URL's host; the port names the socket).
  */
 export function adminUrl(state: ClusterState, node: NodeState, database = "postgres"): string {
-  if (!state.socketDir) return nodeUrl(state, node.port, state.superuser, database);
-  // No TLS parameters: a Unix socket does not speak TLS (PostgreSQL answers a client's SSLRequest there with "no").
-  const { user, password } = state.superuser;
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@localhost:${node.port}/${database}?host=${encodeURIComponent(state.socketDir)}`;
+  const url = nodeUrl(state, node.port, state.superuser, database);
+  if (!state.socketDir) return url;
+  // Without nodeUrl's TLS parameters: a Unix socket does not speak TLS (PostgreSQL answers a client's
+  // SSLRequest there with "no").
+  return `${url.split("?")[0]}?host=${encodeURIComponent(state.socketDir)}`;
 }
 
 /** How messages name a node's role ("'primary' is a fenced former primary; …"). */
