@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, chownSync, writeFileSync } from "node:fs";
 import type { RunAs } from "./os-user";
 import path from "node:path";
 import { literal } from "./sql";
-import type { ClusterState } from "../replication/state";
+import { type ClusterState, DEFAULT_CLIENT_NETWORKS, type NodeState, hostOf } from "../replication/state";
 import type { ClusterContext } from "./context";
 import { TLS_SETTINGS, tlsConninfo } from "../replication/tls-settings";
 
@@ -41,17 +41,14 @@ ${TLS_SETTINGS}`;
  * PostgreSQL refuses ("no pg_hba.conf entry … no encryption"). The replicator only streams. With the
  * cluster's private socket directory (every cluster made since it exists), the superuser comes in only
  * through it (the cluster manager); an older cluster's superuser keeps its TCP line until it is recreated.
+ * `networks` are where clients and replicas connect from (127.0.0.1 unless nodes have addresses of their own).
  */
-export function pgHba(socketDir: string | undefined): string {
-  const superuser = socketDir
-    ? "local   all          postgres                   scram-sha-256\nhost    all          postgres    127.0.0.1/32   reject\n"
-    : "";
+export function pgHba(socketDir: string | undefined, networks: string[] = DEFAULT_CLIENT_NETWORKS): string {
+  const lines = (line: (network: string) => string) => networks.map((network) => `${line(network.padEnd(14))}\n`).join("");
+  const superuser = socketDir ? `local   all          postgres                   scram-sha-256\n${lines((n) => `host    all          postgres    ${n} reject`)}` : "";
   return `# Written by Tandem's cluster manager (src/cluster).
 # TYPE  DATABASE     USER        ADDRESS        METHOD
-${superuser}hostssl replication  replicator  127.0.0.1/32   scram-sha-256
-host    all          replicator  127.0.0.1/32   reject
-hostssl all          all         127.0.0.1/32   scram-sha-256
-`;
+${superuser}${lines((n) => `hostssl replication  replicator  ${n} scram-sha-256`)}${lines((n) => `host    all          replicator  ${n} reject`)}${lines((n) => `hostssl all          all         ${n} scram-sha-256`)}`;
 }
 
 /** tandem.conf: the shared settings, and the socket directory when the cluster has its own. */
@@ -66,15 +63,15 @@ unix_socket_permissions = 0700
 `;
 }
 
-export function writeSharedConfig(dataDir: string, socketDir: string): void {
-  rewriteSharedConfig(dataDir, socketDir);
+export function writeSharedConfig(dataDir: string, socketDir: string, networks: string[]): void {
+  rewriteSharedConfig(dataDir, socketDir, networks);
   appendFileSync(path.join(dataDir, "postgresql.conf"), "\ninclude = 'tandem.conf'\n");
 }
 
 /** tandem.conf and pg_hba.conf as this version writes them (also how `db:up` upgrades an older cluster). */
-export function rewriteSharedConfig(dataDir: string, socketDir: string | undefined): void {
+export function rewriteSharedConfig(dataDir: string, socketDir: string | undefined, networks: string[]): void {
   writeFileSync(path.join(dataDir, "tandem.conf"), tandemConf(socketDir));
-  writeFileSync(path.join(dataDir, "pg_hba.conf"), pgHba(socketDir));
+  writeFileSync(path.join(dataDir, "pg_hba.conf"), pgHba(socketDir, networks));
 }
 
 /** sun_path holds 107 bytes; the socket file's name (.s.PGSQL.65535) takes 15 of them with its slash. */
@@ -113,14 +110,22 @@ export function writeReplicationPassfile(nodesDir: string, state: ClusterState, 
 }
 
 /** The conninfo a replica streams with, its passfile (re)written so the password it names is current. */
-export function replicaConninfo(ctx: Pick<ClusterContext, "nodesDir" | "runAs">, state: ClusterState, replicaName: string, primaryPort: number): string {
+export function replicaConninfo(ctx: Pick<ClusterContext, "nodesDir" | "runAs">, state: ClusterState, replicaName: string, primary: NodeState): string {
   const passfile = writeReplicationPassfile(ctx.nodesDir, state, ctx.runAs);
-  return primaryConninfo(state, primaryPort, replicaName, passfile);
+  return primaryConninfo(state, primary, replicaName, passfile);
 }
 
-export function primaryConninfo(state: ClusterState, primaryPort: number, replicaName: string, passfile: string): string {
+export function primaryConninfo(state: ClusterState, primary: NodeState, replicaName: string, passfile: string): string {
   const tls = state.tls ? ` ${tlsConninfo(state.tls.rootCert)}` : "";
-  return `host=${state.host} port=${primaryPort} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}${tls}`;
+  return `host=${hostOf(state, primary)} port=${primary.port} user=${state.replicator.user} passfile=${passfile} application_name=${replicaName}${tls}`;
+}
+
+/**
+ * What only this node says (postgresql.auto.conf): its port and, when it has an address of its own, that
+ * address instead of the shared 127.0.0.1 (the file is read after tandem.conf, so it wins).
+ */
+export function ownSettings(node: Pick<NodeState, "port" | "host">): Record<string, string | number> {
+  return { port: node.port, ...(node.host ? { listen_addresses: node.host } : {}) };
 }
 
 /**

@@ -57,7 +57,7 @@ export function saveState(ctx: ClusterContext, state: ClusterState): void {
 }
 
 export function handleOf(ctx: ClusterContext, node: NodeState): NodeHandle {
-  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name), socketDir: socketDirPath(ctx.nodesDir) };
+  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name), socketDir: socketDirPath(ctx.nodesDir), host: node.host, netns: node.netns };
 }
 
 export function logFileOf(ctx: ClusterContext, name: string): string {
@@ -69,7 +69,7 @@ export function logFileOf(ctx: ClusterContext, name: string): string {
  * cluster's private socket directory (`host=` overrides the URL's host; the port names the socket).
  */
 export function adminUrl(state: ClusterState, node: NodeState, database = "postgres"): string {
-  const url = nodeUrl(state, node.port, state.superuser, database);
+  const url = nodeUrl(state, node, state.superuser, database);
   if (!state.socketDir) return url;
   // Without nodeUrl's TLS parameters: a Unix socket does not speak TLS (PostgreSQL answers a client's
   // SSLRequest there with "no").

@@ -5,25 +5,27 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fchownSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { socketDirOf, writeNodeSettings, writeSharedConfig } from "./config-files";
+import { ownSettings, socketDirOf, writeNodeSettings, writeSharedConfig } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
+import { type ClusterNetwork, whereItListens } from "./node-network";
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
 import { installMonitorFunctions } from "./monitor-functions";
 import { OWNER_ROLE, grantRuntimePrivileges, provisionAppRoles } from "./roles";
 import { literal, withClient } from "./sql";
-import { type ClusterState, primaryOf } from "../replication/state";
+import { type ClusterState, type NodeState, clientNetworksOf, primaryOf } from "../replication/state";
 import { createClusterCa, installServerCertificate } from "./tls";
 
 export interface PrimarySpec {
   port: number;
   replicas: number;
   name?: string;
+  network?: ClusterNetwork;
 }
 
 export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Promise<ClusterState> {
   const name = spec.name ?? "primary";
-  const node = { name, role: "primary" as const, port: spec.port, dataDir: path.join(ctx.nodesDir, name) };
+  const node: NodeState = { name, role: "primary", port: spec.port, dataDir: path.join(ctx.nodesDir, name), ...spec.network?.nodes[name] };
   const socketDir = socketDirOf(ctx.nodesDir);
   const state: ClusterState = {
     version: 1,
@@ -37,6 +39,7 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
     replicator: { user: "replicator", password: newPassword() },
     socketDir,
     nodes: [node],
+    ...(spec.network ? { clientNetworks: spec.network.clientNetworks } : {}),
   };
 
   ctx.log(`${name}: initdb (PostgreSQL 16, scram-sha-256) in ${node.dataDir}`);
@@ -47,8 +50,8 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   ensureOwnedDir(path.dirname(logFileOf(ctx, name)), ctx.runAs, 0o755);
   initdb(ctx, node.dataDir, state.superuser.password);
   ensureOwnedDir(socketDir, ctx.runAs, 0o700);
-  writeSharedConfig(node.dataDir, socketDir);
-  writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
+  writeSharedConfig(node.dataDir, socketDir, clientNetworksOf(state));
+  writeNodeSettings(node.dataDir, ownSettings(node), ctx.runAs);
   state.tls = await createClusterCa(ctx);
   await installServerCertificate(ctx, state, node);
   chownTree(node.dataDir, ctx.runAs);
@@ -56,7 +59,7 @@ export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Pro
   // or db:clean can remove, never an orphaned directory.
   saveState(ctx, state);
 
-  ctx.log(`${name}: starting on port ${node.port}`);
+  ctx.log(`${name}: starting on ${whereItListens(node)}`);
   await startNode(ctx, handleOf(ctx, node));
 
   await provisionRoles(ctx, state);

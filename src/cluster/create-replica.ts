@@ -6,23 +6,24 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { baseBackup } from "./base-backup";
-import { replicaConninfo, writeNodeSettings } from "./config-files";
+import { ownSettings, replicaConninfo, writeNodeSettings } from "./config-files";
 import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
+import { type NodeNetwork, whereItListens } from "./node-network";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
 import { installServerCertificate } from "./tls";
 
-export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number): Promise<NodeState> {
+export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number, network?: NodeNetwork): Promise<NodeState> {
   const primary = primaryOf(state);
-  const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name) };
+  const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name), ...network };
   await cloneFromPrimary(ctx, state, replica);
 
   state.nodes.push(replica);
   saveState(ctx, state);
 
-  ctx.log(`${name}: starting on port ${port}, streaming from ${primary.name} (slot ${name})`);
+  ctx.log(`${name}: starting on ${whereItListens(replica)}, streaming from ${primary.name} (slot ${name})`);
   await startNode(ctx, handleOf(ctx, replica));
   return replica;
 }
@@ -42,16 +43,16 @@ export async function cloneFromPrimary(ctx: ClusterContext, state: ClusterState,
   ctx.log(`${name}: base backup of ${primary.name} (pg_backup_start, file copy, pg_backup_stop)`);
   await baseBackup(adminUrl(state, primary), primary.dataDir, replica.dataDir, `tandem ${name}`);
   writeFileSync(path.join(replica.dataDir, "standby.signal"), "");
-  writeReplicaSettings(ctx, state, replica, primary.port);
+  writeReplicaSettings(ctx, state, replica, primary);
   await installServerCertificate(ctx, state, replica); // its own, replacing the primary's from the copy
   chownTree(replica.dataDir, ctx.runAs);
 }
 
-/** A replica's own settings: its port and where, through which slot, it streams from. */
-export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, replica: NodeState, primaryPort: number): void {
+/** A replica's own settings: its port (and address) and where, through which slot, it streams from. */
+export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, replica: NodeState, primary: NodeState): void {
   writeNodeSettings(replica.dataDir, {
-    port: replica.port,
-    primary_conninfo: replicaConninfo(ctx, state, replica.name, primaryPort),
+    ...ownSettings(replica),
+    primary_conninfo: replicaConninfo(ctx, state, replica.name, primary),
     primary_slot_name: replica.name,
   }, ctx.runAs);
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
-import { replicationPassfile, writeNodeSettings } from "./config-files";
+import { ownSettings, replicationPassfile, writeNodeSettings } from "./config-files";
 import {
   type ClusterContext,
   type ContextOptions,
@@ -22,7 +22,8 @@ import {
 import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
 import { isRunning, startNode, stopNode } from "./node-process";
-import { PortTakenError, isPortFree } from "./ports";
+import { type ClusterNetwork, isPortFreeFor, whereItListens } from "./node-network";
+import { PortTakenError } from "./ports";
 import { settleReplicas } from "./rebuild-replica";
 import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
@@ -36,6 +37,11 @@ export interface UpOptions extends ContextOptions {
   replicas?: number;
   /** Primary port of a new cluster; replica N takes basePort + N. Ignored for an existing cluster. */
   basePort?: number;
+  /**
+   * Addresses and network namespaces of nodes, for a cluster laid out as on separate hosts (tests):
+   * recorded for the nodes it creates; unset, every node runs on 127.0.0.1.
+   */
+  network?: ClusterNetwork;
 }
 
 export async function up(options: UpOptions = {}): Promise<ClusterState> {
@@ -50,8 +56,8 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
     const replicas = options.replicas ?? DEFAULT_REPLICAS;
     assertPortRange(basePort, replicas);
     ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${replicas} replica(s)`);
-    await assertPortsFree(Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const));
-    state = await createPrimary(ctx, { port: basePort, replicas });
+    await assertPortsFree(Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const), options.network);
+    state = await createPrimary(ctx, { port: basePort, replicas, network: options.network });
   } else {
     if (options.basePort !== undefined && options.basePort !== state.basePort) {
       ctx.log(`note: this cluster's ports were fixed when it was created (primary ${state.basePort}); the requested ${options.basePort} is ignored`);
@@ -71,7 +77,7 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
   if (options.replicas !== undefined && options.replicas < replicasOf(state).length) {
     ctx.log(`the cluster has ${replicasOf(state).length} replicas; --replicas ${options.replicas} does not remove any`);
   }
-  await addReplicas(ctx, state, state.targetReplicas);
+  await addReplicas(ctx, state, state.targetReplicas, options.network);
   await waitUntilStreaming(state);
   const replicas = replicasOf(state).length;
   ctx.log(replicas === 0 ? "the cluster has no replicas (add some with `npm run db:up -- --replicas N`)" : `every replica is streaming (${replicas})`);
@@ -115,11 +121,11 @@ async function startRecordedNode(ctx: ClusterContext, state: ClusterState, node:
   const primary = primaryOf(state);
   const handle = handleOf(ctx, node);
   if (!isRunning(ctx, handle)) {
-    if (node === primary) writeNodeSettings(node.dataDir, { port: node.port }, ctx.runAs);
-    else writeReplicaSettings(ctx, state, node, primary.port);
+    if (node === primary) writeNodeSettings(node.dataDir, ownSettings(node), ctx.runAs);
+    else writeReplicaSettings(ctx, state, node, primary);
   }
   const outcome = await startNode(ctx, handle);
-  ctx.log(`${node.name}: ${outcome} (${node.role}, port ${node.port})`);
+  ctx.log(`${node.name}: ${outcome} (${node.role}, ${whereItListens(node)})`);
 }
 
 /**
@@ -150,14 +156,14 @@ export async function stopOne(name: string, options: ContextOptions = {}): Promi
   });
 }
 
-async function addReplicas(ctx: ClusterContext, state: ClusterState, wanted: number): Promise<void> {
+async function addReplicas(ctx: ClusterContext, state: ClusterState, wanted: number, network?: ClusterNetwork): Promise<void> {
   for (let count = replicasOf(state).length; count < wanted; count++) {
     const index = nextReplicaIndex(state);
     const name = `replica${index}`;
     const port = state.basePort + index;
     assertPortRange(port, 0);
-    await assertPortsFree([[name, port]]);
-    await createReplica(ctx, state, name, port);
+    await assertPortsFree([[name, port]], network);
+    await createReplica(ctx, state, name, port, network?.nodes[name]);
   }
 }
 
@@ -182,9 +188,9 @@ function assertPortRange(basePort: number, replicas: number): void {
   }
 }
 
-async function assertPortsFree(nodes: ReadonlyArray<readonly [string, number]>): Promise<void> {
+async function assertPortsFree(nodes: ReadonlyArray<readonly [string, number]>, network: ClusterNetwork | undefined): Promise<void> {
   for (const [name, port] of nodes) {
-    if (!(await isPortFree(port))) throw new PortTakenError(name, port, false);
+    if (!(await isPortFreeFor(network?.nodes[name] ?? {}, port))) throw new PortTakenError(name, port, false);
   }
 }
 

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { PgBinaries } from "./binaries";
 import type { RunAs } from "./os-user";
-import { PortTakenError, isPortFree } from "./ports";
+import { inNetns, isPortFreeFor } from "./node-network";
+import { PortTakenError } from "./ports";
 
 export interface NodeHandle {
   name: string;
@@ -18,6 +19,10 @@ export interface NodeHandle {
   logFile: string;
   /** The cluster's private socket directory (./config-files.ts), where a killed server leaves its socket's lock file. */
   socketDir?: string;
+  /** The address it listens on, when not 127.0.0.1. */
+  host?: string;
+  /** The network namespace its server runs in (./node-network.ts). */
+  netns?: string;
 }
 
 export interface ProcessContext {
@@ -25,11 +30,15 @@ export interface ProcessContext {
   runAs: RunAs;
 }
 
-/** Runs a PostgreSQL binary as the server's OS user; throws with its output when it fails. */
-export function runPgBinary(ctx: ProcessContext, binary: string, args: string[], what: string): string {
-  const result = spawnSync(binary, args, {
+/**
+ * Runs a PostgreSQL binary as the server's OS user, inside `netns` if given (what the server it starts
+ * inherits); throws with its output when it fails.
+ */
+export function runPgBinary(ctx: ProcessContext, binary: string, args: string[], what: string, netns?: string): string {
+  const command = netns ? inNetns(netns, ctx.runAs, binary, args) : { file: binary, args, runAs: ctx.runAs };
+  const result = spawnSync(command.file, command.args, {
     encoding: "utf8",
-    ...(ctx.runAs.switchUser ? { uid: ctx.runAs.uid, gid: ctx.runAs.gid } : {}),
+    ...(command.runAs.switchUser ? { uid: command.runAs.uid, gid: command.runAs.gid } : {}),
     // A cwd the server user can enter: pg binaries chdir-check their cwd, and ours may be /root.
     cwd: "/",
     env: { ...process.env, LC_ALL: "C", LANG: "C" },
@@ -53,10 +62,10 @@ export function isRunning(ctx: ProcessContext, node: NodeHandle): boolean {
 
 export async function startNode(ctx: ProcessContext, node: NodeHandle): Promise<"started" | "already running"> {
   if (isRunning(ctx, node)) return "already running";
-  if (!(await isPortFree(node.port))) throw new PortTakenError(node.name, node.port, true);
+  if (!(await isPortFreeFor(node, node.port))) throw new PortTakenError(node.name, node.port, true);
   clearStaleSocketLock(node);
   try {
-    runPgBinary(ctx, ctx.binaries.pg_ctl, ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile], `starting ${node.name}`);
+    runPgBinary(ctx, ctx.binaries.pg_ctl, ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile], `starting ${node.name}`, node.netns);
   } catch (error) {
     throw new Error(`${(error as Error).message}\n  Last lines of ${node.logFile}:\n${indent(tail(node.logFile, 15))}`);
   }

@@ -14,6 +14,7 @@
 import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
 import { replicaConninfo } from "./config-files";
 import { ensureSlot } from "./create-replica";
+import { whereItListens } from "./node-network";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { settleReplicas } from "./rebuild-replica";
 import { literal, queryOne, withClient } from "./sql";
@@ -53,9 +54,9 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
       ctx.log(`${other.name}: not running; \`npm run db:up\` will point it at ${name} when it starts`);
       continue;
     }
-    ctx.log(`${other.name}: re-pointing at ${name} (port ${candidate.port}, slot ${other.name})`);
+    ctx.log(`${other.name}: re-pointing at ${name} (${whereItListens(candidate)}, slot ${other.name})`);
     await withClient(adminUrl(state, other), async (client) => {
-      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, other.name, candidate.port))}`);
+      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, other.name, candidate))}`);
       await client.query(`ALTER SYSTEM SET primary_slot_name = ${literal(other.name)}`);
       await client.query("SELECT pg_reload_conf()");
     });

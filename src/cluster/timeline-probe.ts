@@ -51,7 +51,7 @@ export async function replicaPosition(state: ClusterState, node: NodeState): Pro
  * no row while the receiver is reconnecting). Replication connections are the replicator's.
  */
 async function replayTimeline(state: ClusterState, node: NodeState): Promise<number> {
-  const url = new URL(nodeUrl(state, node.port, state.replicator, "postgres"));
+  const url = new URL(nodeUrl(state, node, state.replicator, "postgres"));
   url.searchParams.set("replication", "true"); // a physical replication connection: replication commands only
   return withClient(url.href, async (client) => Number((await client.query<{ timeline: number | string }>("IDENTIFY_SYSTEM")).rows[0].timeline));
 }

@@ -17,7 +17,7 @@ import { pgHba, replicaConninfo, rewriteSharedConfig, tandemConf } from "./confi
 import { type ClusterContext, type ContextOptions, adminUrl, exclusively, handleOf, openContext, requireState, saveState } from "./context";
 import { isRunning } from "./node-process";
 import { literal, withClient } from "./sql";
-import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
+import { type ClusterState, type NodeState, clientNetworksOf, hostOf, primaryOf, replicasOf } from "../replication/state";
 import { SERVER_CERT_FILE, SERVER_KEY_FILE } from "../replication/tls-settings";
 import { servedCertificate } from "./tls-probe";
 import { waitFor } from "./wait-for";
@@ -46,7 +46,7 @@ export async function createClusterCa(ctx: ClusterContext): Promise<NonNullable<
 
 /** Issues `node` a fresh certificate for every name a client may dial it by, and writes it into its PGDATA. */
 export async function installServerCertificate(ctx: ClusterContext, state: ClusterState, node: NodeState): Promise<void> {
-  const pair = await issueServerCertificate(loadCa(ctx, state), `${node.name} (Tandem)`, ["127.0.0.1", "localhost", state.host]);
+  const pair = await issueServerCertificate(loadCa(ctx, state), `${node.name} (Tandem)`, ["127.0.0.1", "localhost", hostOf(state, node)]);
   // Key first: a reload that lands between the two renames sees the old certificate with a new key,
   // which PostgreSQL rejects while keeping its current pair; the reverse order is no better, and the
   // reload that follows sees both.
@@ -112,7 +112,7 @@ async function certificateRows(ctx: ClusterContext, state: ClusterState): Promis
     const summary = describeCertificate(readFileSync(file, "utf8"));
     let served: CertificateRow["served"] = "not running";
     if (isRunning(ctx, handleOf(ctx, node))) {
-      const peer = await servedCertificate(state.host, node.port, readFileSync(state.tls!.rootCert, "utf8"));
+      const peer = await servedCertificate(hostOf(state, node), node.port, readFileSync(state.tls!.rootCert, "utf8"));
       served = sameSerial(peer.serialNumber, summary.serialNumber) ? "same" : "other";
     }
     rows.push({ node: node.name, role: node.role, file, serialNumber: summary.serialNumber, notAfter: summary.notAfter.toISOString(), names: summary.names.join(", "), served });
@@ -140,7 +140,7 @@ function whatIsDue(state: ClusterState, node: NodeState): Due | undefined {
 function hasTlsConfig(state: ClusterState, node: NodeState): boolean {
   const read = (name: string) => (existsSync(path.join(node.dataDir, name)) ? readFileSync(path.join(node.dataDir, name), "utf8") : "");
   const conninfo = node.role !== "replica" || /primary_conninfo = '[^\n]*sslmode=verify-full/.test(read("postgresql.auto.conf"));
-  return read("tandem.conf") === tandemConf(state.socketDir) && read("pg_hba.conf") === pgHba(state.socketDir) && conninfo;
+  return read("tandem.conf") === tandemConf(state.socketDir) && read("pg_hba.conf") === pgHba(state.socketDir, clientNetworksOf(state)) && conninfo;
 }
 
 /**
@@ -155,10 +155,10 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
 
   async function change(client: import("pg").Client | undefined): Promise<void> {
     if (due.certificate) await installServerCertificate(ctx, state, node);
-    if (due.config) rewriteSharedConfig(node.dataDir, state.socketDir);
+    if (due.config) rewriteSharedConfig(node.dataDir, state.socketDir, clientNetworksOf(state));
     if (!client) return;
     if (due.config && node.role === "replica") {
-      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, node.name, primaryOf(state).port))}`);
+      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, node.name, primaryOf(state)))}`);
     }
     await client.query("SELECT pg_reload_conf()");
   }
@@ -167,7 +167,7 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
   const ca = readFileSync(state.tls!.rootCert, "utf8");
   await waitFor(
     `${node.name} to serve its new certificate after a reload (see ${handleOf(ctx, node).logFile})`,
-    async () => (sameSerial((await servedCertificate(state.host, node.port, ca)).serialNumber, expected) ? true : undefined),
+    async () => (sameSerial((await servedCertificate(hostOf(state, node), node.port, ca)).serialNumber, expected) ? true : undefined),
     { timeoutMs: 15_000, intervalMs: 50 },
   );
   ctx.log(`${node.name}: reloaded; serves certificate ${expected}`);

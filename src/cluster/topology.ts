@@ -4,7 +4,7 @@
  * DATABASE_URL / DATABASE_REPLICA_URLS (docker/, managed services) alike.
  */
 import { adminUrl } from "./context";
-import type { ClusterState, NodeRole } from "../replication/state";
+import { type ClusterState, type NodeRole, hostOf } from "../replication/state";
 import { positionalNames } from "../replication/node-names";
 import { nodeUrl } from "../replication/urls";
 
@@ -30,9 +30,9 @@ export function topologyOfState(state: ClusterState): Topology {
     nodes: state.nodes.map((node) => ({
       name: node.name,
       role: node.role,
-      host: state.host,
+      host: hostOf(state, node),
       port: node.port,
-      url: nodeUrl(state, node.port),
+      url: nodeUrl(state, node),
       queryUrl: adminUrl(state, node, state.database),
     })),
   };

@@ -24,6 +24,13 @@ export interface NodeState {
    * next `db:up` finishes the rebuild instead of starting a half-made copy.
    */
   rebuild?: { asideDir: string };
+  /** The address the node listens on and is dialled at; unset: the cluster's `host`. */
+  host?: string;
+  /**
+   * The network namespace (`ip netns`) its server runs in, so the network can cut it off alone (the
+   * multi-host test topology: docs/multi-host-testing.md). Unset: the cluster manager's own.
+   */
+  netns?: string;
 }
 
 export interface Credentials {
@@ -59,6 +66,20 @@ export interface ClusterState {
    * Absent on a cluster created before TLS, until `db:up` upgrades it.
    */
   tls?: { rootCert: string };
+  /** Networks (CIDR) clients and replicas connect from, for pg_hba.conf; unset: DEFAULT_CLIENT_NETWORKS. */
+  clientNetworks?: string[];
+}
+
+/** Where clients come from when every node is on 127.0.0.1. */
+export const DEFAULT_CLIENT_NETWORKS = ["127.0.0.1/32"];
+
+/** The address a node is dialled at. */
+export function hostOf(state: Pick<ClusterState, "host">, node: Pick<NodeState, "host">): string {
+  return node.host ?? state.host;
+}
+
+export function clientNetworksOf(state: Pick<ClusterState, "clientNetworks">): string[] {
+  return state.clientNetworks ?? DEFAULT_CLIENT_NETWORKS;
 }
 
 export const STATE_FILE = "cluster.json";

@@ -2,14 +2,14 @@
  * Connection URLs of the embedded cluster, for the app and Prisma: they follow the state file, so after
  * `db:promote` they name the new primary without anyone editing an env file.
  */
-import { type ClusterState, type Credentials, defaultDataRoot, primaryOf, readState, replicasOf } from "./state";
+import { type ClusterState, type Credentials, type NodeState, defaultDataRoot, hostOf, primaryOf, readState, replicasOf } from "./state";
 import { tlsUrlQuery } from "./tls-settings";
 
-export function nodeUrl(state: ClusterState, port: number, who: Credentials = state.app, database = state.database): string {
+export function nodeUrl(state: ClusterState, node: Pick<NodeState, "port" | "host">, who: Credentials = state.app, database = state.database): string {
   const user = encodeURIComponent(who.user);
   const password = encodeURIComponent(who.password);
   const tls = state.tls ? `?${tlsUrlQuery(state.tls.rootCert)}` : "";
-  return `postgresql://${user}:${password}@${state.host}:${port}/${database}${tls}`;
+  return `postgresql://${user}:${password}@${hostOf(state, node)}:${node.port}/${database}${tls}`;
 }
 
 export interface ClusterUrls {
@@ -25,11 +25,11 @@ export function clusterUrls(state: ClusterState): ClusterUrls {
   const primary = primaryOf(state);
   const replicas = replicasOf(state);
   return {
-    primary: nodeUrl(state, primary.port),
-    replicas: replicas.map((r) => nodeUrl(state, r.port)),
+    primary: nodeUrl(state, primary),
+    replicas: replicas.map((r) => nodeUrl(state, r)),
     names: [primary.name, ...replicas.map((r) => r.name)],
     // An older cluster's state has no owner until `db:up` adds it; until then its app role owns the tables.
-    migration: nodeUrl(state, primary.port, state.owner ?? state.app),
+    migration: nodeUrl(state, primary, state.owner ?? state.app),
   };
 }
 

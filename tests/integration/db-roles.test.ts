@@ -11,6 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { up } from "../../src/cluster/lifecycle";
 import { queryOne, withClient } from "../../src/cluster/sql";
+import { primaryOf } from "../../src/replication/state";
 import { nodeUrl } from "../../src/replication/urls";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
@@ -73,7 +74,7 @@ describe("the owner role (Prisma Migrate)", () => {
 describe("the replicator and the superuser", () => {
   it("the replicator cannot open an ordinary session, only a replication connection", async () => {
     const state = cluster.state();
-    const replicatorUrl = nodeUrl(state, state.basePort, state.replicator, "tandem");
+    const replicatorUrl = nodeUrl(state, primaryOf(state), state.replicator, "tandem");
     await expect(queryOne(replicatorUrl, "SELECT 1")).rejects.toThrow(/pg_hba\.conf rejects connection .*user "replicator"/);
     // A physical replication connection (what a standby opens), the one kind pg_hba lets it make.
     const replication = new pg.Client({ connectionString: replicatorUrl, replication: true } as pg.ClientConfig);
@@ -88,7 +89,7 @@ describe("the replicator and the superuser", () => {
 
   it("the superuser is refused over TCP and comes in through the cluster's private socket directory", async () => {
     const state = cluster.state();
-    await expect(queryOne(nodeUrl(state, state.basePort, state.superuser, "postgres"), "SELECT 1")).rejects.toThrow(/pg_hba\.conf rejects connection .*user "postgres"/);
+    await expect(queryOne(nodeUrl(state, primaryOf(state), state.superuser, "postgres"), "SELECT 1")).rejects.toThrow(/pg_hba\.conf rejects connection .*user "postgres"/);
     expect((await queryOne<{ su: boolean }>(cluster.superuserUrl, "SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user")).su).toBe(true);
     expect(new URL(cluster.superuserUrl).searchParams.get("host")).toBe(state.socketDir);
     const dir = statSync(state.socketDir!);

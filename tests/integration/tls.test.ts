@@ -125,7 +125,7 @@ describe("TLS on every connection", () => {
         expect(error?.message, `${node.name} as ${who.user}`).toMatch(refusal);
       }
       // Over TLS, the replicator can open a replication connection (what the replicas do).
-      const tls = new pg.Client({ connectionString: nodeUrl(state, node.port, state.replicator, "replication"), replication: "true" } as pg.ClientConfig);
+      const tls = new pg.Client({ connectionString: nodeUrl(state, node, state.replicator, "replication"), replication: "true" } as pg.ClientConfig);
       await tls.connect();
       expect((await tls.query("IDENTIFY_SYSTEM")).rows).toHaveLength(1);
       await tls.end();
@@ -213,7 +213,7 @@ describe("TLS on every connection", () => {
     await downgradeToPlaintext(tlsState);
     const oldState = cluster.state();
     expect(oldState.tls).toBeUndefined();
-    const oldPrimary = plain(nodeUrl(oldState, primary.port));
+    const oldPrimary = plain(nodeUrl(oldState, primary));
     // Really plain now: the replicas stream without TLS, and rows go in over a plain connection.
     await waitFor("replicas streaming in plain text", async () => {
       const rows = await queryOne<{ n: number }>(superuserUrl(primary, oldState), "SELECT count(*)::int AS n FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid) WHERE r.state = 'streaming' AND NOT s.ssl");
@@ -228,7 +228,7 @@ describe("TLS on every connection", () => {
 
     const upgraded = cluster.state();
     expect(upgraded.tls?.rootCert).toBeDefined();
-    const urls = [nodeUrl(upgraded, primary.port), ...replicasOf(upgraded).map((r) => nodeUrl(upgraded, r.port))];
+    const urls = [nodeUrl(upgraded, primary), ...replicasOf(upgraded).map((r) => nodeUrl(upgraded, r))];
     for (const url of urls) {
       await waitFor(`the rows on ${new URL(url).port}`, async () => ((await count(url)) === 100 ? true : undefined), { timeoutMs: 10_000 });
       expect((await connectOutcome({ connectionString: plain(url) })).error?.message).toMatch(/no pg_hba\.conf entry .*no encryption/);
