@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { adminUrl } from "../../src/cluster/context";
 import { clean, up } from "../../src/cluster/lifecycle";
+import type { ClusterNetwork } from "../../src/cluster/node-network";
 import { isPortFree } from "../../src/cluster/ports";
 import { type ClusterState, primaryOf, readState } from "../../src/replication/state";
 import { clusterUrls } from "../../src/replication/urls";
@@ -29,13 +30,14 @@ export function testRunDir(): string {
   return process.env.TANDEM_TEST_RUN_DIR ?? path.join(os.tmpdir(), "tandem-tests");
 }
 
-export async function startTestCluster(options: { replicas?: number } = {}): Promise<TestCluster> {
+/** `network`: nodes on addresses of their own, in network namespaces (./netns.ts); unset, all on 127.0.0.1. */
+export async function startTestCluster(options: { replicas?: number; network?: ClusterNetwork } = {}): Promise<TestCluster> {
   const parent = testRunDir();
   mkdirTraversable(parent);
   const root = path.join(mkdtempSync(path.join(parent, "cluster-")), "data");
   // mkdtemp makes a 0700 directory; as root the servers run as another user who must traverse it.
   chmodSync(path.dirname(root), 0o755);
-  const state = await up({ root, replicas: options.replicas ?? 2, basePort: await freeBasePort((options.replicas ?? 2) + 1) });
+  const state = await up({ root, replicas: options.replicas ?? 2, basePort: await freeBasePort((options.replicas ?? 2) + 1), network: options.network });
   const urls = clusterUrls(state);
   return {
     root,
