@@ -203,16 +203,33 @@ export function leftoversOf(pid = process.pid): string[] {
   return [...netns, ...links, ...rules, ...claims.map((c) => `claim ${c}`)];
 }
 
-/** Kills what still runs in the namespace (servers of a test that died before stopping them), then removes it. */
+/**
+ * Stops what still runs in the namespace (the servers of a test that died before stopping them), then
+ * removes it. SIGQUIT first, PostgreSQL's immediate shutdown, which still releases its shared memory;
+ * SIGKILL for whatever is left after a few seconds.
+ */
 function removeNetns(netns: string): void {
-  for (const pid of tryRun("ip", ["netns", "pids", netns]).split("\n").filter(Boolean)) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // already gone
-    }
+  const pids = () => tryRun("ip", ["netns", "pids", netns]).split("\n").filter(Boolean).map(Number);
+  for (const signal of ["SIGQUIT", "SIGKILL"] as const) {
+    const running = pids();
+    if (running.length === 0) break;
+    for (const pid of running) signalQuietly(pid, signal);
+    for (let waited = 0; waited < 5_000 && pids().length > 0; waited += 100) sleepSync(100);
   }
   tryRun("ip", ["netns", "del", netns]);
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** A blocking sleep: cleanup also runs in an exit handler, where nothing asynchronous gets to run. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
