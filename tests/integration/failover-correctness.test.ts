@@ -18,6 +18,7 @@ import { createTRPCContext } from "../../src/server/api/trpc";
 import { type DataLayer, DatabaseUnavailableError } from "../../src/server/db/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
+import { type ReadLatency, readConcurrently, warmReplicaPools } from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 import { clusterCli } from "../support/run";
@@ -154,37 +155,6 @@ describe("two writable nodes on the same timeline", () => {
     await expect(write).rejects.toThrow(/both accept writes on timeline 1/);
   });
 });
-
-/** Warms every pool connection of the replicas: reads on open connections are the ones that would hang. */
-async function warmReplicaPools(db: DataLayer): Promise<void> {
-  await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
-  // (On a busy machine the warm-up itself may be hedged; start from both replicas in the routing set.)
-  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
-}
-
-interface ReadLatency {
-  ms: number;
-  token: boolean;
-  node: string;
-  hedged: boolean;
-  detail: string;
-}
-
-/** 8 readers for `ms`, half sending the write's token, each read checked to find the row. */
-async function readConcurrently(db: DataLayer, consistencyToken: string, id: number, ms: number): Promise<ReadLatency[]> {
-  const latencies: ReadLatency[] = [];
-  const until = performance.now() + ms;
-  const reader = async (token: boolean) => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      const read = await db.forRequest(token ? consistencyToken : undefined).read((r) => r.user.findUnique({ where: { id } }));
-      expect(read.data?.id).toBe(id);
-      latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged, detail: read.servedBy.detail });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, (_, i) => reader(i % 2 === 0)));
-  return latencies;
-}
 
 describe("a replica that hangs (kill -STOP) under concurrent reads, plain and with a token", () => {
   it("fails no read, and the slowest read takes a small fraction of a second", async () => {

@@ -16,6 +16,7 @@ import type { NodeState } from "../../src/replication/state";
 import type { DataLayer } from "../../src/server/db/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
+import { type ReadLatency, latencyReport, readConcurrently, timed, warmReplicaPools } from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 import { type NetnsTopology, createNetnsTopology, leftoversOf, netnsUnavailable, sweepStaleNetns } from "../support/netns";
@@ -98,7 +99,7 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     } finally {
       net().heal("replica1");
     }
-    report("replica1 isolated", latencies);
+    console.log(latencyReport("replica1 isolated", latencies));
     console.log(`routing while replica1 was cut off:\n  ${routingChanges().join("\n  ")}`);
     expect(latencies.length).toBeGreaterThan(50);
     expect(latencies.some((l) => l.hedged)).toBe(true);
@@ -127,7 +128,7 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
       net().heal("replica2");
     }
     const { latencies, tokened, exclusions } = outcome;
-    report("replica2 separated from the primary", latencies);
+    console.log(latencyReport("replica2 separated from the primary", latencies));
     console.log(`replica2's lag as the app measured it (ms, every 100 ms): ${lags.join(" ")}\nrouting:\n  ${routingChanges().join("\n  ")}`);
     expect(tokened.length).toBeGreaterThan(20);
     // Excluded for lag (its replay stands still while the primary moves on), not as unreachable.
@@ -149,44 +150,10 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
   });
 });
 
-/** Warms every pool connection of the replicas: reads on open connections are the ones that would hang. */
-async function warmReplicaPools(db: DataLayer): Promise<void> {
-  await Promise.all(Array.from({ length: 4 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((r) => r.user.count())));
-  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
-}
-
-interface ReadLatency {
-  ms: number;
-  token: boolean;
-  node: string;
-  hedged: boolean;
-  /** When it started, ms after the readers did. */
-  at: number;
-  detail: string;
-}
-
-/** 8 readers for `ms`, half sending the write's token, each read checked to find the row. */
-async function readConcurrently(db: DataLayer, consistencyToken: string, id: number, ms: number): Promise<ReadLatency[]> {
-  const latencies: ReadLatency[] = [];
-  const begin = performance.now();
-  const until = begin + ms;
-  const reader = async (token: boolean) => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      const read = await db.forRequest(token ? consistencyToken : undefined).read((r) => r.user.findUnique({ where: { id } }));
-      expect(read.data?.id).toBe(id);
-      latencies.push({ ms: performance.now() - started, token, node: read.servedBy.node, hedged: read.servedBy.hedged, at: started - begin, detail: read.servedBy.detail });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, (_, i) => reader(i % 2 === 0)));
-  return latencies;
-}
-
 interface TokenedRead {
   id: number;
   token: string;
   found: boolean;
-  node: string;
 }
 
 /**
@@ -203,19 +170,13 @@ async function writeAndReadWhile(db: DataLayer, ms: number, sample: () => void, 
   const writer = async () => {
     while (performance.now() < until) {
       const written = await db.forRequest().write((tx) => tx.user.create({ data: { name: `Lag ${++n}`, email: `lag${n}-${Date.now()}@example.com` } }));
-      const started = performance.now();
-      const read = await db.forRequest(written.consistencyToken).read((r) => r.user.findUnique({ where: { id: written.data.id } }));
-      latencies.push({ ms: performance.now() - started, token: true, node: read.servedBy.node, hedged: read.servedBy.hedged, at: started - begin, detail: read.servedBy.detail });
-      tokened.push({ id: written.data.id, token: written.consistencyToken, found: read.data?.id === written.data.id, node: read.servedBy.node });
+      const row = await timed(latencies, begin, true, () => db.forRequest(written.consistencyToken).read((r) => r.user.findUnique({ where: { id: written.data.id } })));
+      tokened.push({ id: written.data.id, token: written.consistencyToken, found: row?.id === written.data.id });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   const reader = async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      const read = await db.forRequest().read((r) => r.user.count());
-      latencies.push({ ms: performance.now() - started, token: false, node: read.servedBy.node, hedged: read.servedBy.hedged, at: started - begin, detail: read.servedBy.detail });
-    }
+    while (performance.now() < until) await timed(latencies, begin, false, () => db.forRequest().read((r) => r.user.count()));
   };
   const sampler = async () => {
     while (performance.now() < until) {
@@ -249,12 +210,3 @@ function watchRouting(db: DataLayer): () => string[] {
   };
 }
 
-function report(what: string, latencies: ReadLatency[]): void {
-  const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-  const counts = new Map<string, number>();
-  for (const l of latencies) counts.set(l.node, (counts.get(l.node) ?? 0) + 1);
-  const byNode = [...counts].map(([node, count]) => `${node} ${count}`).join(", ");
-  const slow = latencies.filter((l) => l.ms > 250).map((l) => `  at ${l.at.toFixed(0)} ms: ${l.ms.toFixed(0)} ms on ${l.node}${l.hedged ? " (hedged)" : ""}${l.token ? " [token]" : ""}: ${l.detail}`);
-  console.log(`${what}: ${latencies.length} reads, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${sorted.at(-1)?.toFixed(1)} ms; hedged ${latencies.filter((l) => l.hedged).length}; served by ${byNode}${slow.length > 0 ? `; slower than 250 ms:\n${slow.join("\n")}` : ""}`);
-}
