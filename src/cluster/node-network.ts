@@ -32,8 +32,8 @@ export function netnsPath(netns: string): string {
 
 /**
  * A command that runs `file` inside `netns` as the server's OS user. Entering a namespace takes root, so
- * nsenter starts as root and drops to that user once inside (util-linux, like the `ip` that made the
- * namespace; `ip netns exec` would need a second tool to switch user).
+ * nsenter (util-linux) starts as root and drops to that user once inside; `ip netns exec` would need a
+ * second tool to switch user.
  */
 export function inNetns(netns: string, runAs: RunAs, file: string, args: string[]): { file: string; args: string[]; runAs: RunAs } {
   const user = runAs.switchUser ? ["--setuid", String(runAs.uid), "--setgid", String(runAs.gid)] : [];

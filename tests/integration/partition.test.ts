@@ -123,14 +123,17 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     };
     let outcome: { latencies: ReadLatency[]; tokened: TokenedRead[]; exclusions: Set<string> };
     try {
-      outcome = await writeAndReadWhile(layer(), 4_000, sampleLag, () => exclusionOf("replica2"));
+      // Until replica2 is well behind (its lag several times the limit) with enough tokened reads meanwhile;
+      // a bound on time, not a count of reads, so a loaded machine takes longer rather than failing.
+      const farBehind = () => Math.max(0, ...lags) > 4 * SETTINGS.REPLICA_MAX_LAG_MS;
+      outcome = await writeAndReadUntil(layer(), (tokened) => farBehind() && tokened >= 10, 20_000, sampleLag, () => exclusionOf("replica2"));
     } finally {
       net().heal("replica2");
     }
     const { latencies, tokened, exclusions } = outcome;
     console.log(latencyReport("replica2 separated from the primary", latencies));
     console.log(`replica2's lag as the app measured it (ms, every 100 ms): ${lags.join(" ")}\nrouting:\n  ${routingChanges().join("\n  ")}`);
-    expect(tokened.length).toBeGreaterThan(20);
+    expect(tokened.length).toBeGreaterThanOrEqual(10);
     // Excluded for lag (its replay stands still while the primary moves on), not as unreachable.
     expect([...exclusions]).toContain("lagging");
     expect(exclusions.has("unreachable")).toBe(false);
@@ -157,18 +160,24 @@ interface TokenedRead {
 }
 
 /**
- * For `ms`: a writer creating users, each read back at once with its token; 4 plain readers; a sampler
- * watching replica2 (its lag, and what routing excludes it as) every 100 ms.
+ * Until `done(tokened reads so far)` (or `timeoutMs`, which fails): a writer creating users, each read
+ * back at once with its token; 4 plain readers; a sampler watching replica2 (its lag, and what routing
+ * excludes it as) every 100 ms.
  */
-async function writeAndReadWhile(db: DataLayer, ms: number, sample: () => void, exclusion: () => string | undefined) {
+async function writeAndReadUntil(db: DataLayer, done: (tokened: number) => boolean, timeoutMs: number, sample: () => void, exclusion: () => string | undefined) {
   const begin = performance.now();
-  const until = begin + ms;
+  let finished = false;
+  const running = () => {
+    if (finished) return false;
+    if (performance.now() - begin > timeoutMs) throw new Error(`not done within ${timeoutMs} ms`);
+    return true;
+  };
   const latencies: ReadLatency[] = [];
   const tokened: TokenedRead[] = [];
   const exclusions = new Set<string>();
   let n = 0;
   const writer = async () => {
-    while (performance.now() < until) {
+    while (running()) {
       const written = await db.forRequest().write((tx) => tx.user.create({ data: { name: `Lag ${++n}`, email: `lag${n}-${Date.now()}@example.com` } }));
       const row = await timed(latencies, begin, true, () => db.forRequest(written.consistencyToken).read((r) => r.user.findUnique({ where: { id: written.data.id } })));
       tokened.push({ id: written.data.id, token: written.consistencyToken, found: row?.id === written.data.id });
@@ -176,13 +185,14 @@ async function writeAndReadWhile(db: DataLayer, ms: number, sample: () => void, 
     }
   };
   const reader = async () => {
-    while (performance.now() < until) await timed(latencies, begin, false, () => db.forRequest().read((r) => r.user.count()));
+    while (running()) await timed(latencies, begin, false, () => db.forRequest().read((r) => r.user.count()));
   };
   const sampler = async () => {
-    while (performance.now() < until) {
+    while (running()) {
       sample();
       const kind = exclusion();
       if (kind) exclusions.add(kind);
+      finished = done(tokened.length);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
