@@ -44,9 +44,12 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
   });
 
   afterAll(async () => {
-    await db?.close();
-    await cluster?.stop();
-    topology?.destroy();
+    try {
+      await db?.close();
+      await cluster?.stop();
+    } finally {
+      topology?.destroy(); // also if stopping failed: whatever still runs in a namespace is stopped with it
+    }
     console.log(`partition.test.ts: ${Math.round(performance.now() - started)} ms from setup to teardown`);
     expect(leftoversOf()).toEqual([]);
   });
