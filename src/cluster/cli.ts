@@ -24,6 +24,7 @@ import { type CertificateRow, listCertificates, rotateServerCertificates } from 
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
 import type { TimelineHistory } from "../replication/timeline";
+import { secondsAsMs } from "../replication/format-duration";
 import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
@@ -180,9 +181,9 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
     s.inRecovery === undefined ? "-" : s.inRecovery ? "yes" : "no",
     s.state ?? "-",
     s.syncState ?? "-",
-    seconds(s.writeLagSeconds),
-    seconds(s.flushLagSeconds),
-    seconds(s.replayLagSeconds),
+    secondsAsMs(s.writeLagSeconds),
+    secondsAsMs(s.flushLagSeconds),
+    secondsAsMs(s.replayLagSeconds),
     s.lagBytes == null ? "-" : String(s.lagBytes),
     s.slot ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})` : "-",
     s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-",
@@ -221,10 +222,6 @@ function printUrls(state: ClusterState): void {
 function printCertificates(rows: CertificateRow[]): void {
   console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served])));
   console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
-}
-
-function seconds(value: number | null | undefined): string {
-  return value == null ? "-" : `${(value * 1000).toFixed(1)} ms`;
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {
