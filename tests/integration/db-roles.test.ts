@@ -9,9 +9,9 @@
 import { statSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { up } from "../../src/cluster/lifecycle";
-import { queryOne, withClient } from "../../src/cluster/sql";
-import { nodeUrl } from "../../src/replication/urls";
+import { up } from "~/cluster/lifecycle";
+import { queryOne, withClient } from "~/cluster/sql";
+import { nodeUrl } from "~/replication/urls";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
 

@@ -13,9 +13,9 @@
 import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminAttemptGuard } from "../../src/server/api/admin-attempts";
-import { routingView } from "../../src/server/routing-view";
-import { createApiClient } from "../../src/trpc/api-client";
+import { AdminAttemptGuard } from "~/server/api/admin-attempts";
+import { routingView } from "~/server/routing-view";
+import { createApiClient } from "~/trpc/api-client";
 import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
 import { type HostileCase, hostileCorpus } from "./hostile-corpus";
 

@@ -29,9 +29,9 @@ import { nodesOf } from "~/server/db/nodes";
 import { POSTGRES_CONTAINERS, ensureDockerCertificates } from "~/scripts/docker-tls";
 import { TLS_SETTINGS } from "~/replication/tls-settings";
 import { describeCertificate } from "~/cluster/certificates";
-import { MIGRATE_ROOTS, packageClosure } from "../../docker/migrate-deps";
+import { MIGRATE_ROOTS, packageClosure } from "../../../docker/migrate-deps";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "../../..");
 const dockerDir = path.join(root, "docker");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 

@@ -1,7 +1,7 @@
 /** The server's dispatch table (src/server/http/dispatch.ts): which handler a request target reaches. */
 import { describe, expect, it } from "vitest";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Guard, guarded, pathnameOf, routeFor } from "../../src/server/http/dispatch";
+import { type Guard, guarded, pathnameOf, routeFor } from "~/server/http/dispatch";
 
 const handle = () => undefined;
 const routes = [
