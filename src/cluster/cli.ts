@@ -5,7 +5,7 @@
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
  *   db:status [--json]                what every node is doing, and whether each replica can follow the
  *                                     primary's timeline (a diverged one is shown; db:up rebuilds it)
- *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
+ *   db:verify [--json] [--app-url U]  seven replication checks (verify.ts), pass/fail, exit 1 on any failure; check 6
  *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)

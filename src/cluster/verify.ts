@@ -1,6 +1,6 @@
 /**
- * `db:verify`: the seven checks the old docker-compose demo asked people to run by hand with psql, run
- * in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
+ * `db:verify`: seven checks that replication works (replicas streaming and in recovery, lag, a row written
+ * on the primary visible on each replica, a write through the app), otherwise run by hand with psql, in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
  * describe live replication rather than an idle connection. The marker's timing is also what the admin
  * API's replication.probe reports (../replication/visibility.ts).
  */
