@@ -215,7 +215,9 @@ function printUrls(state: ClusterState): void {
   console.log(`  primary    ${urls.primary}`);
   state.nodes
     .filter((n) => n.role === "replica")
-    .forEach((node, i) => console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`));
+    .forEach((node, i) => {
+      console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`);
+    });
   console.log("\nThe app and Prisma find these by themselves; for other tools: npm run -s db:env");
 }
 

@@ -186,7 +186,7 @@ describe("TLS on every connection", () => {
     expect(results.flatMap((r) => r.failures)).toEqual([]);
     for (const r of results) expect(r.ok).toBeGreaterThan(5);
     const after = await serials();
-    after.forEach((serial, i) => expect(serial).not.toBe(before[i]));
+    for (const [i, serial] of after.entries()) expect(serial).not.toBe(before[i]);
     await waitFor("replicas streaming after the rotation", async () => ((await sslConnections(nodes()[0])).filter((c) => c.backend_type === "walsender" && c.ssl).length === 2 ? true : undefined), { timeoutMs: 10_000 });
   });
 

@@ -12,7 +12,7 @@ import { type AnyTRPCRouter, TRPCError, getTRPCErrorShape, transformTRPCResponse
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
-import { AdminAttemptGuard, clientAddressFrom } from "./admin-attempts";
+import { type AdminAttemptGuard, clientAddressFrom } from "./admin-attempts";
 import { RETRY_AFTER_SECONDS } from "./errors";
 import { bearerTokenFrom } from "./request-headers";
 import {
