@@ -65,7 +65,7 @@ function metaBombs(): HostileCase[] {
 const MALFORMED_JSON = [
   "", "{", "}", "[", '{"json":', '{"json":{"limit":}}', "{json:{}}", "{'json':{}}", '{"json":{}}}', '{"json":{},}', "undefined", "NaN",
   "Infinity", "-", "01", "1e99999", '"\\ud800"', '"\\u00"', '"\\x41"', "\u00ef\u00bb\u00bf{}", "{}garbage", "tru", "nul", '{"a":1 "b":2}',
-  nestedArray(20_000), "{".repeat(10_000), '{"json":' + '{"a":'.repeat(5_000) + "1" + "}".repeat(5_001), "\u0000", "[1,2,3", '"unterminated',
+  nestedArray(20_000), "{".repeat(10_000), `{"json":${'{"a":'.repeat(5_000)}1${"}".repeat(5_001)}`, "\u0000", "[1,2,3", '"unterminated',
   '{"json":"\\', "{\"json\":\u0001}", '{"json":{"limit":1}}\n{"json":{}}', "//comment\n{}", "/*x*/{}", "0x10", ".5", "+1", "--1", "[,]",
 ];
 

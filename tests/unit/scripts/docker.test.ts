@@ -371,7 +371,7 @@ describe("docker/Dockerfile", () => {
       seen.add(file);
       expect(isCopied(file), `${file} is loaded by prisma migrate deploy but not copied into the image`).toBe(true);
       for (const [, spec] of read(file).matchAll(/^import [^;]*?from "(\.[^"]+)"/gm)) {
-        pending.push(path.relative(root, path.resolve(root, path.dirname(file), spec)) + ".ts");
+        pending.push(`${path.relative(root, path.resolve(root, path.dirname(file), spec))}.ts`);
       }
     }
     expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/tls-settings.ts", "src/replication/urls.ts"]);
