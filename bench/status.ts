@@ -33,7 +33,10 @@ export async function benchReplicationStatus(cluster: { primaryUrl: string; repl
     const topology = topologyOfUrls(cluster.primaryUrl, cluster.replicaUrls);
     const variants: [string, () => Promise<unknown>][] = [
       ["before: new connections per call", () => Promise.all([clusterStatus(topology), routingView(db)])],
-      ["after: a fresh round on the monitor's pools", () => (forgetReplicationDetails(db), replicationStatus(db, undefined))],
+      ["after: a fresh round on the monitor's pools", () => {
+        forgetReplicationDetails(db);
+        return replicationStatus(db, undefined);
+      }],
       ["after: as polled (round shared for 1 s)", () => replicationStatus(db, undefined)],
     ];
     const samples = variants.map((): number[] => []);
@@ -51,7 +54,10 @@ export async function benchReplicationStatus(cluster: { primaryUrl: string; repl
     // N pages, each asking once a second at its own phase, as open admin tabs do.
     const monitorQuery = db.monitor.query.bind(db.monitor);
     let queries = 0;
-    db.monitor.query = (...args) => (queries++, monitorQuery(...args));
+    db.monitor.query = (...args) => {
+      queries++;
+      return monitorQuery(...args);
+    };
     const until = performance.now() + POLL_SECONDS * 1000;
     await Promise.all(
       Array.from({ length: PAGES }, async (_, page) => {

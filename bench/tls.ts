@@ -14,7 +14,6 @@ import { pgHba } from "../src/cluster/config-files";
 import { adminUrl } from "../src/cluster/context";
 import { withClient } from "../src/cluster/sql";
 import { type NodeState, primaryOf, replicasOf } from "../src/replication/state";
-import { nodeUrl } from "../src/replication/urls";
 import { parseEnv } from "../src/config/parse-env";
 import type { DataLayer } from "../src/server/db/data-layer";
 import { createDataLayer } from "../src/server/db/index";

@@ -5,7 +5,7 @@
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
  *   db:status [--json]                what every node is doing, and whether each replica can follow the
  *                                     primary's timeline (a diverged one is shown; db:up rebuilds it)
- *   db:verify [--json] [--app-url U]  the old demo's seven checks, pass/fail, exit 1 on any failure; check 6
+ *   db:verify [--json] [--app-url U]  seven replication checks (verify.ts), pass/fail, exit 1 on any failure; check 6
  *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
@@ -24,6 +24,7 @@ import { type CertificateRow, listCertificates, rotateServerCertificates } from 
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
 import type { TimelineHistory } from "../replication/timeline";
+import { secondsAsMs } from "../replication/format-duration";
 import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
@@ -180,9 +181,9 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
     s.inRecovery === undefined ? "-" : s.inRecovery ? "yes" : "no",
     s.state ?? "-",
     s.syncState ?? "-",
-    seconds(s.writeLagSeconds),
-    seconds(s.flushLagSeconds),
-    seconds(s.replayLagSeconds),
+    secondsAsMs(s.writeLagSeconds),
+    secondsAsMs(s.flushLagSeconds),
+    secondsAsMs(s.replayLagSeconds),
     s.lagBytes == null ? "-" : String(s.lagBytes),
     s.slot ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})` : "-",
     s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-",
@@ -214,17 +215,15 @@ function printUrls(state: ClusterState): void {
   console.log(`  primary    ${urls.primary}`);
   state.nodes
     .filter((n) => n.role === "replica")
-    .forEach((node, i) => console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`));
+    .forEach((node, i) => {
+      console.log(`  ${node.name.padEnd(10)} ${urls.replicas[i]}`);
+    });
   console.log("\nThe app and Prisma find these by themselves; for other tools: npm run -s db:env");
 }
 
 function printCertificates(rows: CertificateRow[]): void {
   console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served])));
   console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
-}
-
-function seconds(value: number | null | undefined): string {
-  return value == null ? "-" : `${(value * 1000).toFixed(1)} ms`;
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {

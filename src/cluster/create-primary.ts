@@ -84,7 +84,7 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
   });
   if (!hadOwner) saveState(ctx, state);
   await withClient(adminUrl(state, primaryOf(state), state.database), (client) => grantRuntimePrivileges(client, state));
-  await installMonitorFunctions(ctx, state);
+  await installMonitorFunctions(state);
 }
 
 function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string): void {

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type ClusterContext, adminUrl } from "./context";
+import { adminUrl } from "./context";
 import { withClient } from "./sql";
 import { type ClusterState, primaryOf } from "../replication/state";
 
 export const MONITOR_FUNCTIONS_SQL = fileURLToPath(new URL("../../sql/tandem-monitor.sql", import.meta.url));
 
-export async function installMonitorFunctions(ctx: ClusterContext, state: ClusterState): Promise<void> {
+export async function installMonitorFunctions(state: ClusterState): Promise<void> {
   const sql = readFileSync(MONITOR_FUNCTIONS_SQL, "utf8");
   await withClient(adminUrl(state, primaryOf(state), state.database), async (client) => {
     await client.query(sql); // one simple-protocol script: the $$ bodies stay whole

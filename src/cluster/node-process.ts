@@ -2,7 +2,7 @@
  * Starting and stopping one PostgreSQL server with pg_ctl.
  *
  * `pg_ctl -w start` leaves a server that outlives this Node process, which is what `db:up` wants: the
- * cluster keeps running after the script exits, like the containers of the old docker-compose demo.
+ * cluster keeps running after the script exits, as a database service would, until `db:down` stops it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";

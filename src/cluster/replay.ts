@@ -3,7 +3,8 @@
  * faithful way to make a replica lag on purpose: reads there go stale while it stays connected.
  */
 import { type ContextOptions, ROLE_NAMES, adminUrl, findNode, openContext, requireState } from "./context";
-import { isUnreachable, queryOne } from "./sql";
+import { isUnreachable } from "../replication/connection-errors";
+import { queryOne } from "./sql";
 
 export async function setReplayPaused(name: string, paused: boolean, options: ContextOptions = {}): Promise<string> {
   const ctx = openContext(options);

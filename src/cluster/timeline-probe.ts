@@ -6,7 +6,8 @@
 import type pg from "pg";
 import { adminUrl } from "./context";
 import { type Divergence, type ReplicaPosition, assessDivergence } from "./divergence";
-import { isUnreachable, withClient } from "./sql";
+import { isUnreachable } from "../replication/connection-errors";
+import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
 import { type TimelineHistory, historyFileName, parseTimelineHistory } from "../replication/timeline";
 import { nodeUrl } from "../replication/urls";

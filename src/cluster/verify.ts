@@ -1,11 +1,12 @@
 /**
- * `db:verify`: the seven checks the old docker-compose demo asked people to run by hand with psql, run
- * in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
+ * `db:verify`: seven checks that replication works (replicas streaming and in recovery, lag, a row written
+ * on the primary visible on each replica, a write through the app), otherwise run by hand with psql, in one go. A marker row is written on the primary first, so the lag columns and receiver timestamps
  * describe live replication rather than an idle connection. The marker's timing is also what the admin
  * API's replication.probe reports (../replication/visibility.ts).
  */
 import { randomUUID } from "node:crypto";
 import { type MarkerProbe, type ProbeNode, VISIBILITY_BOUND_MS, closeAll, openPollers, startMarkerProbe, timeSince } from "../replication/visibility";
+import { secondsAsMs } from "../replication/format-duration";
 import { callApp } from "./app-api";
 import { type NodeStatus, clusterStatus } from "./status";
 import { type Topology, type TopologyNode, primaryNode, replicaNodes } from "./topology";
@@ -74,7 +75,7 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
       s.writeLsn != null && s.flushLsn != null && s.replayLsn != null,
       s.writeLsn == null
         ? "no row in pg_stat_replication"
-        : `write ${ms(s.writeLagSeconds)}, flush ${ms(s.flushLagSeconds)}, replay ${ms(s.replayLagSeconds)}, ${s.lagBytes} bytes behind`,
+        : `write ${secondsAsMs(s.writeLagSeconds)}, flush ${secondsAsMs(s.flushLagSeconds)}, replay ${secondsAsMs(s.replayLagSeconds)}, ${s.lagBytes} bytes behind`,
     );
   }
 
@@ -149,8 +150,4 @@ const APP_ANSWER_TIMEOUT_MS = 15_000;
 
 function ageSeconds(iso: string | null | undefined): number | null {
   return iso ? (Date.now() - Date.parse(iso)) / 1000 : null;
-}
-
-function ms(seconds: number | null | undefined): string {
-  return seconds == null ? "-" : `${(seconds * 1000).toFixed(1)} ms`;
 }

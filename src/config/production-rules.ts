@@ -42,7 +42,7 @@ export function productionProblems(source: EnvSource): string[] {
   };
   check(source.DATABASE_URL, "DATABASE_URL:");
   const replicas = source.DATABASE_REPLICA_URLS?.split(",") ?? [];
-  replicas.forEach((url, index) => check(url, `DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length}`));
+  for (const [index, url] of replicas.entries()) check(url, `DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length}`);
   return problems;
 }
 

@@ -3,8 +3,10 @@
  * unknown host, timeout, …): shared by the app's API client and `db:verify`'s check 6, which must not
  * import the app.
  */
+import { causeChain } from "../replication/cause-chain";
+
 export function noAnswerReason(error: unknown): string {
-  const chain = causes(error);
+  const chain = causeChain(error, 6);
   const code = chain.map((e) => e.code).find((c) => typeof c === "string");
   if (code === "ECONNREFUSED") return "connection refused: nothing is listening there";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host";
@@ -13,13 +15,4 @@ export function noAnswerReason(error: unknown): string {
   // fetch itself failed (its TypeError's innermost cause says why), or the answer was not tRPC's JSON.
   const fetchFailed = chain.some((e) => e.name === "TypeError" && e.message === "fetch failed");
   return fetchFailed ? `fetch failed: ${chain.at(-1)?.message}` : `it did not answer like a Tandem server: ${(error as Error)?.message}`;
-}
-
-type ErrorLike = { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-
-/** The error and its causes, outermost first. */
-function causes(error: unknown): ErrorLike[] {
-  const chain: ErrorLike[] = [];
-  for (let e = error as ErrorLike | undefined; e && typeof e === "object" && chain.length < 6; e = e.cause as ErrorLike | undefined) chain.push(e);
-  return chain;
 }

@@ -36,7 +36,7 @@ type QueryResultLike = { fields?: { dataTypeID: number }[] };
  * smallest change that keeps PrismaPg's own query path.
  */
 class CatalogSafeClient extends pg.Client {
-  // pg's query() has a dozen overloads (callback, promise, submittable); only the result is touched.
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads (callback, promise, submittable); only the result is touched.
   override query(...args: any[]): any {
     const callbackAt = args.findIndex((arg) => typeof arg === "function");
     if (callbackAt >= 0) {

@@ -6,16 +6,15 @@
  * would not say "P1001". The shim therefore opens its own first connection (see preflight.ts) and
  * classifies failures here, from the `pg` / Node error it actually got.
  */
+import { socketFailureOf } from "../replication/connection-errors";
 import type { PgTarget } from "./database-url";
 import { UserFacingError } from "./errors";
-
-/** Node's socket error codes that mean "nothing answered at that address". */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENOENT"]);
 
 export function connectionError(error: unknown, target: PgTarget): UserFacingError | undefined {
   const { host, port, user, database } = target.config;
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
+  const socketFailure = socketFailureOf(error);
 
   switch (code) {
     case "28P01": // invalid_password
@@ -37,14 +36,14 @@ export function connectionError(error: unknown, target: PgTarget): UserFacingErr
         { database_name: database, database_host: host, database_port: port },
       );
   }
-  if (typeof code === "string" && UNREACHABLE.has(code)) {
+  if (socketFailure === "unreachable") {
     return new UserFacingError(
       `Can't reach database server at \`${host}:${port}\`\n\nPlease make sure your database server is running at \`${host}:${port}\`.`,
       "P1001",
       { database_host: host, database_port: port },
     );
   }
-  if (code === "ETIMEDOUT" || /connection timeout|timeout expired/i.test(message)) {
+  if (socketFailure === "timed-out") {
     return new UserFacingError(
       `The database server at \`${host}:${port}\` was reached but timed out.\n\nPlease try again.\n\n` +
         `Please make sure your database server is running at \`${host}:${port}\`.`,
@@ -55,7 +54,7 @@ export function connectionError(error: unknown, target: PgTarget): UserFacingErr
   if (/SSL|TLS|certificate/i.test(message) || (typeof code === "string" && /CERT|TLS|SSL/.test(code))) {
     return new UserFacingError(`Error opening a TLS connection: ${message}`, "P1011", { message });
   }
-  if (code === "ECONNRESET" || /Connection terminated unexpectedly/i.test(message)) {
+  if (socketFailure === "closed") {
     return new UserFacingError("Server has closed the connection.", "P1017");
   }
   return undefined;

@@ -135,20 +135,24 @@ function explain(error: unknown, serverUrl: string): string {
   return (error as Error).message ?? String(error);
 }
 
+function parseCommandLine() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      url: { type: "string", default: DEFAULT_URL },
+      name: { type: "string" },
+      email: { type: "string" },
+      search: { type: "string" },
+      cursor: { type: "string" },
+      limit: { type: "string" },
+    },
+  });
+}
+
 async function main(): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        url: { type: "string", default: DEFAULT_URL },
-        name: { type: "string" },
-        email: { type: "string" },
-        search: { type: "string" },
-        cursor: { type: "string" },
-        limit: { type: "string" },
-      },
-    });
+    parsed = parseCommandLine();
   } catch (error) {
     // parseArgs reads "-1" as an option; what the person meant is an id, and ids are positive.
     const negative = process.argv.slice(2).find((arg) => /^-\d+$/.test(arg));

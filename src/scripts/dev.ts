@@ -4,7 +4,7 @@
  * applies migrations to the primary, then runs the app's server in development mode (src/server/http/server.ts
  * --dev: the API fast path ahead of Next's dev server, with hot reload for pages). With DATABASE_URL set, the
  * cluster is yours: it only migrates and serves. The cluster keeps running after the dev server stops
- * (`npm run db:down` stops it), like the containers of the old docker-compose demo.
+ * (`npm run db:down` stops it), so a restart of the app does not pay for a cluster start.
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";

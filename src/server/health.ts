@@ -17,7 +17,7 @@ export function livenessResponse(): Response {
 }
 
 export async function readinessResponse(getDb: () => DataLayer): Promise<Response> {
-  let view;
+  let view: Awaited<ReturnType<typeof routingView>>;
   try {
     view = await routingView(getDb());
   } catch (error) {

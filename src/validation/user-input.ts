@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 /** `users.id` is a PostgreSQL integer: a larger id could never exist, and would fail in the driver. */
-const INT4_MAX = 2_147_483_647;
+export const INT4_MAX = 2_147_483_647;
 
 export const id = z
   .number({ error: "id must be a number" })

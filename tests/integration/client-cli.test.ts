@@ -6,8 +6,8 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts } from "../../src/cluster/ports";
-import { setReplayPaused } from "../../src/cluster/replay";
+import { freePorts } from "~/cluster/ports";
+import { setReplayPaused } from "~/cluster/replay";
 import { type ApiHarness, startApiHarness } from "../support/api-harness";
 import { PROJECT_ROOT, run } from "../support/run";
 

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryOne, withClient } from "../../src/cluster/sql";
-import { writeState } from "../../src/replication/state";
-import { clusterUrls } from "../../src/replication/urls";
-import { waitFor } from "../../src/cluster/wait-for";
+import { queryOne, withClient } from "~/cluster/sql";
+import { writeState } from "~/replication/state";
+import { clusterUrls } from "~/replication/urls";
+import { waitFor } from "~/cluster/wait-for";
 import { type TestCluster, freeBasePort, startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 

@@ -6,10 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryOne } from "../../src/cluster/sql";
-import { waitFor } from "../../src/cluster/wait-for";
-import { type DataLayer, DatabaseUnavailableError } from "../../src/server/db/data-layer";
-import { createDataLayer } from "../../src/server/db/index";
+import { queryOne } from "~/cluster/sql";
+import { waitFor } from "~/cluster/wait-for";
+import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer";
+import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";

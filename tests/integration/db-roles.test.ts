@@ -9,10 +9,10 @@
 import { statSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { up } from "../../src/cluster/lifecycle";
-import { queryOne, withClient } from "../../src/cluster/sql";
-import { primaryOf } from "../../src/replication/state";
-import { nodeUrl } from "../../src/replication/urls";
+import { up } from "~/cluster/lifecycle";
+import { queryOne, withClient } from "~/cluster/sql";
+import { primaryOf } from "~/replication/state";
+import { nodeUrl } from "~/replication/urls";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
 

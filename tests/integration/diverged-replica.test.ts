@@ -10,12 +10,12 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { locateBinaries } from "../../src/cluster/binaries";
-import { adminUrl } from "../../src/cluster/context";
-import { resolveRunAs } from "../../src/cluster/os-user";
-import { queryOne, withClient } from "../../src/cluster/sql";
-import { parseLsn } from "../../src/replication/lsn";
-import { waitFor } from "../../src/cluster/wait-for";
+import { locateBinaries } from "~/cluster/binaries";
+import { adminUrl } from "~/cluster/context";
+import { resolveRunAs } from "~/cluster/os-user";
+import { queryOne, withClient } from "~/cluster/sql";
+import { parseLsn } from "~/replication/lsn";
+import { waitFor } from "~/cluster/wait-for";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 

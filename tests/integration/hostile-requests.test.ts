@@ -7,15 +7,15 @@
  *  - the event loop is never blocked for long (monitorEventLoopDelay over the whole replay): no request
  *    costs more than linear time to decode;
  *  - /api/health stays fast, the legitimate creates all succeed, and the replica monitor never sees a
- *    node become unreachable (the loop stalls of issue #10 made every node look down);
+ *    node become unreachable (a request that stalls the event loop makes every probe time out, so every node looks down);
  *  - nothing polluted Object.prototype in the server's process.
  */
 import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminAttemptGuard } from "../../src/server/api/admin-attempts";
-import { routingView } from "../../src/server/routing-view";
-import { createApiClient } from "../../src/trpc/api-client";
+import { AdminAttemptGuard } from "~/server/api/admin-attempts";
+import { routingView } from "~/server/routing-view";
+import { createApiClient } from "~/trpc/api-client";
 import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
 import { type HostileCase, hostileCorpus } from "./hostile-corpus";
 

@@ -9,11 +9,11 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRoot } from "../../src/cluster/os-user";
-import { freePorts } from "../../src/cluster/ports";
-import { queryOne } from "../../src/cluster/sql";
-import { readState } from "../../src/replication/state";
-import { clusterUrls } from "../../src/replication/urls";
+import { isRoot } from "~/cluster/os-user";
+import { freePorts } from "~/cluster/ports";
+import { queryOne } from "~/cluster/sql";
+import { readState } from "~/replication/state";
+import { clusterUrls } from "~/replication/urls";
 import { PROJECT_ROOT, type RunResult, run } from "../support/run";
 
 const USER = "nobody";

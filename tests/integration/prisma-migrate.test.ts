@@ -7,10 +7,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCertificateAuthority } from "../../src/cluster/certificates";
-import { freePorts } from "../../src/cluster/ports";
-import { queryOne, withClient } from "../../src/cluster/sql";
-import { waitFor } from "../../src/cluster/wait-for";
+import { createCertificateAuthority } from "~/cluster/certificates";
+import { freePorts } from "~/cluster/ports";
+import { queryOne, withClient } from "~/cluster/sql";
+import { waitFor } from "~/cluster/wait-for";
 import { startTestCluster, type TestCluster } from "../support/cluster";
 import { PROJECT_ROOT, type RunResult, run } from "../support/run";
 

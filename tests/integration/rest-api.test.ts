@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryOne } from "../../src/cluster/sql";
-import { waitFor } from "../../src/cluster/wait-for";
-import { restRoutes } from "../../src/server/rest/routes";
+import { queryOne } from "~/cluster/sql";
+import { waitFor } from "~/cluster/wait-for";
+import { restRoutes } from "~/server/rest/routes";
 import { type ApiHarness, startApiHarness } from "../support/api-harness";
 
 let h: ApiHarness;

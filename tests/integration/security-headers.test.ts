@@ -10,10 +10,10 @@ import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../../next.config";
-import { CLIENT_ADDRESS_HEADER } from "../../src/http/headers";
-import { guardAllHttpServers, guardServerMethods } from "../../src/http/incoming-guard";
-import { API_CSP, STATIC_SECURITY_HEADERS } from "../../src/http/security-headers";
-import { proxy } from "../../src/proxy";
+import { CLIENT_ADDRESS_HEADER } from "~/http/headers";
+import { guardAllHttpServers, guardServerMethods } from "~/http/incoming-guard";
+import { API_CSP, STATIC_SECURITY_HEADERS } from "~/http/security-headers";
+import { proxy } from "~/proxy";
 
 const PATHS = ["/", "/users/1", "/favicon.svg", "/api/health", "/api/trpc/user.list?input=%7B%7D"];
 

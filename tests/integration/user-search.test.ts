@@ -8,10 +8,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrismaClient } from "../../src/generated/prisma/client";
-import type { ReadClient } from "../../src/server/db";
-import { replicaReadClient } from "../../src/server/db/read-client";
-import { findUserPage, narrowedByTrigrams, PROBE_ROWS, plainUserPage, type UserPageQuery } from "../../src/server/search/users";
+import { PrismaClient } from "~/generated/prisma/client";
+import type { ReadClient } from "~/server/db";
+import { replicaReadClient } from "~/server/db/read-client";
+import { findUserPage, narrowedByTrigrams, PROBE_ROWS, plainUserPage, type UserPageQuery } from "~/server/search/users";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
 

@@ -1,5 +1,5 @@
 /** Data layer settings for tests: a short probe interval and timeouts, so faults show up within a test's patience. */
-import type { DataLayerConfig } from "../../src/server/db/index";
+import type { DataLayerConfig } from "~/server/db/index";
 
 export const TEST_DATA_LAYER_SETTINGS: Omit<DataLayerConfig, "database"> = {
   DATABASE_POOL_SIZE: 5,

@@ -24,21 +24,27 @@ export function parsePrometheusText(text: string): Map<string, ParsedFamily> {
   const families = new Map<string, ParsedFamily>();
   const helps = new Map<string, string>();
   for (const line of text.slice(0, -1).split("\n")) {
-    let match: RegExpExecArray | null;
-    if ((match = HELP.exec(line))) helps.set(match[1], match[2]);
-    else if ((match = TYPE.exec(line))) {
-      const help = helps.get(match[1]);
-      if (help === undefined) throw new Error(`TYPE before HELP for ${match[1]}`);
-      if (families.has(match[1])) throw new Error(`${match[1]} declared twice`);
-      families.set(match[1], { help, type: match[2], samples: [] });
-    } else if ((match = SAMPLE.exec(line))) {
-      const family = families.get(match[1]);
-      if (!family) throw new Error(`Sample of undeclared metric: ${line}`);
-      const value = Number(match[3].replace("+Inf", "Infinity"));
-      if (Number.isNaN(value) && match[3] !== "NaN") throw new Error(`Not a number: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? "").matchAll(LABEL)].map((m) => [m[1], m[2]]));
-      family.samples.push({ labels, value });
-    } else throw new Error(`Not a Prometheus text line: ${JSON.stringify(line)}`);
+    const help = HELP.exec(line);
+    if (help) {
+      helps.set(help[1], help[2]);
+      continue;
+    }
+    const type = TYPE.exec(line);
+    if (type) {
+      const text = helps.get(type[1]);
+      if (text === undefined) throw new Error(`TYPE before HELP for ${type[1]}`);
+      if (families.has(type[1])) throw new Error(`${type[1]} declared twice`);
+      families.set(type[1], { help: text, type: type[2], samples: [] });
+      continue;
+    }
+    const sample = SAMPLE.exec(line);
+    if (!sample) throw new Error(`Not a Prometheus text line: ${JSON.stringify(line)}`);
+    const family = families.get(sample[1]);
+    if (!family) throw new Error(`Sample of undeclared metric: ${line}`);
+    const value = Number(sample[3].replace("+Inf", "Infinity"));
+    if (Number.isNaN(value) && sample[3] !== "NaN") throw new Error(`Not a number: ${line}`);
+    const labels = Object.fromEntries([...(sample[2] ?? "").matchAll(LABEL)].map((m) => [m[1], m[2]]));
+    family.samples.push({ labels, value });
   }
   return families;
 }

@@ -12,7 +12,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
-import { isConnectionError, sqlStateOf } from "~/server/db/connection-errors";
+import { isConnectionError, sqlStateOf } from "~/replication/connection-errors";
 import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer";
 import { InputFormatError } from "~/http/transformer";
 

@@ -12,7 +12,7 @@ import { type AnyTRPCRouter, TRPCError, getTRPCErrorShape, transformTRPCResponse
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
-import { AdminAttemptGuard, clientAddressFrom } from "./admin-attempts";
+import { type AdminAttemptGuard, clientAddressFrom } from "./admin-attempts";
 import { RETRY_AFTER_SECONDS } from "./errors";
 import { bearerTokenFrom } from "./request-headers";
 import {
@@ -26,6 +26,7 @@ import {
   readBodyWithin,
   urlViolation,
 } from "./request-limits";
+import { firstErrorCode } from "~/replication/connection-errors";
 import { appRouter } from "./root";
 import type { ApiServicesSource } from "./services";
 import { createTRPCContext } from "./trpc";
@@ -178,8 +179,7 @@ export function logApiError(error: TRPCError, path: string | undefined): void {
 
 /** One line for the log: the message, and the first error code down the cause chain (ECONNREFUSED's message can be empty). */
 function describeCause(error: unknown): string {
-  let code: unknown;
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5 && code === undefined; e = e.cause as typeof e, depth++) code = e.code;
+  const code = firstErrorCode(error);
   const message = (error as Error).message?.replace(/:\s*$/, "") ?? String(error);
-  return typeof code === "string" ? `${message} (${code})` : message;
+  return code === undefined ? message : `${message} (${code})`;
 }

@@ -116,7 +116,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
   if (cached) return cached;
   const paths: ZodOpenApiPathsObject = {};
   for (const route of restRoutes) {
-    const item = (paths[route.rest.path] ??= {});
+    paths[route.rest.path] ??= {};
+    const item = paths[route.rest.path];
     (item as Record<string, ZodOpenApiOperationObject>)[route.rest.method.toLowerCase()] = operation(route);
   }
   cached = createDocument(

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { UserDetail } from "~/components/user-detail";
+import { INT4_MAX } from "~/validation/user-input";
 
 export const metadata: Metadata = { title: "User" };
-
-const INT4_MAX = 2_147_483_647;
 
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: raw } = await params;

@@ -9,7 +9,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { measureVisibility } from "~/replication/visibility";
-import { isConnectionError } from "~/server/db/connection-errors";
+import { isConnectionError } from "~/replication/connection-errors";
 import { replicationStatus } from "~/server/node-status";
 import { forgetReplicationDetails } from "~/server/replication-details";
 import { type ClusterControl, UnknownClusterNodeError } from "../cluster-control";

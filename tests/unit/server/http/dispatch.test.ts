@@ -1,7 +1,7 @@
 /** The server's dispatch table (src/server/http/dispatch.ts): which handler a request target reaches. */
 import { describe, expect, it } from "vitest";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Guard, guarded, pathnameOf, routeFor } from "../../src/server/http/dispatch";
+import { type Guard, guarded, pathnameOf, routeFor } from "~/server/http/dispatch";
 
 const handle = () => undefined;
 const routes = [
@@ -31,7 +31,10 @@ describe("dispatch", () => {
   it("runs the guards ahead of every route, in order, and skips the handler once one answers", () => {
     const calls: string[] = [];
     const route = (name: string) => ({ prefix: `/${name}`, handle: () => calls.push(name) });
-    const guard = (name: string, answers: (req: IncomingMessage) => boolean): Guard => (req) => (calls.push(name), answers(req));
+    const guard = (name: string, answers: (req: IncomingMessage) => boolean): Guard => (req) => {
+      calls.push(name);
+      return answers(req);
+    };
     const table = guarded([guard("headers", () => false), guard("refuse", (req) => req.method === "TRACE"), guard("never", () => false)], [route("a"), route("b")]);
     const call = (target: string, method: string) => routeFor(table, target)?.handle({ url: target, method } as IncomingMessage, {} as ServerResponse);
 

@@ -2,7 +2,8 @@
 import net from "node:net";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { describeConnectionFailure, isConnectionError, sqlStateOf } from "../../src/server/db/connection-errors";
+import { causeChain } from "~/replication/cause-chain";
+import { describeConnectionFailure, firstErrorCode, isConnectionError, isUnreachable, socketFailureOf, sqlStateOf } from "~/replication/connection-errors";
 
 /** A real refused connection from `pg`: a port nobody listens on. */
 async function refusedError(): Promise<unknown> {
@@ -56,5 +57,52 @@ describe("sqlStateOf", () => {
     expect(sqlStateOf(new Error("wrapped", { cause: adapterError("23505") }))).toBe("23505");
     expect(sqlStateOf({ code: "P2002" })).toBeUndefined();
     expect(sqlStateOf(new Error("no code"))).toBeUndefined();
+  });
+});
+
+describe("socketFailureOf / isUnreachable (the cluster manager's probes and the schema-engine shim)", () => {
+  it("a real refused connection is 'unreachable'", async () => {
+    const error = await refusedError();
+    expect(socketFailureOf(error)).toBe("unreachable");
+    expect(isUnreachable(error)).toBe(true);
+  });
+
+  it.each([
+    [{ code: "ENOENT" }, "unreachable"], // a stopped node's Unix socket file is gone
+    [{ code: "ENOTFOUND" }, "unreachable"],
+    [{ code: "ETIMEDOUT" }, "timed-out"],
+    [new Error("timeout expired"), "timed-out"], // pg.Client's connectionTimeoutMillis
+    [new Error("timeout exceeded when trying to connect"), "timed-out"], // pg.Pool's
+    [{ code: "ECONNRESET" }, "closed"],
+    [new Error("Connection terminated unexpectedly"), "closed"],
+  ])("%j: %s", (error, failure) => {
+    expect(socketFailureOf(error)).toBe(failure);
+    expect(isUnreachable(error)).toBe(true);
+  });
+
+  it("a failed statement is not a socket failure, and only the error itself is read", () => {
+    expect(socketFailureOf({ code: "42P01", message: 'relation "x" does not exist' })).toBeUndefined();
+    expect(socketFailureOf(undefined)).toBeUndefined();
+    expect(isUnreachable(new Error("wrapped", { cause: { code: "ECONNREFUSED" } }))).toBe(false);
+  });
+});
+
+describe("causeChain / firstErrorCode", () => {
+  it("walks outermost first, stops at a non-object cause and at the limit", () => {
+    const inner = { code: "ECONNREFUSED" };
+    const outer = new Error("outer", { cause: new Error("middle", { cause: inner }) });
+    expect(causeChain(outer).map((e) => e.message ?? e.code)).toEqual(["outer", "middle", "ECONNREFUSED"]);
+    expect(causeChain(new Error("x", { cause: "text" }))).toHaveLength(1);
+    expect(causeChain("text")).toEqual([]);
+    const loop: { cause?: unknown } = {};
+    loop.cause = loop;
+    expect(causeChain(loop)).toHaveLength(5);
+    expect(causeChain(loop, 2)).toHaveLength(2);
+  });
+
+  it("finds the first code down the chain for log lines", () => {
+    expect(firstErrorCode(new Error("fetch failed", { cause: { code: "ECONNREFUSED" } }))).toBe("ECONNREFUSED");
+    expect(firstErrorCode(new Error("no code"))).toBeUndefined();
+    expect(firstErrorCode({ code: 42 })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { newerToken } from "~/trpc/consistency-token";
 import { tandemMetrics } from "~/server/metrics";
 import { formatPrometheus } from "~/server/prometheus";
 import type { NodeRouting, RoutingView } from "~/server/routing-view";
-import { parsePrometheusText } from "../support/prometheus-text";
+import { parsePrometheusText } from "../../support/prometheus-text";
 
 describe("formatPrometheus", () => {
   it("writes HELP, TYPE and samples, escaping label values and help text", () => {

@@ -29,9 +29,9 @@ import { nodesOf } from "~/server/db/nodes";
 import { POSTGRES_CONTAINERS, ensureDockerCertificates } from "~/scripts/docker-tls";
 import { TLS_SETTINGS } from "~/replication/tls-settings";
 import { describeCertificate } from "~/cluster/certificates";
-import { MIGRATE_ROOTS, packageClosure } from "../../docker/migrate-deps";
+import { MIGRATE_ROOTS, packageClosure } from "../../../docker/migrate-deps";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "../../..");
 const dockerDir = path.join(root, "docker");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
@@ -103,6 +103,7 @@ describe("docker/compose.yml", () => {
     expect(named.sort()).toEqual(Object.keys(compose.volumes).sort());
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test's name quotes compose's ${VAR} syntax.
   it("takes every ${VAR} from docker/.env as generated, each failing clearly when missing", () => {
     const used = new Set([...composeText.matchAll(/\$\{(\w+)/g)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...SECRET_NAMES].sort());
@@ -111,7 +112,7 @@ describe("docker/compose.yml", () => {
 
   it("publishes each node and the app on 127.0.0.1 only, at the ports docker:env prints", () => {
     expect(services["pg-primary"].ports).toEqual([`127.0.0.1:${HOST_PORTS.primary}:5432`]);
-    REPLICAS.forEach(({ service }, i) => expect(services[service].ports).toEqual([`127.0.0.1:${HOST_PORTS.replicas[i]}:5432`]));
+    for (const [i, { service }] of REPLICAS.entries()) expect(services[service].ports).toEqual([`127.0.0.1:${HOST_PORTS.replicas[i]}:5432`]);
     expect(services.app.ports).toEqual([`127.0.0.1:${HOST_PORTS.app}:3000`]);
     const urls = hostUrls(SAMPLE_SECRETS, "/p/docker/tls/ca.crt");
     expect(urls.replicas.map((u) => Number(new URL(u).port))).toEqual(REPLICAS.map((r) => r.hostPort));
@@ -137,7 +138,7 @@ describe("docker/compose.yml", () => {
       ["primary", "pg-primary:5432"],
       ...REPLICAS.map((r) => [r.node, `${r.service}:5432`]),
     ]);
-    REPLICAS.forEach((r) => expect(services[r.service].environment.REPLICA_NAME).toBe(r.node));
+    for (const r of REPLICAS) expect(services[r.service].environment.REPLICA_NAME).toBe(r.node);
   });
 
   it("runs the app in production mode, which accepts the generated secrets", () => {
@@ -370,7 +371,7 @@ describe("docker/Dockerfile", () => {
       seen.add(file);
       expect(isCopied(file), `${file} is loaded by prisma migrate deploy but not copied into the image`).toBe(true);
       for (const [, spec] of read(file).matchAll(/^import [^;]*?from "(\.[^"]+)"/gm)) {
-        pending.push(path.relative(root, path.resolve(root, path.dirname(file), spec)) + ".ts");
+        pending.push(`${path.relative(root, path.resolve(root, path.dirname(file), spec))}.ts`);
       }
     }
     expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/tls-settings.ts", "src/replication/urls.ts"]);

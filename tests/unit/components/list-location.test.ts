@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listHref, parseListLocation } from "../../src/components/list-location";
+import { listHref, parseListLocation } from "~/components/list-location";
 
 const parse = (query: string) => parseListLocation(new URLSearchParams(query));
 

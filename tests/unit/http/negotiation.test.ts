@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as nextHeaders from "next/dist/client/components/app-router-headers";
-import { config } from "../../src/proxy";
-import { wantsPage } from "../../src/http/negotiation";
+import { config } from "~/proxy";
+import { wantsPage } from "~/http/negotiation";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { requestFingerprint } from "../../src/server/api/idempotency/fingerprint";
-import { idempotencyKeyFrom } from "../../src/server/api/idempotency/key-header";
+import { requestFingerprint } from "~/server/api/idempotency/fingerprint";
+import { idempotencyKeyFrom } from "~/server/api/idempotency/key-header";
 
 const key = (value: string) => idempotencyKeyFrom(new Headers({ "idempotency-key": value }));
 
