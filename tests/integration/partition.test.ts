@@ -9,12 +9,12 @@
  *     heal it catches up and rejoins.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl } from "../../src/cluster/context";
-import { queryOne } from "../../src/cluster/sql";
-import { waitFor } from "../../src/cluster/wait-for";
-import type { NodeState } from "../../src/replication/state";
-import type { DataLayer } from "../../src/server/db/data-layer";
-import { createDataLayer } from "../../src/server/db/index";
+import { adminUrl } from "~/cluster/context";
+import { queryOne } from "~/cluster/sql";
+import { waitFor } from "~/cluster/wait-for";
+import type { NodeState } from "~/replication/state";
+import type { DataLayer } from "~/server/db/data-layer";
+import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { type ReadLatency, latencyReport, readConcurrently, timed, warmReplicaPools } from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
