@@ -1,5 +1,6 @@
-import { type Locator, type Page, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { adminToken, adminWatchingUserTab, conditionOf, fact, nodeCard, setPaused, setRunning, signIn } from "./admin";
+import { tabTo } from "./keyboard";
 import { createUser, unique } from "./users";
 
 /**
@@ -193,15 +194,6 @@ test("without the admin token the page shows no admin data and the API refuses a
   await expect(page.getByLabel("Admin token")).toBeVisible();
   expect(await page.evaluate(() => sessionStorage.getItem("tandem.adminToken"))).toBeNull();
 });
-
-/** Presses Tab until `target` has the focus: the keyboard route a person would take, in page order. */
-async function tabTo(page: Page, target: Locator, maxPresses = 40) {
-  for (let i = 0; i < maxPresses; i++) {
-    if (await target.evaluate((element) => element === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  await expect(target).toBeFocused(); // fails, naming the element the keyboard never reached
-}
 
 test("the admin page works from the keyboard alone, and the focus never gets lost", async ({ page }) => {
   await page.goto("/admin");
