@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { adminToken, adminWatchingUserTab, conditionOf, fact, nodeCard, setPaused, setRunning, signIn } from "./admin";
 import { tabTo } from "./keyboard";
-import { createUser, unique } from "./users";
+import { createUser, unique, userRows } from "./users";
 
 /**
  * The admin page against the e2e server's cluster, which it runs on as on the development cluster, so
@@ -104,7 +104,7 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
   await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
   await tab.goto(`/users?q=${encodeURIComponent(user.email)}`);
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
 
   // replica1 down too: every replica is out, the page says so, and reads fall back to the primary.
@@ -113,7 +113,7 @@ test("a stopped replica shows as down while user pages keep working; with both d
   const fallbackReads = fact(nodeCard(page, "primary"), "Reads served"); // the writer serves reads only as the fallback
   const before = Number(await fallbackReads.textContent());
   await tab.reload();
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(readBadge).toHaveText(/^Served by primary · fallback: no healthy replica/);
   await expect(fallbackReads).not.toHaveText(String(before));
 
@@ -138,7 +138,7 @@ test("with the primary stopped, users can still be read, a write fails with a se
 
   // Reads: still served, by a replica.
   await tab.goto(`/users?q=${encodeURIComponent(existing.email)}`);
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(tab.getByText(/^Served by replica\d · replica/)).toBeVisible();
 
   // A write: a sentence saying what happened, and the form keeps what was typed.
