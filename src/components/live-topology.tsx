@@ -76,7 +76,7 @@ function NodeItem({ node, isWriter }: { node: TopologyNode; isWriter: boolean })
         {!isWriter && node.reachable && !node.fenced && (
           <>
             {" "}
-            Lag <span data-testid="node-lag" className="font-medium text-foreground tabular-nums">{`${formatBytes(node.lagBytes)} · ${formatSeconds(node.lagSeconds)}`}</span>.
+            Lag <span data-testid="node-lag" className="whitespace-nowrap font-medium text-foreground tabular-nums">{`${formatBytes(node.lagBytes)} · ${formatSeconds(node.lagSeconds)}`}</span>.
           </>
         )}
       </p>
