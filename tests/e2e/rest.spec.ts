@@ -4,7 +4,7 @@
  * their RSC payloads, and the API reference renders from the app's own files.
  */
 import { type Response, expect, test } from "@playwright/test";
-import { unique } from "./users";
+import { searchUsers, unique, userRows } from "./users";
 
 test("the demo's requests at /users get JSON: POST 201 with Location, GET the array and the user", async ({ request }) => {
   const user = unique("Rest Client");
@@ -36,9 +36,8 @@ test("a browser keeps the pages at /users, and Next's navigation and prefetches 
 
   await page.goto("/users");
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
-  await page.getByRole("searchbox", { name: "Search users" }).fill(user.email);
-  await page.getByRole("button", { name: "Search" }).click();
-  await page.getByRole("list", { name: "Users" }).getByRole("link", { name: user.name }).click();
+  await searchUsers(page, user.email);
+  await userRows(page).getByRole("link", { name: user.name }).click();
   await expect(page).toHaveURL(new RegExp(`/users/${id}$`));
   await expect(page.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
   await page.goBack();
