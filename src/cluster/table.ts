@@ -15,7 +15,10 @@ export interface TableOptions {
 
 export function formatTable(headers: string[], rows: string[][], { maxWidth }: TableOptions = {}): string {
   const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const widths = maxWidth === undefined ? natural : columnWidths(natural, maxWidth - GAP.length * (headers.length - 1));
+  // A column may narrow to its longest word, but need not stay wider than a third of the width: a long URL still wraps.
+  const words = headers.map((h, i) => Math.max(longestWord(h), ...rows.map((r) => longestWord(r[i] ?? ""))));
+  const widths =
+    maxWidth === undefined ? natural : columnWidths(natural, maxWidth - GAP.length * (headers.length - 1), words.map((w) => Math.min(w, Math.floor(maxWidth / 3))));
   const lines = (cells: string[]) => {
     const wrapped = widths.map((w, i) => wrapText(cells[i] ?? "", w));
     const height = Math.max(...wrapped.map((c) => c.length));
@@ -27,32 +30,39 @@ export function formatTable(headers: string[], rows: string[][], { maxWidth }: T
 /**
  * Column widths that add up to at most `available`: a cap is lowered on the widest columns until the
  * total fits ("water-filling"), so narrow columns keep their width and the long ones share the rest.
- * Every column keeps at least one character, so a table too wide for anything still prints.
+ * No column goes below its `minimum` (its longest word, so a serial number or a port stays whole)
+ * unless the minimums alone do not fit; every column keeps at least one character.
  */
-export function columnWidths(natural: number[], available: number): number[] {
+export function columnWidths(natural: number[], available: number, minimum: number[] = []): number[] {
   const total = natural.reduce((sum, w) => sum + w, 0);
   if (total <= available) return natural;
-  const sorted = [...natural].sort((a, b) => a - b);
-  let budget = Math.max(available, natural.length);
-  let cap = 1;
-  for (let i = 0; i < sorted.length; i++) {
-    const share = Math.floor(budget / (sorted.length - i));
-    if (sorted[i] > share) {
-      cap = Math.max(share, 1);
-      break;
-    }
-    budget -= sorted[i];
+  const floors = natural.map((w, i) => Math.min(w, Math.max(minimum[i] ?? 1, 1)));
+  if (floors.reduce((sum, w) => sum + w, 0) > available) return minimum.length > 0 ? columnWidths(natural, available) : floors;
+  const widthsAt = (cap: number) => natural.map((w, i) => Math.max(floors[i], Math.min(w, cap)));
+  const sum = (widths: number[]) => widths.reduce((a, b) => a + b, 0);
+  // The largest cap whose widths fit: the sum grows with the cap, so a binary search finds it.
+  let low = 1;
+  let high = Math.max(...natural);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (sum(widthsAt(mid)) <= available) low = mid;
+    else high = mid - 1;
   }
-  const widths = natural.map((w) => Math.min(w, cap));
-  // Hand the rounding remainder to the capped columns, left first.
-  let spare = Math.max(available, natural.length) - widths.reduce((sum, w) => sum + w, 0);
+  const widths = widthsAt(low);
+  // Hand what is left (less than one more step of the cap) to the capped columns, left first.
+  let spare = available - sum(widths);
   for (let i = 0; i < widths.length && spare > 0; i++) {
-    if (widths[i] < natural[i]) {
+    if (widths[i] === low && widths[i] < natural[i]) {
       widths[i]++;
       spare--;
     }
   }
   return widths;
+}
+
+/** The longest run without a space: the narrowest a cell can wrap to without cutting a word. */
+export function longestWord(text: string): number {
+  return Math.max(0, ...text.split(/ +/).map((word) => word.length));
 }
 
 /** Lines of at most `width` characters, broken at spaces; a longer word is cut into pieces. */

@@ -129,7 +129,7 @@ describe("db:status and db:verify", () => {
       expect(verify.stdout).toMatch(/replica1 +FAIL +not replayed within 5000 ms/);
       // Not a TTY: plain lines, after a second and when the wait ends (VISIBILITY_BOUND_MS, 5 s).
       expect(verify.stderr).toMatch(/^… waiting for replica1, replica2 to replay a marker row \(at most 5 s each\) \(1\.\d s\)$/m);
-      expect(verify.stderr).toMatch(/^✓ waiting for replica1, replica2 to replay a marker row \(at most 5 s each\): done after [5-9]\.\d s$/m);
+      expect(verify.stderr).toMatch(/^✓ waiting for replica1, replica2 to replay a marker row \(at most 5 s each\): done after \d+\.\d s$/m);
       expect(verify.stderr).not.toContain("\r");
     } finally {
       expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay resumed$/m);
@@ -158,7 +158,8 @@ describe("db:verify with the primary down", () => {
       const result = await clusterCli(cluster.root, ["verify"]);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/primary accepts writes\s+primary\s+FAIL/);
-      expect(result.stdout).toMatch(/Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`/);
+      // The detail wraps in its column: any run of spaces and line breaks between the words.
+      expect(result.stdout.replace(/\s+/g, " ")).toContain("Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`");
     } finally {
       expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
     }

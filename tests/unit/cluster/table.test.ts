@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnWidths, formatTable, wrapText } from "~/cluster/table";
+import { columnWidths, formatTable, longestWord, wrapText } from "~/cluster/table";
 
 const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
 
@@ -19,6 +19,15 @@ describe("columnWidths", () => {
     expect(widths).toEqual([34, 33, 33]);
   });
 
+  it("keeps a column at its minimum (its longest word) and narrows the others instead", () => {
+    // A 32-character serial number next to a list of names that can wrap at spaces.
+    expect(columnWidths([8, 32, 27], 60, [8, 32, 14])).toEqual([8, 32, 20]);
+  });
+
+  it("ignores the minimums when they alone do not fit", () => {
+    expect(columnWidths([30, 30], 40, [30, 30])).toEqual([20, 20]);
+  });
+
   it("gives every column at least one character, however little room there is", () => {
     expect(columnWidths([5, 5, 5], 2)).toEqual([1, 1, 1]);
   });
@@ -35,6 +44,13 @@ describe("wrapText", () => {
 
   it("leaves text that fits alone", () => {
     expect(wrapText("PASS", 6)).toEqual(["PASS"]);
+  });
+});
+
+describe("longestWord", () => {
+  it("is the longest run without a space", () => {
+    expect(longestWord("IP:127.0.0.1, DNS:localhost")).toBe(13);
+    expect(longestWord("")).toBe(0);
   });
 });
 
