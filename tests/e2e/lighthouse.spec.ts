@@ -13,12 +13,11 @@ import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import puppeteer, { type Page } from "puppeteer-core";
 import { adminToken } from "./admin";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./chromium";
 import { CATEGORIES, type PageScores, THRESHOLDS, costlyAudits, misses, scoresMarkdown } from "./lighthouse-scores";
 import { mainScreens } from "./screens";
 
-const CHROMIUM = process.env.CHROME_PATH || process.env.PLAYWRIGHT_CHROMIUM_PATH || "/usr/bin/chromium";
-// The network is closed: nothing may try to reach Google's update, sync or field-trial servers.
-const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROME_FLAGS = ["--headless=new", "--disable-gpu", ...CHROMIUM_ARGS];
 const SCORES_FILE = path.resolve(import.meta.dirname, "../../docs/lighthouse-scores.md");
 const REPORTS_DIR = path.resolve(import.meta.dirname, "../../test-results/lighthouse");
 
@@ -26,7 +25,7 @@ test("Lighthouse: performance, accessibility and best practices on the main scre
   test.setTimeout(300_000);
   const screens = await mainScreens(baseURL!);
   mkdirSync(REPORTS_DIR, { recursive: true });
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CHROME_FLAGS, headless: true });
+  const browser = await puppeteer.launch({ executablePath: chromiumExecutable(), args: CHROME_FLAGS, headless: true });
   const results: PageScores[] = [];
   let chromium = "";
   try {

@@ -12,6 +12,7 @@ import sharp from "sharp";
 import { freePorts } from "../../src/cluster/ports";
 import { waitFor } from "../../src/cluster/wait-for";
 import { signIn } from "./admin";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./chromium";
 import { mainScreens } from "./screens";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -36,7 +37,7 @@ try {
     intervalMs: 250,
   });
   const screens = await mainScreens(baseURL);
-  const browser = await chromium.launch({ executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
   mkdirSync(OUT_DIR, { recursive: true });
   try {
     for (const viewport of VIEWPORTS) {
