@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts } from "../../src/cluster/ports";
 import { type ApiHarness, startApiHarness } from "../support/api-harness";
+import { startTestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 
 let h: ApiHarness;
@@ -28,6 +29,20 @@ describe("db:verify's check 6 at the dev server's address", () => {
     const rows = check6(result.stdout);
     expect(rows.map((r) => [r.node, r.outcome])).toEqual([["replica1", "pass"], ["replica2", "pass"]]);
     expect(rows[0].detail).toMatch(/created via the API \(written on primary\) visible \d+ ms after the API answered/);
+  });
+
+  it("is a SKIP, not a failure, when the app there writes to another cluster", async () => {
+    const other = await startTestCluster({ replicas: 1 });
+    try {
+      const result = await clusterCli(other.root, ["verify", "--json"], { PORT: new URL(h.url).port, TANDEM_APP_URL: "" });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const primaryPort = other.state().nodes.find((n) => n.role === "primary")!.port;
+      expect(check6(result.stdout)).toEqual([
+        expect.objectContaining({ outcome: "skip", detail: expect.stringMatching(new RegExp(`writes to 127\\.0\\.0\\.1:\\d+, not to this cluster's primary \\(port ${primaryPort}\\)`)) }),
+      ]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("is a SKIP that says how to start the app when nothing answers there", async () => {
