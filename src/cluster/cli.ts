@@ -41,18 +41,19 @@ const log = (line: string) => terminal.log(`[cluster] ${line}`);
 const progress = terminal.progress;
 
 const USAGE = `Usage (npm scripts):
-  npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
-  npm run db:up -- <node> | db:down -- <node>     start | stop that one node (e.g. replica1), the others as they are
-  npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
-  npm run db:status [-- --json] [-- --wide]       what every node is doing (and any replica that diverged)
+  npm run db:up [-- --replicas N] [-- --port P]   create (default 2 replicas, port 54320), or start
+  npm run db:up -- <node> | db:down -- <node>     start | stop one node (e.g. replica1) alone
+  npm run db:down | db:clean                      stop (keep data) | stop and delete its data
+  npm run db:status [-- --json] [-- --wide]       what every node is doing, diverged replicas too
   npm run db:verify [-- --json] [-- --wide]       the seven checks; exit 1 on any failure
-                    [-- --app-url U]              check 6 through the app at U (default: npm run dev's address)
-  npm run db:promote -- <replica>                 make a replica the primary; the others follow it (diverged ones are rebuilt)
-  npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
+                    [-- --app-url U]              check 6 via the app at U (default: npm run dev's)
+  npm run db:promote -- <replica>                 make a replica the primary; the others follow it
+  npm run db:pause -- <replica> | db:resume -- <replica>
+                                                  pause | resume WAL replay on that replica
   npm run db:env                                  DATABASE_URL=… lines for other tools
-  npm run db:certs [-- rotate]                    each node's TLS certificate | new ones for every node (reload, no restart)
+  npm run db:certs [-- rotate]                    each node's TLS certificate | replace them all
 Tables fit ${TABLE_WIDTH} columns; --wide prints every column at full width.
-Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
+Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (new cluster's primary port).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
