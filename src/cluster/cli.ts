@@ -53,7 +53,8 @@ const USAGE = `Usage (npm scripts):
   npm run db:env                                  DATABASE_URL=… lines for other tools
   npm run db:certs [-- rotate]                    each node's TLS certificate | replace them all
 Tables fit ${TABLE_WIDTH} columns; --wide prints every column at full width.
-Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (new cluster's primary port).`;
+Environment: TANDEM_DATA_DIR (data root, default .tandem/),
+             TANDEM_DB_PORT (primary port of a new cluster).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
