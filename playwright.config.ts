@@ -2,9 +2,9 @@
  * End-to-end tests: Chromium against the production build (`npm run test:e2e` builds first), served by
  * tests/e2e/serve.ts on a throwaway PostgreSQL cluster that it starts and stops itself.
  */
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { freePorts } from "./src/cluster/ports";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./tests/e2e/chromium";
 
 /**
  * The app's port, picked once per run. Playwright loads this file again in every worker process; the
@@ -13,19 +13,6 @@ import { freePorts } from "./src/cluster/ports";
 process.env.TANDEM_E2E_PORT ??= String((await freePorts(1))[0]);
 const port = Number(process.env.TANDEM_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
-
-/**
- * PLAYWRIGHT_CHROMIUM_PATH if set; else Debian's Chromium (`apt-get install chromium`), which is how
- * machines that cannot download Playwright's browsers get one; else undefined, meaning Playwright's
- * own browser from `npx playwright install chromium`.
- */
-function chromiumExecutable(): string | undefined {
-  if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  return undefined;
-}
-
-const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -46,15 +33,7 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: chromiumExecutable(),
-          // The network is closed: nothing may try to reach Google's update, sync or field-trial
-          // servers. Playwright passes these itself today; listed so the tests do not depend on that.
-          args: [
-            ...(isRoot ? ["--no-sandbox"] : []), // Chromium refuses to start as root with its sandbox
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -3,17 +3,19 @@
  *   db:up [--replicas N] [--port P]   create on first run, start afterwards
  *   db:up <node> / db:down <node>     start / stop that node alone (a replica down on purpose, and back)
  *   db:down / db:clean                stop (keep data) / stop and delete this cluster's data
- *   db:status [--json]                what every node is doing, and whether each replica can follow the
+ *   db:status [--json] [--wide]       what every node is doing, and whether each replica can follow the
  *                                     primary's timeline (a diverged one is shown; db:up rebuilds it)
- *   db:verify [--json] [--app-url U]  seven replication checks (verify.ts), pass/fail, exit 1 on any failure; check 6
- *                                     writes through the running app at U (or TANDEM_APP_URL), else SKIP
+ *   db:verify [--json] [--wide] [--app-url U]  seven replication checks (verify.ts), pass/fail, exit 1 on any failure;
+ *                                     check 6 writes through the running app at U (or TANDEM_APP_URL; by
+ *                                     default npm run dev's address, a SKIP when nothing answers there)
  *   db:promote <replica>              make a replica the primary; the others follow it
  *   db:pause <replica> / db:resume <replica>   pause or resume WAL replay (simulated lag)
  *   db:env                            DATABASE_URL=… lines for `npm start` against the embedded cluster
  *                                     (and MIGRATE_DATABASE_URL, the owner role, for Prisma Migrate)
  *   db:certs [rotate]                 each node's TLS certificate / replace them all, with a reload
  * status and verify target DATABASE_URL / DATABASE_REPLICA_URLS when set (docker/, real servers), the
- * embedded cluster otherwise.
+ * embedded cluster otherwise. Tables fit TABLE_WIDTH columns (or a narrower terminal) unless --wide; a
+ * wait over a second shows a progress line on stderr (see ./progress.ts).
  */
 import { parseArgs } from "node:util";
 import { openContext, requireState } from "./context";
@@ -27,37 +29,46 @@ import type { TimelineHistory } from "../replication/timeline";
 import { secondsAsMs } from "../replication/format-duration";
 import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
-import { formatTable } from "./table";
+import { progressTerminal } from "./progress";
+import { statusTable } from "./status-table";
+import { TABLE_WIDTH, formatTable } from "./table";
 import { type TimelineReport, timelineReport } from "./timeline-probe";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
 import { clusterUrls } from "../replication/urls";
-import { applicationCheck, verify } from "./verify";
+import { applicationCheck, devServerUrl, verify } from "./verify";
 
-const log = (line: string) => console.error(`[cluster] ${line}`);
+const terminal = progressTerminal(process.stderr);
+const log = (line: string) => terminal.log(`[cluster] ${line}`);
+const progress = terminal.progress;
 
 const USAGE = `Usage (npm scripts):
-  npm run db:up [-- --replicas N] [-- --port P]   create on first run (default 2 replicas, port 54320), start afterwards
-  npm run db:up -- <node> | db:down -- <node>     start | stop that one node (e.g. replica1), the others as they are
-  npm run db:down | db:clean                      stop (keep data) | stop and delete this cluster's data
-  npm run db:status [-- --json]                   what every node is doing (and any replica that diverged)
-  npm run db:verify [-- --json]                   the seven checks; exit 1 on any failure
-  npm run db:promote -- <replica>                 make a replica the primary; the others follow it (diverged ones are rebuilt)
-  npm run db:pause -- <replica> | db:resume -- <replica>   pause or resume WAL replay
+  npm run db:up [-- --replicas N] [-- --port P]   create (default 2 replicas, port 54320), or start
+  npm run db:up -- <node> | db:down -- <node>     start | stop one node (e.g. replica1) alone
+  npm run db:down | db:clean                      stop (keep data) | stop and delete its data
+  npm run db:status [-- --json] [-- --wide]       what every node is doing, diverged replicas too
+  npm run db:verify [-- --json] [-- --wide]       the seven checks; exit 1 on any failure
+                    [-- --app-url U]              check 6 via the app at U (default: npm run dev's)
+  npm run db:promote -- <replica>                 make a replica the primary; the others follow it
+  npm run db:pause -- <replica> | db:resume -- <replica>
+                                                  pause | resume WAL replay on that replica
   npm run db:env                                  DATABASE_URL=… lines for other tools
-  npm run db:certs [-- rotate]                    each node's TLS certificate | new ones for every node (reload, no restart)
-Environment: TANDEM_DATA_DIR (data root, default .tandem/), TANDEM_DB_PORT (primary port of a new cluster).`;
+  npm run db:certs [-- rotate]                    each node's TLS certificate | replace them all
+Tables fit ${TABLE_WIDTH} columns; --wide prints every column at full width.
+Environment: TANDEM_DATA_DIR (data root, default .tandem/),
+             TANDEM_DB_PORT (primary port of a new cluster).`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { replicas: { type: "string" }, port: { type: "string" } } });
     if (positionals.length > 0) {
       if (values.replicas !== undefined || values.port !== undefined) throw new Error("--replicas and --port apply to the whole cluster, not to one node.");
-      await startOne(onlyNode(positionals, "up"), { log });
+      await startOne(onlyNode(positionals, "up"), { log, progress });
       return 0;
     }
     const port = values.port ?? (process.env.TANDEM_DB_PORT || undefined);
     const state = await up({
       log,
+      progress,
       replicas: values.replicas === undefined ? undefined : wholeNumber("--replicas", values.replicas, 0, 8),
       basePort: port === undefined ? undefined : wholeNumber("--port / TANDEM_DB_PORT", port, 1024, 65535),
     });
@@ -66,48 +77,58 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   async down(args) {
     const { positionals } = parseArgs({ args, allowPositionals: true });
-    if (positionals.length > 0) await stopOne(onlyNode(positionals, "down"), { log });
-    else await down({ log });
+    if (positionals.length > 0) await stopOne(onlyNode(positionals, "down"), { log, progress });
+    else await down({ log, progress });
     return 0;
   },
   async clean() {
-    await clean({ log });
+    await clean({ log, progress });
     return 0;
   },
   async status(args) {
-    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false }, wide: { type: "boolean", default: false } } });
     const { topology, state } = targetCluster();
-    const statuses = await clusterStatus(topology);
+    const statuses = await progress("reading every node's status", clusterStatus(topology));
     // Only the embedded cluster's superuser may read the primary's history file and open replication
     // connections to the replicas; a cluster given by app URLs is shown without the verdicts.
-    const timelines = state ? { state, report: await timelineReport(state) } : undefined;
+    const timelines = state ? { state, report: await progress("checking each replica's timeline", timelineReport(state)) } : undefined;
     if (values.json) console.log(JSON.stringify(statusJson(statuses, timelines), null, 2));
-    else printStatus(topology, statuses, timelines);
+    else printStatus(topology, statuses, timelines, values.wide);
     return 0;
   },
   async verify(args) {
-    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false }, "app-url": { type: "string" } } });
-    const appUrl = values["app-url"] ?? (process.env.TANDEM_APP_URL || undefined);
-    if (appUrl !== undefined && !URL.canParse(appUrl)) throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${appUrl}'.`);
-    const results = await verify(targetCluster().topology, { applicationCheck: appUrl ? applicationCheck(appUrl) : undefined });
+    const { values } = parseArgs({
+      args,
+      options: { json: { type: "boolean", default: false }, wide: { type: "boolean", default: false }, "app-url": { type: "string" } },
+    });
+    const givenUrl = values["app-url"] ?? (process.env.TANDEM_APP_URL || undefined);
+    if (givenUrl !== undefined && !URL.canParse(givenUrl)) throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${givenUrl}'.`);
+    // Without a URL, check 6 tries where `npm run dev` serves: the app a developer has running.
+    const check6 = givenUrl ? applicationCheck(givenUrl) : applicationCheck(devServerUrl(), { guessed: true });
+    const results = await verify(targetCluster().topology, { applicationCheck: check6, progress });
     const failed = results.filter((r) => r.outcome === "fail").length;
     if (values.json) console.log(JSON.stringify(results, null, 2));
     else {
-      console.log(formatTable(["#", "check", "node", "result", "detail"], results.map((r) => [String(r.id), r.check, r.node, r.outcome.toUpperCase(), r.detail])));
+      // A check's number and name head its group of rows (one per node) instead of repeating on each.
+      const rows = results.map((r, i) => {
+        const first = i === 0 || results[i - 1].id !== r.id;
+        return [first ? String(r.id) : "", first ? r.check : "", r.node, r.outcome.toUpperCase(), r.detail];
+      });
+      console.log(formatTable(["#", "check", "node", "result", "detail"], rows, tableOptions(values.wide)));
       console.log(failed === 0 ? "\nAll checks passed." : `\n${failed} check(s) failed.`);
     }
     return failed === 0 ? 0 : 1;
   },
   async promote(args) {
-    await promote(nodeName(args, "promote"), { log });
+    await promote(nodeName(args, "promote"), { log, progress });
     return 0;
   },
   async pause(args) {
-    await setReplayPaused(nodeName(args, "pause"), true, { log });
+    await setReplayPaused(nodeName(args, "pause"), true, { log, progress });
     return 0;
   },
   async resume(args) {
-    await setReplayPaused(nodeName(args, "resume"), false, { log });
+    await setReplayPaused(nodeName(args, "resume"), false, { log, progress });
     return 0;
   },
   async certs(args) {
@@ -115,7 +136,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "rotate")) {
       throw new Error(`Usage: npm run db:certs [-- rotate]; got '${positionals.join(" ")}'`);
     }
-    const rows = positionals[0] === "rotate" ? await rotateServerCertificates({ log }) : await listCertificates({ log });
+    const rows = positionals[0] === "rotate" ? await rotateServerCertificates({ log, progress }) : await listCertificates({ log, progress });
     printCertificates(rows);
     return 0;
   },
@@ -171,27 +192,14 @@ function historyJson(history: TimelineHistory | null) {
   return history && { timeline: history.timeline, forks: history.forks.map((f) => ({ timeline: f.timeline, forkLsn: formatLsn(f.forkLsn) })) };
 }
 
-function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Timelines): void {
-  const headers = ["node", "role", "port", "running", "recovery", "state", "sync", "write lag", "flush lag", "replay lag", "bytes behind", "slot (retained)", "wal receiver", "replay", "timeline", "follows"];
-  const rows = statuses.map((s) => [
-    s.name,
-    s.role,
-    String(s.port),
-    s.running ? "yes" : "NO",
-    s.inRecovery === undefined ? "-" : s.inRecovery ? "yes" : "no",
-    s.state ?? "-",
-    s.syncState ?? "-",
-    secondsAsMs(s.writeLagSeconds),
-    secondsAsMs(s.flushLagSeconds),
-    secondsAsMs(s.replayLagSeconds),
-    s.lagBytes == null ? "-" : String(s.lagBytes),
-    s.slot ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})` : "-",
-    s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-",
-    s.replayPaused === undefined ? "-" : s.replayPaused ? "PAUSED" : "running",
-    s.timeline == null ? "-" : String(s.timeline),
-    followsCell(s.name, timelines),
-  ]);
-  console.log(formatTable(headers, rows));
+/** Fits TABLE_WIDTH, or the terminal when it is narrower; --wide: every column at full width. */
+function tableOptions(wide: boolean): { maxWidth?: number } {
+  return wide ? {} : { maxWidth: Math.min(TABLE_WIDTH, process.stdout.columns || TABLE_WIDTH) };
+}
+
+function printStatus(topology: Topology, statuses: NodeStatus[], timelines: Timelines | undefined, wide: boolean): void {
+  const { headers, rows } = statusTable(statuses, (name) => followsCell(name, timelines), { wide });
+  console.log(formatTable(headers, rows, tableOptions(wide)));
   for (const node of timelines?.state.nodes ?? []) {
     const verdict = timelines?.report.replicas.get(node.name);
     if (node.rebuild) console.log(`\n${node.name}: a rebuild is unfinished (old data at ${node.rebuild.asideDir}). Fix: npm run db:up finishes it`);
@@ -199,7 +207,11 @@ function printStatus(topology: Topology, statuses: NodeStatus[], timelines?: Tim
     else if (verdict?.kind === "unknown" && verdict.cause === "writable") console.log(`\n${node.name} is ${describeDivergence(verdict)}.`);
   }
   for (const s of statuses.filter((x) => !x.running && x.role !== "fenced")) console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
-  if (topology.source === "embedded") console.log("\nURLs: npm run db:status -- --json   |   start or repair: npm run db:up");
+  const hints = [
+    ...(wide ? [] : ["every lag, slot and WAL receiver: npm run db:status -- --wide"]),
+    ...(topology.source === "embedded" ? ["URLs: npm run db:status -- --json   |   start or repair: npm run db:up"] : []),
+  ];
+  if (hints.length > 0) console.log(`\n${hints.join("\n")}`);
 }
 
 function followsCell(name: string, timelines?: Timelines): string {
@@ -222,7 +234,8 @@ function printUrls(state: ClusterState): void {
 }
 
 function printCertificates(rows: CertificateRow[]): void {
-  console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served])));
+  const cells = rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served]);
+  console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], cells, tableOptions(false)));
   console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
 }
 

@@ -9,6 +9,7 @@ import { socketDirPath } from "./config-files";
 import type { NodeHandle, ProcessContext } from "./node-process";
 import { type RunAs, resolveRunAs } from "./os-user";
 import { prepareNodesDir, reachableBinaries } from "./placement";
+import { type Progress, silentProgress } from "./progress";
 import { type ClusterState, type NodeState, defaultDataRoot, readState, writeState } from "../replication/state";
 import { nodeUrl } from "../replication/urls";
 
@@ -20,11 +21,14 @@ export interface ClusterContext extends ProcessContext {
   binaries: PgBinaries;
   runAs: RunAs;
   log: Logger;
+  /** Reports the waits (a replica to stream, a promotion) that may last seconds. */
+  progress: Progress;
 }
 
 export interface ContextOptions {
   root?: string;
   log?: Logger;
+  progress?: Progress;
   env?: NodeJS.ProcessEnv;
   /** Only `db:up` may create the data root; every other command needs an existing cluster. */
   create?: boolean;
@@ -40,7 +44,7 @@ export function openContext(options: ContextOptions = {}): ClusterContext {
   const runAs = resolveRunAs(env, log);
   const binaries = reachableBinaries(locateBinaries(), runAs, log);
   const nodesDir = prepareNodesDir(root, runAs, log);
-  return { root, nodesDir, binaries, runAs, log };
+  return { root, nodesDir, binaries, runAs, log, progress: options.progress ?? silentProgress };
 }
 
 /** The recorded state, or a clear error telling the user how to create the cluster. */
@@ -99,15 +103,16 @@ export function findNode(state: ClusterState, name: string): NodeState {
  * then sees what the first did (and `db:up` being idempotent, has nothing left to do). A holder that
  * died leaves a stale lock, which is taken over after LOCK_STALE_MS.
  */
-export async function exclusively<T>(ctx: Pick<ClusterContext, "root" | "log">, operation: () => Promise<T>): Promise<T> {
+export async function exclusively<T>(ctx: Pick<ClusterContext, "root" | "log" | "progress">, operation: () => Promise<T>): Promise<T> {
   const lockfilePath = path.join(ctx.root, "cluster.lock");
   const options = { lockfilePath, realpath: false, stale: LOCK_STALE_MS };
   if (await lockfile.check(ctx.root, options).catch(() => false)) ctx.log("waiting for another cluster command to finish…");
-  const release = await lockfile.lock(ctx.root, {
+  const locked = lockfile.lock(ctx.root, {
     ...options,
     retries: { retries: 600, minTimeout: 200, maxTimeout: 500 },
     onCompromised: () => {}, // the operation keeps going; a stale-lock takeover is logged by the other side
-  }).catch(async (error: NodeJS.ErrnoException) => {
+  });
+  const release = await ctx.progress("waiting for another cluster command to finish", locked).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== "ELOCKED") throw error;
     throw new Error(`Another cluster command has held ${lockfilePath} for too long; if none is running, delete that directory.`);
   });

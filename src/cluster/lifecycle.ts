@@ -78,7 +78,7 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
     ctx.log(`the cluster has ${replicasOf(state).length} replicas; --replicas ${options.replicas} does not remove any`);
   }
   await addReplicas(ctx, state, state.targetReplicas, options.network);
-  await waitUntilStreaming(state);
+  await waitUntilStreaming(state, { progress: ctx.progress });
   const replicas = replicasOf(state).length;
   ctx.log(replicas === 0 ? "the cluster has no replicas (add some with `npm run db:up -- --replicas N`)" : `every replica is streaming (${replicas})`);
   return state;

@@ -42,7 +42,10 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
   stopNode(ctx, handleOf(ctx, oldPrimary), "fast");
 
   ctx.log(`${name}: pg_promote()`);
-  const { promoted } = await queryOne<{ promoted: boolean }>(adminUrl(state, candidate), "SELECT pg_promote(true, 60) AS promoted");
+  const { promoted } = await ctx.progress(
+    `waiting for ${name} to finish promotion`,
+    queryOne<{ promoted: boolean }>(adminUrl(state, candidate), "SELECT pg_promote(true, 60) AS promoted"),
+  );
   if (!promoted) throw new Error(`${name} did not finish promotion within 60 s; see its log ${handleOf(ctx, candidate).logFile}`);
   oldPrimary.role = "fenced";
   candidate.role = "primary";

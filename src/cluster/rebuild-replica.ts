@@ -25,7 +25,7 @@ import { waitFor } from "./wait-for";
 export async function settleReplicas(ctx: ClusterContext, state: ClusterState, names = replicasOf(state).map((r) => r.name)): Promise<string[]> {
   const nodes = names.map((name) => findNode(state, name));
   const unfinished = nodes.filter((n) => n.rebuild);
-  const diverged = await waitUntilSettled(state, nodes.filter((n) => !n.rebuild).map((n) => n.name));
+  const diverged = await waitUntilSettled(state, { names: nodes.filter((n) => !n.rebuild).map((n) => n.name), progress: ctx.progress });
   const rebuilds: Array<[NodeState, DivergedVerdict | undefined]> = [
     ...unfinished.map((n) => [n, undefined] as [NodeState, undefined]),
     ...[...diverged].map(([name, verdict]) => [findNode(state, name), verdict] as [NodeState, DivergedVerdict]),
@@ -58,14 +58,14 @@ export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, n
   const { asideDir } = node.rebuild;
   try {
     ctx.log(`${node.name}: ${stopNode(ctx, handle, "fast")}`);
-    await slotReleased(state, node.name);
+    await slotReleased(ctx, state, node.name);
     // Not moved yet (interrupted right after the state was saved): move it now. Moved already: what is
     // at the data directory is the half-made copy of an earlier attempt, which cloneFromPrimary replaces.
     if (!existsSync(asideDir) && existsSync(node.dataDir)) renameSync(node.dataDir, asideDir);
     await cloneFromPrimary(ctx, state, node);
     ctx.log(`${node.name}: starting on port ${node.port}, streaming from ${primary.name} (slot ${node.name})`);
     await startNode(ctx, handle);
-    await waitUntilStreaming(state, [node.name]);
+    await waitUntilStreaming(state, { names: [node.name], progress: ctx.progress });
   } catch (error) {
     throw new Error(
       `${node.name}: the rebuild failed: ${(error as Error).message}\n  Its old data directory is kept at ${asideDir}; ` +
@@ -82,9 +82,9 @@ export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, n
  * A diverged replica keeps reconnecting to the primary, so its slot is often active when it stops; the
  * primary's walsender lets go a moment after the replica is gone. The fresh slot needs it released.
  */
-async function slotReleased(state: ClusterState, slot: string): Promise<void> {
+async function slotReleased(ctx: ClusterContext, state: ClusterState, slot: string): Promise<void> {
   await waitFor(`the primary to release replication slot '${slot}'`, async () => {
     const row = await queryOne<{ active: boolean } | undefined>(adminUrl(state, primaryOf(state)), "SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
     return row?.active ? undefined : true;
-  }, { timeoutMs: 10_000 });
+  }, { timeoutMs: 10_000, progress: ctx.progress });
 }

@@ -8,17 +8,28 @@ import type pg from "pg";
 import { adminUrl, findNode } from "./context";
 import { type Divergence, describeDivergence } from "./divergence";
 import { withClient } from "./sql";
+import type { Progress } from "./progress";
 import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 import { assessReplica, readHistory } from "./timeline-probe";
 import { waitFor } from "./wait-for";
 
 export type DivergedVerdict = Extract<Divergence, { kind: "diverged" }>;
 
+export interface SettleOptions {
+  /** The replicas to wait for (default: all). */
+  names?: string[];
+  timeoutMs?: number;
+  progress?: Progress;
+}
+
 /**
  * Resolves once each named replica either streams on the primary's timeline or has diverged (it never
  * will): the diverged ones are returned, for the caller to rebuild.
  */
-export async function waitUntilSettled(state: ClusterState, names = replicasOf(state).map((r) => r.name), timeoutMs = 60_000): Promise<Map<string, DivergedVerdict>> {
+export async function waitUntilSettled(
+  state: ClusterState,
+  { names = replicasOf(state).map((r) => r.name), timeoutMs = 60_000, progress }: SettleOptions = {},
+): Promise<Map<string, DivergedVerdict>> {
   const diverged = new Map<string, DivergedVerdict>();
   const pending = new Set(names);
   const last = new Map<string, Divergence>();
@@ -41,7 +52,7 @@ export async function waitUntilSettled(state: ClusterState, names = replicasOf(s
   const explain = (names: Iterable<string>) =>
     [...names].map((name) => `\n  ${name}: ${last.has(name) ? describeDivergence(last.get(name) as Divergence) : "not assessed"}`).join("");
   try {
-    await waitFor(`${[...pending].join(", ")} to stream from ${primary.name} (see the logs under the data root if this persists)`, probe, { timeoutMs, intervalMs: 200 });
+    await waitFor(`${[...pending].join(", ")} to stream from ${primary.name} (see the logs under the data root if this persists)`, probe, { timeoutMs, intervalMs: 200, progress });
   } catch (error) {
     throw new Error(`${(error as Error).message}${explain(pending)}`);
   }
@@ -51,8 +62,8 @@ export async function waitUntilSettled(state: ClusterState, names = replicasOf(s
 }
 
 /** Waits until the named replicas stream on the primary's timeline; one that diverged is an error. */
-export async function waitUntilStreaming(state: ClusterState, names = replicasOf(state).map((r) => r.name), timeoutMs = 60_000): Promise<void> {
-  const diverged = await waitUntilSettled(state, names, timeoutMs);
+export async function waitUntilStreaming(state: ClusterState, options: SettleOptions = {}): Promise<void> {
+  const diverged = await waitUntilSettled(state, options);
   if (diverged.size > 0) {
     throw new Error([...diverged].map(([name, verdict]) => `${name}: ${describeDivergence(verdict)}`).join("\n"));
   }

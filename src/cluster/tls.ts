@@ -168,7 +168,7 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
   await waitFor(
     `${node.name} to serve its new certificate after a reload (see ${handleOf(ctx, node).logFile})`,
     async () => (sameSerial((await servedCertificate(hostOf(state, node), node.port, ca)).serialNumber, expected) ? true : undefined),
-    { timeoutMs: 15_000, intervalMs: 50 },
+    { timeoutMs: 15_000, intervalMs: 50, progress: ctx.progress },
   );
   ctx.log(`${node.name}: reloaded; serves certificate ${expected}`);
 }

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type MarkerProbe, type ProbeNode, VISIBILITY_BOUND_MS, closeAll, openPollers, startMarkerProbe, timeSince } from "../replication/visibility";
 import { secondsAsMs } from "../replication/format-duration";
 import { callApp } from "./app-api";
+import { type Progress, silentProgress } from "./progress";
 import { type NodeStatus, clusterStatus } from "./status";
 import { type Topology, type TopologyNode, primaryNode, replicaNodes } from "./topology";
 
@@ -26,6 +27,13 @@ export const RECEIVER_FRESHNESS_S = 15;
 export interface VerifyOptions {
   /** Check 6 (`applicationCheck(appUrl)` below); without it the check is skipped, saying how to enable it. */
   applicationCheck?: (topology: Topology) => Promise<Omit<CheckResult, "id" | "check">[]>;
+  /** Shows the waits (a replica that does not replay waits out VISIBILITY_BOUND_MS). */
+  progress?: Progress;
+}
+
+/** Where `npm run dev` serves the app unless told otherwise (src/server/http/server.ts). */
+export function devServerUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return `http://127.0.0.1:${env.PORT || 3000}`;
 }
 
 const APPLICATION_CHECK = "application-level: write via API, read on replicas";
@@ -33,6 +41,7 @@ const NO_APP_URL =
   "not run: give the running app's URL with --app-url http://127.0.0.1:3000 (or TANDEM_APP_URL) to create a user through the API and read it on every replica";
 
 export async function verify(topology: Topology, options: VerifyOptions = {}): Promise<CheckResult[]> {
+  const progress = options.progress ?? silentProgress;
   const primary = primaryNode(topology);
   const replicas = replicaNodes(topology);
   const results: CheckResult[] = [];
@@ -52,7 +61,7 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
     );
     return results;
   }
-  const statuses = await clusterStatus(topology);
+  const statuses = await progress("reading every node's status", clusterStatus(topology));
   const statusOf = (name: string) => statuses.find((s) => s.name === name) as NodeStatus;
   if (replicas.length === 0) add(1, "pg_stat_replication: every replica streaming", primary.name, false, "no replicas configured");
 
@@ -79,7 +88,11 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
     );
   }
 
-  for (const { node, replayed, visible } of await probe.arrivals) {
+  const arrivals = await progress(
+    `waiting for ${replicas.map((r) => r.name).join(", ") || "the replicas"} to replay a marker row (at most ${VISIBILITY_BOUND_MS / 1000} s each)`,
+    probe.arrivals,
+  );
+  for (const { node, replayed, visible } of arrivals) {
     const s = statusOf(node);
     add(
       5,
@@ -93,7 +106,9 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
     add(7, "row written on primary visible on replica", node, visible.ok, visible.ok ? `visible ${visible.ms} ms after commit` : `not visible within ${VISIBILITY_BOUND_MS} ms: ${visible.error}`);
   }
 
-  const applicationResults = options.applicationCheck ? await options.applicationCheck(topology) : [{ node: "-", outcome: "skip" as const, detail: NO_APP_URL }];
+  const applicationResults = options.applicationCheck
+    ? await progress("check 6: a user written through the app, read on every replica", options.applicationCheck(topology))
+    : [{ node: "-", outcome: "skip" as const, detail: NO_APP_URL }];
   for (const r of applicationResults) results.push({ id: 6, check: APPLICATION_CHECK, ...r });
 
   await probe.finish();
@@ -109,22 +124,34 @@ function probeNode(node: TopologyNode): ProbeNode {
  * Check 6: the whole path an app write takes. A user is created through the running app's API (so the
  * app's own routing picks the primary), then looked up directly with SQL on each replica. The app not
  * answering is a SKIP that says how to start it; the app answering with an error is a FAIL.
+ * `guessed`: the URL is the dev server's default, not one the user gave, so an app there that writes
+ * to another cluster's primary (a dev server on another data root) is a SKIP, not this cluster's FAIL.
  */
-export function applicationCheck(appUrl: string): NonNullable<VerifyOptions["applicationCheck"]> {
+export function applicationCheck(appUrl: string, { guessed = false } = {}): NonNullable<VerifyOptions["applicationCheck"]> {
   return async (topology) => {
     const replicas = replicaNodes(topology);
+    const primary = primaryNode(topology);
     const pollers = await openPollers(replicas.map(probeNode));
     try {
-      const created = await callApp<{ user: { id: number }; servedBy: { node: string } }>(
+      const created = await callApp<{ user: { id: number }; servedBy: { node: string; endpoint: string } }>(
         appUrl,
         "user.create",
         { name: "db:verify check 6", email: `verify-${randomUUID()}@tandem.invalid` },
         APP_ANSWER_TIMEOUT_MS,
       );
-      if (!created.answered) return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} did not answer (${created.reason}): start it with npm run dev, or drop --app-url` }];
+      if (!created.answered) {
+        const detail = guessed
+          ? `no app answered at ${appUrl}, where npm run dev serves (${created.reason}): start it with npm run dev, or give its URL with --app-url`
+          : `the app at ${appUrl} did not answer (${created.reason}): start it with npm run dev, or drop --app-url`;
+        return [{ node: "-", outcome: "skip", detail }];
+      }
       if ("error" in created) return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${created.error}` }];
       const answeredAt = Date.now();
       const { user, servedBy } = created.result;
+      if (guessed && !servedBy.endpoint.endsWith(`:${primary.port}`)) {
+        await callApp(appUrl, "user.delete", { id: user.id }, APP_ANSWER_TIMEOUT_MS);
+        return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} writes to ${servedBy.endpoint}, not to this cluster's primary (port ${primary.port}): give this cluster's app with --app-url` }];
+      }
       const results = await Promise.all(
         replicas.map(async (replica, i) => {
           const seen = await timeSince(answeredAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM public.users WHERE id = $1) AS ok", [user.id]);

@@ -1,9 +1,18 @@
-/** Polls a condition until it holds or a deadline passes: how every "wait until streaming" is done. */
-export async function waitFor<T>(
+import { type Progress, silentProgress } from "./progress";
+
+/**
+ * Polls a condition until it holds or a deadline passes: how every "wait until streaming" is done.
+ * `progress` shows the wait ("waiting for <what>") once it lasts.
+ */
+export function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 30_000, intervalMs = 100, progress = silentProgress }: { timeoutMs?: number; intervalMs?: number; progress?: Progress } = {},
 ): Promise<T> {
+  return progress(`waiting for ${what}`, poll(what, probe, timeoutMs, intervalMs));
+}
+
+async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

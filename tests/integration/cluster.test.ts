@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts } from "~/cluster/ports";
 import { queryOne, withClient } from "~/cluster/sql";
 import { writeState } from "~/replication/state";
 import { clusterUrls } from "~/replication/urls";
@@ -91,13 +92,49 @@ describe("db:status and db:verify", () => {
   });
 
   it("passes the seven checks, with the application check reported as a placeholder", async () => {
-    const result = await clusterCli(cluster.root, ["verify", "--json"]);
+    // PORT: a free port, so no app found where `npm run dev` serves (verify-app-check.test.ts has one).
+    const [devPort] = await freePorts(1);
+    const result = await clusterCli(cluster.root, ["verify", "--json"], { PORT: String(devPort), TANDEM_APP_URL: "" });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const checks: { id: number; node: string; outcome: string }[] = JSON.parse(result.stdout);
     expect([...new Set(checks.map((c) => c.id))]).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(checks.filter((c) => c.id !== 6).every((c) => c.outcome === "pass")).toBe(true);
     expect(checks.find((c) => c.id === 6)?.outcome).toBe("skip");
     for (const id of [1, 2, 3, 4, 5, 7]) expect(checks.filter((c) => c.id === id).map((c) => c.node)).toEqual(["replica1", "replica2"]);
+  });
+
+  it("prints tables that fit 100 columns, and every column with --wide", async () => {
+    const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+    const status = await clusterCli(cluster.root, ["status"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(widest(status.stdout)).toBeLessThanOrEqual(100);
+    expect(status.stdout).toMatch(/^replica1 +replica +\d+ +yes +streaming \(async\) /m);
+    const wide = await clusterCli(cluster.root, ["status", "--wide"]);
+    expect(wide.stdout).toMatch(/write lag +flush lag +replay lag +bytes behind +slot \(retained\) +wal receiver/);
+    expect(widest(wide.stdout)).toBeGreaterThan(100);
+    const [devPort] = await freePorts(1);
+    const verify = await clusterCli(cluster.root, ["verify"], { PORT: String(devPort), TANDEM_APP_URL: "" });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(widest(verify.stdout)).toBeLessThanOrEqual(100);
+    expect(verify.stdout).toMatch(/^5 +replay delay +replica1 +PASS +replayed/m);
+  });
+
+  it("says when replay is paused, resumed or already so, and shows progress while verify waits for a paused replica", async () => {
+    try {
+      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay (paused|pause requested)/m);
+      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: (replay is already paused|a replay pause is already requested)/m);
+      const [devPort] = await freePorts(1);
+      const verify = await clusterCli(cluster.root, ["verify"], { PORT: String(devPort), TANDEM_APP_URL: "" });
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toMatch(/replica1 +FAIL +not replayed within 5000 ms/);
+      // Not a TTY: plain lines, after a second and when the wait ends (VISIBILITY_BOUND_MS, 5 s).
+      expect(verify.stderr).toMatch(/^… waiting for replica1, replica2 to replay a marker row \(at most 5 s each\) \(1\.\d s\)$/m);
+      expect(verify.stderr).toMatch(/^✓ waiting for replica1, replica2 to replay a marker row \(at most 5 s each\): done after \d+\.\d s$/m);
+      expect(verify.stderr).not.toContain("\r");
+    } finally {
+      expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay resumed$/m);
+    }
+    expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay is already running \(not paused\)$/m);
   });
 
   it("fails verify, with a non-zero exit, when a replica is down", async () => {
@@ -121,7 +158,8 @@ describe("db:verify with the primary down", () => {
       const result = await clusterCli(cluster.root, ["verify"]);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/primary accepts writes\s+primary\s+FAIL/);
-      expect(result.stdout).toMatch(/Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`/);
+      // The detail wraps in its column: any run of spaces and line breaks between the words.
+      expect(result.stdout.replace(/\s+/g, " ")).toContain("Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`");
     } finally {
       expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
     }
