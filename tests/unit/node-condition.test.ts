@@ -14,6 +14,7 @@ function node(overrides: Partial<NodeView> = {}): NodeView {
     reachable: true,
     routing: ROUTABLE,
     error: null,
+    failure: null,
     lastProbeAt: "2026-12-02T08:00:00.000Z",
     timeline: 1,
     lsn: "0/3000148",
