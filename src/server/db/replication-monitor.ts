@@ -136,6 +136,8 @@ export class ReplicationMonitor {
   private firstRound: Promise<void> | undefined;
   private readonly lostListeners = new Map<string, Set<(error: unknown) => void>>();
   private readonly stalls = new LoopStallWatch();
+  /** What tellChanges last reported: every node's health and the writer. */
+  private told: { nodes: NodeHealth[]; writer: string | undefined } | undefined;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory: LagHistory;
 
@@ -188,13 +190,15 @@ export class ReplicationMonitor {
 
   /** One probe of every node, then roles, lag and routing recomputed. */
   async probe(): Promise<void> {
-    const before = this.snapshot();
-    const writerBefore = this.choice.writer;
-    const firstRound = before.every((h) => h.lastProbeAt === undefined);
+    // Changes are told against what was last told, not against the state before this round: a read that
+    // found a node gone (reportUnreachable) changes the state between rounds, and is a change to tell.
+    const told = this.told;
+    const before = told?.nodes ?? this.snapshot();
     await Promise.all(this.nodes.map((node) => this.probeNode(node)));
     await this.recompute({ fetchHistory: true });
     this.recordLag();
-    this.tellChanges(before, writerBefore, firstRound);
+    this.tellChanges(before, told ? told.writer : this.choice.writer, told === undefined);
+    this.told = { nodes: this.snapshot(), writer: this.choice.writer };
   }
 
   /** The routing limit on lag in time, above which a replica leaves the routing set. */
