@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { formatDuration } from "~/format/units";
 import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage, retryUnlessClientError } from "./api-error";
@@ -88,7 +89,7 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
     return (
       <>
         <span className="state-badge tone-ok">Replayed</span>{" "}
-        <span className="muted">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatMs(seenAt)} of the write`}</span>
+        <span className="muted">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatDuration(seenAt)} of the write`}</span>
       </>
     );
   }
@@ -98,8 +99,4 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
       <span className="state-badge tone-warn">Not yet</span> {progress.replayPaused && <span className="muted">replay paused</span>}
     </>
   );
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

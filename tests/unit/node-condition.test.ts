@@ -34,7 +34,7 @@ function node(overrides: Partial<NodeView> = {}): NodeView {
   };
 }
 
-const lagging = excluded("lagging", "replay paused, lagging 2300 ms (> 2000 ms)");
+const lagging = excluded("lagging", "replay paused, lagging 2.3 s (limit 2.0 s)");
 
 describe("conditionOf: a node card's badge, from the merged status view", () => {
   it.each([
@@ -47,7 +47,7 @@ describe("conditionOf: a node card's badge, from the merged status view", () => 
     ["paused, still routable", "Replay paused", "warn", node({ replayPaused: true })],
     ["paused and lagging", "Replay paused · lagging", "danger", node({ replayPaused: true, routing: lagging })],
     ["paused and out for another reason", "Replay paused · excluded", "danger", node({ replayPaused: true, routing: excluded("suspect", "hedged read") })],
-    ["lagging", "Lagging", "warn", node({ routing: excluded("lagging", "lagging 16777300 bytes (> 16777216)") })],
+    ["lagging", "Lagging", "warn", node({ routing: excluded("lagging", "lagging 16.0 MiB (limit 16.0 MiB)") })],
     ["out for another reason", "Excluded", "warn", node({ routing: excluded("diverged", "replayed past the fork point") })],
   ] as const)("%s → %s (%s)", (_case, label, tone, view) => {
     expect(conditionOf(view)).toMatchObject({ label, tone });

@@ -3,7 +3,8 @@
 import { useId, useRef, useState } from "react";
 import { errorMessage } from "~/components/api-error";
 import type { NodeView } from "./admin-api";
-import { conditionOf, formatBytes, formatSeconds } from "./node-condition";
+import { formatBytes, formatDuration } from "~/format/units";
+import { conditionOf } from "./node-condition";
 
 interface NodeCardProps {
   node: NodeView;
@@ -59,10 +60,10 @@ export function NodeCard({ node, canControl, pending, actionError, onPause, onRe
             <dd>{stream?.syncState ?? "—"}</dd>
             <dt>Lag</dt>
             <dd data-testid="lag">
-              {formatBytes(node.lagBytes)} · {formatSeconds(node.lagSeconds)}
+              {formatBytes(node.lagBytes)} · {formatDuration(node.lagSeconds === null ? null : node.lagSeconds * 1000)}
             </dd>
             <dt>Replay lag (server)</dt>
-            <dd>{formatSeconds(stream?.replayLagSeconds)}</dd>
+            <dd>{formatDuration(stream?.replayLagSeconds == null ? null : stream.replayLagSeconds * 1000)}</dd>
             <dt>Replay paused</dt>
             <dd>{node.replayPaused === null ? "—" : paused ? "yes" : "no"}</dd>
             <dt>WAL receiver</dt>
