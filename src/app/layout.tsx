@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { NavLink } from "~/components/nav-link";
+import { CONTAINER } from "~/components/ui/page";
+import { Toaster } from "~/components/ui/toaster";
+import { TooltipProvider } from "~/components/ui/tooltip";
 import { TRPCReactProvider } from "~/trpc/react";
 
 import "~/styles/globals.css";
@@ -18,13 +21,16 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>
-        <a className="skip-link" href="#content">
+      <body className="min-h-dvh antialiased">
+        <a
+          className="absolute left-2 -top-12 z-50 rounded-md border bg-card px-3 py-2 text-sm font-semibold focus:top-2"
+          href="#content"
+        >
           Skip to content
         </a>
-        <header className="site-header">
-          <nav aria-label="Main" className="site-nav">
-            <NavLink href="/" className="brand">
+        <header className="border-b bg-card">
+          <nav aria-label="Main" className={`${CONTAINER} flex flex-wrap items-center gap-x-1 gap-y-1 py-2`}>
+            <NavLink href="/" brand>
               Tandem
             </NavLink>
             <NavLink href="/users">Users</NavLink>
@@ -33,7 +39,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <TRPCReactProvider>
-          <div id="content">{children}</div>
+          <TooltipProvider delayDuration={300}>
+            <div id="content">{children}</div>
+            <Toaster />
+          </TooltipProvider>
         </TRPCReactProvider>
       </body>
     </html>

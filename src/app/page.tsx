@@ -1,5 +1,8 @@
 import Link from "next/link";
 import { endpointOf } from "~/config/redact-url";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Page } from "~/components/ui/page";
 import { getEnv } from "~/env";
 
 // Rendered per request, never at build time: `next build` then needs no database configuration, and
@@ -24,34 +27,38 @@ export default function HomePage() {
   ];
 
   return (
-    <main>
-      <h1>Tandem</h1>
-      <p className="lede">
-        Tandem is a reference app for PostgreSQL read/write splitting: writes go to the primary, and reads
-        are spread over its streaming replicas. It shows how to do this with Next.js, tRPC and Prisma, and
-        what it takes to keep reads correct when replicas lag behind.
-      </p>
-      <p className="cta">
-        <Link href="/users" className="button primary">
-          Manage users
-        </Link>{" "}
-        <span className="muted">Every list and page says which node served it.</span>
-      </p>
+    <Page>
+      <div className="grid max-w-prose gap-4">
+        <h1 className="text-4xl font-bold tracking-tight">Tandem</h1>
+        <p className="text-lg">
+          Tandem is a reference app for PostgreSQL read/write splitting: writes go to the primary, and reads
+          are spread over its streaming replicas. It shows how to do this with Next.js, tRPC and Prisma, and
+          what it takes to keep reads correct when replicas lag behind.
+        </p>
+        <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <Button asChild>
+            <Link href="/users">Manage users</Link>
+          </Button>
+          <span className="text-muted-foreground">Every list and page says which node served it.</span>
+        </p>
+      </div>
 
-      <section aria-labelledby="topology-heading">
-        <h2 id="topology-heading">Database topology</h2>
-        <p className="source">From {SOURCE_DESCRIPTIONS[source]}.</p>
-        <ul className="nodes" aria-label="Database nodes">
+      <section aria-labelledby="topology-heading" className="grid gap-3">
+        <h2 id="topology-heading" className="text-xl font-semibold">
+          Database topology
+        </h2>
+        <p className="text-muted-foreground">From {SOURCE_DESCRIPTIONS[source]}.</p>
+        <ul className="grid gap-3" aria-label="Database nodes">
           {nodes.map((node) => (
-            <li key={node.role} className={`node ${node.kind}`}>
-              <span className="role">{node.role}</span>
-              <code className="endpoint">{node.endpoint}</code>
-              <span className="detail">{node.detail}</span>
+            <li key={node.role} className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg border bg-card px-4 py-3">
+              <Badge tone={node.kind === "primary" ? "writer" : "replica"}>{node.role}</Badge>
+              <code className="font-mono">{node.endpoint}</code>
+              <span className="ml-auto text-sm text-muted-foreground">{node.detail}</span>
             </li>
           ))}
         </ul>
-        {replicaUrls.length === 0 && <p className="note">No replicas configured: every read goes to the primary.</p>}
+        {replicaUrls.length === 0 && <p className="text-muted-foreground">No replicas configured: every read goes to the primary.</p>}
       </section>
-    </main>
+    </Page>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { toast } from "sonner";
 import { useTRPC } from "~/trpc/react";
 import { UserForm } from "./user-form";
 import { rememberWrite } from "./last-write";
@@ -14,6 +15,7 @@ export function CreateUser() {
   const create = useMutation(
     trpc.user.create.mutationOptions({
       onSuccess: async ({ user, servedBy, consistencyToken }) => {
+        toast.success(`Created ${user.name}`, { description: `Written to ${servedBy.node}` });
         rememberWrite(queryClient, user.id, { action: "Created", servedBy, consistencyToken, at: Date.now() });
         await queryClient.invalidateQueries({ queryKey: trpc.user.list.pathKey() });
         router.push(`/users/${user.id}`);

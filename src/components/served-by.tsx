@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "~/trpc/react";
+import { cn } from "./ui/cn";
 
 export type ServedBy = RouterOutputs["user"]["byId"]["servedBy"];
 
@@ -21,10 +22,15 @@ export function ServedByBadge({ servedBy, kind = "read" }: { servedBy: ServedBy;
   const role = servedBy.node === servedBy.role ? undefined : servedBy.role;
   const reason = kind === "write" ? undefined : READ_REASON_WORDS[servedBy.reason]?.(servedBy.detail);
   return (
-    <p className={`served-by ${servedBy.role}`} title={`${servedBy.node} (${servedBy.endpoint}): ${servedBy.detail}`}>
-      <span className="served-by-label">{kind === "write" ? "Written to" : "Served by"}</span> <strong>{servedBy.node}</strong>
+    <p
+      className="inline-flex max-w-full cursor-help flex-wrap items-center gap-x-1 rounded-full border bg-background px-3 py-0.5 text-sm [overflow-wrap:anywhere]"
+      title={`${servedBy.node} (${servedBy.endpoint}): ${servedBy.detail}`}
+    >
+      {/* The node's role as a coloured dot: the writer blue, a replica teal (as on the home page). */}
+      <span aria-hidden="true" className={cn("mr-0.5 size-2 flex-none rounded-full", servedBy.role === "primary" ? "bg-writer" : "bg-replica")} />
+      <span className="text-muted-foreground">{kind === "write" ? "Written to" : "Served by"}</span> <strong>{servedBy.node}</strong>
       {role && <> · {role}</>}
-      {reason && <span className="served-by-reason"> · {reason}</span>}
+      {reason && <span className="text-muted-foreground"> · {reason}</span>}
     </p>
   );
 }

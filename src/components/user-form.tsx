@@ -1,7 +1,10 @@
 "use client";
 
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { formErrorsOf } from "./api-error";
+import { FormError } from "./form-error";
+import { Button } from "./ui/button";
+import { Input, Label } from "./ui/input";
 
 export interface UserFormValues {
   name: string;
@@ -16,13 +19,15 @@ interface UserFormProps {
   /** The last mutation error: its field errors appear under the fields, the rest above the button. */
   error: unknown;
   onSubmit: (values: UserFormValues) => void;
+  /** Shown before the submit button (a dialog's Cancel). */
+  secondary?: ReactNode;
 }
 
 /**
  * Name and email, validated by the server: its `fieldErrors` (and a duplicate email) appear under each
  * field, tied to it with aria-describedby, and the first field in error gets the focus.
  */
-export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendingLabel, pending, error, onSubmit }: UserFormProps) {
+export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendingLabel, pending, error, onSubmit, secondary }: UserFormProps) {
   const id = useId();
   const [values, setValues] = useState(initial);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -48,9 +53,9 @@ export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendi
     const message = errors.fields[key];
     const errorId = `${id}-${key}-error`;
     return (
-      <div className={`field${message ? " invalid" : ""}`}>
-        <label htmlFor={`${id}-${key}`}>{label}</label>
-        <input
+      <div className="grid gap-2">
+        <Label htmlFor={`${id}-${key}`}>{label}</Label>
+        <Input
           ref={ref}
           id={`${id}-${key}`}
           name={key}
@@ -62,7 +67,7 @@ export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendi
           aria-describedby={message ? errorId : undefined}
         />
         {message && (
-          <p id={errorId} className="field-error">
+          <p id={errorId} className="text-sm text-danger">
             {message}
           </p>
         )}
@@ -72,18 +77,15 @@ export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendi
 
   return (
     // noValidate: the server validates, and its messages are the ones shown.
-    <form className="user-form" onSubmit={submit} noValidate>
+    <form className="grid gap-4" onSubmit={submit} noValidate>
       {field("name", "Name", "text", "name", nameRef)}
       {field("email", "Email", "email", "email", emailRef)}
-      {errors.form && (
-        <p ref={formErrorRef} className="form-error" role="alert" tabIndex={-1}>
-          {errors.form}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending}>
+      {errors.form && <FormError ref={formErrorRef}>{errors.form}</FormError>}
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        {secondary}
+        <Button type="submit" disabled={pending}>
           {pending ? pendingLabel : submitLabel}
-        </button>
+        </Button>
       </div>
     </form>
   );

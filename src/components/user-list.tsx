@@ -7,6 +7,7 @@ import { useTRPC } from "~/trpc/react";
 import { errorMessage, retryUnlessClientError } from "./api-error";
 import { useListLocation } from "./list-location";
 import { ServedByBadge } from "./served-by";
+import { Skeleton } from "./ui/skeleton";
 
 const PAGE_SIZE = 10;
 
@@ -108,5 +109,23 @@ export function UserList() {
         </>
       )}
     </>
+  );
+}
+
+/** The list's shape while it loads: the search box, the meta line and a page of rows. */
+export function UserListSkeleton() {
+  return (
+    <div className="grid gap-4">
+      <p className="sr-only" role="status">
+        Loading users…
+      </p>
+      <Skeleton className="h-10 w-full max-w-xl" />
+      <Skeleton className="h-6 w-64" />
+      <div className="grid gap-2 rounded-lg border bg-card p-3">
+        {Array.from({ length: 10 }, (_, i) => (
+          <Skeleton key={i} className="h-9 w-full" />
+        ))}
+      </div>
+    </div>
   );
 }

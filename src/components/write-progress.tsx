@@ -6,6 +6,7 @@ import { formatDuration } from "~/format/units";
 import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage, retryUnlessClientError } from "./api-error";
+import { Badge } from "./ui/badge";
 
 type NodeProgress = RouterOutputs["consistency"]["progress"]["nodes"][number];
 
@@ -63,23 +64,25 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
 
   if (progress.isError) {
     return (
-      <p className="muted" role="status">
+      <p className="text-sm text-muted-foreground" role="status">
         Could not follow this write to the replicas: {errorMessage(progress.error)}
       </p>
     );
   }
   if (!nodes || nodes.length === 0) return null;
   return (
-    <section className="write-progress" aria-labelledby="write-progress-heading">
-      <h2 id="write-progress-heading">This write on each replica</h2>
-      <ul aria-label="Replicas" aria-live="polite">
+    <section className="grid gap-2" aria-labelledby="write-progress-heading">
+      <h2 id="write-progress-heading" className="text-sm font-semibold">
+        This write on each replica
+      </h2>
+      <ul aria-label="Replicas" aria-live="polite" className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
         {nodes.map((n) => (
           <li key={n.node}>
             <strong>{n.node}</strong> <ProgressBadge progress={n} seenAt={seen.at[n.node]} />
           </li>
         ))}
       </ul>
-      {gaveUp && !done(nodes) && <p className="muted">No longer checking: the admin page shows replication live.</p>}
+      {gaveUp && !done(nodes) && <p className="text-sm text-muted-foreground">No longer checking: the admin page shows replication live.</p>}
     </section>
   );
 }
@@ -88,15 +91,15 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
   if (progress.state === "replayed") {
     return (
       <>
-        <span className="state-badge tone-ok">Replayed</span>{" "}
-        <span className="muted">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatDuration(seenAt)} of the write`}</span>
+        <Badge tone="ok">Replayed</Badge>{" "}
+        <span className="text-muted-foreground">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatDuration(seenAt)} of the write`}</span>
       </>
     );
   }
-  if (progress.state === "unreachable") return <span className="state-badge tone-danger">Unreachable</span>;
+  if (progress.state === "unreachable") return <Badge tone="danger">Unreachable</Badge>;
   return (
     <>
-      <span className="state-badge tone-warn">Not yet</span> {progress.replayPaused && <span className="muted">replay paused</span>}
+      <Badge tone="warn">Not yet</Badge> {progress.replayPaused && <span className="text-muted-foreground">replay paused</span>}
     </>
   );
 }

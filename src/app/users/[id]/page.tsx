@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { Page } from "~/components/ui/page";
 import { UserDetail } from "~/components/user-detail";
 
 export const metadata: Metadata = { title: "User" };
@@ -11,8 +12,10 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   const id = /^\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(id) || id < 1 || id > INT4_MAX) notFound();
   return (
-    <main>
-      <UserDetail id={id} />
-    </main>
+    <Page>
+      <div className="max-w-3xl">
+        <UserDetail id={id} />
+      </div>
+    </Page>
   );
 }
