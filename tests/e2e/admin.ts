@@ -33,7 +33,22 @@ export async function signIn(page: Page) {
 export const nodeCard = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
 export const conditionOf = (page: Page, name: string) => nodeCard(page, name).getByTestId("condition");
 
-/** The value next to a term in a node card ("State" → "streaming"). */
+/** Opens a node card's "All fields" disclosure (where the raw fields are), if it is not open yet. */
+export async function showAllFields(card: Locator) {
+  const details = card.locator("details");
+  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) await card.getByText("All fields", { exact: true }).click();
+}
+
+/** Picks an item of a node card's Actions menu ("Pause replay on replica1", "Promote replica1…"). */
+export async function chooseAction(page: Page, node: string, item: string) {
+  await nodeCard(page, node).getByRole("button", { name: `Actions for ${node}` }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+/** The event log's entries, newest first. */
+export const eventLog = (page: Page) => page.getByRole("list", { name: "Events" }).getByRole("listitem");
+
+/** The value next to a term in a node card ("State" → "streaming"; raw fields need showAllFields first). */
 export const fact = (card: Locator, term: string) =>
   card.getByRole("term").filter({ hasText: new RegExp(`^${term}$`) }).locator("xpath=following-sibling::dd[1]");
 

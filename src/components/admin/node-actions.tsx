@@ -1,7 +1,7 @@
 "use client";
 
 import { ChevronDown } from "lucide-react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { errorMessage } from "~/components/api-error";
 import {
   AlertDialog,
@@ -36,14 +36,16 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
   const [confirming, setConfirming] = useState(false);
   const [promoting, setPromoting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const promoted = useRef(false);
 
   async function promote() {
     setPromoting(true);
     setError(null);
     try {
       await onPromote();
+      promoted.current = true; // onPromoted runs once the dialog has closed (below), so the focus goes where it says
       setConfirming(false);
-      onPromoted();
     } catch (failure) {
       setError(`${name} could not be promoted: ${errorMessage(failure)}`);
     } finally {
@@ -55,7 +57,7 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="outline" size="sm" aria-label={`Actions for ${name}`} aria-disabled={pending || undefined}>
+          <Button ref={trigger} variant="outline" size="sm" aria-label={`Actions for ${name}`} aria-disabled={pending || undefined}>
             {pending ? (paused ? "Resuming…" : "Pausing…") : "Actions"}
             <ChevronDown aria-hidden="true" />
           </Button>
@@ -73,7 +75,17 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
           if (!open) setError(null);
         }}
       >
-        <AlertDialogContent>
+        {/* Opened from a menu item that is gone once the menu closes: closing gives the focus back to the
+            menu's button, or after a promote to wherever onPromoted puts it (this menu is about to go). */}
+        <AlertDialogContent
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            if (promoted.current) {
+              promoted.current = false;
+              onPromoted();
+            } else trigger.current?.focus();
+          }}
+        >
           <AlertDialogHeader>
             <AlertDialogTitle>Promote {name}?</AlertDialogTitle>
             <AlertDialogDescription>
