@@ -40,11 +40,13 @@ export function EventLogPanel({ api }: { api: AdminApi }) {
             {list.map((event) => {
               const words = eventWords(event);
               return (
-                <li key={event.id} className="grid grid-cols-[auto_auto_1fr] items-baseline gap-x-3 gap-y-1 border-b pb-2 text-sm last:border-b-0">
-                  <time dateTime={new Date(event.at).toISOString()} className="tabular-nums text-muted-foreground">
-                    {when.format(event.at)}
-                  </time>
-                  <Badge tone={words.tone}>{words.label}</Badge>
+                <li key={event.id} className="grid gap-1 border-b pb-2 text-sm last:border-b-0 sm:grid-cols-[auto_1fr] sm:items-baseline sm:gap-x-3">
+                  <span className="flex items-center gap-2">
+                    <time dateTime={new Date(event.at).toISOString()} className="tabular-nums text-muted-foreground">
+                      {when.format(event.at)}
+                    </time>
+                    <Badge tone={words.tone}>{words.label}</Badge>
+                  </span>
                   <span>{words.sentence}</span>
                 </li>
               );

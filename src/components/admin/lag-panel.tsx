@@ -34,8 +34,9 @@ export function LagPanel({ history }: { history: ReturnType<typeof useLagHistory
         <fieldset className="inline-flex rounded-md border p-0.5">
           <legend className="sr-only">Show lag in</legend>
           {MEASURES.map(({ value, label }) => (
-            <label key={value} className="cursor-pointer rounded px-3 py-1 text-sm font-semibold has-checked:bg-primary has-checked:text-primary-foreground has-focus-visible:outline-2 has-focus-visible:outline-ring">
-              <input className="sr-only" type="radio" name={`${id}-measure`} value={value} checked={measure === value} onChange={() => setMeasure(value)} />
+            // The radio covers its label, invisible: a click lands on it, and the label shows its state and focus.
+            <label key={value} className="relative rounded px-3 py-1 text-sm font-semibold has-checked:bg-primary has-checked:text-primary-foreground has-focus-visible:outline-2 has-focus-visible:outline-ring">
+              <input className="absolute inset-0 cursor-pointer opacity-0" type="radio" name={`${id}-measure`} value={value} checked={measure === value} onChange={() => setMeasure(value)} />
               {label}
             </label>
           ))}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
 import { formatBytes, formatDuration, formatRate } from "~/format/units";
 import { Badge } from "~/components/ui/badge";
 import { Card } from "~/components/ui/card";
@@ -65,7 +65,23 @@ export function NodeCard({ node, trends, canControl, pending, actionError, onPau
       {node.failure && <p className="text-sm text-danger">{node.failure}</p>}
 
       <dl className="grid grid-cols-3 gap-3">
-        <Figure term="Lag" testId="lag" value={isReplica ? `${seconds(node.lagSeconds)} · ${formatBytes(node.lagBytes)}` : "—"} trend={isReplica ? trends.lagMs : undefined} color={TONE_COLOR[condition.tone]} />
+        <Figure
+          term="Lag"
+          testId="lag"
+          value={
+            isReplica ? (
+              <>
+                {seconds(node.lagSeconds)}
+                <span className="sr-only"> · </span>
+                <span className="block text-sm font-normal text-muted-foreground">{formatBytes(node.lagBytes)}</span>
+              </>
+            ) : (
+              "—"
+            )
+          }
+          trend={isReplica ? trends.lagMs : undefined}
+          color={TONE_COLOR[condition.tone]}
+        />
         <Figure term="Reads/s" value={formatRate(readsNow)} trend={trends.readsPerSecond} color="var(--replica)" />
         <Figure term="Errors/s" value={formatRate(errorsNow)} trend={trends.errorsPerSecond} color="var(--danger)" />
       </dl>
@@ -128,7 +144,7 @@ export function NodeCard({ node, trends, canControl, pending, actionError, onPau
   );
 }
 
-function Figure({ term, value, trend, color, testId }: { term: string; value: string; trend?: (number | null)[]; color: string; testId?: string }) {
+function Figure({ term, value, trend, color, testId }: { term: string; value: ReactNode; trend?: (number | null)[]; color: string; testId?: string }) {
   return (
     <div className="grid min-w-0 gap-1">
       <dt className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{term}</dt>

@@ -10,11 +10,11 @@ export function TopologyDiagram({ nodes, writer }: { nodes: NodeView[]; writer: 
   const layout = topologyLayout(nodes, writer);
   const id = useId();
   return (
-    <figure aria-labelledby={`${id}-caption`} className="grid gap-3">
+    <figure aria-labelledby={`${id}-caption`} className="overflow-x-auto">
       <figcaption id={`${id}-caption`} className="sr-only">
         Topology
       </figcaption>
-      <svg viewBox={`-4 -4 ${layout.width + 8} ${layout.height + 8}`} className="h-auto w-full max-w-3xl" role="img" aria-label={summaryOf(layout, writer)}>
+      <svg viewBox={`-4 -4 ${layout.width + 8} ${layout.height + 8}`} className="h-auto w-full min-w-[34rem] max-w-3xl" role="img" aria-label={summaryOf(layout, writer)}>
         {layout.edges.map((edge) => (
           <Edge key={edge.to} layout={layout} {...edge} />
         ))}

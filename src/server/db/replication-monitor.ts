@@ -138,6 +138,7 @@ export class ReplicationMonitor {
   private readonly stalls = new LoopStallWatch();
   /** What tellChanges last reported: every node's health and the writer. */
   private told: { nodes: NodeHealth[]; writer: string | undefined } | undefined;
+  private probedOnce = false;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
   readonly lagHistory: LagHistory;
 
@@ -192,12 +193,16 @@ export class ReplicationMonitor {
   async probe(): Promise<void> {
     // Changes are told against what was last told, not against the state before this round: a read that
     // found a node gone (reportUnreachable) changes the state between rounds, and is a change to tell.
+    // (A probe called while the first round runs, by a lever, is no first round: it tells only changes.)
     const told = this.told;
+    const firstRound = !this.probedOnce;
+    this.probedOnce = true;
     const before = told?.nodes ?? this.snapshot();
+    const writerBefore = told ? told.writer : this.choice.writer;
     await Promise.all(this.nodes.map((node) => this.probeNode(node)));
     await this.recompute({ fetchHistory: true });
     this.recordLag();
-    this.tellChanges(before, told ? told.writer : this.choice.writer, told === undefined);
+    this.tellChanges(before, writerBefore, firstRound);
     this.told = { nodes: this.snapshot(), writer: this.choice.writer };
   }
 
@@ -492,7 +497,7 @@ export class ReplicationMonitor {
     const writer = this.choice.writer;
     if (writer === writerBefore && !firstRound) return;
     const timeline = this.line?.timeline ?? null;
-    if (writer) tell(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`, { kind: "writer-moved", node: writer, details: { from: writerBefore ?? null, timeline } });
+    if (writer) tell(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`, { kind: "writer-moved", node: writer, details: { from: writerBefore === writer ? null : (writerBefore ?? null), timeline } });
     else tell(`no node accepts writes: ${this.whyNoWriter()}`, { kind: "no-writer", node: null, details: { from: writerBefore ?? null, reason: this.whyNoWriter() } });
   }
 
