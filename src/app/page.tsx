@@ -1,12 +1,10 @@
 import Link from "next/link";
-import { endpointOf } from "~/config/redact-url";
-import { Badge } from "~/components/ui/badge";
+import { LiveTopology } from "~/components/live-topology";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
 import { getEnv } from "~/env";
 
-// Rendered per request, never at build time: `next build` then needs no database configuration, and
-// the page always shows the topology the running server was started with.
+// Rendered per request, never at build time: `next build` then needs no database configuration.
 export const dynamic = "force-dynamic";
 
 const SOURCE_DESCRIPTIONS = {
@@ -15,17 +13,7 @@ const SOURCE_DESCRIPTIONS = {
 } as const;
 
 export default function HomePage() {
-  const { source, primaryUrl, replicaUrls } = getEnv().database;
-  const nodes = [
-    { role: "Primary", kind: "primary", detail: "reads and writes", endpoint: endpointOf(primaryUrl) },
-    ...replicaUrls.map((url, index) => ({
-      role: `Replica ${index + 1}`,
-      kind: "replica",
-      detail: "reads only",
-      endpoint: endpointOf(url),
-    })),
-  ];
-
+  const { source } = getEnv().database;
   return (
     <Page>
       <div className="grid max-w-prose gap-4">
@@ -43,21 +31,12 @@ export default function HomePage() {
         </p>
       </div>
 
-      <section aria-labelledby="topology-heading" className="grid gap-3">
+      <section aria-labelledby="topology-heading" className="grid gap-2">
         <h2 id="topology-heading" className="text-xl font-semibold">
           Database topology
         </h2>
-        <p className="text-muted-foreground">From {SOURCE_DESCRIPTIONS[source]}.</p>
-        <ul className="grid gap-3" aria-label="Database nodes">
-          {nodes.map((node) => (
-            <li key={node.role} className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg border bg-card px-4 py-3">
-              <Badge tone={node.kind === "primary" ? "writer" : "replica"}>{node.role}</Badge>
-              <code className="font-mono">{node.endpoint}</code>
-              <span className="ml-auto text-sm text-muted-foreground">{node.detail}</span>
-            </li>
-          ))}
-        </ul>
-        {replicaUrls.length === 0 && <p className="text-muted-foreground">No replicas configured: every read goes to the primary.</p>}
+        <p className="text-muted-foreground">From {SOURCE_DESCRIPTIONS[source]}, live as the app routes to it.</p>
+        <LiveTopology />
       </section>
     </Page>
   );

@@ -54,13 +54,25 @@ export const email = z
 /** Case-insensitive substring of the name or the email. */
 export const search = z.string(text("Search")).trim().max(100, { error: "Search must be at most 100 characters" }).refine(...noControlCharacters("Search"));
 
+/** The list's orders: by creation (ids are assigned in insert order), or by name (ties by id). */
+export const USER_SORTS = ["newest", "oldest", "name", "name-desc"] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+export const sort = z.enum(USER_SORTS, { error: `sort must be one of ${USER_SORTS.join(", ")}` });
+
+/** Rows skipped before the page: page numbers (offset = (page - 1) × limit). */
+export const offset = z.number({ error: "offset must be a number" }).int({ error: "offset must be a whole number" }).min(0, { error: "offset must not be negative" }).max(INT4_MAX, { error: `offset must be at most ${INT4_MAX}` });
+
 export const listInput = z
   .object({
     search: search.optional(),
-    /** The `nextCursor` of the previous page. */
+    sort: sort.default("newest"),
+    /** The `nextCursor` of the previous page (newest first only). */
     cursor: id.optional(),
+    offset: offset.optional(),
     limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be from 1 to 100" }).max(100, { error: "limit must be from 1 to 100" }).default(20),
   })
+  .refine((input) => input.cursor === undefined || input.offset === undefined, { error: "Give a cursor or an offset, not both", path: ["cursor"] })
+  .refine((input) => input.cursor === undefined || input.sort === "newest", { error: "cursor pages newest first only; use offset with another sort", path: ["cursor"] })
   .prefault({});
 
 export const updateInput = z

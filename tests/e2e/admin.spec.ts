@@ -1,6 +1,7 @@
-import { type Locator, type Page, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { adminToken, adminWatchingUserTab, chooseAction, conditionOf, eventLog, fact, nodeCard, setPaused, setRunning, showAllFields, signIn } from "./admin";
-import { createUser, unique } from "./users";
+import { tabTo } from "./keyboard";
+import { createUser, unique, userRows } from "./users";
 
 /**
  * The admin page against the e2e server's cluster, which it runs on as on the development cluster, so
@@ -128,7 +129,7 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
   await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
   await tab.goto(`/users?q=${encodeURIComponent(user.email)}`);
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(readBadge).toHaveText(/^Served by (replica1|primary)\b/);
 
   // replica1 down too: every replica is out, the page says so, and reads fall back to the primary.
@@ -138,7 +139,7 @@ test("a stopped replica shows as down while user pages keep working; with both d
   const fallbackReads = fact(nodeCard(page, "primary"), "Reads served"); // the writer serves reads only as the fallback
   const before = Number(await fallbackReads.textContent());
   await tab.reload();
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(readBadge).toHaveText(/^Served by primary · fallback: no healthy replica/);
   await expect(fallbackReads).not.toHaveText(String(before));
 
@@ -165,7 +166,7 @@ test("with the primary stopped, users can still be read, a write fails with a se
 
   // Reads: still served, by a replica.
   await tab.goto(`/users?q=${encodeURIComponent(existing.email)}`);
-  await expect(tab.getByRole("list", { name: "Users" }).getByRole("listitem")).toHaveCount(1);
+  await expect(userRows(tab)).toHaveCount(1);
   await expect(tab.getByText(/^Served by replica\d · replica/)).toBeVisible();
 
   // A write: a sentence saying what happened, and the form keeps what was typed.
@@ -221,15 +222,6 @@ test("without the admin token the page shows no admin data and the API refuses a
   await expect(page.getByLabel("Admin token")).toBeVisible();
   expect(await page.evaluate(() => sessionStorage.getItem("tandem.adminToken"))).toBeNull();
 });
-
-/** Presses Tab until `target` has the focus: the keyboard route a person would take, in page order. */
-async function tabTo(page: Page, target: Locator, maxPresses = 40) {
-  for (let i = 0; i < maxPresses; i++) {
-    if (await target.evaluate((element) => element === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  await expect(target).toBeFocused(); // fails, naming the element the keyboard never reached
-}
 
 test("the admin page works from the keyboard alone, and the focus never gets lost", async ({ page }) => {
   await page.goto("/admin");

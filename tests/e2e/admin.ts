@@ -10,9 +10,9 @@ import { startOne, stopOne } from "../../src/cluster/lifecycle";
 import { setReplayPaused } from "../../src/cluster/replay";
 import { createUser, unique } from "./users";
 
-/** What tests/e2e/serve.ts leaves for the specs, in a file named by the port. */
-export function handle(): { adminToken: string; clusterRoot: string } {
-  return JSON.parse(readFileSync(path.join(os.tmpdir(), `tandem-e2e-${process.env.TANDEM_E2E_PORT}.json`), "utf8"));
+/** What tests/e2e/serve.ts leaves for the specs, in a file named by the port (the shared server's unless told). */
+export function handle(port = Number(process.env.TANDEM_E2E_PORT)): { adminToken: string; clusterRoot: string } {
+  return JSON.parse(readFileSync(path.join(os.tmpdir(), `tandem-e2e-${port}.json`), "utf8"));
 }
 
 export const adminToken = () => handle().adminToken;

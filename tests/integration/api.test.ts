@@ -98,6 +98,33 @@ describe("users", () => {
     expect(byEmail.items.map((u) => u.name)).toEqual([`${tag} 3`]);
   });
 
+  it("sorts by name or creation, pages by offset, and counts what the search matches, all from the node that has the client's writes", async () => {
+    const api = createApiClient(h.url); // sends the last write's token: the count includes every create below
+    const tag = `sorter${run}`;
+    const names = ["Cleo", "Alma", "Bea", "Dora", "Ezra"].map((n) => `${n} ${tag}`);
+    const ids: number[] = [];
+    for (const [i, name] of names.entries()) ids.push((await api.user.create.mutate({ name, email: `s${i}-${run}@example.com` })).user.id);
+
+    const byName = await api.user.list.query({ search: tag, sort: "name", limit: 2 });
+    expect(byName.total).toBe(5);
+    expect(byName.items.map((u) => u.name.split(" ")[0])).toEqual(["Alma", "Bea"]);
+    expect(byName.nextCursor).toBeNull(); // sorted lists page by offset
+    expect(byName.nextOffset).toBe(2);
+    const rest = await api.user.list.query({ search: tag, sort: "name", offset: 2, limit: 10 });
+    expect(rest.items.map((u) => u.name.split(" ")[0])).toEqual(["Cleo", "Dora", "Ezra"]);
+    expect(rest.nextOffset).toBeNull();
+    expect(rest.total).toBe(5);
+
+    expect((await api.user.list.query({ search: tag, sort: "name-desc", limit: 1 })).items[0].name).toBe(`Ezra ${tag}`);
+    expect((await api.user.list.query({ search: tag, sort: "oldest" })).items.map((u) => u.id)).toEqual(ids);
+    // Newest first by offset: the same rows as by cursor, and the next page named as an offset.
+    const newest = await api.user.list.query({ search: tag, offset: 1, limit: 3 });
+    expect(newest.items.map((u) => u.id)).toEqual([...ids].reverse().slice(1, 4));
+    expect(newest).toMatchObject({ nextOffset: 4, nextCursor: null, total: 5 });
+    expect((await api.user.list.query({ search: tag, offset: 10 })).items).toEqual([]);
+    expect((await api.user.list.query({ search: `nothing-${run}` })).total).toBe(0);
+  });
+
   it("keeps names in any script, with accents, emoji and joiners, as they were typed", async () => {
     const api = await h.caller();
     // Arabic and Hebrew (right-to-left without overrides), a decomposed accent, a ZWJ emoji sequence.
@@ -139,6 +166,10 @@ describe("errors clients see", () => {
     ["user.list", "query", { limit: 101 }, "limit", /from 1 to 100/],
     ["user.list", "query", { limit: 2.5 }, "limit", /whole number/],
     ["user.list", "query", { cursor: -1 }, "cursor", /positive/],
+    ["user.list", "query", { sort: "email" }, "sort", /one of newest, oldest, name, name-desc/],
+    ["user.list", "query", { offset: -1 }, "offset", /must not be negative/],
+    ["user.list", "query", { cursor: 5, offset: 10 }, "cursor", /a cursor or an offset, not both/],
+    ["user.list", "query", { cursor: 5, sort: "name" }, "cursor", /newest first only/],
     ["user.list", "query", { search: "s".repeat(101) }, "search", /at most 100/],
     ["user.list", "query", { search: "nul\u0000" }, "search", /must not contain control characters/],
     ["user.byId", "query", { id: 0 }, "id", /positive/],

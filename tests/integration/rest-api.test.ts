@@ -119,6 +119,23 @@ describe("the demo's routes", () => {
     expect(pages).toBe(3);
   });
 
+  it("GET /users?sort=name: X-Total-Count, and the Link header pages by offset to the end", async () => {
+    const tag = `restsort${run}`;
+    let token = "";
+    for (const n of ["Cy", "Ab", "Bo"]) token = (await create({ name: `${n} ${tag}`, email: `${n}-${run}@example.com` })).response.headers.get("x-consistency-token")!;
+    const headers = { "x-consistency-token": token };
+    const first = await fetch(`${h.url}/api/users?search=${tag}&sort=name&limit=2`, { headers });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-total-count")).toBe("3");
+    expect(((await first.json()) as User[]).map((u) => u.name)).toEqual([`Ab ${tag}`, `Bo ${tag}`]);
+    const link = first.headers.get("link");
+    expect(link).toBe(`</api/users?search=${tag}&sort=name&limit=2&offset=2>; rel="next"`);
+    const second = await fetch(new URL(/^<([^>]+)>/.exec(link!)![1], h.url), { headers });
+    expect(((await second.json()) as User[]).map((u) => u.name)).toEqual([`Cy ${tag}`]);
+    expect(second.headers.get("link")).toBeNull();
+    expect(second.headers.get("x-total-count")).toBe("3");
+  });
+
   it("GET /users without parameters: 20 newest, and the node that served it", async () => {
     const response = await h.request("/api/users");
     const page = (await response.json()) as User[];

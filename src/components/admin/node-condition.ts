@@ -15,7 +15,7 @@ export interface Condition {
  * Lagging, Excluded or Healthy.
  * Paused and lagging can both hold: the label says both.
  */
-export function conditionOf(node: NodeView): Condition {
+export function conditionOf(node: Pick<NodeView, "fenced" | "reachable" | "role" | "configuredRole" | "routing" | "replayPaused">): Condition {
   const { routing } = node;
   if (node.fenced) {
     return { label: "Fenced", tone: "info", explanation: "A former primary, replaced by a promote: stopped for good, so two nodes never take writes." };

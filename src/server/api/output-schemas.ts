@@ -48,6 +48,8 @@ export const userReadOutput = z.object({ user: userOutput, servedBy: servedByOut
 
 export const userPageOutput = z.object({
   items: z.array(userOutput),
-  nextCursor: id.nullable().meta({ description: "The cursor of the next page, or null on the last page" }),
+  nextCursor: id.nullable().meta({ description: "The cursor of the next page, or null on the last page (and when paging by offset)" }),
+  nextOffset: z.number().int().nonnegative().nullable().meta({ description: "The offset of the next page when paging by offset, or null on the last page (and when paging by cursor)" }),
+  total: z.number().int().nonnegative().meta({ description: "How many users match the search (all users without one)" }),
   servedBy: servedByOutput,
 });

@@ -1,5 +1,6 @@
 import { consistencyRouter } from "./routers/consistency";
 import { replicationRouter } from "./routers/replication";
+import { topologyRouter } from "./routers/topology";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -8,6 +9,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   consistency: consistencyRouter,
   replication: replicationRouter,
+  topology: topologyRouter,
 });
 
 /** The API's type, for clients (src/trpc/); never import the router itself into client code. */

@@ -4,7 +4,9 @@
  *  - servedBy → X-Served-By (node), X-Served-By-Reason (replica | read-your-writes | fallback),
  *    X-Served-By-Detail (the sentence saying why);
  *  - consistencyToken → X-Consistency-Token (send it back as x-consistency-token to read the write);
- *  - nextCursor → Link: <…?cursor=N>; rel="next" (RFC 8288), absent on the last page.
+ *  - nextCursor → Link: <…?cursor=N>; rel="next" (RFC 8288), absent on the last page; nextOffset, the
+ *    same with offset=N when paging by offset;
+ *  - total → X-Total-Count (how many rows match, all pages together).
  * The OpenAPI document describes these headers from the same table.
  */
 import type { ServedBy } from "~/server/db/data-layer";
@@ -43,20 +45,30 @@ export function servedByToHeaders(servedBy: Pick<ServedBy, "node" | "reason" | "
   ];
 }
 
+/** Link: <this URL with `param` set to the value>; rel="next", or nothing on the last page. */
+function nextLink(param: "cursor" | "offset"): MetadataField {
+  return {
+    headers: [{ name: "Link", description: 'The next page: <URL>; rel="next" (absent on the last page)', optional: true }],
+    toHeaders: (value, requestUrl) => {
+      if (value === null || value === undefined) return [];
+      const next = new URL(requestUrl);
+      next.searchParams.set(param, String(value));
+      return [["Link", `<${next.pathname}${next.search}>; rel="next"`]];
+    },
+  };
+}
+
 const METADATA: Record<string, MetadataField> = {
   servedBy: { headers: servedByHeaders, toHeaders: (value) => servedByToHeaders(value as ServedBy) },
   consistencyToken: {
     headers: [{ name: "X-Consistency-Token", description: `This write's consistency token (timeline:LSN, e.g. 2:0/3000148); send it as ${CONSISTENCY_TOKEN_HEADER} on later reads to read it back` }],
     toHeaders: (value) => [["X-Consistency-Token", String(value)]],
   },
-  nextCursor: {
-    headers: [{ name: "Link", description: 'The next page: <URL>; rel="next" (absent on the last page)', optional: true }],
-    toHeaders: (value, requestUrl) => {
-      if (value === null || value === undefined) return [];
-      const next = new URL(requestUrl);
-      next.searchParams.set("cursor", String(value));
-      return [["Link", `<${next.pathname}${next.search}>; rel="next"`]];
-    },
+  nextCursor: nextLink("cursor"),
+  nextOffset: nextLink("offset"),
+  total: {
+    headers: [{ name: "X-Total-Count", description: "How many users match the search, all pages together" }],
+    toHeaders: (value) => [["X-Total-Count", String(value)]],
   },
 };
 

@@ -25,12 +25,17 @@
  */
 import { Prisma, type User } from "~/generated/prisma/client";
 import type { ReadClient } from "~/server/db";
+import type { UserSort } from "~/validation/user-input";
 
 export interface UserPageQuery {
   /** Case-insensitive substring of the name or the email; empty or undefined for every user. */
   search?: string;
-  /** Only ids below this one (the previous page's last id). */
+  /** Only ids below this one (the previous page's last id); newest first only. */
   cursor?: number;
+  /** Newest first when absent. */
+  sort?: UserSort;
+  /** Rows to skip (page numbers); with another sort than newest, or an offset, the plain query runs. */
+  offset?: number;
   /** How many rows at most. */
   take: number;
 }
@@ -52,7 +57,8 @@ export function narrowedByTrigrams(search: string): boolean {
 }
 
 export function findUserPage(db: ReadClient, query: UserPageQuery, probeRows = PROBE_ROWS): Promise<User[]> {
-  if (!query.search || !narrowedByTrigrams(query.search)) return plainUserPage(db, query);
+  const keyset = (query.sort ?? "newest") === "newest" && !query.offset;
+  if (!keyset || !query.search || !narrowedByTrigrams(query.search)) return plainUserPage(db, query);
   const pattern = `%${escapeLike(query.search)}%`;
   const below = query.cursor ?? NO_CURSOR;
   return db.$queryRaw<User[]>(Prisma.sql`
@@ -79,9 +85,26 @@ export function findUserPage(db: ReadClient, query: UserPageQuery, probeRows = P
     ORDER BY id DESC LIMIT ${query.take}::int8`);
 }
 
-/** The reference: what Prisma sends for the same page. The strategy's tests compare against it. */
-export function plainUserPage(db: ReadClient, { search, cursor, take }: UserPageQuery): Promise<User[]> {
+const ORDER: Record<UserSort, Prisma.UserOrderByWithRelationInput[]> = {
+  newest: [{ id: "desc" }],
+  oldest: [{ id: "asc" }],
+  name: [{ name: "asc" }, { id: "asc" }],
+  "name-desc": [{ name: "desc" }, { id: "desc" }],
+};
+
+/** Users whose name or email contains `search` (every user without one). */
+function matching(search: string | undefined): Prisma.UserWhereInput {
   const contains = search ? ({ contains: escapeLike(search), mode: "insensitive" } as const) : undefined;
-  const where: Prisma.UserWhereInput = { ...(contains && { OR: [{ name: contains }, { email: contains }] }), ...(cursor !== undefined && { id: { lt: cursor } }) };
-  return db.user.findMany({ where, orderBy: { id: "desc" }, take });
+  return contains ? { OR: [{ name: contains }, { email: contains }] } : {};
+}
+
+/** The reference: what Prisma sends for the same page (any sort, cursor or offset). The strategy's tests compare against it. */
+export function plainUserPage(db: ReadClient, { search, cursor, sort = "newest", offset, take }: UserPageQuery): Promise<User[]> {
+  const where: Prisma.UserWhereInput = { ...matching(search), ...(cursor !== undefined && { id: { lt: cursor } }) };
+  return db.user.findMany({ where, orderBy: ORDER[sort], skip: offset, take });
+}
+
+/** How many users the search matches: the list's total, for its page numbers. */
+export function countUsers(db: ReadClient, search: string | undefined): Promise<number> {
+  return db.user.count({ where: matching(search) });
 }

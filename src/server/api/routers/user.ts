@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { User } from "~/generated/prisma/client";
 import type { WriteResult } from "~/server/db";
-import { findUserPage } from "~/server/search/users";
+import { countUsers, findUserPage } from "~/server/search/users";
 import { email, id, listInput, name, updateInput } from "~/validation/user-input";
 import { recordNotFound } from "../errors";
 import { userPageOutput, userReadOutput, writtenOutput } from "../output-schemas";
@@ -27,7 +27,11 @@ export const userRouter = createTRPCRouter({
     return written(await ctx.db.write((db) => db.user.create({ data: input })));
   }),
 
-  /** Newest first. Ids are assigned in commit order, so "id below the cursor" pages stably while rows are added. */
+  /**
+   * Newest first by default. Ids are assigned in commit order, so "id below the cursor" pages stably while
+   * rows are added; another sort, or page numbers, page by offset. The total comes from the same node as
+   * the page (one read), so the two agree and both include the client's own writes.
+   */
   list: publicProcedure
     .meta({
       rest: {
@@ -35,17 +39,27 @@ export const userRouter = createTRPCRouter({
         path: "/users",
         body: "items",
         tags: ["users"],
-        summary: "List users, newest first",
-        description: "One page (`limit`, default 20). The next page's URL is in the `Link` header (rel=\"next\"); `search` matches the name or the email, case-insensitively.",
+        summary: "List users, newest first or sorted",
+        description:
+          "One page (`limit`, default 20), newest first or in the order `sort` names (newest, oldest, name, name-desc). Page with `cursor` (newest first) or `offset`; the next page's URL is in the `Link` header (rel=\"next\") either way, and `X-Total-Count` says how many users match. `search` matches the name or the email, case-insensitively.",
       },
     })
     .input(listInput)
     .output(userPageOutput)
     .query(async ({ ctx, input }) => {
-    const page = { search: input.search, cursor: input.cursor, take: input.limit + 1 };
-    const { data: rows, servedBy } = await ctx.db.read((db) => findUserPage(db, page));
+    const page = { search: input.search, sort: input.sort, cursor: input.cursor, offset: input.offset, take: input.limit + 1 };
+    const { data, servedBy } = await ctx.db.read((db) => Promise.all([findUserPage(db, page), countUsers(db, input.search)]));
+    const [rows, total] = data;
     const items = rows.slice(0, input.limit);
-    return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null, servedBy };
+    const more = rows.length > input.limit;
+    const byOffset = input.offset !== undefined || input.sort !== "newest";
+    return {
+      items,
+      nextCursor: more && !byOffset ? (items.at(-1)?.id ?? null) : null,
+      nextOffset: more && byOffset ? (input.offset ?? 0) + input.limit : null,
+      total,
+      servedBy,
+    };
   }),
 
   byId: publicProcedure
