@@ -11,7 +11,7 @@ import { setReplayPaused } from "../../src/cluster/replay";
 import { createUser, unique } from "./users";
 
 /** What tests/e2e/serve.ts leaves for the specs, in a file named by the port (the shared server's unless told). */
-export function handle(port = Number(process.env.TANDEM_E2E_PORT)): { adminToken: string; clusterRoot: string } {
+export function handle(port = Number(process.env.TANDEM_E2E_PORT)): { adminToken: string; clusterRoot: string; serverPid: number } {
   return JSON.parse(readFileSync(path.join(os.tmpdir(), `tandem-e2e-${port}.json`), "utf8"));
 }
 
@@ -23,9 +23,10 @@ export const setPaused = (node: string, paused: boolean) => setReplayPaused(node
 /** Stops or starts one node with the cluster tools, as `npm run db:down -- replica1` / `db:up -- replica1` would. */
 export const setRunning = (node: string, running: boolean) => (running ? startOne : stopOne)(node, { root: handle().clusterRoot, log: () => {} });
 
-export async function signIn(page: Page) {
-  await page.goto("/admin");
-  await page.getByLabel("Admin token").fill(adminToken());
+/** Signs in on the shared e2e server, or on a spec's own (tests/e2e/own-server.ts). */
+export async function signIn(page: Page, server?: { baseURL: string; port: number }) {
+  await page.goto(server ? `${server.baseURL}/admin` : "/admin");
+  await page.getByLabel("Admin token").fill(handle(server?.port).adminToken);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("list", { name: "Nodes" })).toBeVisible();
 }

@@ -7,12 +7,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { freePorts } from "../../src/cluster/ports";
 import { waitFor } from "../../src/cluster/wait-for";
+import { handle } from "./admin";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 
 export interface OwnServer {
   port: number;
   baseURL: string;
+  /** Restarts the app's server (not the cluster) and resolves once the new one answers. */
+  restartApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,5 +42,11 @@ export async function startOwnServer(): Promise<OwnServer> {
     await stop();
     throw error;
   }
-  return { port, baseURL, stop };
+  const answers = async () => (await fetch(`${baseURL}/favicon.svg`).catch(() => undefined))?.ok;
+  const restartApp = async () => {
+    const before = handle(port).serverPid;
+    child.kill("SIGHUP");
+    await waitFor("the app's server to restart", async () => (handle(port).serverPid !== before && (await answers())) || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  };
+  return { port, baseURL, restartApp, stop };
 }
