@@ -277,6 +277,7 @@ test("the admin page works from the keyboard alone, and the focus never gets los
 
 test("promote asks for confirmation first, and Cancel promotes nothing", async ({ page }) => {
   await signIn(page);
+  await expect(eventLog(page).first()).toBeVisible(); // at least the server's first "writes go to" entry
   const before = await eventLog(page).count();
   await chooseAction(page, "replica2", "Promote replica2…");
   const dialog = page.getByRole("alertdialog", { name: "Promote replica2?" });

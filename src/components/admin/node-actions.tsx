@@ -44,8 +44,11 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
     setError(null);
     try {
       await onPromote();
-      promoted.current = true; // onPromoted runs once the dialog has closed (below), so the focus goes where it says
+      // By now the status may be refreshed and this menu and its dialog gone (the node is the writer), or
+      // not yet: onPromoted moves the focus now, and again once the dialog has closed if it still was open.
+      promoted.current = true;
       setConfirming(false);
+      onPromoted();
     } catch (failure) {
       setError(`${name} could not be promoted: ${errorMessage(failure)}`);
     } finally {
@@ -80,10 +83,9 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
         <AlertDialogContent
           onCloseAutoFocus={(event) => {
             event.preventDefault();
-            if (promoted.current) {
-              promoted.current = false;
-              onPromoted();
-            } else trigger.current?.focus();
+            if (promoted.current) onPromoted();
+            else trigger.current?.focus();
+            promoted.current = false;
           }}
         >
           <AlertDialogHeader>
