@@ -6,18 +6,9 @@
  */
 import { type Page, expect, test } from "@playwright/test";
 import { chooseAction, conditionOf, eventLog, handle, signIn } from "./admin";
-import { type OwnServer, startOwnServer } from "./own-server";
+import { type OwnServer, ownServerForThisFile } from "./own-server";
 
-let server: OwnServer | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000); // a cluster of its own: initdb and two base backups on a loaded machine
-  server = await startOwnServer();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const ownServer = ownServerForThisFile();
 
 /** The oldest lag sample the server holds for a replica, through the admin API. */
 async function oldestLagSample(page: Page, own: OwnServer, node: string): Promise<number | undefined> {
@@ -29,7 +20,7 @@ async function oldestLagSample(page: Page, own: OwnServer, node: string): Promis
 
 test("promote from the page: confirmed first, logged, and after a server restart the events, the lag history and the fenced node remain", async ({ page }) => {
   test.setTimeout(120_000);
-  const own = server as OwnServer;
+  const own = ownServer();
   await signIn(page, own);
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
   await expect.poll(() => oldestLagSample(page, own, "replica2")).toBeDefined();

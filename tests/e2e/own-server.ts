@@ -4,6 +4,7 @@
  * Stopped with SIGTERM (serve.ts then stops the cluster and deletes its files), also when the spec fails.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { test } from "@playwright/test";
 import path from "node:path";
 import { freePorts } from "../../src/cluster/ports";
 import { waitFor } from "../../src/cluster/wait-for";
@@ -49,4 +50,20 @@ export async function startOwnServer(): Promise<OwnServer> {
     await waitFor("the app's server to restart", async () => (handle(port).serverPid !== before && (await answers())) || undefined, { timeoutMs: 60_000, intervalMs: 100 });
   };
   return { port, baseURL, restartApp, stop };
+}
+
+/** A server of this spec file's own, started before its tests and stopped after them (pass or fail). */
+export function ownServerForThisFile(): () => OwnServer {
+  let server: OwnServer | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000); // a cluster of its own: initdb and two base backups on a loaded machine
+    server = await startOwnServer();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("the spec's own server did not start");
+    return server;
+  };
 }
