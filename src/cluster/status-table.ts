@@ -4,8 +4,7 @@
  * the primary's timeline); `--wide` adds the rest (every lag, the slot, the WAL receiver).
  */
 import type { NodeStatus } from "./status";
-import { secondsAsMs } from "../replication/format-duration";
-import { bytes } from "./units";
+import { formatBytes, secondsAsMs } from "../format/units";
 
 /** Whether each replica follows the primary's timeline, as the cell says it ("yes", "DIVERGED"…). */
 export type FollowsCell = (name: string) => string;
@@ -37,7 +36,7 @@ const COLUMNS: Column[] = [
   { header: "write lag", ...wideOnly, cell: (s) => secondsAsMs(s.writeLagSeconds) },
   { header: "flush lag", ...wideOnly, cell: (s) => secondsAsMs(s.flushLagSeconds) },
   { header: "replay lag", ...both, cell: (s) => secondsAsMs(s.replayLagSeconds) },
-  { header: "behind", ...narrowOnly, cell: (s) => (s.lagBytes == null ? "-" : bytes(s.lagBytes)) },
+  { header: "behind", ...narrowOnly, cell: (s) => (s.lagBytes == null ? "-" : formatBytes(s.lagBytes)) },
   { header: "bytes behind", ...wideOnly, cell: (s) => dash(s.lagBytes) },
   {
     header: "slot (retained)",

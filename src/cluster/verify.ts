@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type MarkerProbe, type ProbeNode, VISIBILITY_BOUND_MS, closeAll, openPollers, startMarkerProbe, timeSince } from "../replication/visibility";
-import { secondsAsMs } from "../replication/format-duration";
+import { secondsAsMs } from "../format/units";
 import { callApp } from "./app-api";
 import { type Progress, silentProgress } from "./progress";
 import { type NodeStatus, clusterStatus } from "./status";

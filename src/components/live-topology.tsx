@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { DatabaseIcon } from "lucide-react";
 import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
-import { conditionOf, formatBytes, formatSeconds } from "./admin/node-condition";
+import { formatBytes, formatDuration } from "~/format/units";
+import { conditionOf } from "./admin/node-condition";
 import { errorMessage } from "./api-error";
 import { FormError } from "./form-error";
 import { Badge } from "./ui/badge";
@@ -76,7 +77,7 @@ function NodeItem({ node, isWriter }: { node: TopologyNode; isWriter: boolean })
         {!isWriter && node.reachable && !node.fenced && (
           <>
             {" "}
-            Lag <span data-testid="node-lag" className="whitespace-nowrap font-medium text-foreground tabular-nums">{`${formatBytes(node.lagBytes)} · ${formatSeconds(node.lagSeconds)}`}</span>.
+            Lag <span data-testid="node-lag" className="whitespace-nowrap font-medium text-foreground tabular-nums">{`${formatBytes(node.lagBytes)} · ${formatDuration(node.lagSeconds === null ? null : node.lagSeconds * 1000)}`}</span>.
           </>
         )}
       </p>

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { formatDuration } from "~/format/units";
 import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage, retryUnlessClientError } from "./api-error";
@@ -91,7 +92,7 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
     return (
       <>
         <Badge tone="ok">Replayed</Badge>{" "}
-        <span className="text-muted-foreground">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatMs(seenAt)} of the write`}</span>
+        <span className="text-muted-foreground">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatDuration(seenAt)} of the write`}</span>
       </>
     );
   }
@@ -101,8 +102,4 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
       <Badge tone="warn">Not yet</Badge> {progress.replayPaused && <span className="text-muted-foreground">replay paused</span>}
     </>
   );
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -26,6 +26,8 @@ export interface NodeStatusView {
   routing: Routing;
   /** Why it did not answer the last probe or the status query, for operators (it may name hosts). */
   error: string | null;
+  /** The same in a sentence for people ("Not answering at 127.0.0.1:54322: connection refused."). */
+  failure: string | null;
   lastProbeAt: string | null;
   timeline: number | null;
   /** Replica: replayed up to. Writable node: flushed up to. */
@@ -72,6 +74,7 @@ export async function replicationStatus(db: DataLayer, cluster: ClusterControl |
       fenced: details.fenced.has(node.node),
       reachable: node.reachable,
       error: node.probeError ?? d?.error ?? null,
+      failure: node.probeFailure ?? (d?.error ? `Its replication status could not be read: ${d.error}.` : null),
       lastProbeAt: node.lastProbeAt,
       timeline: node.timeline ?? d?.self?.timeline ?? null,
       lsn: h?.lsn === undefined ? null : formatLsn(h.lsn),
@@ -94,6 +97,42 @@ export async function replicationStatus(db: DataLayer, cluster: ClusterControl |
     writer: view.writer,
     allReplicasOut: view.allReplicasOut,
     detailsAt: new Date(details.at).toISOString(),
-    nodes,
+    nodes: [...nodes, ...fencedOutsideTheDataLayer(nodes, details.fenced, cluster)],
   };
+}
+
+/**
+ * A server started after a promote reads its nodes from the state file, which no longer routes to the
+ * fenced former primary: it is listed still (from the cluster), so it does not vanish from the page.
+ */
+function fencedOutsideTheDataLayer(known: NodeStatusView[], fenced: Set<string>, cluster: ClusterControl | undefined): NodeStatusView[] {
+  const names = new Set(known.map((n) => n.name));
+  return [...fenced]
+    .filter((name) => !names.has(name))
+    .map((name) => ({
+      name,
+      endpoint: cluster?.endpointOf(name) ?? "unknown",
+      configuredRole: "primary",
+      role: "unknown",
+      fenced: true,
+      reachable: false,
+      routing: { routable: false, kind: "unreachable", detail: "fenced: stopped for good by a promote" },
+      error: null,
+      failure: null,
+      lastProbeAt: null,
+      timeline: null,
+      lsn: null,
+      replayPaused: null,
+      lagBytes: null,
+      lagSeconds: null,
+      receiveLsn: null,
+      replayDelaySeconds: null,
+      walReceiver: null,
+      stream: null,
+      slot: null,
+      readsServed: 0,
+      fallbacks: 0,
+      errors: 0,
+      writes: 0,
+    }));
 }

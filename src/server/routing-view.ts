@@ -22,6 +22,8 @@ export interface NodeRouting {
   lastProbeAt: string | null;
   /** The last probe's error, for operators (it may name hosts: not for public endpoints). */
   probeError: string | null;
+  /** The same in a sentence for people ("Not answering at host:port: connection refused."). */
+  probeFailure: string | null;
   readsServed: number;
   fallbacks: number;
   hedges: number;
@@ -55,6 +57,7 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
       replayPaused: h.replayPaused ?? null,
       lastProbeAt: h.lastProbeAt?.toISOString() ?? null,
       probeError: h.reachable ? null : (h.error ?? null),
+      probeFailure: h.reachable ? null : (h.failure ?? null),
       ...counts[h.name],
     }),
   );

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { adminToken, adminWatchingUserTab, conditionOf, fact, nodeCard, setPaused, setRunning, signIn } from "./admin";
+import { adminToken, adminWatchingUserTab, chooseAction, conditionOf, eventLog, fact, nodeCard, setPaused, setRunning, showAllFields, signIn } from "./admin";
 import { tabTo } from "./keyboard";
 import { createUser, unique, userRows } from "./users";
 
@@ -23,19 +23,36 @@ test("the admin page shows the primary writing and both replicas streaming", asy
 
   await expect(conditionOf(page, "primary")).toHaveText("Writer");
   await expect(fact(nodeCard(page, "primary"), "Role")).toHaveText("primary");
-  await expect(nodeCard(page, "primary").getByRole("button")).toHaveCount(0); // no levers on the writer
+  // The writer's health is its role, not an exclusion that reads like a fault.
+  await expect(fact(nodeCard(page, "primary"), "Health")).toHaveText(/^writer: takes the writes/);
+  await expect(nodeCard(page, "primary").getByRole("button", { name: /^Actions/ })).toHaveCount(0); // no levers on the writer
+
+  // The topology: the writer and an edge with its lag to each replica, the states in words.
+  const topology = page.getByRole("img", { name: /^Topology: / });
+  await expect(topology).toHaveAccessibleName(/^Topology: primary \(Writer\) streams to replica1 \(lag \d+(\.\d)? m?s\), replica2 \(lag \d+(\.\d)? m?s\)\.$/);
 
   for (const replica of REPLICAS) {
     const card = nodeCard(page, replica);
     await expect(conditionOf(page, replica)).toHaveText("Healthy");
     await expect(fact(card, "Role")).toHaveText("replica");
+    await expect(card.getByTestId("lag")).toHaveText(/^\d+(\.\d)? m?s · \d+(\.\d)? (B|KiB)$/); // the headline figure, one unit style
+    await expect(fact(card, "State")).toBeHidden(); // raw fields wait behind the disclosure
+    await showAllFields(card);
     await expect(fact(card, "State")).toHaveText("streaming");
     await expect(fact(card, "WAL receiver")).toHaveText("streaming");
     await expect(fact(card, "Replay paused")).toHaveText("no");
-    await expect(card.getByRole("button", { name: `Pause replay on ${replica}` })).toBeEnabled();
-    await expect(card.getByRole("button", { name: `Promote ${replica}…` })).toBeEnabled();
+    // The levers are in a menu, not buttons on the card.
+    await expect(card.getByRole("button", { name: `Pause replay on ${replica}` })).toHaveCount(0);
+    await card.getByRole("button", { name: `Actions for ${replica}` }).click();
+    await expect(page.getByRole("menuitem", { name: `Pause replay on ${replica}` })).toBeVisible();
+    await expect(page.getByRole("menuitem", { name: `Promote ${replica}…` })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("menu")).toHaveCount(0);
   }
   await expect(page.getByText("All replicas are out.")).toBeHidden();
+
+  // Where reads go right now: a figure per node.
+  await expect(page.getByRole("img", { name: /^Reads per second now: primary \d+(\.\d)? \/s, replica1 \d+(\.\d)? \/s, replica2 \d+(\.\d)? \/s\.$/ })).toBeVisible();
 
   // The probe reports a visibility latency for each replica.
   await page.getByRole("button", { name: "Run replication probe" }).click();
@@ -50,10 +67,11 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
   const card = nodeCard(page, "replica1");
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
 
-  await card.getByRole("button", { name: "Pause replay on replica1" }).click();
+  await chooseAction(page, "replica1", "Pause replay on replica1");
   await expect(conditionOf(page, "replica1")).toContainText("Replay paused");
+  await showAllFields(card);
   await expect(fact(card, "Replay paused")).toHaveText("yes");
-  await expect(card.getByRole("button", { name: "Resume replay on replica1" })).toBeVisible();
+  await expect(eventLog(page).first()).toContainText("Replay on replica1 was paused from this page.");
 
   // A user created now, in another tab: the write goes to the primary, and its page reads it back from
   // a node that has replayed it, never from the paused replica1.
@@ -65,7 +83,7 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
   await expect(details.getByText(/^Served by (replica2|primary)\b/)).toBeVisible();
 
   // The admin page: replica1 falls behind the write, its lag rises from zero, and it leaves the read set.
-  await expect(card.getByTestId("lag")).not.toHaveText(/^0 B/, { timeout: 15_000 });
+  await expect(card.getByTestId("lag")).not.toHaveText(/· 0 B$/, { timeout: 15_000 });
   await expect(conditionOf(page, "replica1")).toHaveText("Replay paused · lagging", { timeout: 15_000 });
   await expect(fact(card, "Health")).toHaveText(/^not routable: replay paused, lagging/);
   await expect(conditionOf(page, "replica2")).toHaveText("Healthy");
@@ -74,10 +92,13 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
   const spread = tab.getByRole("region", { name: "This write on each replica" }).getByRole("listitem");
   await expect(spread).toHaveText([/^replica1 Not yet replay paused$/, /^replica2 Replayed (by the first check|within \d+(\.\d)? m?s of the write)$/]);
 
-  await card.getByRole("button", { name: "Resume replay on replica1" }).click();
+  await chooseAction(page, "replica1", "Resume replay on replica1");
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy", { timeout: 15_000 });
   await expect(fact(card, "Replay paused")).toHaveText("no");
-  await expect(card.getByTestId("lag")).toHaveText(/^0 B · \d+ ms$/);
+  await expect(card.getByTestId("lag")).toHaveText(/^\d+ ms · 0 B$/);
+  // Both levers are in the event log, newest first, in words.
+  await expect(eventLog(page).nth(0)).toContainText("Replay on replica1 was resumed from this page.");
+  await expect(eventLog(page).nth(1)).toContainText("Replay on replica1 was paused from this page.");
   // …and replica1 reaches the write once resumed, as the creator's page shows: behind at the first
   // check, so with the time since the write rather than "by the first check".
   await expect(spread.first()).toHaveText(/^replica1 Replayed within \d+(\.\d)? m?s of the write$/);
@@ -96,6 +117,10 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await setRunning("replica2", false);
   await expect(conditionOf(page, "replica2")).toHaveText("Down");
   await expect(fact(nodeCard(page, "replica2"), "Health")).toHaveText("unreachable");
+  // Why, in a sentence; the driver's text only behind the disclosure.
+  await expect(nodeCard(page, "replica2").getByText(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down)\.$/)).toBeVisible();
+  await expect(nodeCard(page, "replica2").getByText(/ECONNREFUSED/)).toBeHidden();
+  await expect(eventLog(page).filter({ hasText: /replica2 \(127\.0\.0\.1:\d+\) stopped answering\./ })).toHaveCount(1);
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
 
   // User pages keep working, read from the replica that is left (or the primary), never from replica2.
@@ -110,6 +135,7 @@ test("a stopped replica shows as down while user pages keep working; with both d
   // replica1 down too: every replica is out, the page says so, and reads fall back to the primary.
   await setRunning("replica1", false);
   await expect(page.getByText("All replicas are out.")).toBeVisible();
+  await showAllFields(nodeCard(page, "primary"));
   const fallbackReads = fact(nodeCard(page, "primary"), "Reads served"); // the writer serves reads only as the fallback
   const before = Number(await fallbackReads.textContent());
   await tab.reload();
@@ -122,8 +148,10 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await setRunning("replica2", true);
   for (const replica of REPLICAS) {
     await expect(conditionOf(page, replica)).toHaveText("Healthy", { timeout: 15_000 });
+    await showAllFields(nodeCard(page, replica));
     await expect(fact(nodeCard(page, replica), "State")).toHaveText("streaming");
   }
+  await expect(eventLog(page).filter({ hasText: /replica2 \(127\.0\.0\.1:\d+\) answers again\./ }).first()).toBeVisible();
   await expect(page.getByText("All replicas are out.")).toBeHidden();
   await tab.reload();
   await expect(readBadge).toHaveText(/^Served by replica\d · replica/);
@@ -207,31 +235,58 @@ test("the admin page works from the keyboard alone, and the focus never gets los
   await expect(page.getByTestId("status-line")).toBeFocused();
   await expect(page.getByTestId("status-line")).toContainText("Writes go to primary");
 
-  // Pause with Enter; the same button, now Resume, keeps the focus; Space resumes.
+  // The levers are in a menu: Enter opens it on its first item, Enter pauses, and the focus is back on
+  // the menu's button; the same item now resumes, with Space.
   const card = nodeCard(page, "replica1");
-  await tabTo(page, card.getByRole("button", { name: "Pause replay on replica1" }));
+  const actions = card.getByRole("button", { name: "Actions for replica1" });
+  await tabTo(page, actions);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("menuitem", { name: "Pause replay on replica1" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(conditionOf(page, "replica1")).toContainText("Replay paused");
-  await expect(card.getByRole("button", { name: "Resume replay on replica1" })).toBeFocused();
-  await page.keyboard.press("Space");
-  await expect(fact(card, "Replay paused")).toHaveText("no");
-  await expect(card.getByRole("button", { name: "Pause replay on replica1" })).toBeFocused();
-
-  // Promote asks first, with Cancel focused; Escape closes it, back on the button that opened it.
-  const promote = card.getByRole("button", { name: "Promote replica1…" });
-  await page.keyboard.press("Tab");
-  await expect(promote).toBeFocused();
+  await expect(actions).toBeFocused();
   await page.keyboard.press("Enter");
-  const dialog = page.getByRole("dialog", { name: "Promote replica1?" });
+  await expect(page.getByRole("menuitem", { name: "Resume replay on replica1" })).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(conditionOf(page, "replica1")).toHaveText("Healthy", { timeout: 15_000 });
+  await expect(actions).toBeFocused();
+
+  // Promote asks first, with Cancel focused; Escape closes it, back on the menu's button; nothing was promoted.
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.getByRole("menuitem", { name: "Promote replica1…" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("alertdialog", { name: "Promote replica1?" });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
-  await expect(promote).toBeFocused();
-  await expect(conditionOf(page, "replica1")).toHaveText("Healthy"); // nothing was promoted
+  await expect(actions).toBeFocused();
+  await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
+
+  // The raw fields open from the keyboard too.
+  await tabTo(page, card.getByText("All fields", { exact: true }));
+  await page.keyboard.press("Enter");
+  await expect(fact(card, "Replay paused")).toHaveText("no");
 
   // Sign out from the keyboard: the token field has the focus, ready for the next sign-in.
   await tabTo(page, page.getByRole("button", { name: "Sign out" }));
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Admin token")).toBeFocused();
+});
+
+test("promote asks for confirmation first, and Cancel promotes nothing", async ({ page }) => {
+  await signIn(page);
+  await expect(eventLog(page).first()).toBeVisible(); // at least the server's first "writes go to" entry
+  const before = await eventLog(page).count();
+  await chooseAction(page, "replica2", "Promote replica2…");
+  const dialog = page.getByRole("alertdialog", { name: "Promote replica2?" });
+  await expect(dialog).toContainText("This cannot be undone from this page.");
+  await expect(dialog.getByRole("button", { name: "Promote replica2" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("status-line")).toContainText("Writes go to primary");
+  await expect(conditionOf(page, "replica2")).toHaveText("Healthy");
+  await expect(eventLog(page).filter({ hasText: "promoted" })).toHaveCount(0);
+  expect(await eventLog(page).count()).toBe(before);
 });

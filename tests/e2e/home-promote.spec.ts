@@ -6,21 +6,12 @@
  */
 import { expect, test } from "@playwright/test";
 import { handle } from "./admin";
-import { type OwnServer, startOwnServer } from "./own-server";
+import { ownServerForThisFile } from "./own-server";
 
-let server: OwnServer | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000); // a cluster of its own: initdb and two base backups on a loaded machine
-  server = await startOwnServer();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const ownServer = ownServerForThisFile();
 
 test("after a promote the home page shows the new writer and the fenced old primary, without a reload", async ({ page, request }) => {
-  const own = server as OwnServer;
+  const own = ownServer();
   const nodes = page.getByRole("list", { name: "Database nodes" });
   const condition = (name: string) => nodes.getByRole("listitem", { name }).getByTestId("node-condition");
 

@@ -27,6 +27,13 @@ test("the lag chart draws a line per replica and follows a paused replica's lag 
   await expect(lagChart(page)).toBeVisible();
   await expect(lagFigure(page).locator(".recharts-line path.recharts-curve")).toHaveCount(2);
   await expect(lagFigure(page).locator(".recharts-legend-item")).toHaveText(["replica1", "replica2"]);
+  // The routing limit is named in the key under the chart, never as a label on the line near the axis.
+  await expect(lagFigure(page).getByText(/^routing limit \d+(\.\d)? m?s$/)).toBeVisible();
+  await expect(lagFigure(page).locator("svg text", { hasText: "routing limit" })).toHaveCount(0);
+  // Every label in the page's charts is at least 12 px (recharts' default is smaller).
+  const sizes = await page.locator("main svg text").evaluateAll((texts) => texts.map((t) => Number.parseFloat(getComputedStyle(t).fontSize)));
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
   await expect(lagChart(page)).toHaveAccessibleName(underASecond("replica1"));
   await expect(lagChart(page)).toHaveAccessibleName(underASecond("replica2"));
 

@@ -4,15 +4,19 @@
  * Stopped with SIGTERM (serve.ts then stops the cluster and deletes its files), also when the spec fails.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { test } from "@playwright/test";
 import path from "node:path";
 import { freePorts } from "../../src/cluster/ports";
 import { waitFor } from "../../src/cluster/wait-for";
+import { handle } from "./admin";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 
 export interface OwnServer {
   port: number;
   baseURL: string;
+  /** Restarts the app's server (not the cluster) and resolves once the new one answers. */
+  restartApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,5 +43,27 @@ export async function startOwnServer(): Promise<OwnServer> {
     await stop();
     throw error;
   }
-  return { port, baseURL, stop };
+  const answers = async () => (await fetch(`${baseURL}/favicon.svg`).catch(() => undefined))?.ok;
+  const restartApp = async () => {
+    const before = handle(port).serverPid;
+    child.kill("SIGHUP");
+    await waitFor("the app's server to restart", async () => (handle(port).serverPid !== before && (await answers())) || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  };
+  return { port, baseURL, restartApp, stop };
+}
+
+/** A server of this spec file's own, started before its tests and stopped after them (pass or fail). */
+export function ownServerForThisFile(): () => OwnServer {
+  let server: OwnServer | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000); // a cluster of its own: initdb and two base backups on a loaded machine
+    server = await startOwnServer();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("the spec's own server did not start");
+    return server;
+  };
 }

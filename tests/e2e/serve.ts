@@ -55,14 +55,30 @@ async function main(): Promise<void> {
   log("starting a test cluster");
   const cluster = await clusterStarting;
   log(`primary ${endpointOf(cluster.primaryUrl)}, replicas ${cluster.replicaUrls.map(endpointOf).join(", ")}`);
-  writeFileSync(handleFile, JSON.stringify({ adminToken, clusterRoot: cluster.root }), { mode: 0o600 });
   if (shuttingDown) return;
 
   await migrate(cluster);
   if (shuttingDown) return;
 
   server = startServer(cluster);
-  server.on("exit", (code, signal) => void shutdown(`the server exited (${signal ?? `code ${code}`})`, 1));
+  server.on("exit", serverExited);
+}
+
+const serverExited = (code: number | null, signal: NodeJS.Signals | null) => void shutdown(`the server exited (${signal ?? `code ${code}`})`, 1);
+
+// SIGHUP restarts the app's server on the same cluster and data root, for specs about what survives a
+// restart (tests/e2e/own-server.ts); the handle file's serverPid says when the new one runs.
+process.on("SIGHUP", () => void restartServer());
+
+async function restartServer(): Promise<void> {
+  const cluster = await clusterStarting;
+  if (shuttingDown || !server) return;
+  server.off("exit", serverExited);
+  await stopServer();
+  if (shuttingDown) return;
+  log("restarting the app's server (SIGHUP)");
+  server = startServer(cluster);
+  server.on("exit", serverExited);
 }
 
 async function migrate(cluster: TestCluster): Promise<void> {
@@ -83,7 +99,7 @@ function startServer(cluster: TestCluster): ChildProcess {
   log(`the app's server on http://127.0.0.1:${port}`);
   // Not DATABASE_URL, even one from the caller's shell: it would take precedence over the cluster.
   const { DATABASE_URL: _primary, DATABASE_REPLICA_URLS: _replicas, ...inherited } = process.env;
-  return spawn(process.execPath, [SERVER_BUNDLE, "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [SERVER_BUNDLE, "-p", String(port), "-H", "127.0.0.1"], {
     cwd: PROJECT_ROOT,
     env: {
       ...inherited,
@@ -93,6 +109,8 @@ function startServer(cluster: TestCluster): ChildProcess {
     },
     stdio: "inherit",
   });
+  writeFileSync(handleFile, JSON.stringify({ adminToken, clusterRoot: cluster.root, serverPid: child.pid }), { mode: 0o600 });
+  return child;
 }
 
 async function shutdown(reason: string, exitCode: number): Promise<void> {

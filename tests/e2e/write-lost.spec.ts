@@ -8,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { adminUrl } from "../../src/cluster/context";
 import { queryOne } from "../../src/cluster/sql";
 import { readState } from "../../src/replication/state";
-import { handle, setRunning } from "./admin";
+import { eventLog, handle, setRunning, signIn } from "./admin";
 import { createUser, unique } from "./users";
 
 test("after a failover that lost the user's write, the user page says the write was lost", async ({ page }) => {
@@ -34,4 +34,11 @@ test("after a failover that lost the user's write, the user page says the write 
   }).toPass({ timeout: 20_000 });
   await expect(page.getByText(/your last write was lost in a failover/)).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: user.name })).toHaveCount(0);
+
+  // The admin page's event log tells the failover as it happened: the newest writer entry is the move
+  // to replica1 on a new timeline, and replica2 (which has the lost write) diverged.
+  await signIn(page);
+  const events = eventLog(page);
+  await expect(events.filter({ hasText: /Writes (go to|moved from \w+ to) / }).first()).toContainText(/replica1 on timeline 2\.$/, { timeout: 15_000 });
+  await expect(events.filter({ hasText: /replica2 diverged from the writer's history and serves no reads/ }).first()).toBeVisible({ timeout: 15_000 });
 });

@@ -345,6 +345,8 @@ describe("admin procedures", () => {
     ["replication.promote", "mutation", { node: "replica1" }],
     ["replication.probe", "mutation", undefined],
     ["replication.lagHistory", "query", undefined],
+    ["replication.events", "query", undefined],
+    ["replication.traffic", "query", undefined],
   ] as const;
 
   it.each(adminCalls)("%s is UNAUTHORIZED without a token and with a wrong one", async (procedure, type, input) => {
@@ -412,6 +414,14 @@ describe("admin procedures", () => {
     } finally {
       expect((await admin.replication.resumeReplay({ node: "replica1" })).replay).toBe("not paused");
     }
+    // Both levers are in the event log, newest first, as data.
+    const { events } = await admin.replication.events({ limit: 2 });
+    expect(events.map((e) => [e.kind, e.node, e.details])).toEqual([
+      ["resume", "replica1", { replay: "not paused" }],
+      ["pause", "replica1", { replay: "paused" }],
+    ]);
+    expect(events[0].id).toBeGreaterThan(events[1].id);
+    expect((await admin.replication.events({ sinceId: events[0].id })).events).toEqual([]);
     await expect(admin.replication.pauseReplay({ node: "primary" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/only be paused on a replica/) });
     await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/Unknown node 'replica9'/) });
   });
@@ -471,6 +481,25 @@ describe("admin procedures", () => {
       expect(bad.error?.data.code).toBe("BAD_REQUEST");
       expect(bad.error?.message).toMatch(/^Invalid input: since: since must (be a time in milliseconds|be a whole number|not be negative)/);
     }
+  });
+
+  it("traffic: reads per second on each node, from the counters /api/metrics exports", async () => {
+    const admin = await h.caller(ADMIN);
+    await admin.replication.traffic(); // the first sample: no rate yet
+    const api = await h.caller();
+    const deadline = Date.now() + 1_100;
+    let reads = 0;
+    while (Date.now() < deadline) {
+      await api.user.list({ limit: 1 });
+      reads++;
+    }
+    const { nodes } = await admin.replication.traffic();
+    const rate = (node: string) => nodes.find((n) => n.node === node)?.points.at(-1)?.readsPerSecond ?? 0;
+    // Round robin over the two replicas; none on the writer while they are healthy.
+    expect(rate("replica1") + rate("replica2")).toBeGreaterThan(reads / 4);
+    expect(rate("replica1")).toBeGreaterThan(0);
+    expect(rate("replica2")).toBeGreaterThan(0);
+    expect(rate("primary")).toBe(0);
   });
 
   it("probe: how long a marker written on the primary took to reach each replica", async () => {
@@ -627,6 +656,15 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     expect(await ready.json()).toMatchObject({ status: "not ready", writer: null });
     const metrics = parsePrometheusText(await (await h.request("/api/metrics")).text());
     expect(metrics.get("tandem_node_up")?.samples.find((s) => s.labels.node === "primary")?.value).toBe(0);
+
+    // The admin view says what happened in words (the driver's text is kept as the raw error), and the
+    // event log has the loss and that no node takes writes, as data.
+    const admin = await h.caller(ADMIN);
+    const primaryView = (await admin.replication.status()).nodes.find((n) => n.name === "primary");
+    expect(primaryView?.failure).toMatch(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down)\.$/);
+    const { events } = await admin.replication.events();
+    expect(events.find((e) => e.kind === "node-lost" && e.node === "primary")?.details).toMatchObject({ endpoint: expect.stringMatching(/:\d+$/) });
+    expect(events.find((e) => e.kind === "no-writer")?.details).toMatchObject({ from: "primary" });
   });
 
   it("promote through the admin API: writes go to the new primary and the app is ready again", async () => {
@@ -652,5 +690,9 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     ]);
     expect(status.nodes[1]).toMatchObject({ configuredRole: "replica", timeline: 2 });
     expect(status.nodes[2]).toMatchObject({ timeline: 2, stream: { state: "streaming" } });
+    // The promote (recorded once it is done; the monitor may see the writer move first) and the move.
+    const { events } = await (await h.caller(ADMIN)).replication.events();
+    expect(events.find((e) => e.kind === "promote")).toMatchObject({ node: "replica1", details: { from: null } }); // the primary was already down
+    expect(events.find((e) => e.kind === "writer-moved")).toMatchObject({ node: "replica1", details: { from: null, timeline: 2 } });
   });
 });

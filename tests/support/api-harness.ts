@@ -17,7 +17,8 @@ import { handleRestRequest } from "~/server/rest/handler";
 import { openApiDocument } from "~/server/rest/openapi";
 import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
-import { createDataLayer } from "~/server/db/index";
+import { type DataLayerConfig, createDataLayer } from "~/server/db/index";
+import { inMemoryOpsRecords } from "~/server/db/ops-records";
 import type { DataLayer } from "~/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "~/server/health";
 import { guardServerMethods } from "~/http/incoming-guard";
@@ -67,8 +68,16 @@ export interface RpcResponse {
 export async function startApiHarness(options: { services?: Partial<ApiServices> } = {}): Promise<ApiHarness> {
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
-  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
-  const services: ApiServices = { db, adminToken: TEST_ADMIN_TOKEN, cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24), ...options.services };
+  const records = inMemoryOpsRecords();
+  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } }, records);
+  const services: ApiServices = {
+    db,
+    adminToken: TEST_ADMIN_TOKEN,
+    cluster: embeddedClusterControl(cluster.root),
+    idempotency: idempotencySettings(24),
+    events: records.events,
+    ...options.services,
+  };
   // As the app's server (src/server/http/server.ts) has it: the incoming-request guard, the API's routes, then what Next serves.
   const server = guardServerMethods(http.createServer(dispatch(apiRoutes(() => services), fetchRoute((req) => nextRoutes(req, services)))));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -2,6 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { Skeleton } from "~/components/ui/skeleton";
 import { AdminDashboard } from "./admin-dashboard";
 import { useAdminToken } from "./admin-token";
 import { SignIn } from "./sign-in";
@@ -18,7 +19,7 @@ export function AdminConsole() {
   // Only after a sign-in or sign-out on this page: opening /admin leaves the focus where browsers put it.
   const [moveFocus, setMoveFocus] = useState(false);
 
-  if (token === undefined) return <p className="muted">Loading…</p>;
+  if (token === undefined) return <Skeleton className="h-40 w-full max-w-xl"/>;
   if (token === null) {
     return (
       <SignIn

@@ -3,14 +3,24 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { errorCode, errorMessage, retryUnlessClientError } from "~/components/api-error";
+import { FormError } from "~/components/form-error";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { useAdminApi } from "./admin-api";
+import { EventLogPanel } from "./event-log-panel";
 import { LagPanel } from "./lag-panel";
-import { NodeCard } from "./node-card";
+import { NodeCard, type NodeTrends } from "./node-card";
 import { ProbePanel } from "./probe-panel";
+import { ReadsPanel } from "./reads-panel";
+import { TopologyDiagram } from "./topology-diagram";
+import { useLagHistory } from "./use-lag-history";
+import { useTraffic } from "./use-traffic";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+/** How much of each trend a node card draws. */
+const TREND_POINTS = 60;
 
-/** Replication status, refreshed every second, with the per-node levers and the probe. */
+/** Replication status, refreshed every second: the topology, a card per node with its levers, lag, reads, events and the probe. */
 export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: string; onSignOut: (reason: string | null) => void; focusOnMount: boolean }) {
   const api = useAdminApi(token);
   const statusLine = useRef<HTMLParagraphElement>(null);
@@ -27,25 +37,37 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
     placeholderData: keepPreviousData,
     retry: retryUnlessClientError,
   });
+  const traffic = useTraffic(api);
+  const lagHistory = useLagHistory(token);
 
   const unauthorized = errorCode(status.error) === "UNAUTHORIZED";
   useEffect(() => {
     if (unauthorized) onSignOut("The server no longer accepts this admin token. Sign in again.");
   }, [unauthorized, onSignOut]);
 
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: api.replication.status.queryKey() });
+  const invalidate = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: api.replication.status.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: api.replication.events.queryKey() }),
+    ]);
   const pause = useMutation(api.replication.pauseReplay.mutationOptions({ onSettled: invalidate }));
   const resume = useMutation(api.replication.resumeReplay.mutationOptions({ onSettled: invalidate }));
   const promote = useMutation(api.replication.promote.mutationOptions({ onSettled: invalidate }));
 
   const data = status.data;
+  const trendsOf = (name: string): NodeTrends => {
+    const points = traffic.data?.nodes.find((n) => n.node === name)?.points.slice(-TREND_POINTS) ?? [];
+    const samples = lagHistory.data?.replicas.find((r) => r.node === name)?.samples.slice(-TREND_POINTS) ?? [];
+    return { lagMs: samples.map((s) => s.lagMs), readsPerSecond: points.map((p) => p.readsPerSecond), errorsPerSecond: points.map((p) => p.errorsPerSecond) };
+  };
+
   return (
-    <>
-      <div className="admin-toolbar">
-        <p className="muted" aria-live="off" tabIndex={-1} ref={statusLine} data-testid="status-line">
+    <div className="grid gap-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-muted-foreground" aria-live="off" tabIndex={-1} ref={statusLine} data-testid="status-line">
           {data ? (
             <>
-              Writes go to <strong>{data.writer ?? "no node (no writable primary is reachable)"}</strong>. Updated{" "}
+              Writes go to <strong className="text-foreground">{data.writer ?? "no node (no writable primary is reachable)"}</strong>. Updated{" "}
               <time dateTime={new Date(status.dataUpdatedAt).toISOString()}>{timeFormat.format(status.dataUpdatedAt)}</time>, refreshing every second
               {data.cluster === "embedded" ? "." : "; pause, resume and promote need the embedded cluster."}
             </>
@@ -53,31 +75,46 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
             "Loading replication status…"
           )}
         </p>
-        <button type="button" className="button subtle" onClick={() => onSignOut(null)}>
+        <Button variant="outline" size="sm" onClick={() => onSignOut(null)}>
           Sign out
-        </button>
+        </Button>
       </div>
 
       {status.isError && !unauthorized && (
-        <p className="form-error" role="alert">
+        <FormError>
           {data ? "The status could not be refreshed; showing the last answer. " : "The replication status could not be loaded. "}
           {errorMessage(status.error)}
-        </p>
+        </FormError>
       )}
 
       {data?.allReplicasOut && (
-        <p className="admin-banner" role="alert">
+        <p className="rounded-md border border-warn/40 bg-warn-soft px-4 py-3 text-sm text-warn" role="alert">
           <strong>All replicas are out.</strong> No replica may serve reads, so every read goes to the writer
           {data.writer ? ` (${data.writer})` : ""}.
         </p>
       )}
 
       {data && (
-        <ul className="admin-nodes" aria-label="Nodes">
+        <Card>
+          <CardHeader>
+            <div className="grid gap-1">
+              <CardTitle>Topology</CardTitle>
+              <CardDescription>Writes go to the writer, which streams to each replica; the lag is on each edge.</CardDescription>
+            </div>
+          </CardHeader>
+          <CardContent>
+            <TopologyDiagram nodes={data.nodes} writer={data.writer} />
+          </CardContent>
+        </Card>
+      )}
+
+      {data && (
+        <ul className="grid gap-4 md:grid-cols-2 xl:grid-cols-3" aria-label="Nodes">
           {data.nodes.map((node) => (
-            <li key={node.name}>
+            <li key={node.name} className="grid">
               <NodeCard
                 node={node}
+                trends={trendsOf(node.name)}
                 canControl={data.cluster === "embedded"}
                 onPause={() => pause.mutate({ node: node.name })}
                 onResume={() => resume.mutate({ node: node.name })}
@@ -99,9 +136,16 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
         </ul>
       )}
 
-      {data && <LagPanel token={token} />}
+      {data && <LagPanel history={lagHistory} />}
+
+      {data && (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <ReadsPanel rows={data.nodes.filter((n) => !n.fenced).map((n) => ({ node: n.name, readsPerSecond: trendsOf(n.name).readsPerSecond.at(-1) ?? 0 }))} />
+          <EventLogPanel api={api} />
+        </div>
+      )}
 
       {data && <ProbePanel api={api} />}
-    </>
+    </div>
   );
 }

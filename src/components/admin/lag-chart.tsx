@@ -9,10 +9,10 @@ import { type LagSeries, type Measure, STATE_WORDS, chartRows, formatLag, valueO
 
 /** Colour and dash per series: told apart by line style as well as by colour (CSS variables, so dark mode follows). */
 const SERIES_STYLES = [
-  { stroke: "var(--series-1)", strokeDasharray: undefined },
-  { stroke: "var(--series-2)", strokeDasharray: "6 3" },
-  { stroke: "var(--series-3)", strokeDasharray: "2 3" },
-  { stroke: "var(--series-4)", strokeDasharray: "10 3 2 3" },
+  { stroke: "var(--replica)", strokeDasharray: undefined },
+  { stroke: "var(--info)", strokeDasharray: "6 3" },
+  { stroke: "var(--warn)", strokeDasharray: "2 3" },
+  { stroke: "var(--writer)", strokeDasharray: "10 3 2 3" },
 ];
 
 const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
@@ -25,7 +25,7 @@ function minuteTicks(from: number, to: number): number[] {
   return ticks;
 }
 
-const axisTick = { fill: "var(--muted)", fontSize: 12 };
+const axisTick = { fill: "var(--muted-foreground)", fontSize: 13 };
 
 export interface LagChartProps {
   series: LagSeries;
@@ -43,6 +43,8 @@ export default function LagChart({ series, measure, summary }: LagChartProps) {
   // Never blow a calm chart's noise up to full height: the scale reaches past the routing limit (time) or 1 KiB (bytes).
   const ticks = yTicks(Math.max(highest, limit === undefined ? 1024 : limit * 1.25), measure);
   return (
+    <div className="flex h-full flex-col gap-2">
+    <div className="min-h-0 flex-1">
     <ResponsiveContainer width="100%" height="100%">
       {/* role="img" with the summary as its name; recharts' accessibility layer keeps it focusable, and the
           arrow keys then step the tooltip through the samples. */}
@@ -60,23 +62,17 @@ export default function LagChart({ series, measure, summary }: LagChartProps) {
           stroke="var(--border)"
         />
         <YAxis
-          width={64}
+          width={72}
           domain={[0, ticks.at(-1) as number]}
           ticks={ticks}
           tickFormatter={(value: number) => formatLag(value, measure)}
           tick={axisTick}
           stroke="var(--border)"
         />
-        {limit !== undefined && (
-          <ReferenceLine
-            y={limit}
-            stroke="var(--danger)"
-            strokeDasharray="4 4"
-            label={{ value: `routing limit ${formatLag(limit, measure)}`, position: "insideTopRight", fill: "var(--danger)", fontSize: 12 }}
-          />
-        )}
+        {/* The limit is named in the key under the chart, not on the line, where a label meets the axis ticks. */}
+        {limit !== undefined && <ReferenceLine y={limit} stroke="var(--danger)" strokeDasharray="4 4" />}
         <Tooltip content={({ active, label }) => <LagTooltip active={active} label={label} series={series} measure={measure} />} isAnimationActive={false} />
-        <Legend iconType="plainline" wrapperStyle={{ fontSize: "0.875rem" }} />
+        <Legend iconType="plainline" wrapperStyle={{ fontSize: "0.875rem", paddingTop: 4 }} />
         {series.replicas.map(({ node }, i) => (
           <Line
             key={node}
@@ -93,6 +89,16 @@ export default function LagChart({ series, measure, summary }: LagChartProps) {
         ))}
       </LineChart>
     </ResponsiveContainer>
+    </div>
+    {limit !== undefined && (
+      <p className="flex items-center gap-2 text-sm text-muted-foreground">
+        <svg width="24" height="8" aria-hidden="true">
+          <line x1="0" y1="4" x2="24" y2="4" stroke="var(--danger)" strokeWidth="2" strokeDasharray="4 4" />
+        </svg>
+        routing limit {formatLag(limit, measure)}
+      </p>
+    )}
+    </div>
   );
 }
 
@@ -100,16 +106,16 @@ export default function LagChart({ series, measure, summary }: LagChartProps) {
 function LagTooltip({ active, label, series, measure }: { active?: boolean; label?: unknown; series: LagSeries; measure: Measure }) {
   if (!active || typeof label !== "number") return null;
   return (
-    <div className="lag-tooltip">
-      <p className="lag-tooltip-time">{clockWithSeconds.format(label)}</p>
-      <ul>
+    <div className="lag-tooltip grid gap-1 rounded-md border bg-popover px-3 py-2 text-sm text-popover-foreground shadow-md">
+      <p className="font-semibold tabular-nums">{clockWithSeconds.format(label)}</p>
+      <ul className="grid gap-0.5">
         {series.replicas.map(({ node, samples }, i) => {
           const sample = samples.find((s) => s.at === label);
           if (!sample) return null;
           return (
-            <li key={node} style={{ borderColor: SERIES_STYLES[i % SERIES_STYLES.length].stroke }}>
+            <li key={node} className="border-l-4 pl-2" style={{ borderColor: SERIES_STYLES[i % SERIES_STYLES.length].stroke }}>
               <strong>{node}</strong> {formatLag(valueOf(sample, measure), measure)}
-              {sample.state !== "routable" && <span className={`lag-tooltip-state state-${sample.state}`}> · {STATE_WORDS[sample.state]}</span>}
+              {sample.state !== "routable" && <span className="text-muted-foreground"> · {STATE_WORDS[sample.state]}</span>}
             </li>
           );
         })}

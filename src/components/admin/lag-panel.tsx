@@ -3,11 +3,13 @@
 import dynamic from "next/dynamic";
 import { useId, useState } from "react";
 import { errorMessage } from "~/components/api-error";
+import { FormError } from "~/components/form-error";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { type LagSeries, type Measure, formatLag, lagSummary, replicaFigures, stateWords, valueOf, windowWords } from "./lag-series";
-import { useLagHistory } from "./use-lag-history";
+import type { useLagHistory } from "./use-lag-history";
 
 /** The same box while recharts loads as once it has: the page does not jump. */
-const ChartPlaceholder = () => <p className="muted lag-chart-loading">Loading the chart…</p>;
+const ChartPlaceholder = () => <p className="flex h-full items-center text-sm text-muted-foreground">Loading the chart…</p>;
 
 // recharts is large: load it after sign-in, in its own chunk, and never on the server (it measures the DOM).
 const LagChart = dynamic(() => import("./lag-chart"), { ssr: false, loading: ChartPlaceholder });
@@ -18,46 +20,46 @@ const MEASURES: { value: Measure; label: string }[] = [
 ];
 
 /** Each replica's lag over the last minutes as a live line chart, with its figures as a table too. */
-export function LagPanel({ token }: { token: string }) {
-  const history = useLagHistory(token);
+export function LagPanel({ history }: { history: ReturnType<typeof useLagHistory> }) {
   const [measure, setMeasure] = useState<Measure>("time");
   const id = useId();
   const series = history.data;
 
   return (
-    <figure className="card lag-panel" aria-labelledby={`${id}-caption`}>
-      <div className="card-head">
+    <figure className="grid gap-4 rounded-lg border bg-card p-5 text-card-foreground shadow-sm" aria-labelledby={`${id}-caption`}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
         <figcaption id={`${id}-caption`}>
-          <h2>Replication lag</h2>
+          <h2 className="text-lg font-semibold">Replication lag</h2>
         </figcaption>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Show lag in</legend>
+        <fieldset className="inline-flex rounded-md border p-0.5">
+          <legend className="sr-only">Show lag in</legend>
           {MEASURES.map(({ value, label }) => (
-            <label key={value}>
-              <input type="radio" name={`${id}-measure`} value={value} checked={measure === value} onChange={() => setMeasure(value)} />
+            // The radio covers its label, invisible: a click lands on it, and the label shows its state and focus.
+            <label key={value} className="relative rounded px-3 py-1 text-sm font-semibold has-checked:bg-primary has-checked:text-primary-foreground has-focus-visible:outline-2 has-focus-visible:outline-ring">
+              <input className="absolute inset-0 cursor-pointer opacity-0" type="radio" name={`${id}-measure`} value={value} checked={measure === value} onChange={() => setMeasure(value)} />
               {label}
             </label>
           ))}
         </fieldset>
       </div>
-      <p className="muted lag-explanation">
-        Per replica over {windowWords(series?.windowMs ?? 300_000)}, one sample a second.
+      <p className="text-sm text-muted-foreground">
+        Per replica over {windowWords(series?.windowMs ?? 300_000)}, one sample a second, kept across server restarts.
         {series && measure === "time" && ` Above the dashed routing limit (${formatLag(series.maxLagMs, "time")}) a replica serves no reads.`} Gaps are
         times a replica could not be reached.
       </p>
 
       {history.isError && (
-        <p className="form-error" role="alert">
+        <FormError>
           {series ? "The lag history could not be refreshed; showing the last answer. " : "The lag history could not be loaded. "}
           {errorMessage(history.error)}
-        </p>
+        </FormError>
       )}
 
-      <div className="lag-chart">{series ? <LagChart series={series} measure={measure} summary={lagSummary(series, measure)} /> : <ChartPlaceholder />}</div>
+      <div className="h-72">{series ? <LagChart series={series} measure={measure} summary={lagSummary(series, measure)} /> : <ChartPlaceholder />}</div>
 
       {series && (
-        <details className="lag-figures">
-          <summary>Show the figures as a table</summary>
+        <details className="text-sm">
+          <summary className="cursor-pointer font-semibold text-primary">Show the figures as a table</summary>
           <LagTable series={series} measure={measure} />
         </details>
       )}
@@ -67,26 +69,26 @@ export function LagPanel({ token }: { token: string }) {
 
 function LagTable({ series, measure }: { series: LagSeries; measure: Measure }) {
   return (
-    <table className="admin-table">
-      <caption>Replication lag per replica over {windowWords(series.windowMs)}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Replica</th>
-          <th scope="col">Now</th>
-          <th scope="col">State</th>
-          <th scope="col">Highest</th>
-        </tr>
-      </thead>
-      <tbody>
+    <Table className="mt-2">
+      <TableCaption>Replication lag per replica over {windowWords(series.windowMs)}</TableCaption>
+      <TableHeader>
+        <TableRow>
+          <TableHead scope="col">Replica</TableHead>
+          <TableHead scope="col">Now</TableHead>
+          <TableHead scope="col">State</TableHead>
+          <TableHead scope="col">Highest</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
         {replicaFigures(series, measure).map((figures) => (
-          <tr key={figures.node}>
-            <th scope="row">{figures.node}</th>
-            <td>{figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}</td>
-            <td>{stateWords(figures)}</td>
-            <td>{formatLag(figures.highest, measure)}</td>
-          </tr>
+          <TableRow key={figures.node}>
+            <TableHead scope="row">{figures.node}</TableHead>
+            <TableCell>{figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}</TableCell>
+            <TableCell>{stateWords(figures)}</TableCell>
+            <TableCell>{formatLag(figures.highest, measure)}</TableCell>
+          </TableRow>
         ))}
-      </tbody>
-    </table>
+      </TableBody>
+    </Table>
   );
 }

@@ -5,7 +5,7 @@
  */
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
-import { formatBytes, formatSeconds } from "./node-condition";
+import { formatBytes, formatDuration } from "~/format/units";
 
 export type LagHistoryAnswer = inferRouterOutputs<AppRouter>["replication"]["lagHistory"];
 export type LagSample = LagHistoryAnswer["replicas"][number]["samples"][number];
@@ -72,7 +72,7 @@ export function valueOf(sample: LagSample, measure: Measure): number | null {
 
 export function formatLag(value: number | null | undefined, measure: Measure): string {
   if (value === null || value === undefined) return "—";
-  return measure === "time" ? formatSeconds(value / 1000) : formatBytes(value);
+  return measure === "time" ? formatDuration(value) : formatBytes(value);
 }
 
 /**

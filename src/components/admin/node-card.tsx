@@ -1,12 +1,27 @@
 "use client";
 
-import { useId, useRef, useState } from "react";
-import { errorMessage } from "~/components/api-error";
+import { type ReactNode, useId } from "react";
+import { formatBytes, formatDuration, formatRate } from "~/format/units";
+import { Badge } from "~/components/ui/badge";
+import { Card } from "~/components/ui/card";
+import { FormError } from "~/components/form-error";
 import type { NodeView } from "./admin-api";
-import { conditionOf, formatBytes, formatSeconds } from "./node-condition";
+import { NodeActions } from "./node-actions";
+import { conditionOf } from "./node-condition";
+import { healthWords } from "./node-health";
+import { Sparkline } from "./sparkline";
+import { TONE_COLOR } from "./tone-colors";
+
+export interface NodeTrends {
+  /** Lag in ms per second over the last minutes (replicas). */
+  lagMs: (number | null)[];
+  readsPerSecond: number[];
+  errorsPerSecond: number[];
+}
 
 interface NodeCardProps {
   node: NodeView;
+  trends: NodeTrends;
   /** Pause, resume and promote act on the embedded cluster only. */
   canControl: boolean;
   pending: boolean;
@@ -14,149 +29,131 @@ interface NodeCardProps {
   onPause: () => void;
   onResume: () => void;
   onPromote: () => Promise<unknown>;
-  /** After a promote succeeded and its dialog closed (the button is gone: this node is now the writer). */
   onPromoted: () => void;
 }
 
-export function NodeCard({ node, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
+const seconds = (s: number | null | undefined) => formatDuration(s === null || s === undefined ? null : s * 1000);
+
+/** One node at a glance: its state, the headline figures with their trends, the levers; every raw field behind a disclosure. */
+export function NodeCard({ node, trends, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
   const id = useId();
   const condition = conditionOf(node);
-  const { routing, stream } = node;
+  const { stream } = node;
   const isReplica = node.role === "replica";
   const paused = node.replayPaused === true;
+  const readsNow = trends.readsPerSecond.at(-1);
+  const errorsNow = trends.errorsPerSecond.at(-1);
 
   return (
-    <section className={`card admin-node tone-${condition.tone}`} aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
-      <div className="card-head">
-        <h2 id={`${id}-name`}>{node.name}</h2>
-        <span className={`state-badge tone-${condition.tone}`} data-testid="condition">
-          {condition.label}
-        </span>
+    <Card className="grid content-start gap-4 p-5" aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <h2 id={`${id}-name`} className="text-lg font-semibold">
+            {node.name}
+          </h2>
+          <Badge tone={condition.tone} data-testid="condition">
+            {condition.label}
+          </Badge>
+        </div>
+        {isReplica && node.reachable && canControl && (
+          <NodeActions name={node.name} paused={paused} pending={pending} onPause={onPause} onResume={onResume} onPromote={onPromote} onPromoted={onPromoted} />
+        )}
       </div>
-      <p id={`${id}-explanation`} className="muted admin-explanation">
+      <p id={`${id}-explanation`} className="text-sm text-muted-foreground">
         {condition.explanation}
       </p>
-      <dl className="admin-facts">
-        <dt>Role</dt>
-        <dd>{node.role}</dd>
-        <dt>Endpoint</dt>
-        <dd className="endpoint-value">{node.endpoint}</dd>
-        <dt>Health</dt>
-        <dd>{!node.reachable ? "unreachable" : routing.routable ? "routable" : `not routable: ${routing.detail}`}</dd>
-        {node.error && (
-          <>
-            <dt>Error</dt>
-            <dd>{node.error}</dd>
-          </>
-        )}
-        <dt>Timeline</dt>
-        <dd>{node.timeline ?? "—"}</dd>
-        {isReplica && (
-          <>
-            <dt>State</dt>
-            <dd>{stream?.state ?? "not connected to the writer"}</dd>
-            <dt>Sync state</dt>
-            <dd>{stream?.syncState ?? "—"}</dd>
-            <dt>Lag</dt>
-            <dd data-testid="lag">
-              {formatBytes(node.lagBytes)} · {formatSeconds(node.lagSeconds)}
-            </dd>
-            <dt>Replay lag (server)</dt>
-            <dd>{formatSeconds(stream?.replayLagSeconds)}</dd>
-            <dt>Replay paused</dt>
-            <dd>{node.replayPaused === null ? "—" : paused ? "yes" : "no"}</dd>
-            <dt>WAL receiver</dt>
-            <dd>{node.walReceiver ? node.walReceiver.status : "none"}</dd>
-            <dt>Slot</dt>
-            <dd>{node.slot ? `${node.slot.name} (${node.slot.active ? "active" : "inactive"}${node.slot.walStatus ? `, ${node.slot.walStatus}` : ""})` : "none"}</dd>
-          </>
-        )}
-        {node.lsn && (
-          <>
-            <dt>{isReplica ? "Replayed to" : "WAL position"}</dt>
-            <dd>{node.lsn}</dd>
-          </>
-        )}
-        {/* Counted per node since the server started, whatever its role was then: the writer serves
-            reads only when no replica can, and "retried" counts reads that failed on this node. */}
-        <dt>Reads served</dt>
-        <dd>{node.readsServed}</dd>
-        <dt>Retried on the primary</dt>
-        <dd>{node.fallbacks}</dd>
-        <dt>Errors</dt>
-        <dd>{node.errors}</dd>
+      {node.failure && <p className="text-sm text-danger">{node.failure}</p>}
+
+      <dl className="grid grid-cols-3 gap-3">
+        <Figure
+          term="Lag"
+          testId="lag"
+          value={
+            isReplica ? (
+              <>
+                {seconds(node.lagSeconds)}
+                <span className="sr-only"> · </span>
+                <span className="block text-sm font-normal text-muted-foreground">{formatBytes(node.lagBytes)}</span>
+              </>
+            ) : (
+              "—"
+            )
+          }
+          trend={isReplica ? trends.lagMs : undefined}
+          color={TONE_COLOR[condition.tone]}
+        />
+        <Figure term="Reads/s" value={formatRate(readsNow)} trend={trends.readsPerSecond} color="var(--replica)" />
+        <Figure term="Errors/s" value={formatRate(errorsNow)} trend={trends.errorsPerSecond} color="var(--danger)" />
       </dl>
-      {isReplica && node.reachable && canControl && (
-        <div className="actions">
-          {/* One button that turns from Pause into Resume, and aria-disabled rather than disabled while the
-              request runs: a disabled button drops the keyboard focus, an element that is swapped loses it. */}
-          <button type="button" className="button" aria-disabled={pending || undefined} onClick={pending ? undefined : paused ? onResume : onPause}>
-            {pending ? (paused ? "Resuming…" : "Pausing…") : `${paused ? "Resume" : "Pause"} replay on ${node.name}`}
-          </button>
-          <PromoteButton name={node.name} onPromote={onPromote} onPromoted={onPromoted} />
-        </div>
-      )}
-      {actionError && (
-        <p className="form-error" role="alert">
-          {actionError}
-        </p>
-      )}
-    </section>
+
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-muted-foreground">Role</dt>
+        <dd>{node.role}</dd>
+        <dt className="text-muted-foreground">Health</dt>
+        <dd>{healthWords(node)}</dd>
+      </dl>
+
+      {actionError && <FormError>{actionError}</FormError>}
+
+      <details className="group text-sm">
+        <summary className="cursor-pointer font-semibold text-primary">All fields</summary>
+        <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 [&_dd]:break-words [&_dd]:min-w-0 [&_dt]:text-muted-foreground">
+          <dt>Endpoint</dt>
+          <dd className="font-mono text-xs leading-5">{node.endpoint}</dd>
+          {node.error && (
+            <>
+              <dt>Raw error</dt>
+              <dd className="font-mono text-xs leading-5">{node.error}</dd>
+            </>
+          )}
+          <dt>Timeline</dt>
+          <dd>{node.timeline ?? "—"}</dd>
+          {isReplica && (
+            <>
+              <dt>State</dt>
+              <dd>{stream?.state ?? "not connected to the writer"}</dd>
+              <dt>Sync state</dt>
+              <dd>{stream?.syncState ?? "—"}</dd>
+              <dt>Replay lag (server)</dt>
+              <dd>{seconds(stream?.replayLagSeconds)}</dd>
+              <dt>Replay paused</dt>
+              <dd>{node.replayPaused === null ? "—" : paused ? "yes" : "no"}</dd>
+              <dt>WAL receiver</dt>
+              <dd>{node.walReceiver ? node.walReceiver.status : "none"}</dd>
+              <dt>Slot</dt>
+              <dd>{node.slot ? `${node.slot.name} (${node.slot.active ? "active" : "inactive"}${node.slot.walStatus ? `, ${node.slot.walStatus}` : ""})` : "none"}</dd>
+            </>
+          )}
+          {node.lsn && (
+            <>
+              <dt>{isReplica ? "Replayed to" : "WAL position"}</dt>
+              <dd className="font-mono text-xs leading-5">{node.lsn}</dd>
+            </>
+          )}
+          {/* Counted per node since the server started, whatever its role was then: the writer serves
+              reads only when no replica can, and "retried" counts reads that failed on this node. */}
+          <dt>Reads served</dt>
+          <dd>{node.readsServed}</dd>
+          <dt>Retried on the primary</dt>
+          <dd>{node.fallbacks}</dd>
+          <dt>Errors</dt>
+          <dd>{node.errors}</dd>
+        </dl>
+      </details>
+    </Card>
   );
 }
 
-/**
- * Promotion cannot be undone from here: a modal dialog asks first, with Cancel focused. Offered on the
- * embedded cluster only, whose cluster manager also fences the old primary and re-points the replicas
- * (src/cluster/promote.ts), as the dialog says.
- */
-function PromoteButton({ name, onPromote, onPromoted }: { name: string; onPromote: () => Promise<unknown>; onPromoted: () => void }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const id = useId();
-
-  async function confirm() {
-    setPending(true);
-    setError(null);
-    try {
-      await onPromote();
-      // By now the status is refreshed and this card may have dropped the button and its dialog (focus on
-      // <body>); if not, closing gives the focus back to the button. Either way onPromoted moves it on.
-      dialogRef.current?.close();
-      onPromoted();
-    } catch (failure) {
-      setError(`${name} could not be promoted: ${errorMessage(failure)}`);
-    } finally {
-      setPending(false);
-    }
-  }
-
+function Figure({ term, value, trend, color, testId }: { term: string; value: ReactNode; trend?: (number | null)[]; color: string; testId?: string }) {
   return (
-    <>
-      <button type="button" className="button danger" onClick={() => dialogRef.current?.showModal()}>
-        Promote {name}…
-      </button>
-      <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`} onClose={() => setError(null)}>
-        <h2 id={`${id}-title`}>Promote {name}?</h2>
-        <p id={`${id}-text`}>
-          {name} stops replaying and becomes the writable primary, on a new timeline, and writes follow it. The current primary is stopped and
-          fenced (never started again), and the other replicas are re-pointed to replicate from {name}. This cannot be undone from this page.
-        </p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" className="button" onClick={() => dialogRef.current?.close()} autoFocus>
-            Cancel
-          </button>
-          <button type="button" className="button danger" disabled={pending} onClick={confirm}>
-            {pending ? "Promoting…" : `Promote ${name}`}
-          </button>
-        </div>
-      </dialog>
-    </>
+    <div className="grid min-w-0 gap-1">
+      <dt className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{term}</dt>
+      <dd className="grid gap-1">
+        <span className="text-lg font-semibold tabular-nums leading-tight" data-testid={testId}>
+          {value}
+        </span>
+        {trend && trend.length > 1 && <Sparkline values={trend} color={color} />}
+      </dd>
+    </div>
   );
 }

@@ -46,16 +46,3 @@ export function conditionOf(node: Pick<NodeView, "fenced" | "reachable" | "role"
   if (!routing.routable) return { label: "Excluded", tone: "warn", explanation: why };
   return { label: "Healthy", tone: "ok", explanation: "Streaming and serving reads." };
 }
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return "—";
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function formatSeconds(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return "—";
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  return `${seconds.toFixed(1)} s`;
-}

@@ -3,45 +3,56 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId } from "react";
 import { errorMessage } from "~/components/api-error";
-import type { AdminApi } from "./admin-api";
+import { FormError } from "~/components/form-error";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
+import { formatDuration } from "~/format/units";
+import type { AdminApi, ProbeResult } from "./admin-api";
+
+type Leg = ProbeResult["replicas"][number]["replayed"];
+
+const legWords = (leg: Leg, missed: string) => (leg.ok ? formatDuration(leg.ms) : `${missed} in ${formatDuration(leg.ms)}${leg.error ? ` (${leg.error})` : ""}`);
 
 /** Writes a marker on the writer and shows how long each replica took to replay it and to show it. */
 export function ProbePanel({ api }: { api: AdminApi }) {
   const probe = useMutation(api.replication.probe.mutationOptions());
   const id = useId();
   return (
-    <section className="card" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Replication probe</h2>
-      <p className="muted">Writes a marker row on the writer and times its arrival on every replica.</p>
-      <div className="actions">
-        <button type="button" className="button primary" disabled={probe.isPending} onClick={() => probe.mutate()}>
+    <Card aria-labelledby={`${id}-heading`}>
+      <CardHeader>
+        <div className="grid gap-1">
+          <CardTitle id={`${id}-heading`}>Replication probe</CardTitle>
+          <CardDescription>Writes a marker row on the writer and times its arrival on every replica.</CardDescription>
+        </div>
+        <Button aria-disabled={probe.isPending || undefined} onClick={probe.isPending ? undefined : () => probe.mutate()}>
           {probe.isPending ? "Probing…" : "Run replication probe"}
-        </button>
-      </div>
-      <div aria-live="polite">
-        {probe.isError && <p className="form-error">The probe failed: {errorMessage(probe.error)}</p>}
+        </Button>
+      </CardHeader>
+      <CardContent aria-live="polite">
+        {probe.isError && <FormError>The probe failed: {errorMessage(probe.error)}</FormError>}
         {probe.data && (
-          <table className="admin-probe">
-            <caption>Visibility latency per replica</caption>
-            <thead>
-              <tr>
-                <th scope="col">Replica</th>
-                <th scope="col">Replayed after</th>
-                <th scope="col">Visible after</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table>
+            <TableCaption>Visibility latency per replica</TableCaption>
+            <TableHeader>
+              <TableRow>
+                <TableHead scope="col">Replica</TableHead>
+                <TableHead scope="col">Replayed after</TableHead>
+                <TableHead scope="col">Visible after</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
               {probe.data.replicas.map((r) => (
-                <tr key={r.node}>
-                  <th scope="row">{r.node}</th>
-                  <td>{r.replayed.ok ? `${r.replayed.ms} ms` : `not replayed in ${r.replayed.ms} ms${r.replayed.error ? ` (${r.replayed.error})` : ""}`}</td>
-                  <td>{r.visible.ok ? `${r.visible.ms} ms` : `not visible in ${r.visible.ms} ms${r.visible.error ? ` (${r.visible.error})` : ""}`}</td>
-                </tr>
+                <TableRow key={r.node}>
+                  <TableHead scope="row">{r.node}</TableHead>
+                  <TableCell>{legWords(r.replayed, "not replayed")}</TableCell>
+                  <TableCell>{legWords(r.visible, "not visible")}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         )}
-      </div>
-    </section>
+      </CardContent>
+    </Card>
   );
 }

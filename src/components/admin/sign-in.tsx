@@ -2,6 +2,10 @@
 
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { errorCode, errorMessage } from "~/components/api-error";
+import { FormError } from "~/components/form-error";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { Input, Label } from "~/components/ui/input";
 import { createAdminClient } from "./admin-api";
 
 /**
@@ -43,43 +47,43 @@ export function SignIn({ notice, autoFocus, onSignedIn }: { notice: string | nul
   }
 
   return (
-    <section className="card admin-sign-in" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Sign in</h2>
-      <p className="muted">
-        Replication status and controls need the server&rsquo;s admin token (<code>ADMIN_TOKEN</code>). It is kept in this tab only and
-        forgotten when the tab closes.
-      </p>
-      {notice && (
-        <p className="form-error" role="alert">
-          {notice}
-        </p>
-      )}
-      <form onSubmit={submit} noValidate className="user-form">
-        <div className={`field${error ? " invalid" : ""}`}>
-          <label htmlFor={`${id}-token`}>Admin token</label>
-          <input
-            ref={inputRef}
-            autoFocus={autoFocus}
-            id={`${id}-token`}
-            type="password"
-            autoComplete="current-password"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
-          />
-          {error && (
-            <p id={`${id}-error`} className="field-error" role="alert">
-              {error}
-            </p>
-          )}
-        </div>
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={pending}>
-            {pending ? "Checking…" : "Sign in"}
-          </button>
-        </div>
-      </form>
-    </section>
+    <Card className="max-w-xl" aria-labelledby={`${id}-heading`}>
+      <CardHeader className="block space-y-1.5">
+        <CardTitle id={`${id}-heading`}>Sign in</CardTitle>
+        <CardDescription>
+          Replication status and controls need the server&rsquo;s admin token (<code>ADMIN_TOKEN</code>). It is kept in this tab only and
+          forgotten when the tab closes.
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form onSubmit={submit} noValidate className="grid gap-4">
+          {notice && <FormError>{notice}</FormError>}
+          <div className="grid gap-2">
+            <Label htmlFor={`${id}-token`}>Admin token</Label>
+            <Input
+              ref={inputRef}
+              autoFocus={autoFocus}
+              id={`${id}-token`}
+              type="password"
+              autoComplete="current-password"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+            />
+            {error && (
+              <p id={`${id}-error`} className="text-sm text-danger" role="alert">
+                {error}
+              </p>
+            )}
+          </div>
+          <div>
+            <Button type="submit" disabled={pending}>
+              {pending ? "Checking…" : "Sign in"}
+            </Button>
+          </div>
+        </form>
+      </CardContent>
+    </Card>
   );
 }

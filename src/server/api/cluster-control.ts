@@ -13,6 +13,8 @@ export interface ClusterControl {
   promote(node: string): Promise<void>;
   /** Former primaries replaced by a promote: stopped for good, so never a writer again. */
   fencedNodes(): string[];
+  /** Where a node of the cluster listens (host:port), fenced ones included; undefined for a name it does not have. */
+  endpointOf(node: string): string | undefined;
 }
 
 /** A node name the cluster does not have (the API answers NOT_FOUND). */

@@ -10,6 +10,8 @@ import { getEnv } from "~/env";
 import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
 import type { DataLayer } from "~/server/db/data-layer";
+import { appOpsRecords } from "~/server/db/app-ops-records";
+import type { EventLog } from "~/server/db/event-log";
 import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";
 import type { ClusterControl } from "./cluster-control";
 import { type ApiLimits, apiLimitsFrom } from "./request-limits";
@@ -26,6 +28,11 @@ export interface ApiServices {
   /** Counts wrong admin tokens per client address; unset: no limit (tests that do not test it). */
   adminAttempts?: AdminAttemptGuard;
   idempotency: IdempotencySettings;
+  /**
+   * The event log the data layer's monitor writes to, where the admin levers record what they did too;
+   * unset (a test's own services): the levers record nothing and replication.events lists nothing.
+   */
+  events?: EventLog;
 }
 
 /** How a handler gets its services per request: the app's getApiServices, or a test's fixed services. */
@@ -53,5 +60,6 @@ async function createApiServices(): Promise<ApiServices> {
     limits: apiLimitsFrom(env),
     adminAttempts: new AdminAttemptGuard(adminAttemptSettingsFrom(env)),
     idempotency: idempotencySettings(env.IDEMPOTENCY_KEY_TTL_HOURS),
+    events: appOpsRecords().events,
   };
 }

@@ -6,6 +6,8 @@
  * every edit and would otherwise open new pools each time (the create-t3-app pattern).
  */
 import { type Env, getEnv } from "~/env";
+import { appOpsRecords } from "./app-ops-records";
+import { type OpsRecords, inMemoryOpsRecords } from "./ops-records";
 import { DataLayer } from "./data-layer";
 import { createNodeClients } from "./node-clients";
 import { nodesOf } from "./nodes";
@@ -25,7 +27,8 @@ export type DataLayerConfig = Pick<
   | "READ_HEDGE_FLOOR_MS"
 >;
 
-export function createDataLayer(config: DataLayerConfig): DataLayer {
+/** `records`: where the monitor's events and lag history go (in memory unless given; the app's persist). */
+export function createDataLayer(config: DataLayerConfig, records: OpsRecords = inMemoryOpsRecords()): DataLayer {
   const nodes = nodesOf(config.database);
   const clients = createNodeClients(nodes, {
     primaryPoolSize: config.DATABASE_POOL_SIZE,
@@ -40,6 +43,8 @@ export function createDataLayer(config: DataLayerConfig): DataLayer {
     maxLagBytes: config.REPLICA_MAX_LAG_BYTES,
     // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
     log: process.env.NODE_ENV === "test" ? undefined : (line) => console.warn(`[db] ${line}`),
+    onEvent: records.events.record,
+    lagHistory: records.lagHistory,
   });
   return new DataLayer(nodes, clients, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS, hedgeFloorMs: config.READ_HEDGE_FLOOR_MS });
 }
@@ -48,7 +53,7 @@ const globalForDb = globalThis as unknown as { tandemDataLayer?: DataLayer };
 
 /** The app's data layer, created on first use from the validated configuration. */
 export function getDataLayer(): DataLayer {
-  globalForDb.tandemDataLayer ??= createDataLayer(getEnv());
+  globalForDb.tandemDataLayer ??= createDataLayer(getEnv(), appOpsRecords());
   return globalForDb.tandemDataLayer;
 }
 

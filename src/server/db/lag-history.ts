@@ -6,6 +6,10 @@
  *
  * Samples are never changed once kept, so a client that has every sample up to time T can ask for the
  * ones after T and append them: `since` is exact.
+ *
+ * With a `store` (the app's is a bounded JSONL file under the data root, ~/server/db/ops-records.ts)
+ * each kept round is appended to it and the rounds still inside the window are read back on start, so
+ * a restarted server draws the minutes before its restart too.
  */
 
 /** How far back the admin chart looks. */
@@ -42,11 +46,24 @@ export interface LagHistoryWindow {
   replicas: { node: string; samples: LagSample[] }[];
 }
 
+/** One kept probe round, as a store keeps it. */
+export interface LagRound {
+  at: number;
+  replicas: ReplicaLag[];
+}
+
+/** Where kept rounds also go, and come back from after a restart (oldest first). */
+export interface LagRoundStore {
+  readAll(): LagRound[];
+  append(round: LagRound): void;
+}
+
 export interface LagHistoryOptions {
   windowMs?: number;
   resolutionMs?: number;
   /** Injectable for tests. */
   now?: () => number;
+  store?: LagRoundStore;
 }
 
 export class LagHistory {
@@ -55,11 +72,19 @@ export class LagHistory {
   private readonly now: () => number;
   private readonly samples = new Map<string, LagSample[]>();
   private lastRoundAt = Number.NEGATIVE_INFINITY;
+  private readonly store: LagRoundStore | undefined;
 
-  constructor({ windowMs = LAG_HISTORY_WINDOW_MS, resolutionMs = LAG_HISTORY_RESOLUTION_MS, now = Date.now }: LagHistoryOptions = {}) {
+  constructor({ windowMs = LAG_HISTORY_WINDOW_MS, resolutionMs = LAG_HISTORY_RESOLUTION_MS, now = Date.now, store }: LagHistoryOptions = {}) {
     this.windowMs = windowMs;
     this.resolutionMs = resolutionMs;
     this.now = now;
+    this.store = store;
+    const at = now();
+    // Only rounds in time order and not in the future are taken back (a clock set back meanwhile, as in record()).
+    for (const round of store?.readAll() ?? []) {
+      if (isRound(round) && round.at > this.lastRoundAt && round.at <= at) this.keep(round);
+    }
+    this.trim(at);
   }
 
   /**
@@ -73,13 +98,18 @@ export class LagHistory {
     // the future" go: each list stays in time order, and a page that holds them starts over.
     if (at < this.lastRoundAt) this.dropAfter(at);
     else if (at - this.lastRoundAt < this.resolutionMs) return;
+    this.keep({ at, replicas });
+    this.store?.append({ at, replicas });
+    this.trim(at);
+  }
+
+  private keep({ at, replicas }: LagRound): void {
     this.lastRoundAt = at;
     for (const { node, ...lag } of replicas) {
       const list = this.samples.get(node) ?? [];
       list.push({ at, ...lag });
       this.samples.set(node, list);
     }
-    this.trim(at);
   }
 
   /** Samples newer than `since` (all of the window without it). */
@@ -112,4 +142,10 @@ export class LagHistory {
       else if (firstKept > 0) list.splice(0, firstKept);
     }
   }
+}
+
+/** A stored line that is not a round (a damaged or older file) is skipped. */
+function isRound(value: unknown): value is LagRound {
+  const round = value as LagRound;
+  return typeof round === "object" && round !== null && typeof round.at === "number" && Array.isArray(round.replicas);
 }

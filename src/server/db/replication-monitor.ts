@@ -10,8 +10,10 @@
  */
 import pg from "pg";
 import { sqlStateOf } from "./connection-errors";
+import { failureSentence } from "./failure-sentence";
 import { LagHistory, type LagState } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
+import type { MonitorEvent } from "./node-events";
 import { type Lsn, parseLsn } from "~/replication/lsn";
 import type { DbNode } from "./nodes";
 import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
@@ -26,6 +28,10 @@ export interface MonitorSettings {
   maxLagBytes: number;
   /** Where changes are told (a node lost or back, the writer changing, a node diverged): once per change. */
   log?: (line: string) => void;
+  /** The same changes as data, for the admin page's event log (./node-events.ts). */
+  onEvent?: (event: MonitorEvent) => void;
+  /** Where lag history is kept: a fresh in-memory one unless given (the app's persists it). */
+  lagHistory?: LagHistory;
 }
 
 export interface NodeHealth {
@@ -47,6 +53,8 @@ export interface NodeHealth {
   routing: Routing;
   lastProbeAt?: Date;
   error?: string;
+  /** The same failure in a sentence for people (./failure-sentence.ts). */
+  failure?: string;
 }
 
 /** Whether one node has replayed a given write: "behind" until it has; "unreachable" if it did not answer. */
@@ -103,6 +111,7 @@ interface NodeRecord extends NodeFacts {
   lag: Lag;
   routing: Routing;
   lastProbeAt?: Date;
+  failure?: string;
   /** When a read on it was hedged; a probe that started later and answered clears it. */
   suspectSince?: number;
   /** Whether to probe through tandem_monitor.node_state() (until the node says it has none). */
@@ -127,13 +136,17 @@ export class ReplicationMonitor {
   private firstRound: Promise<void> | undefined;
   private readonly lostListeners = new Map<string, Set<(error: unknown) => void>>();
   private readonly stalls = new LoopStallWatch();
+  /** What tellChanges last reported: every node's health and the writer. */
+  private told: { nodes: NodeHealth[]; writer: string | undefined } | undefined;
+  private probedOnce = false;
   /** Each replica's lag over the last minutes, one sample per probe round (at most one a second). */
-  readonly lagHistory = new LagHistory();
+  readonly lagHistory: LagHistory;
 
   constructor(
     readonly nodes: DbNode[],
     private readonly settings: MonitorSettings,
   ) {
+    this.lagHistory = settings.lagHistory ?? new LagHistory();
     for (const node of nodes) {
       const pool = new pg.Pool({
         connectionString: node.url,
@@ -178,13 +191,19 @@ export class ReplicationMonitor {
 
   /** One probe of every node, then roles, lag and routing recomputed. */
   async probe(): Promise<void> {
-    const before = this.snapshot();
-    const writerBefore = this.choice.writer;
-    const firstRound = before.every((h) => h.lastProbeAt === undefined);
+    // Changes are told against what was last told, not against the state before this round: a read that
+    // found a node gone (reportUnreachable) changes the state between rounds, and is a change to tell.
+    // (A probe called while the first round runs, by a lever, is no first round: it tells only changes.)
+    const told = this.told;
+    const firstRound = !this.probedOnce;
+    this.probedOnce = true;
+    const before = told?.nodes ?? this.snapshot();
+    const writerBefore = told ? told.writer : this.choice.writer;
     await Promise.all(this.nodes.map((node) => this.probeNode(node)));
     await this.recompute({ fetchHistory: true });
     this.recordLag();
     this.tellChanges(before, writerBefore, firstRound);
+    this.told = { nodes: this.snapshot(), writer: this.choice.writer };
   }
 
   /** The routing limit on lag in time, above which a replica leaves the routing set. */
@@ -216,6 +235,7 @@ export class ReplicationMonitor {
         replayPaused: row.replay_paused,
         lastProbeAt: new Date(),
         error: undefined,
+        failure: undefined,
       });
       if (record.suspectSince !== undefined && record.suspectSince < started) record.suspectSince = undefined;
     } catch (error) {
@@ -223,7 +243,7 @@ export class ReplicationMonitor {
       // node: keep what we knew. (Short stalls on a busy machine do not excuse a node that stays silent.)
       const elapsed = performance.now() - started;
       if (isTimeout(error) && this.stalls.stalledMsBetween(started, started + elapsed) > elapsed * STALL_EXCUSES) return;
-      Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, useFunctions: true });
+      Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, failure: failureSentence(error, node.endpoint), useFunctions: true });
       this.tellLost(node.name, error);
     }
   }
@@ -293,7 +313,7 @@ export class ReplicationMonitor {
   reportUnreachable(name: string, error: unknown): void {
     const record = this.records.get(name);
     if (!record) return;
-    Object.assign(record, { reachable: false, error: (error as Error)?.message ?? String(error) });
+    Object.assign(record, { reachable: false, error: (error as Error)?.message ?? String(error), failure: failureSentence(error, record.node.endpoint) });
     void this.recompute({ fetchHistory: false });
     this.tellLost(name, error);
   }
@@ -456,22 +476,29 @@ export class ReplicationMonitor {
    * replica, a replica that diverged in a failover would otherwise only show as failing requests.
    */
   private tellChanges(before: NodeHealth[], writerBefore: string | undefined, firstRound: boolean): void {
-    const log = this.settings.log;
-    if (!log) return;
+    const { log, onEvent } = this.settings;
+    if (!log && !onEvent) return;
+    const tell = (line: string, event: MonitorEvent) => {
+      log?.(line);
+      onEvent?.(event);
+    };
     for (const [i, now] of this.snapshot().entries()) {
       const was = before[i];
-      if (!now.reachable && (firstRound || was.reachable)) log(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`);
-      else if (now.reachable && !firstRound && !was.reachable) log(`${now.name} (${now.endpoint}) is reachable again`);
+      const at = { endpoint: now.endpoint };
+      if (!now.reachable && (firstRound || was.reachable)) {
+        tell(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`, { kind: "node-lost", node: now.name, details: { ...at, error: now.error ?? null } });
+      } else if (now.reachable && !firstRound && !was.reachable) tell(`${now.name} (${now.endpoint}) is reachable again`, { kind: "node-back", node: now.name, details: at });
       const kind = now.routing.routable ? undefined : now.routing.kind;
       const wasKind = was.routing.routable ? undefined : was.routing.kind;
       if (kind !== wasKind && (kind === "diverged" || kind === "stale-primary" || kind === "conflicting-primary") && !now.routing.routable) {
-        log(`${now.name} (${now.endpoint}): ${now.routing.detail}`);
+        tell(`${now.name} (${now.endpoint}): ${now.routing.detail}`, { kind, node: now.name, details: { ...at, detail: now.routing.detail } });
       }
     }
     const writer = this.choice.writer;
     if (writer === writerBefore && !firstRound) return;
-    if (writer) log(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`);
-    else log(`no node accepts writes: ${this.whyNoWriter()}`);
+    const timeline = this.line?.timeline ?? null;
+    if (writer) tell(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`, { kind: "writer-moved", node: writer, details: { from: writerBefore === writer ? null : (writerBefore ?? null), timeline } });
+    else tell(`no node accepts writes: ${this.whyNoWriter()}`, { kind: "no-writer", node: null, details: { from: writerBefore ?? null, reason: this.whyNoWriter() } });
   }
 
   private healthOf(r: NodeRecord): NodeHealth {
@@ -490,6 +517,7 @@ export class ReplicationMonitor {
       routing: r.routing,
       lastProbeAt: r.lastProbeAt,
       error: r.error,
+      failure: r.failure,
     };
   }
 

@@ -3,6 +3,7 @@
  * node is, and whether each may serve reads. The monitor (./replication-monitor.ts) gathers the facts
  * and calls these; tests call them with facts of their own.
  */
+import { formatBytes, formatDuration } from "~/format/units";
 import { type Lsn, bytesBetween, formatLsn } from "~/replication/lsn";
 import { type ConfiguredRole, type NodeRole, ROUTABLE, type Routing, excluded } from "./routing-state";
 import { type TimelineHistory, describeFork, relationToWriter } from "~/replication/timeline";
@@ -112,8 +113,8 @@ export function routingOf(node: NodeFacts, choice: WriterChoice, line: WriterLin
   }
   if (node.suspect) return excluded("suspect", "a read on it was slow enough to be sent elsewhere too; out until the next probe answers");
   const paused = node.replayPaused ? "replay paused, " : "";
-  if (lag.ms !== null && lag.ms > limits.maxLagMs) return excluded("lagging", `${paused}lagging ${lag.ms} ms (> ${limits.maxLagMs} ms)`);
-  if (lag.bytes !== null && lag.bytes > limits.maxLagBytes) return excluded("lagging", `${paused}lagging ${lag.bytes} bytes (> ${limits.maxLagBytes})`);
+  if (lag.ms !== null && lag.ms > limits.maxLagMs) return excluded("lagging", `${paused}lagging ${formatDuration(lag.ms)} (limit ${formatDuration(limits.maxLagMs)})`);
+  if (lag.bytes !== null && lag.bytes > limits.maxLagBytes) return excluded("lagging", `${paused}lagging ${formatBytes(lag.bytes)} (limit ${formatBytes(limits.maxLagBytes)})`);
   return ROUTABLE;
 }
 

@@ -40,7 +40,7 @@ export type ExclusionKind =
 
 export interface Exclusion {
   kind: ExclusionKind;
-  /** A sentence for operators, e.g. "lagging 2300 ms (> 2000 ms)". */
+  /** A sentence for operators, e.g. "lagging 2.3 s (limit 2.0 s)". */
   detail: string;
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { NodeStatus } from "~/cluster/status";
 import { statusTable } from "~/cluster/status-table";
 import { TABLE_WIDTH, formatTable } from "~/cluster/table";
-import { bytes } from "~/cluster/units";
 
 const replica = (name: string, port: number): NodeStatus => ({
   name,
@@ -44,14 +43,5 @@ describe("db:status's table", () => {
     const { headers, rows } = statusTable(statuses, () => "yes", { wide: true });
     expect(headers).toEqual(expect.arrayContaining(["write lag", "flush lag", "slot (retained)", "wal receiver", "bytes behind"]));
     expect(rows[1]).toEqual(expect.arrayContaining(["INACTIVE (123456789 B, reserved)", "streaming from :54320", "123456789"]));
-  });
-});
-
-describe("bytes", () => {
-  it("writes sizes in binary units", () => {
-    expect(bytes(0)).toBe("0 B");
-    expect(bytes(1023)).toBe("1023 B");
-    expect(bytes(1536)).toBe("1.5 KiB");
-    expect(bytes(16 * 1024 ** 3)).toBe("16.0 GiB");
   });
 });

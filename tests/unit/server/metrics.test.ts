@@ -38,6 +38,7 @@ function node(name: string, overrides: Partial<NodeRouting>): NodeRouting {
     replayPaused: false,
     lastProbeAt: null,
     probeError: null,
+    probeFailure: null,
     readsServed: 0,
     fallbacks: 0,
     hedges: 0,

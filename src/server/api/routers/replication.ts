@@ -11,6 +11,7 @@ import { z } from "zod";
 import { measureVisibility } from "~/replication/visibility";
 import { isConnectionError } from "~/replication/connection-errors";
 import { replicationStatus } from "~/server/node-status";
+import { readRatesOf } from "~/server/read-rates";
 import { forgetReplicationDetails } from "~/server/replication-details";
 import { type ClusterControl, UnknownClusterNodeError } from "../cluster-control";
 import type { Context } from "../trpc";
@@ -28,6 +29,14 @@ const lagHistoryInput = z
       .int({ error: "since must be a whole number of milliseconds" })
       .nonnegative({ error: "since must not be negative" })
       .optional(),
+  })
+  .optional();
+
+/** `sinceId` is the newest event id the page already has; without it, every event kept. */
+const eventsInput = z
+  .object({
+    sinceId: z.number({ error: "sinceId must be an event id" }).int({ error: "sinceId must be a whole number" }).nonnegative({ error: "sinceId must not be negative" }).optional(),
+    limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be at least 1" }).max(500, { error: "limit must be at most 500" }).optional(),
   })
   .optional();
 
@@ -69,11 +78,21 @@ export const replicationRouter = createTRPCRouter({
     return { ...ctx.services.db.monitor.lagHistory.since(input?.since), maxLagMs: ctx.services.db.monitor.maxLagMs };
   }),
 
+  /**
+   * What changed, newest first: nodes lost and back, the writer moving, divergence, and the levers pulled
+   * here (~/server/db/node-events.ts), kept across restarts (~/server/db/ops-records.ts).
+   */
+  events: adminProcedure.input(eventsInput).query(({ ctx, input }) => ({ events: ctx.services.events?.list(input ?? {}) ?? [] })),
+
+  /** Reads and connection errors per node per second, from the data layer's counters (sampled when asked). */
+  traffic: adminProcedure.query(({ ctx }) => readRatesOf(ctx.services.db).sample(ctx.services.db.counts(), Date.now())),
+
   // The replay state returned is the replica's own answer ("paused", or "pause requested" while replay
   // finishes a record; "not paused" after a resume).
   pauseReplay: adminProcedure.input(nodeInput).mutation(({ ctx, input }) =>
     onEmbeddedCluster(ctx, async (cluster) => {
       const replay = await cluster.pauseReplay(input.node);
+      ctx.services.events?.record({ kind: "pause", node: input.node, details: { replay } });
       await ctx.services.db.monitor.probe();
       return { node: input.node, replay };
     }),
@@ -82,6 +101,7 @@ export const replicationRouter = createTRPCRouter({
   resumeReplay: adminProcedure.input(nodeInput).mutation(({ ctx, input }) =>
     onEmbeddedCluster(ctx, async (cluster) => {
       const replay = await cluster.resumeReplay(input.node);
+      ctx.services.events?.record({ kind: "resume", node: input.node, details: { replay } });
       await ctx.services.db.monitor.probe();
       return { node: input.node, replay };
     }),
@@ -89,7 +109,9 @@ export const replicationRouter = createTRPCRouter({
 
   promote: adminProcedure.input(nodeInput).mutation(({ ctx, input }) =>
     onEmbeddedCluster(ctx, async (cluster) => {
+      const from = ctx.services.db.monitor.writer()?.name ?? null;
       await cluster.promote(input.node);
+      ctx.services.events?.record({ kind: "promote", node: input.node, details: { from } });
       await ctx.services.db.monitor.probe(); // route writes to the new primary now, not at the next probe
       return { primary: input.node, fenced: cluster.fencedNodes() };
     }),

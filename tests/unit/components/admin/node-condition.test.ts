@@ -1,39 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { NodeView } from "~/components/admin/admin-api";
 import { conditionOf } from "~/components/admin/node-condition";
-import { ROUTABLE, excluded } from "~/server/db/routing-state";
+import { excluded } from "~/server/db/routing-state";
+import { nodeView } from "./fixtures";
 
-/** A healthy streaming replica, as replication.status reports it; each case changes what it is about. */
-function node(overrides: Partial<NodeView> = {}): NodeView {
-  return {
-    name: "replica1",
-    endpoint: "127.0.0.1:54321",
-    configuredRole: "replica",
-    role: "replica",
-    fenced: false,
-    reachable: true,
-    routing: ROUTABLE,
-    error: null,
-    lastProbeAt: "2026-12-02T08:00:00.000Z",
-    timeline: 1,
-    lsn: "0/3000148",
-    replayPaused: false,
-    lagBytes: 0,
-    lagSeconds: 0,
-    receiveLsn: "0/3000148",
-    replayDelaySeconds: 0.2,
-    walReceiver: null,
-    stream: null,
-    slot: null,
-    readsServed: 0,
-    fallbacks: 0,
-    errors: 0,
-    writes: 0,
-    ...overrides,
-  };
-}
+/** A healthy streaming replica (lag 4 ms), as replication.status reports it; each case changes what it is about. */
+const node = nodeView;
 
-const lagging = excluded("lagging", "replay paused, lagging 2300 ms (> 2000 ms)");
+const lagging = excluded("lagging", "replay paused, lagging 2.3 s (limit 2.0 s)");
 
 describe("conditionOf: a node card's badge, from the merged status view", () => {
   it.each([
@@ -46,7 +19,7 @@ describe("conditionOf: a node card's badge, from the merged status view", () => 
     ["paused, still routable", "Replay paused", "warn", node({ replayPaused: true })],
     ["paused and lagging", "Replay paused · lagging", "danger", node({ replayPaused: true, routing: lagging })],
     ["paused and out for another reason", "Replay paused · excluded", "danger", node({ replayPaused: true, routing: excluded("suspect", "hedged read") })],
-    ["lagging", "Lagging", "warn", node({ routing: excluded("lagging", "lagging 16777300 bytes (> 16777216)") })],
+    ["lagging", "Lagging", "warn", node({ routing: excluded("lagging", "lagging 16.0 MiB (limit 16.0 MiB)") })],
     ["out for another reason", "Excluded", "warn", node({ routing: excluded("diverged", "replayed past the fork point") })],
   ] as const)("%s → %s (%s)", (_case, label, tone, view) => {
     expect(conditionOf(view)).toMatchObject({ label, tone });
