@@ -144,8 +144,15 @@ export function migrationUrl(env: EnvSource, embedded: () => ClusterUrls | undef
   return (unlessBlank(env.MIGRATE_DATABASE_URL) as string | undefined) ?? (unlessBlank(env.DATABASE_URL) as string | undefined) ?? embedded()?.migration;
 }
 
-/** The URL nodes the cluster CLI's status and verify target, when the environment names any (else the embedded cluster). */
+/**
+ * The URL nodes the cluster CLI's status and verify target, when the environment names any (else the
+ * embedded cluster). With a discovering topology DATABASE_URL is only a template, not a node to check.
+ */
 export function urlTargetOf(env: EnvSource): NamedNode[] | undefined {
+  const kind = unlessBlank(env.DATABASE_TOPOLOGY);
+  if (kind === "dns" || kind === "patroni") {
+    throw new Error(`db:status and db:verify check nodes given by URL; with DATABASE_TOPOLOGY=${kind} DATABASE_URL is a template. Run them with DATABASE_TOPOLOGY=static and the nodes' URLs in DATABASE_URL and DATABASE_REPLICA_URLS.`);
+  }
   const url = unlessBlank(env.DATABASE_URL) as string | undefined;
   return url ? namedNodes({ primaryUrl: url, replicaUrls: splitList(env.DATABASE_REPLICA_URLS) }) : undefined;
 }

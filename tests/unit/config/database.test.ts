@@ -73,6 +73,7 @@ describe("one naming of URL nodes", () => {
   it("the CLI's target is the same split of DATABASE_REPLICA_URLS", () => {
     expect(urlTargetOf({ DATABASE_URL: "p", DATABASE_REPLICA_URLS: " a, b " })?.map((n) => n.url)).toEqual(["p", "a", "b"]);
     expect(urlTargetOf({ DATABASE_URL: " " })).toBeUndefined();
+    expect(() => urlTargetOf({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: "p" })).toThrow(/DATABASE_URL is a template/);
   });
 
   it("Prisma migrates MIGRATE_DATABASE_URL, else DATABASE_URL, else the embedded owner URL", () => {
