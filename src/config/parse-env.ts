@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { type DatabaseConfig, type EmbeddedLookup, TOPOLOGY_KINDS, chooseDatabase, parseDnsName } from "./database";
-import { type EnvSource, unlessBlank } from "./env-values";
+import { type EnvSource, splitList, unlessBlank } from "./env-values";
 import { DEV_ADMIN_TOKEN, productionProblems } from "./production-rules";
 import { redactUrl } from "./redact-url";
 
@@ -57,7 +57,7 @@ function notPostgresUrl(value: unknown): string {
 const postgresUrl = z.string().refine(isPostgresUrl, { error: (issue) => notPostgresUrl(issue.input) });
 
 const postgresUrlList = z.string().transform((value, ctx) => {
-  const entries = value.split(",").map((entry) => entry.trim());
+  const entries = splitList(value);
   entries.forEach((entry, index) => {
     const position = `entry ${index + 1} of ${entries.length}`;
     if (entry === "") ctx.addIssue({ code: "custom", message: `${position} is empty (a stray comma?)` });
@@ -71,7 +71,7 @@ function optional<T extends z.ZodType>(schema: T) {
 }
 
 const httpUrlList = z.string().transform((value, ctx) => {
-  const entries = value.split(",").map((entry) => entry.trim());
+  const entries = splitList(value);
   entries.forEach((entry, index) => {
     if (!/^https?:\/\/[^/\s]+/.test(entry)) ctx.addIssue({ code: "custom", message: `entry ${index + 1} of ${entries.length} must be an http:// or https:// URL, got "${entry}"` });
   });
