@@ -184,6 +184,8 @@ export class ReplicationMonitor {
   private remove(node: DbNode): void {
     this.records.delete(node.name);
     this.lostListeners.delete(node.name);
+    // A node that comes back under this name may be another server: its history is asked again.
+    for (const key of this.histories.keys()) if (key.startsWith(`${node.name}@`)) this.histories.delete(key);
     const pool = this.pools.get(node.name);
     this.pools.delete(node.name);
     void pool?.end().catch(() => {});
@@ -375,7 +377,8 @@ export class ReplicationMonitor {
    * (anyone can send one), the writer answers one question at a time.
    */
   askWriter(name: string): Promise<{ lsn: Lsn; timeline: number }> {
-    const record = this.recordOf(name);
+    const record = this.records.get(name);
+    if (!record) return Promise.reject(unknownNode(name)); // it left the topology: as if it did not answer
     record.askingWriter ??= this.writerPosition(name).finally(() => {
       record.askingWriter = undefined;
     });
@@ -432,7 +435,8 @@ export class ReplicationMonitor {
    * for replay (a client can send any token), a replica answers one such question at a time.
    */
   private askReplay(name: string): Promise<ReplayPosition> {
-    const record = this.recordOf(name);
+    const record = this.records.get(name);
+    if (!record) return Promise.reject(unknownNode(name)); // it left while a read waited for it
     if (record.asking) return record.asking;
     const asking = this.poolOf(name)
       .query<{ lsn: string | null; paused: boolean }>(REPLAY_SQL)
@@ -457,13 +461,27 @@ export class ReplicationMonitor {
     return [...this.records.values()].filter((r) => r.name !== this.choice.writer && (r.configuredRole === "replica" || r.inRecovery === true));
   }
 
+  /**
+   * Roles, lag and routing from the facts. The writer's timeline history is fetched first (once per
+   * writer and timeline); all that follows is synchronous, so a node that leaves the topology meanwhile
+   * is never chosen or routed to from a list taken before it left.
+   */
   private async recompute({ fetchHistory }: { fetchHistory: boolean }): Promise<void> {
+    if (fetchHistory) {
+      const candidate = chooseWriter([...this.records.values()]).writer;
+      const record = candidate === undefined ? undefined : this.records.get(candidate);
+      if (record && record.timeline !== null) await this.historyOf(record);
+    }
+    this.route();
+  }
+
+  private route(): void {
     for (const record of this.records.values()) record.suspect = record.suspectSince !== undefined;
     const records = [...this.records.values()];
     this.choice = chooseWriter(records);
     const writer = this.choice.writer ? this.recordOf(this.choice.writer) : undefined;
     if (writer && writer.timeline !== null) {
-      const history = fetchHistory ? await this.historyOf(writer) : this.histories.get(`${writer.name}@${writer.timeline}`);
+      const history = this.histories.get(`${writer.name}@${writer.timeline}`);
       this.line = { name: writer.name, lsn: writer.lsn, timeline: writer.timeline, history: history ?? (writer.timeline === 1 ? { timeline: 1, forks: [] } : undefined) };
     }
     const now = Date.now();
@@ -515,7 +533,7 @@ export class ReplicationMonitor {
 
   private recordOf(name: string): NodeRecord {
     const record = this.records.get(name);
-    if (!record) throw new Error(`Unknown node ${name}`);
+    if (!record) throw unknownNode(name);
     return record;
   }
 
@@ -530,9 +548,14 @@ export class ReplicationMonitor {
   /** A node's probe pool, lent for small queries that must not wait behind user queries. */
   poolOf(name: string): pg.Pool {
     const pool = this.pools.get(name);
-    if (!pool) throw new Error(`Unknown node ${name}`);
+    if (!pool) throw unknownNode(name);
     return pool;
   }
+}
+
+/** A node not (or no longer) in the topology. */
+function unknownNode(name: string): Error {
+  return new Error(`Unknown node ${name}: not in the topology`);
 }
 
 /** The first of `answers` that is not null, or null when all are. */
