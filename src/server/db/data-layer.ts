@@ -402,13 +402,20 @@ export class DataLayer {
    */
   private async attempt<T>(replica: NodeEntry, query: (db: ReadClient) => Promise<T>): Promise<T> {
     const name = replica.node.name;
-    const { lost, cancel } = this.monitor.whenLost(name);
-    this.topology.hold(replica);
-    const reading = query(this.readClient(this.writerNode(), replica));
+    const client = this.readClient(this.writerNode(), replica);
     // Held until the query itself ends, even when the race below ends first: a leaving node's pool
-    // closes only after its last query. Also swallows a failure nobody listens for any more.
+    // closes only after its last query. `then` also swallows a failure nobody listens for any more.
+    this.topology.hold(replica);
     const done = () => this.topology.release(replica);
+    let reading: Promise<T>;
+    try {
+      reading = query(client);
+    } catch (error) {
+      done();
+      throw error;
+    }
     reading.then(done, done);
+    const { lost, cancel } = this.monitor.whenLost(name);
     try {
       return await Promise.race([reading, lost.then((cause) => Promise.reject(new ReplicaReadFailed(name, cause, "lost")))]);
     } catch (error) {
