@@ -156,6 +156,7 @@ export class Topology {
     const all = [...this.entries.values(), ...this.draining];
     this.entries.clear();
     this.draining.clear();
+    for (const entry of all) entry.onIdle?.(); // ends the drains' waits: these pools close here
     await Promise.all(all.map((e) => e.client.$disconnect().catch(() => {})));
   }
 
@@ -203,6 +204,7 @@ export class Topology {
       await new Promise<void>((resolve) => {
         entry.onIdle = resolve;
         timer = setTimeout(resolve, this.settings.drainTimeoutMs);
+        timer.unref();
       });
       clearTimeout(timer);
     }
