@@ -587,6 +587,10 @@ describe("health and metrics", () => {
       tandem_node_excluded: "gauge",
       tandem_node_timeline: "gauge",
       tandem_read_hedges_total: "counter",
+      tandem_topology_info: "gauge",
+      tandem_topology_source_up: "gauge",
+      tandem_topology_last_discovery_timestamp_seconds: "gauge",
+      tandem_topology_draining_nodes: "gauge",
     };
     expect(Object.fromEntries([...families].map(([name, f]) => [name, f.type]))).toEqual(expected);
     for (const family of families.values()) expect(family.help.length).toBeGreaterThan(10);
@@ -597,6 +601,8 @@ describe("health and metrics", () => {
     expect(sample("tandem_replica_healthy", "primary")).toBeUndefined(); // the writer is not a replica
     expect(sample("tandem_replica_lag_bytes", "replica2")).toBeTypeOf("number");
     expect(sample("tandem_node_writer", "primary")).toBe(1);
+    expect(families.get("tandem_topology_info")?.samples).toEqual([{ labels: { source: "static" }, value: 1 }]);
+    expect(sample("tandem_topology_source_up")).toBe(1);
     expect(sample("tandem_all_replicas_out")).toBe(0);
   });
 });

@@ -69,7 +69,7 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
   const records = inMemoryOpsRecords();
-  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } }, records);
+  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } }, { records });
   const services: ApiServices = {
     db,
     adminToken: TEST_ADMIN_TOKEN,
