@@ -10,18 +10,8 @@
 import { parseArgs } from "node:util";
 import { baseBackup } from "~/cluster/base-backup";
 import { queryOne } from "~/cluster/sql";
+import { leaderPort } from "./leader-connstring";
 import { readProfile, superuserSocketUrl } from "./profile-state";
-
-/** host and port of the leader from Patroni's connstring (libpq key=value, or a URL). */
-export function leaderPort(connstring: string): number {
-  const keyValue = /(?:^|\s)port=(\d+)/.exec(connstring);
-  if (keyValue) return Number(keyValue[1]);
-  if (URL.canParse(connstring)) {
-    const port = new URL(connstring).port;
-    if (port) return Number(port);
-  }
-  throw new Error(`no port in the leader's connstring: ${connstring.replace(/password=\S+/, "password=…")}`);
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ strict: false, options: { datadir: { type: "string" }, connstring: { type: "string" }, profile: { type: "string" }, scope: { type: "string" } } });

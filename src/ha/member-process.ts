@@ -3,10 +3,12 @@
  * OS user (PostgreSQL refuses root, and Patroni runs pg_ctl as itself), stopped with SIGTERM, on which
  * Patroni stops its PostgreSQL and, if it led, releases the leader key.
  */
-import { chownSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { waitFor } from "~/cluster/wait-for";
 import type { RunAs } from "~/cluster/os-user";
 import { ensureOwnedDir } from "~/cluster/placement";
-import { runningPid, startDaemon, stopDaemon } from "./daemon";
+import { isAlive, runningPid, startDaemon, stopDaemon } from "./daemon";
 import { memberFiles, patroniYaml } from "./patroni-config";
 import type { HaMember, HaProfile } from "./profile-state";
 
@@ -43,4 +45,18 @@ export function startMember(profile: HaProfile, member: HaMember, runAs: RunAs):
 export function stopMember(member: HaMember): Promise<"stopped" | "not running"> {
   // Patroni's own shutdown waits for PostgreSQL's; give it more than pg_ctl's default minute.
   return stopDaemon(memberFiles(member).pid, `Patroni ${member.name}`, 90_000);
+}
+
+/**
+ * A postmaster whose Patroni is gone (killed with SIGKILL: Patroni's PostgreSQL outlives it) is stopped
+ * with an immediate shutdown, so `ha:down` leaves no server behind.
+ */
+export async function stopOrphanedPostgres(member: HaMember): Promise<"stopped" | "none"> {
+  const pidFile = path.join(member.dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return "none";
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!(pid > 0 && isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres"))) return "none";
+  process.kill(pid, "SIGQUIT");
+  await waitFor(`the postmaster of ${member.name} (pid ${pid}) to exit`, async () => (isAlive(pid) ? undefined : true), { timeoutMs: 30_000 });
+  return "stopped";
 }

@@ -17,7 +17,7 @@ import { waitFor } from "~/cluster/wait-for";
 import { OWNER_ROLE } from "~/cluster/roles";
 import { prepareBinDir } from "./bin-dir";
 import { startEtcd, stopEtcd } from "./etcd-process";
-import { startMember, stopMember, writeMemberConfig } from "./member-process";
+import { startMember, stopMember, stopOrphanedPostgres, writeMemberConfig } from "./member-process";
 import { customConfPath, memberFiles } from "./patroni-config";
 import { type PatroniCluster, type PatroniMember, fetchCluster, isStreamingReplica, leaderOf } from "./patroni-api";
 import { type HaMember, type HaProfile, apiUrl, asClusterState, defaultHaRoot, profilePath, readProfile, writeProfile } from "./profile-state";
@@ -75,7 +75,10 @@ export async function haDown(options: HaOptions = {}): Promise<void> {
   // Replicas first, so the leader's shutdown does not set off a failover among them.
   const leaderName = await fetchCluster(profile.members.map((m) => apiUrl(profile, m))).then((c) => leaderOf(c)?.name, () => undefined);
   const order = [...profile.members.filter((m) => m.name !== leaderName), ...profile.members.filter((m) => m.name === leaderName)];
-  for (const member of order) ctx.log(`${member.name}: ${await stopMember(member)}`);
+  for (const member of order) {
+    ctx.log(`${member.name}: ${await stopMember(member)}`);
+    if ((await stopOrphanedPostgres(member)) === "stopped") ctx.log(`${member.name}: its PostgreSQL outlived its Patroni; stopped it (immediate shutdown)`);
+  }
   ctx.log(`etcd: ${await stopEtcd(profile)}`);
 }
 
