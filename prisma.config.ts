@@ -2,8 +2,8 @@
  * Prisma CLI configuration (Prisma 7 reads connection URLs from here, not from the schema, and does not
  * load .env files). prisma/revert-last-migration.ts reads it too, so both always target the same database.
  *
- * Database: MIGRATE_DATABASE_URL, else DATABASE_URL, else the embedded cluster's current primary as its
- * owner role (read from the cluster's state file, so it follows `db:promote`). Migrations need the role
+ * Database: src/config/database.ts's `migrationUrl`: MIGRATE_DATABASE_URL, else DATABASE_URL, else the
+ * embedded cluster's current primary as its owner role (read from the state file, so it follows `db:promote`). Migrations need the role
  * that owns the tables; the app's runtime role may only read and write rows (src/cluster/roles.ts). SHADOW_DATABASE_URL optionally names a shadow database for
  * `migrate dev`; without it a temporary one is created on the same server.
  *
@@ -16,6 +16,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";
+import { migrationUrl } from "./src/config/database";
 import { embeddedClusterUrls } from "./src/replication/urls";
 
 if (process.env.TANDEM_PRISMA_ENGINE !== "native") {
@@ -34,8 +35,8 @@ function commandNeedsDatabase(argv: string[] = process.argv.slice(2)): boolean {
   return subcommand !== "diff" || argv.some((arg) => /^--(from|to)-config-datasource$/.test(arg));
 }
 
-// An empty DATABASE_URL (`DATABASE_URL= npm run …`) means "not set", as in most tools.
-const url = process.env.MIGRATE_DATABASE_URL || process.env.DATABASE_URL || embeddedClusterUrls()?.migration;
+// Decided where the app's database is decided (an empty DATABASE_URL means "not set", as in most tools).
+const url = migrationUrl(process.env, embeddedClusterUrls);
 if (!url && commandNeedsDatabase()) {
   throw new Error("No database to migrate: set DATABASE_URL to the primary's URL, or run `npm run db:up` to start the embedded cluster.");
 }

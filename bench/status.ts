@@ -13,6 +13,7 @@
  */
 import { clusterStatus } from "../src/cluster/status";
 import { topologyOfUrls } from "../src/cluster/topology";
+import { namedNodes } from "../src/config/database";
 import { parseEnv } from "../src/config/parse-env";
 import { createDataLayer } from "../src/server/db/index";
 import { replicationStatus } from "../src/server/node-status";
@@ -30,7 +31,7 @@ export async function benchReplicationStatus(cluster: { primaryUrl: string; repl
   const db = createDataLayer(env);
   try {
     await db.monitor.start();
-    const topology = topologyOfUrls(cluster.primaryUrl, cluster.replicaUrls);
+    const topology = topologyOfUrls(namedNodes(cluster));
     const variants: [string, () => Promise<unknown>][] = [
       ["before: new connections per call", () => Promise.all([clusterStatus(topology), routingView(db)])],
       ["after: a fresh round on the monitor's pools", () => (forgetReplicationDetails(db), replicationStatus(db, undefined))],

@@ -29,6 +29,7 @@ import { type NodeStatus, clusterStatus } from "./status";
 import { formatTable } from "./table";
 import { type TimelineReport, timelineReport } from "./timeline-probe";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
+import { urlTargetOf } from "../config/database";
 import { clusterUrls } from "../replication/urls";
 import { applicationCheck, verify } from "./verify";
 
@@ -129,11 +130,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
 /** The cluster the app would use: the URLs in the environment if set, else the embedded cluster (and its state). */
 function targetCluster(): { topology: Topology; state?: ClusterState } {
-  const primary = process.env.DATABASE_URL;
-  if (primary) {
+  const nodes = urlTargetOf(process.env);
+  if (nodes) {
     log("target: DATABASE_URL / DATABASE_REPLICA_URLS");
-    const replicas = (process.env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean);
-    return { topology: topologyOfUrls(primary, replicas) };
+    return { topology: topologyOfUrls(nodes) };
   }
   log(`target: the embedded cluster under ${defaultDataRoot()}`);
   const state = requireState(openContext({ log }));

@@ -5,7 +5,7 @@
  */
 import { adminUrl } from "./context";
 import type { ClusterState, NodeRole } from "../replication/state";
-import { positionalNames } from "../replication/node-names";
+import type { NamedNode } from "../config/database";
 import { nodeUrl } from "../replication/urls";
 
 export interface TopologyNode {
@@ -38,15 +38,14 @@ export function topologyOfState(state: ClusterState): Topology {
   };
 }
 
-/** Nodes named `names` ([primary, ...replicas]), by default primary, replica1, … in order. */
-export function topologyOfUrls(primaryUrl: string, replicaUrls: string[], names = positionalNames(replicaUrls.length)): Topology {
-  const node = (url: string, role: NodeRole, name: string): TopologyNode => {
-    const parsed = new URL(url);
-    return { name, role, host: parsed.hostname, port: Number(parsed.port || 5432), url, queryUrl: url };
-  };
+/** Nodes given by URL, named as src/config/database.ts names them. */
+export function topologyOfUrls(nodes: NamedNode[]): Topology {
   return {
     source: "urls",
-    nodes: [node(primaryUrl, "primary", names[0]), ...replicaUrls.map((url, i) => node(url, "replica", names[i + 1]))],
+    nodes: nodes.map(({ name, role, url }) => {
+      const parsed = new URL(url);
+      return { name, role, host: parsed.hostname, port: Number(parsed.port || 5432), url, queryUrl: url };
+    }),
   };
 }
 

@@ -4,38 +4,27 @@
  *
  * Two stages, both always run so a single error lists every problem at once:
  *  1. each variable on its own (`variables` below: add a new setting there, one line);
- *  2. which database the app uses: the primary/replica URLs from the environment, or, with neither set,
- *     the embedded cluster started by `npm run db:up` (in production only when TANDEM_DATA_DIR names it);
+ *  2. which database the app uses and how its nodes are found (./database.ts decides);
  *  3. in production only, the secrets: an admin token of your own and no well-known database password
  *     (./production-rules.ts).
  */
 import { z } from "zod";
-import type { ClusterUrls } from "~/replication/urls";
+import { type DatabaseConfig, type EmbeddedLookup, TOPOLOGY_KINDS, chooseDatabase, parseDnsName } from "./database";
+import { type EnvSource, unlessBlank } from "./env-values";
 import { DEV_ADMIN_TOKEN, productionProblems } from "./production-rules";
 import { redactUrl } from "./redact-url";
 
-export type EnvSource = Readonly<Record<string, string | undefined>>;
+export type { DatabaseConfig } from "./database";
+export type { EnvSource } from "./env-values";
 
 export interface ParseEnvOptions {
-  /** The embedded cluster's URLs, or undefined when none exists. Called only when it is needed. */
-  embedded: () => Omit<ClusterUrls, "migration"> | undefined;
+  embedded: EmbeddedLookup;
 }
 
-export interface DatabaseConfig {
-  /** Where the URLs came from: the embedded cluster's state file, or DATABASE_URL/DATABASE_REPLICA_URLS. */
-  source: "embedded" | "environment";
-  primaryUrl: string;
-  /** Empty when there are no replicas: reads then go to the primary. */
-  replicaUrls: string[];
-  /**
-   * The embedded cluster's own node names, [primary, ...replicas], so the app calls each node what the
-   * cluster manager does (after a promote, `replica1` is the primary). Unset for URLs from the
-   * environment: nodes are then named primary, replica1, … in order.
-   */
-  names?: string[];
-}
+/** Read into `database` (./database.ts); not on the parsed config under their own names. */
+type DatabaseVariables = "DATABASE_URL" | "DATABASE_REPLICA_URLS" | "DATABASE_TOPOLOGY" | "DATABASE_DNS_NAME" | "PATRONI_URLS";
 
-export type Env = Omit<Variables, "DATABASE_URL" | "DATABASE_REPLICA_URLS" | "ADMIN_TOKEN"> & {
+export type Env = Omit<Variables, DatabaseVariables | "ADMIN_TOKEN"> & {
   database: DatabaseConfig;
   /** ADMIN_TOKEN, or DEV_ADMIN_TOKEN outside production when it is unset. */
   ADMIN_TOKEN: string;
@@ -77,18 +66,17 @@ const postgresUrlList = z.string().transform((value, ctx) => {
   return entries;
 });
 
-/** Blank counts as unset, as `FOO=` in a .env file means "no value"; surrounding whitespace is dropped. */
-function unlessBlank(value: unknown): unknown {
-  return typeof value === "string" ? value.trim() || undefined : value;
-}
-
 function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess(unlessBlank, schema.optional());
 }
 
-function isSet(value: string | undefined): boolean {
-  return unlessBlank(value) !== undefined;
-}
+const httpUrlList = z.string().transform((value, ctx) => {
+  const entries = value.split(",").map((entry) => entry.trim());
+  entries.forEach((entry, index) => {
+    if (!/^https?:\/\/[^/\s]+/.test(entry)) ctx.addIssue({ code: "custom", message: `entry ${index + 1} of ${entries.length} must be an http:// or https:// URL, got "${entry}"` });
+  });
+  return entries;
+});
 
 /** A whole number in [min, max], or `fallback` when unset; the message names the range. */
 function wholeNumber(fallback: number, { min = 1, max = Number.MAX_SAFE_INTEGER, unit = "" } = {}) {
@@ -104,6 +92,12 @@ const variables = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optional(postgresUrl),
   DATABASE_REPLICA_URLS: optional(postgresUrlList),
+  /** How the node set is found at run time (./database.ts); the default follows from DATABASE_URL. */
+  DATABASE_TOPOLOGY: optional(z.enum(TOPOLOGY_KINDS, { error: `must be one of ${TOPOLOGY_KINDS.join(", ")}` })),
+  DATABASE_DNS_NAME: optional(z.string().refine((v) => parseDnsName(v) !== undefined, { error: "must be host or host:port" })),
+  PATRONI_URLS: optional(httpUrlList),
+  /** How often the topology source is asked for the node set. */
+  TOPOLOGY_POLL_INTERVAL_MS: wholeNumber(2_000, { unit: "milliseconds", min: 100, max: 600_000 }),
   /** Connections per pool: the primary's, and each replica's. */
   DATABASE_POOL_SIZE: wholeNumber(10, { max: 1000 }),
   REPLICA_POOL_SIZE: wholeNumber(10, { max: 1000 }),
@@ -145,52 +139,6 @@ type Variables = z.output<typeof variables>;
 /** Every setting's default (what an empty environment gives), for code that runs without a validated one (tests). */
 export const DEFAULT_SETTINGS: Readonly<Variables> = variables.parse({});
 
-type DatabaseChoice = { source: "environment" } | { source: "embedded"; urls: Omit<ClusterUrls, "migration"> } | { problem: string };
-
-/**
- * Stage 2. Looks only at which variables are set, not at their values (stage 1 judges those), so it can
- * run, and report, even when a value is invalid.
- */
-function chooseDatabase(source: EnvSource, embedded: ParseEnvOptions["embedded"]): DatabaseChoice {
-  if (isSet(source.DATABASE_URL)) return { source: "environment" };
-  if (isSet(source.DATABASE_REPLICA_URLS)) {
-    return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
-  }
-  // A production server falls back to the embedded cluster only when TANDEM_DATA_DIR names it: running
-  // the production build on the development cluster is a choice (a local demo, the e2e tests), never an
-  // accident of a forgotten DATABASE_URL.
-  if (source.NODE_ENV === "production" && !isSet(source.TANDEM_DATA_DIR)) {
-    return {
-      problem:
-        "DATABASE_URL is required in production (to run on the embedded cluster instead, name its data root in TANDEM_DATA_DIR, e.g. TANDEM_DATA_DIR=.tandem)",
-    };
-  }
-  return lookUpEmbeddedCluster(embedded, unlessBlank(source.TANDEM_DATA_DIR) as string | undefined);
-}
-
-function lookUpEmbeddedCluster(embedded: ParseEnvOptions["embedded"], dataDir: string | undefined): DatabaseChoice {
-  let urls: Omit<ClusterUrls, "migration"> | undefined;
-  try {
-    urls = embedded();
-  } catch (error) {
-    // Only the error's name: a JSON.parse message quotes the state file, and the state file holds passwords.
-    const name = error instanceof Error ? error.name : "unknown error";
-    return {
-      problem: `DATABASE_URL is not set and the embedded cluster's state file could not be read (${name}): fix or recreate the cluster, or set DATABASE_URL`,
-    };
-  }
-  if (urls) return { source: "embedded", urls };
-  if (dataDir) {
-    return {
-      problem: `DATABASE_URL is not set and there is no embedded cluster under TANDEM_DATA_DIR (${dataDir}): create one there with \`TANDEM_DATA_DIR=${dataDir} npm run db:up\`, or set DATABASE_URL`,
-    };
-  }
-  return {
-    problem:
-      "DATABASE_URL is not set and there is no embedded cluster: run `npm run db:up` to create one, or set DATABASE_URL (and DATABASE_REPLICA_URLS) to your own cluster",
-  };
-}
-
 function describeIssue(issue: z.core.$ZodIssue): string {
   const variable = issue.path.join(".");
   return variable ? `${variable}: ${issue.message}` : issue.message;
@@ -201,15 +149,11 @@ export function parseEnv(source: EnvSource, { embedded }: ParseEnvOptions): Env 
   const choice = chooseDatabase(source, embedded);
 
   const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue);
-  if ("problem" in choice) problems.push(choice.problem);
+  if ("problem" in choice && !problems.some((p) => p.endsWith(choice.problem))) problems.push(choice.problem); // an invalid DATABASE_TOPOLOGY is told once
   if (source.NODE_ENV === "production") problems.push(...productionProblems(source));
   if (!parsed.success || "problem" in choice || problems.length > 0) throw new InvalidEnvError(problems);
 
-  const { DATABASE_URL, DATABASE_REPLICA_URLS, ADMIN_TOKEN, ...settings } = parsed.data;
-  const database: DatabaseConfig =
-    choice.source === "embedded"
-      ? { source: "embedded", primaryUrl: choice.urls.primary, replicaUrls: choice.urls.replicas, names: choice.urls.names }
-      : // chooseDatabase picks "environment" only when DATABASE_URL is set, and stage 1 accepted it.
-        { source: "environment", primaryUrl: DATABASE_URL!, replicaUrls: DATABASE_REPLICA_URLS ?? [] };
+  const { DATABASE_URL, DATABASE_REPLICA_URLS, DATABASE_TOPOLOGY, DATABASE_DNS_NAME, PATRONI_URLS, ADMIN_TOKEN, ...settings } = parsed.data;
+  const database: DatabaseConfig = choice.database;
   return { ...settings, ADMIN_TOKEN: ADMIN_TOKEN ?? DEV_ADMIN_TOKEN, database };
 }

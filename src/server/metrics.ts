@@ -5,6 +5,7 @@
  */
 import type { DataLayer } from "~/server/db/data-layer";
 import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, formatPrometheus } from "./prometheus";
+import type { TopologyStatus } from "~/server/db/topology/topology";
 import { type NodeRouting, type RoutingView, routingView } from "./routing-view";
 
 const bit = (value: boolean) => (value ? 1 : 0);
@@ -35,6 +36,18 @@ export function tandemMetrics(view: RoutingView): MetricFamily[] {
     { name: "tandem_node_timeline", type: "gauge", help: "The timeline each node is on (absent when unknown); the writer's is the newest.", samples: perNode(view.nodes, (n) => n.timeline) },
     { name: "tandem_read_hedges_total", type: "counter", help: "Replica reads slow enough to be sent to another node too.", samples: perNode(view.nodes, (n) => n.hedges) },
     { name: "tandem_all_replicas_out", type: "gauge", help: "1 if replicas are configured but none may serve reads, so every read goes to the writer.", samples: [{ value: bit(view.allReplicasOut) }] },
+    ...topologyMetrics(view.topology),
+  ];
+}
+
+/** The topology source: which one, whether its last poll answered, when it last did, how many nodes still drain. */
+function topologyMetrics(topology: TopologyStatus): MetricFamily[] {
+  const lastAnswer = topology.lastDiscoveryAt === null ? [] : [{ value: Date.parse(topology.lastDiscoveryAt) / 1000 }];
+  return [
+    { name: "tandem_topology_info", type: "gauge", help: "1, labelled with the topology source in use (static, embedded, dns, patroni).", samples: [{ labels: { source: topology.kind }, value: 1 }] },
+    { name: "tandem_topology_source_up", type: "gauge", help: "1 if the topology source answered its last poll (the node set is kept while it does not).", samples: [{ value: bit(topology.lastError === null) }] },
+    { name: "tandem_topology_last_discovery_timestamp_seconds", type: "gauge", help: "When the topology source last answered (Unix time; absent before it first did).", samples: lastAnswer },
+    { name: "tandem_topology_draining_nodes", type: "gauge", help: "Nodes that left the topology and still finish the queries they had.", samples: [{ value: topology.draining.length }] },
   ];
 }
 

@@ -9,6 +9,7 @@ import type { ClusterControl } from "~/server/api/cluster-control";
 import type { DataLayer } from "~/server/db/data-layer";
 import { formatLsn } from "~/replication/lsn";
 import type { ConfiguredRole, NodeRole, Routing } from "~/server/db/routing-state";
+import type { TopologyStatus } from "~/server/db/topology/topology";
 import type { SlotStatus, StreamStatus, WalReceiverStatus } from "~/replication/status";
 import { replicationDetails } from "./replication-details";
 import { routingView } from "./routing-view";
@@ -49,6 +50,8 @@ export interface NodeStatusView {
 export interface ReplicationStatusView {
   /** Whether the levers (pause, resume, promote) are there. */
   cluster: "embedded" | "environment";
+  /** Which topology source names the nodes, when it last answered, why it last failed, who is draining. */
+  topology: TopologyStatus;
   writer: string | null;
   allReplicasOut: boolean;
   /** When the replication details were gathered (ISO); routing facts are at most one probe old. */
@@ -93,6 +96,7 @@ export async function replicationStatus(db: DataLayer, cluster: ClusterControl |
     cluster: cluster ? "embedded" : "environment",
     writer: view.writer,
     allReplicasOut: view.allReplicasOut,
+    topology: view.topology,
     detailsAt: new Date(details.at).toISOString(),
     nodes,
   };

@@ -5,6 +5,7 @@
  */
 import type { DataLayer } from "~/server/db/data-layer";
 import type { NodeRole, Routing } from "~/server/db/routing-state";
+import type { TopologyStatus } from "~/server/db/topology/topology";
 
 export interface NodeRouting {
   node: string;
@@ -34,6 +35,9 @@ export interface RoutingView {
   writer: string | null;
   /** Replicas are configured but none may serve reads: every read goes to the writer. */
   allReplicasOut: boolean;
+  /** Where the node set comes from, when the source last answered, why it last failed, who is draining. */
+  topology: TopologyStatus;
+  /** The nodes in the topology now: one that left is gone from here at once (it may still finish queries). */
   nodes: NodeRouting[];
 }
 
@@ -59,5 +63,5 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
     }),
   );
   // `routable` is never true for the writer (its exclusion kind is "primary"), so this asks about replicas only.
-  return { writer, allReplicasOut: db.nodes.length > 1 && !nodes.some((n) => n.routing.routable), nodes };
+  return { writer, allReplicasOut: nodes.length > 1 && !nodes.some((n) => n.routing.routable), topology: db.topologyStatus(), nodes };
 }

@@ -133,7 +133,7 @@ describe("db:promote replica1", () => {
   });
 
   it("an app started now calls each node what the cluster does, and its admin levers act on the node they name", async () => {
-    const { database } = parseEnv({ NODE_ENV: "test" }, { embedded: () => embeddedClusterUrls(cluster.root) });
+    const { database } = parseEnv({ NODE_ENV: "test", TANDEM_DATA_DIR: cluster.root }, { embedded: () => embeddedClusterUrls(cluster.root) });
     const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database });
     try {
       // Not "primary, replica1, replica2" by position: the fenced primary is gone and replica1 writes.

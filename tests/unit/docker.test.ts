@@ -25,7 +25,8 @@ import {
   upRefusal,
   volumeState,
 } from "~/scripts/docker";
-import { nodesOf } from "~/server/db/nodes";
+import { namedNodes } from "~/config/database";
+import { endpointOf } from "~/config/redact-url";
 import { POSTGRES_CONTAINERS, ensureDockerCertificates } from "~/scripts/docker-tls";
 import { TLS_SETTINGS } from "~/replication/tls-settings";
 import { describeCertificate } from "~/cluster/certificates";
@@ -133,7 +134,7 @@ describe("docker/compose.yml", () => {
     // The replica the app calls replicaN streams as replicaN (slot and application_name), so db:status,
     // db:verify and the admin page line the two views up by name.
     const env = parseEnv(appEnv, { embedded: () => undefined });
-    expect(nodesOf(env.database).map((n) => [n.name, n.endpoint])).toEqual([
+    expect(namedNodes(env.database).map((n) => [n.name, endpointOf(n.url)])).toEqual([
       ["primary", "pg-primary:5432"],
       ...REPLICAS.map((r) => [r.node, `${r.service}:5432`]),
     ]);
@@ -373,7 +374,14 @@ describe("docker/Dockerfile", () => {
         pending.push(path.relative(root, path.resolve(root, path.dirname(file), spec)) + ".ts");
       }
     }
-    expect([...seen].sort()).toEqual(["prisma.config.ts", "src/replication/state.ts", "src/replication/tls-settings.ts", "src/replication/urls.ts"]);
+    expect([...seen].sort()).toEqual([
+      "prisma.config.ts",
+      "src/config/database.ts",
+      "src/config/env-values.ts",
+      "src/replication/state.ts",
+      "src/replication/tls-settings.ts",
+      "src/replication/urls.ts",
+    ]);
     expect(isCopied("src/schema-engine/bin/schema-engine")).toBe(true);
   });
 

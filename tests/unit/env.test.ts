@@ -39,7 +39,7 @@ describe("parseEnv: database URLs from the environment", () => {
   it("accepts a primary alone: no replicas", () => {
     const primary = `${PRIMARY}?sslmode=verify-full`; // production requires TLS (env-production.test.ts)
     const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: primary, ADMIN_TOKEN }, { embedded: noEmbeddedCluster });
-    expect(env.database).toEqual({ source: "environment", primaryUrl: primary, replicaUrls: [] });
+    expect(env.database).toEqual({ source: "environment", topology: { kind: "static" }, primaryUrl: primary, replicaUrls: [] });
     expect(env.NODE_ENV).toBe("production");
   });
 
@@ -48,7 +48,7 @@ describe("parseEnv: database URLs from the environment", () => {
       { DATABASE_URL: ` ${PRIMARY} `, DATABASE_REPLICA_URLS: ` ${REPLICA_1} ,\n ${REPLICA_2}\n` },
       { embedded: noEmbeddedCluster },
     );
-    expect(env.database).toEqual({ source: "environment", primaryUrl: PRIMARY, replicaUrls: [REPLICA_1, REPLICA_2] });
+    expect(env.database).toEqual({ source: "environment", topology: { kind: "static" }, primaryUrl: PRIMARY, replicaUrls: [REPLICA_1, REPLICA_2] });
   });
 
   it("treats a blank DATABASE_REPLICA_URLS as no replicas", () => {
@@ -75,6 +75,7 @@ describe("parseEnv: the embedded cluster fallback", () => {
     const env = parseEnv({ NODE_ENV: nodeEnv }, { embedded: embeddedCluster });
     expect(env.database).toEqual({
       source: "embedded",
+      topology: { kind: "embedded" },
       primaryUrl: EMBEDDED.primary,
       replicaUrls: EMBEDDED.replicas,
       names: ["replica1", "replica2"],
@@ -102,7 +103,13 @@ describe("parseEnv: the embedded cluster fallback", () => {
 
   it("uses the embedded cluster in production when TANDEM_DATA_DIR names it", () => {
     const env = parseEnv({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/tandem" }, { embedded: embeddedCluster });
-    expect(env.database).toEqual({ source: "embedded", primaryUrl: EMBEDDED.primary, replicaUrls: EMBEDDED.replicas, names: EMBEDDED.names });
+    expect(env.database).toEqual({
+      source: "embedded",
+      topology: { kind: "embedded", dataRoot: "/srv/tandem" },
+      primaryUrl: EMBEDDED.primary,
+      replicaUrls: EMBEDDED.replicas,
+      names: EMBEDDED.names,
+    });
   });
 
   it("says there is no cluster there when production names an empty data root", () => {

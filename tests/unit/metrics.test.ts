@@ -51,6 +51,7 @@ describe("tandemMetrics", () => {
   const view: RoutingView = {
     writer: "primary",
     allReplicasOut: false,
+    topology: { kind: "patroni", description: "patroni (3 member APIs)", lastDiscoveryAt: "2026-12-02T15:00:00.000Z", lastError: null, draining: ["pg4"] },
     nodes: [
       node("primary", { role: "primary", routing: { routable: false, kind: "primary", detail: "the primary" }, lagBytes: null, lagSeconds: null, readsServed: 2, writes: 7 }),
       node("replica1", { readsServed: 40, lagBytes: 128, lagSeconds: 0.25 }),
@@ -83,6 +84,13 @@ describe("tandemMetrics", () => {
     expect(value("tandem_node_timeline", "replica1")).toBe(1);
     expect(value("tandem_node_writer", "primary")).toBe(1);
     expect(value("tandem_all_replicas_out")).toBe(0);
+  });
+
+  it("says which topology source is in use, whether it answers, and who drains", () => {
+    expect(families.get("tandem_topology_info")?.samples).toEqual([{ labels: { source: "patroni" }, value: 1 }]);
+    expect(value("tandem_topology_source_up")).toBe(1);
+    expect(value("tandem_topology_last_discovery_timestamp_seconds")).toBe(Date.parse("2026-12-02T15:00:00Z") / 1000);
+    expect(value("tandem_topology_draining_nodes")).toBe(1);
   });
 });
 

@@ -16,16 +16,19 @@
  *    whose write a failover lost is said to be lost (./token-verdict.ts);
  *  - writes go to the one writable node on the newest timeline; a committed write is never answered as
  *    an error (./write-tokens.ts);
- *  - every read says which node served it and why.
+ *  - every read says which node served it and why;
+ *  - the node set follows the topology source at run time (./topology/): a node that joins is routed to
+ *    once probed healthy, one that leaves gets no new work and is closed when its queries end.
  */
 import type { PrismaClient } from "~/generated/prisma/client";
 import { describeConnectionFailure, isConnectionError, sqlStateOf } from "./connection-errors";
 import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consistency-token";
 import { Hedging } from "./hedging";
 import type { Lsn } from "~/replication/lsn";
-import type { DbNode } from "./nodes";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
-import type { NodeHealth, ReplayProgress, ReplicationMonitor } from "./replication-monitor";
+import type { ReplayProgress, ReplicationMonitor, RoutableNode } from "./replication-monitor";
+import type { DbNode } from "./topology/db-node";
+import type { NodeEntry, Topology, TopologyStatus } from "./topology/topology";
 import { type TokenVerdict, aheadOfWriter, judgeToken } from "./token-verdict";
 import { WriteTokens } from "./write-tokens";
 
@@ -131,7 +134,7 @@ export interface DataLayerSettings {
 
 /** Where a read goes, and why. `lsn` is the position the node must have replayed (read-your-writes). */
 interface ReadPlan {
-  node: DbNode;
+  node: NodeEntry;
   /** Whether `node` is the primary (a read there is never hedged). */
   onPrimary: boolean;
   reason: ServedReason;
@@ -149,7 +152,6 @@ export interface RequestDb {
 }
 
 export class DataLayer {
-  private readonly extended = new Map<string, ReadClient>();
   private readonly counters = new Map<string, NodeCounters>();
   private readonly hedging: Hedging;
   private readonly writeTokens: WriteTokens;
@@ -158,12 +160,17 @@ export class DataLayer {
   private roundRobin = 0;
 
   constructor(
-    readonly nodes: DbNode[],
-    private readonly clients: Map<string, PrismaClient>,
+    private readonly topology: Topology,
     readonly monitor: ReplicationMonitor,
     private readonly settings: DataLayerSettings,
   ) {
-    for (const node of nodes) this.counters.set(node.name, { readsServed: 0, fallbacks: 0, hedges: 0, errors: 0, writes: 0 });
+    const fresh = (): NodeCounters => ({ readsServed: 0, fallbacks: 0, hedges: 0, errors: 0, writes: 0 });
+    for (const node of topology.nodes()) this.counters.set(node.name, fresh());
+    topology.subscribe({
+      joined: (node) => this.counters.set(node.name, fresh()),
+      // A node that left and came back under its name has its new counters already.
+      closed: (node) => void (topology.entry(node.name) || this.counters.delete(node.name)),
+    });
     this.hedging = new Hedging({ floorMs: settings.hedgeFloorMs });
     this.writeTokens = new WriteTokens({
       writerPosition: (name) => monitor.writerPosition(name),
@@ -172,6 +179,16 @@ export class DataLayer {
         return { lsn: health?.lsn ?? 0n, timeline: health?.timeline ?? monitor.writerLine()?.timeline ?? null };
       },
     });
+  }
+
+  /** The nodes in use now, in the topology source's order. */
+  get nodes(): DbNode[] {
+    return this.topology.nodes();
+  }
+
+  /** Which topology source is in use, when it last answered and why it last failed. */
+  topologyStatus(): TopologyStatus {
+    return this.topology.status();
   }
 
   /**
@@ -207,16 +224,20 @@ export class DataLayer {
     await this.monitor.start();
     const writer = this.writerNode();
     let data: T;
+    this.topology.hold(writer);
     try {
-      data = await mutation(this.clientOf(writer.name));
+      data = await mutation(writer.client);
     } catch (error) {
       throw this.unavailableOr(writer, error);
+    } finally {
+      this.topology.release(writer);
     }
     // Committed: from here on nothing may turn this into an error.
-    const token = await this.writeTokens.after(writer.name, previous);
-    const issued = this.issued.get(writer.name);
-    if (!token.primaryOnly && token.timeline !== null && (!issued || isNewer(token, { ...issued, primaryOnly: false }))) this.issued.set(writer.name, { timeline: token.timeline, lsn: token.lsn });
-    this.count(writer.name, "writes");
+    const name = writer.node.name;
+    const token = await this.writeTokens.after(name, previous);
+    const issued = this.issued.get(name);
+    if (!token.primaryOnly && token.timeline !== null && (!issued || isNewer(token, { ...issued, primaryOnly: false }))) this.issued.set(name, { timeline: token.timeline, lsn: token.lsn });
+    this.count(name, "writes");
     const detail = token.primaryOnly ? "written on the primary; its position could not be read after the commit, so your next reads go to the primary" : "writes go to the primary";
     return { data, consistencyToken: formatToken(token), servedBy: this.servedBy(writer, "write", detail) };
   }
@@ -227,10 +248,10 @@ export class DataLayer {
     return this.monitor.replayProgress(parseToken(consistencyToken).lsn);
   }
 
-  /** Stops probing and closes every pool (tests, benchmarks, graceful shutdown). */
+  /** Stops probing and polling and closes every pool (tests, benchmarks, graceful shutdown). */
   async close(): Promise<void> {
     await this.monitor.stop();
-    await Promise.all([...this.clients.values()].map((client) => client.$disconnect()));
+    await this.topology.stop();
   }
 
   counts(): Record<string, NodeCounters> {
@@ -240,25 +261,18 @@ export class DataLayer {
   private async plan(token: ConsistencyToken | undefined, options: ReadOptions): Promise<ReadPlan> {
     // Only a read that goes to the primary needs one: with two nodes claiming it, replicas still serve.
     const onPrimary = (reason: ServedReason, detail: string, waitedMs = 0): ReadPlan => ({ node: this.writerNode(), onPrimary: true, reason, detail, waitedMs });
-    const onReplica = (name: string, reason: ServedReason, detail: string, waitedMs: number, lsn?: Lsn): ReadPlan => ({
-      node: this.nodeOf(name),
-      onPrimary: false,
-      reason,
-      detail,
-      waitedMs,
-      lsn,
-    });
+    const onReplica = (node: NodeEntry, reason: ServedReason, detail: string, waitedMs: number, lsn?: Lsn): ReadPlan => ({ node, onPrimary: false, reason, detail, waitedMs, lsn });
     if (options.from === "primary") return onPrimary("primary-requested", "the read asked for the primary");
     const verdict = token ? await this.judge(token) : undefined;
     if (verdict && verdict.kind !== "replayed-by") return onPrimary(reasonOf(verdict), verdict.detail);
     const routable = this.monitor.routable();
     if (routable.length === 0) return onPrimary("fallback", `no healthy replica (${this.exclusions()})`);
-    if (!verdict) return onReplica(this.next(routable).name, "replica", "healthy replica, round robin", 0);
+    if (!verdict) return onReplica(this.entryOf(this.next(routable)), "replica", "healthy replica, round robin", 0);
     const target = verdict.lsn;
     const shown = formatToken(token as ConsistencyToken);
     const caughtUp = routable.filter((h) => h.lsn !== undefined && h.lsn >= target);
     if (caughtUp.length > 0) {
-      return onReplica(this.next(caughtUp).name, "read-your-writes", `replica has replayed your last write (${shown})`, 0, target);
+      return onReplica(this.entryOf(this.next(caughtUp)), "read-your-writes", `replica has replayed your last write (${shown})`, 0, target);
     }
     const started = performance.now();
     const ready = await this.monitor.waitForReplay(
@@ -267,8 +281,9 @@ export class DataLayer {
       this.settings.rywMaxWaitMs,
     );
     const waitedMs = performance.now() - started;
-    if (ready) {
-      return onReplica(ready, "read-your-writes", `waited ${waitedMs.toFixed(1)} ms for the replica to replay your last write (${shown})`, waitedMs, target);
+    const readyNode = ready === undefined ? undefined : this.topology.entry(ready); // it may have left while we waited
+    if (readyNode) {
+      return onReplica(readyNode, "read-your-writes", `waited ${waitedMs.toFixed(1)} ms for the replica to replay your last write (${shown})`, waitedMs, target);
     }
     return onPrimary("fallback", `no replica replayed your last write (${shown}) within ${this.settings.rywMaxWaitMs} ms`, waitedMs);
   }
@@ -304,7 +319,7 @@ export class DataLayer {
     const outcome = await settleOrTimeout(first, hedgeDelay);
     if (outcome.state === "ok") {
       this.hedging.record(performance.now() - started);
-      this.count(replica.name, "readsServed");
+      this.count(replica.node.name, "readsServed");
       return { data: outcome.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
     }
     if (outcome.state === "failed") {
@@ -320,18 +335,18 @@ export class DataLayer {
       const late = await settleOrTimeout(first, untilCeiling());
       if (late.state === "ok") {
         this.hedging.record(performance.now() - started);
-        this.count(replica.name, "readsServed");
+        this.count(replica.node.name, "readsServed");
         return { data: late.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
       }
       if (late.state === "failed") {
         if (late.error instanceof ReplicaReadFailed) return this.retryElsewhere(plan, late.error, query);
         throw late.error;
       }
-      this.monitor.reportSlow(replica.name);
+      this.monitor.reportSlow(replica.node.name);
       waitedFor = this.hedging.ceilingMs();
     }
-    this.count(replica.name, "hedges");
-    const other = this.alternative(plan, [replica.name]);
+    this.count(replica.node.name, "hedges");
+    const other = this.alternative(plan, replica.node.name);
     const second = other.onPrimary ? this.onPrimary(other.node, query) : this.attempt(other.node, query);
     const winner = await firstSuccess([first.then((value) => ({ value, node: replica })), second.then((value) => ({ value, node: other.node }))]);
     this.hedging.record(performance.now() - started);
@@ -340,23 +355,23 @@ export class DataLayer {
       throw error instanceof ReplicaReadFailed ? this.unavailableOr(other.node, error.cause) : error;
     }
     const hedged = winner.node !== replica;
-    if (!other.onPrimary || !hedged) this.count(winner.node.name, "readsServed"); // onPrimary counts its own
+    if (!other.onPrimary || !hedged) this.count(winner.node.node.name, "readsServed"); // onPrimary counts its own
     if (!hedged) return { data: winner.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
     // Out of routing only if it is still silent at the ceiling: a read that lost the race by a hair, or
     // one that waited for a new pooled connection (TCP, TLS, SCRAM: several ms, more on a busy machine),
     // says nothing, and excluding its replica would pile every read on the others (with one replica,
     // on the primary). A hung replica is still out within the ceiling, 200 ms by default.
     void settleOrTimeout(first, untilCeiling()).then((late) => {
-      if (late.state === "slow") this.monitor.reportSlow(replica.name);
+      if (late.state === "slow") this.monitor.reportSlow(replica.node.name);
     });
-    const detail = `${replica.name} had not answered within ${waitedFor.toFixed(0)} ms; ${other.node.name} answered first (${plan.detail})`;
+    const detail = `${replica.node.name} had not answered within ${waitedFor.toFixed(0)} ms; ${other.node.node.name} answered first (${plan.detail})`;
     const reason = other.onPrimary ? "fallback" : plan.reason;
     return { data: winner.value, servedBy: { ...this.servedBy(other.node, reason, detail, plan.waitedMs), hedged: true } };
   }
 
   /** The replica failed under the read: once more on another node that satisfies the same token. */
   private async retryElsewhere<T>(plan: ReadPlan, failure: ReplicaReadFailed, query: (db: ReadClient) => Promise<T>): Promise<ReadResult<T>> {
-    const replica = plan.node;
+    const replica = plan.node.node;
     this.count(replica.name, "fallbacks");
     if (failure.why !== "recovery-conflict") {
       this.count(replica.name, "errors");
@@ -364,54 +379,62 @@ export class DataLayer {
     }
     // A recovery conflict is the replica's, not the query's: another replica may serve it. A replica that
     // went away, the primary (as before: it has everything, and the other replicas may be going too).
-    const other = failure.why === "recovery-conflict" ? this.alternative(plan, [replica.name]) : { node: this.writerNode(), onPrimary: true };
+    const other = failure.why === "recovery-conflict" ? this.alternative(plan, replica.name) : { node: this.writerNode(), onPrimary: true };
     const why = failure.why === "recovery-conflict" ? "was cancelled by a conflict with recovery" : `failed mid-read (${describeConnectionFailure(failure.cause)})`;
-    const detail = `${replica.name} ${why}; retried on ${other.node.name}`;
+    const detail = `${replica.name} ${why}; retried on ${other.node.node.name}`;
     if (other.onPrimary) return { data: await this.onPrimary(other.node, query), servedBy: this.servedBy(other.node, "fallback", detail) };
     const retried = await this.attempt(other.node, query).catch((error) => {
       throw error instanceof ReplicaReadFailed ? this.unavailableOr(other.node, error.cause) : error;
     });
-    this.count(other.node.name, "readsServed");
+    this.count(other.node.node.name, "readsServed");
     return { data: retried, servedBy: this.servedBy(other.node, plan.reason, detail, plan.waitedMs) };
   }
 
   /** Another routable node that has replayed what the plan needs, else the primary. */
-  private alternative(plan: ReadPlan, not: string[]): { node: DbNode; onPrimary: boolean } {
-    const others = this.monitor.routable().filter((h) => !not.includes(h.name) && (plan.lsn === undefined || (h.lsn !== undefined && h.lsn >= plan.lsn)));
-    return others.length > 0 ? { node: this.nodeOf(this.next(others).name), onPrimary: false } : { node: this.writerNode(), onPrimary: true };
+  private alternative(plan: ReadPlan, not: string): { node: NodeEntry; onPrimary: boolean } {
+    const others = this.monitor.routable().filter((h) => h.name !== not && (plan.lsn === undefined || (h.lsn !== undefined && h.lsn >= plan.lsn)));
+    return others.length > 0 ? { node: this.entryOf(this.next(others)), onPrimary: false } : { node: this.writerNode(), onPrimary: true };
   }
 
   /**
    * One read on one replica. It also ends when the probes find the replica gone: a replica that hangs
    * would otherwise hold the read for the whole query timeout.
    */
-  private async attempt<T>(replica: DbNode, query: (db: ReadClient) => Promise<T>): Promise<T> {
-    const { lost, cancel } = this.monitor.whenLost(replica.name);
+  private async attempt<T>(replica: NodeEntry, query: (db: ReadClient) => Promise<T>): Promise<T> {
+    const name = replica.node.name;
+    const { lost, cancel } = this.monitor.whenLost(name);
+    this.topology.hold(replica);
     const reading = query(this.readClient(this.writerNode(), replica));
-    reading.catch(() => {}); // if the probes win the race, this read's own failure comes later, unheard
+    // Held until the query itself ends, even when the race below ends first: a leaving node's pool
+    // closes only after its last query. Also swallows a failure nobody listens for any more.
+    const done = () => this.topology.release(replica);
+    reading.then(done, done);
     try {
-      return await Promise.race([reading, lost.then((cause) => Promise.reject(new ReplicaReadFailed(replica.name, cause, "lost")))]);
+      return await Promise.race([reading, lost.then((cause) => Promise.reject(new ReplicaReadFailed(name, cause, "lost")))]);
     } catch (error) {
       if (error instanceof ReplicaReadFailed) throw error;
-      if (isConnectionError(error)) throw new ReplicaReadFailed(replica.name, error, "connection");
-      if (isRecoveryConflict(error)) throw new ReplicaReadFailed(replica.name, error, "recovery-conflict");
+      if (isConnectionError(error)) throw new ReplicaReadFailed(name, error, "connection");
+      if (isRecoveryConflict(error)) throw new ReplicaReadFailed(name, error, "recovery-conflict");
       throw error;
     } finally {
       cancel();
     }
   }
 
-  private async onPrimary<T>(writer: DbNode, query: (db: ReadClient) => Promise<T>): Promise<T> {
+  private async onPrimary<T>(writer: NodeEntry, query: (db: ReadClient) => Promise<T>): Promise<T> {
+    this.topology.hold(writer);
     try {
-      const data = await query(nodeReadClient(this.clientOf(writer.name)));
-      this.count(writer.name, "readsServed");
+      const data = await query(nodeReadClient(writer.client));
+      this.count(writer.node.name, "readsServed");
       return data;
     } catch (error) {
       throw this.unavailableOr(writer, error);
+    } finally {
+      this.topology.release(writer);
     }
   }
 
-  private unavailableOr(node: DbNode, error: unknown): unknown {
+  private unavailableOr({ node }: NodeEntry, error: unknown): unknown {
     if (!isConnectionError(error)) return error;
     this.count(node.name, "errors");
     this.monitor.reportUnreachable(node.name, error);
@@ -419,30 +442,34 @@ export class DataLayer {
   }
 
   /**
-   * The node writes (and reads on the primary) go to. With none writable, the configured primary, whose
+   * The node writes (and reads on the primary) go to. With none writable, the source's primary, whose
    * failure then says why; but never a node the rules bar (a stale primary, two primaries on one timeline).
+   * The monitor knows only nodes in the topology, so its writer always has an entry.
    */
-  private writerNode(): DbNode {
-    const writer = this.monitor.writer();
-    if (writer) return this.nodeOf(writer.name);
-    const primary = this.nodes[0];
+  private writerNode(): NodeEntry {
+    const writer = this.monitor.writerName();
+    if (writer !== undefined) return this.topology.entry(writer) as NodeEntry;
+    const primary = this.topology.configuredPrimary();
+    if (!primary) {
+      const { description, lastError } = this.topology.status();
+      throw new DatabaseUnavailableError("none", "", undefined, `the topology source ${description} lists no nodes${lastError ? ` (${lastError})` : ""}`);
+    }
     const health = this.monitor.snapshot();
     const barred = health.filter((h) => !h.routing.routable && (h.routing.kind === "stale-primary" || h.routing.kind === "conflicting-primary"));
-    if (barred.length > 0) throw new DatabaseUnavailableError(primary.name, primary.endpoint, undefined, this.monitor.whyNoWriter());
+    if (barred.length > 0) throw new DatabaseUnavailableError(primary.node.name, primary.node.endpoint, undefined, this.monitor.whyNoWriter());
     return primary;
   }
 
-  private readClient(writer: DbNode, replica: DbNode): ReadClient {
-    const key = `${writer.name}>${replica.name}`;
-    let client = this.extended.get(key);
+  private readClient(writer: NodeEntry, replica: NodeEntry): ReadClient {
+    let client = replica.readClients.get(writer.node.name);
     if (!client) {
-      client = replicaReadClient(this.clientOf(writer.name), this.clientOf(replica.name));
-      this.extended.set(key, client);
+      client = replicaReadClient(writer.client, replica.client);
+      replica.readClients.set(writer.node.name, client);
     }
     return client;
   }
 
-  private next(candidates: NodeHealth[]): NodeHealth {
+  private next<N extends RoutableNode>(candidates: readonly N[]): N {
     this.roundRobin = (this.roundRobin + 1) % Number.MAX_SAFE_INTEGER;
     return candidates[this.roundRobin % candidates.length];
   }
@@ -453,7 +480,7 @@ export class DataLayer {
     return out.length ? out.map((h) => `${h.name} ${h.routing.routable ? "" : h.routing.detail}`).join(", ") : "none configured";
   }
 
-  private servedBy(node: DbNode, reason: ServedReason, detail: string, waitedMs = 0): ServedBy {
+  private servedBy({ node }: NodeEntry, reason: ServedReason, detail: string, waitedMs = 0): ServedBy {
     const role = this.monitor.roleOf(node.name) === "replica" ? "replica" : "primary";
     return { node: node.name, endpoint: node.endpoint, role, reason, detail, waitedMs, hedged: false };
   }
@@ -463,12 +490,9 @@ export class DataLayer {
     if (counters) counters[field]++;
   }
 
-  private nodeOf(name: string): DbNode {
-    return this.nodes.find((n) => n.name === name) as DbNode;
-  }
-
-  private clientOf(name: string): PrismaClient {
-    return this.clients.get(name) as PrismaClient;
+  /** A node the monitor routes to or writes on: the monitor forgets a node in the same step the topology drops it. */
+  private entryOf({ name }: { name: string }): NodeEntry {
+    return this.topology.entry(name) as NodeEntry;
   }
 }
 

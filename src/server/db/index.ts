@@ -7,9 +7,9 @@
  */
 import { type Env, getEnv } from "~/env";
 import { DataLayer } from "./data-layer";
-import { createNodeClients } from "./node-clients";
-import { nodesOf } from "./nodes";
 import { ReplicationMonitor } from "./replication-monitor";
+import { topologySourceOf } from "./topology/create-source";
+import { Topology } from "./topology/topology";
 
 export type DataLayerConfig = Pick<
   Env,
@@ -23,25 +23,40 @@ export type DataLayerConfig = Pick<
   | "REPLICA_MAX_LAG_BYTES"
   | "RYW_MAX_WAIT_MS"
   | "READ_HEDGE_FLOOR_MS"
->;
+> &
+  Partial<Pick<Env, "TOPOLOGY_POLL_INTERVAL_MS">>;
+
+/** The default of TOPOLOGY_POLL_INTERVAL_MS, for configurations built without it (tests, benchmarks). */
+const POLL_INTERVAL_MS = 2_000;
 
 export function createDataLayer(config: DataLayerConfig): DataLayer {
-  const nodes = nodesOf(config.database);
-  const clients = createNodeClients(nodes, {
-    primaryPoolSize: config.DATABASE_POOL_SIZE,
-    replicaPoolSize: config.REPLICA_POOL_SIZE,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
-  });
-  const monitor = new ReplicationMonitor(nodes, {
+  // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
+  const log = process.env.NODE_ENV === "test" ? undefined : (line: string) => console.warn(`[db] ${line}`);
+  const { source, initial } = topologySourceOf(config.database, { memberTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+  const topology = new Topology(
+    source,
+    {
+      pools: {
+        primaryPoolSize: config.DATABASE_POOL_SIZE,
+        replicaPoolSize: config.REPLICA_POOL_SIZE,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+      },
+      pollIntervalMs: config.TOPOLOGY_POLL_INTERVAL_MS ?? POLL_INTERVAL_MS,
+      // A leaving node's queries end by the query timeout at the latest; then its pool closes regardless.
+      drainTimeoutMs: config.DB_QUERY_TIMEOUT_MS + config.DB_CONNECT_TIMEOUT_MS,
+      log,
+    },
+    initial,
+  );
+  const monitor = new ReplicationMonitor(topology, {
     probeIntervalMs: config.REPLICA_PROBE_INTERVAL_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     maxLagMs: config.REPLICA_MAX_LAG_MS,
     maxLagBytes: config.REPLICA_MAX_LAG_BYTES,
-    // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
-    log: process.env.NODE_ENV === "test" ? undefined : (line) => console.warn(`[db] ${line}`),
+    log,
   });
-  return new DataLayer(nodes, clients, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS, hedgeFloorMs: config.READ_HEDGE_FLOOR_MS });
+  return new DataLayer(topology, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS, hedgeFloorMs: config.READ_HEDGE_FLOOR_MS });
 }
 
 const globalForDb = globalThis as unknown as { tandemDataLayer?: DataLayer };

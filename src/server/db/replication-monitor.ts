@@ -10,11 +10,15 @@
  */
 import pg from "pg";
 import { sqlStateOf } from "./connection-errors";
-import { LagHistory, type LagState } from "./lag-history";
+import { LagHistory } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
 import { type Lsn, parseLsn } from "~/replication/lsn";
-import type { DbNode } from "./nodes";
+import { describeChanges } from "./monitor-changes";
+import { isExcusedTimeout, lagStateOf, probedTimeline } from "./monitor-facts";
 import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
+import type { DbNode } from "./topology/db-node";
+import type { Topology } from "./topology/topology";
+import { addWriterSample } from "./writer-samples";
 import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
 import { parseTimelineHistory } from "~/replication/timeline";
 import { NO_FUNCTION_STATES } from "~/replication/status";
@@ -49,6 +53,12 @@ export interface NodeHealth {
   error?: string;
 }
 
+/** A replica routing may choose: live (its position moves with every answer), never copied per read. */
+export interface RoutableNode {
+  readonly name: string;
+  readonly lsn?: Lsn;
+}
+
 /** Whether one node has replayed a given write: "behind" until it has; "unreachable" if it did not answer. */
 export interface ReplayProgress {
   node: string;
@@ -81,9 +91,6 @@ const REPLAY_SQL = `SELECT pg_last_wal_replay_lsn()::text AS lsn,
 const WRITER_POSITION_SQL = `SELECT pg_current_wal_flush_lsn()::text AS lsn,
   ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer AS timeline`;
 
-/** A probe timeout is not believed if the loop was blocked for more than this share of the wait. */
-const STALL_EXCUSES = 0.25;
-
 /** How long one answer about a replica's replay position serves consistency.progress callers. */
 const PROGRESS_REUSE_MS = 50;
 /** How long consistency.progress waits for a replica before calling it unreachable. */
@@ -93,9 +100,6 @@ interface ReplayPosition {
   lsn: Lsn | undefined;
   paused: boolean;
 }
-
-/** Enough history to measure lag up to this far back; beyond it a replica counts as "at least" this stale. */
-const SAMPLE_HISTORY_MS = 10 * 60_000;
 
 interface NodeRecord extends NodeFacts {
   node: DbNode;
@@ -122,6 +126,8 @@ export class ReplicationMonitor {
   /** The current writer's line of history, or the last one seen while no writer answers. */
   private line: WriterLine | undefined;
   private readonly histories = new Map<string, WriterLine["history"]>();
+  /** The routable replicas, rebuilt when routing is recomputed, so a read allocates nothing to find them. */
+  private routableNodes: readonly RoutableNode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
@@ -131,33 +137,57 @@ export class ReplicationMonitor {
   readonly lagHistory = new LagHistory();
 
   constructor(
-    readonly nodes: DbNode[],
+    private readonly topology: Topology,
     private readonly settings: MonitorSettings,
   ) {
-    for (const node of nodes) {
-      const pool = new pg.Pool({
-        connectionString: node.url,
-        max: 4, // probes, replay questions and token queries; never competes with the query pools
-        connectionTimeoutMillis: settings.connectTimeoutMs,
-        query_timeout: Math.max(settings.connectTimeoutMs, 1_000),
-        idleTimeoutMillis: 30_000,
-        application_name: "tandem-monitor",
-      });
-      pool.on("error", () => {}); // an idle connection dropped by a dying server
-      this.pools.set(node.name, pool);
-      this.records.set(node.name, {
-        node,
-        name: node.name,
-        configuredRole: node.configuredRole,
-        reachable: false,
-        timeline: null,
-        suspect: false,
-        role: "unknown",
-        lag: { bytes: null, ms: null },
-        routing: { routable: false, kind: "not-probed", detail: "not probed yet" },
-        useFunctions: true,
-      });
-    }
+    for (const node of topology.nodes()) this.add(node);
+    topology.subscribe({
+      joined: (node) => this.add(node),
+      left: (node) => this.remove(node),
+      reassigned: (node) => {
+        const record = this.records.get(node.name);
+        if (record) record.configuredRole = node.configuredRole;
+      },
+    });
+  }
+
+  /** A node that joined: probed from the next round on, routed to once a probe found it healthy. */
+  private add(node: DbNode): void {
+    const pool = new pg.Pool({
+      connectionString: node.url,
+      max: 4, // probes, replay questions and token queries; never competes with the query pools
+      connectionTimeoutMillis: this.settings.connectTimeoutMs,
+      query_timeout: Math.max(this.settings.connectTimeoutMs, 1_000),
+      idleTimeoutMillis: 30_000,
+      application_name: "tandem-monitor",
+    });
+    pool.on("error", () => {}); // an idle connection dropped by a dying server
+    this.pools.set(node.name, pool);
+    this.records.set(node.name, {
+      node,
+      name: node.name,
+      configuredRole: node.configuredRole,
+      reachable: false,
+      timeline: null,
+      suspect: false,
+      role: "unknown",
+      lag: { bytes: null, ms: null },
+      routing: { routable: false, kind: "not-probed", detail: "not probed yet" },
+      useFunctions: true,
+    });
+  }
+
+  /**
+   * A node that left: out of every decision now (routing, the writer choice, reports). Reads already on
+   * it are not told it is lost: they finish, or fail and are retried elsewhere as any read would.
+   */
+  private remove(node: DbNode): void {
+    this.records.delete(node.name);
+    this.lostListeners.delete(node.name);
+    const pool = this.pools.get(node.name);
+    this.pools.delete(node.name);
+    void pool?.end().catch(() => {});
+    void this.recompute({ fetchHistory: false });
   }
 
   /** Starts probing; resolves after the first round, so routing starts from facts, not guesses. */
@@ -165,7 +195,7 @@ export class ReplicationMonitor {
     if (this.running) return this.firstRound ?? Promise.resolve();
     this.running = true;
     this.stalls.start();
-    this.firstRound = this.loop();
+    this.firstRound = this.topology.start().then(() => this.loop());
     return this.firstRound;
   }
 
@@ -181,7 +211,7 @@ export class ReplicationMonitor {
     const before = this.snapshot();
     const writerBefore = this.choice.writer;
     const firstRound = before.every((h) => h.lastProbeAt === undefined);
-    await Promise.all(this.nodes.map((node) => this.probeNode(node)));
+    await Promise.all([...this.records.values()].map((record) => this.probeNode(record)));
     await this.recompute({ fetchHistory: true });
     this.recordLag();
     this.tellChanges(before, writerBefore, firstRound);
@@ -202,17 +232,16 @@ export class ReplicationMonitor {
     next();
   }
 
-  private async probeNode(node: DbNode): Promise<void> {
-    const record = this.recordOf(node.name);
+  private async probeNode(record: NodeRecord): Promise<void> {
     const started = performance.now();
     try {
       const row = await this.nodeState(record);
-      const timeline = row.timeline ?? (row.in_recovery ? record.timeline : null); // a replica's timeline never goes back
+      const timeline = probedTimeline(row, record.timeline);
       Object.assign(record, {
         reachable: true,
         inRecovery: row.in_recovery,
         lsn: row.lsn ? parseLsn(row.lsn) : undefined,
-        timeline: timeline ?? null,
+        timeline,
         replayPaused: row.replay_paused,
         lastProbeAt: new Date(),
         error: undefined,
@@ -222,9 +251,9 @@ export class ReplicationMonitor {
       // A timeout while our own event loop was blocked for a good part of the wait says nothing about the
       // node: keep what we knew. (Short stalls on a busy machine do not excuse a node that stays silent.)
       const elapsed = performance.now() - started;
-      if (isTimeout(error) && this.stalls.stalledMsBetween(started, started + elapsed) > elapsed * STALL_EXCUSES) return;
+      if (isExcusedTimeout(error, elapsed, this.stalls.stalledMsBetween(started, started + elapsed))) return;
       Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, useFunctions: true });
-      this.tellLost(node.name, error);
+      this.tellLost(record.name, error);
     }
   }
 
@@ -264,6 +293,11 @@ export class ReplicationMonitor {
     return this.choice.writer ? this.healthOf(this.recordOf(this.choice.writer)) : undefined;
   }
 
+  /** The writer's name, without building its health (per read and write). */
+  writerName(): string | undefined {
+    return this.choice.writer;
+  }
+
   /** Why no node takes writes, when none does. */
   whyNoWriter(): string {
     return this.choice.noWriterBecause ?? "no writer known yet";
@@ -274,9 +308,9 @@ export class ReplicationMonitor {
     return this.line;
   }
 
-  /** Every node's health, in configuration order. */
+  /** Every node's health, in the topology's order (a node that joined later comes last). */
   snapshot(): NodeHealth[] {
-    return this.nodes.map((node) => this.healthOf(this.recordOf(node.name)));
+    return [...this.records.values()].map((record) => this.healthOf(record));
   }
 
   /** One node's current role (per read, so without building the whole snapshot). */
@@ -284,9 +318,9 @@ export class ReplicationMonitor {
     return this.records.get(name)?.role ?? "unknown";
   }
 
-  /** Replicas that may serve reads now. */
-  routable(): NodeHealth[] {
-    return this.snapshot().filter((h) => h.routing.routable);
+  /** Replicas that may serve reads now (do not keep the array: it is replaced, not changed, on every recompute). */
+  routable(): readonly RoutableNode[] {
+    return this.routableNodes;
   }
 
   /** A read just failed to reach this node: take it out now rather than at the next probe. */
@@ -433,17 +467,14 @@ export class ReplicationMonitor {
       this.line = { name: writer.name, lsn: writer.lsn, timeline: writer.timeline, history: history ?? (writer.timeline === 1 ? { timeline: 1, forks: [] } : undefined) };
     }
     const now = Date.now();
-    if (writer?.lsn !== undefined) {
-      const last = this.samples.at(-1);
-      if (!last || writer.lsn !== last.lsn) this.samples.push({ lsn: writer.lsn, at: now });
-      this.samples = this.samples.filter((s, i) => i === this.samples.length - 1 || now - s.at <= SAMPLE_HISTORY_MS);
-    }
+    if (writer?.lsn !== undefined) this.samples = addWriterSample(this.samples, writer.lsn, now);
     const limits = { maxLagMs: this.settings.maxLagMs, maxLagBytes: this.settings.maxLagBytes };
     for (const record of records) {
       record.role = this.choice.roles.get(record.name) ?? "unknown";
       record.lag = lagOf(record, writer, this.samples, now);
       record.routing = routingOf(record, this.choice, this.line, record.lag, limits);
     }
+    this.routableNodes = records.filter((r) => r.routing.routable);
   }
 
   /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
@@ -458,20 +489,9 @@ export class ReplicationMonitor {
   private tellChanges(before: NodeHealth[], writerBefore: string | undefined, firstRound: boolean): void {
     const log = this.settings.log;
     if (!log) return;
-    for (const [i, now] of this.snapshot().entries()) {
-      const was = before[i];
-      if (!now.reachable && (firstRound || was.reachable)) log(`${now.name} (${now.endpoint}) is unreachable: ${now.error ?? "no answer"}`);
-      else if (now.reachable && !firstRound && !was.reachable) log(`${now.name} (${now.endpoint}) is reachable again`);
-      const kind = now.routing.routable ? undefined : now.routing.kind;
-      const wasKind = was.routing.routable ? undefined : was.routing.kind;
-      if (kind !== wasKind && (kind === "diverged" || kind === "stale-primary" || kind === "conflicting-primary") && !now.routing.routable) {
-        log(`${now.name} (${now.endpoint}): ${now.routing.detail}`);
-      }
-    }
     const writer = this.choice.writer;
-    if (writer === writerBefore && !firstRound) return;
-    if (writer) log(`writes go to ${writer}${this.line ? ` (timeline ${this.line.timeline})` : ""}`);
-    else log(`no node accepts writes: ${this.whyNoWriter()}`);
+    const writerNow = writer ? { name: writer, timeline: this.line?.timeline } : { noWriterBecause: this.whyNoWriter() };
+    for (const line of describeChanges(before, this.snapshot(), { writerBefore, writerNow, firstRound })) log(line);
   }
 
   private healthOf(r: NodeRecord): NodeHealth {
@@ -513,18 +533,6 @@ export class ReplicationMonitor {
     if (!pool) throw new Error(`Unknown node ${name}`);
     return pool;
   }
-}
-
-/** The node cards' vocabulary for the lag chart: down, replay paused, lagging, otherwise excluded, else routable. */
-function lagStateOf(r: NodeRecord): LagState {
-  if (!r.reachable) return "down";
-  if (r.replayPaused) return "paused";
-  if (r.routing.routable) return "routable";
-  return r.routing.kind === "lagging" ? "lagging" : "excluded";
-}
-
-function isTimeout(error: unknown): boolean {
-  return /timeout|timed out/i.test((error as Error)?.message ?? "");
 }
 
 /** The first of `answers` that is not null, or null when all are. */
