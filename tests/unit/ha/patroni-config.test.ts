@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { pgHba } from "~/cluster/config-files";
-import { leaderPort } from "~/ha/leader-connstring";
 import { REPLICA_METHOD, hbaLines, patroniYaml } from "~/ha/patroni-config";
 import type { HaProfile } from "~/ha/profile-state";
-import { SHORT_TIMINGS, assertValidTimings } from "~/ha/timings";
+import { SHORT_TIMINGS } from "~/ha/timings";
 
 const member = { name: "member1", pgPort: 25432, apiPort: 28008, dir: "/srv/ha/member1", dataDir: "/srv/ha/member1/data" };
 const profile: HaProfile = {
@@ -48,20 +47,5 @@ describe("a Patroni member's configuration", () => {
     expect(config.restapi).toEqual({ listen: "127.0.0.1:28008", connect_address: "127.0.0.1:28008" });
     expect(config.postgresql).toMatchObject({ listen: "127.0.0.1:25432", connect_address: "127.0.0.1:25432" });
     expect(config.etcd3.hosts).toEqual(["127.0.0.1:22379"]);
-  });
-});
-
-describe("Patroni's timings", () => {
-  it("accepts the profile's short ones and rejects a ttl a leader could outlive unnoticed", () => {
-    expect(assertValidTimings(SHORT_TIMINGS)).toBe(SHORT_TIMINGS);
-    expect(() => assertValidTimings({ ttl: 5, loop_wait: 1, retry_timeout: 3 })).toThrow(/loop_wait \+ 2 × retry_timeout ≤ ttl/);
-  });
-});
-
-describe("the replica-creation command", () => {
-  it("finds the leader's port in Patroni's connstring, key=value or URL", () => {
-    expect(leaderPort("dbname=postgres user=replicator host=127.0.0.1 port=25433 sslmode=verify-full")).toBe(25433);
-    expect(leaderPort("postgresql://replicator@127.0.0.1:25434/postgres")).toBe(25434);
-    expect(() => leaderPort("host=127.0.0.1 password=secret")).toThrow(/password=…/);
   });
 });
