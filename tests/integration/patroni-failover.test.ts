@@ -19,6 +19,9 @@ import { createDataLayer } from "../../src/server/db/index";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { type TestPatroni, patroniMissing, startTestPatroni } from "../support/patroni";
 
+// Said once, plainly: the reporter shows skipped tests without their reason.
+if (patroniMissing) console.warn(`patroni-failover: skipped, ${patroniMissing}`);
+
 const SETTINGS = { ...TEST_DATA_LAYER_SETTINGS, TOPOLOGY_POLL_INTERVAL_MS: 250 };
 const cleanups: (() => Promise<void>)[] = [];
 
