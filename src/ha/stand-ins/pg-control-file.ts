@@ -51,7 +51,7 @@ export function describeControlFile(buffer: Buffer): [string, string][] {
   const i32 = (at: number) => buffer.readInt32LE(at);
   const lsn = (at: number) => formatLsn(buffer.readBigUInt64LE(at));
   const bool = (at: number) => (buffer[at] ? "on" : "off");
-  const time = (at: number) => new Date(Number(buffer.readBigInt64LE(at)) * 1000).toUTCString();
+  const time = (at: number) => cTime(new Date(Number(buffer.readBigInt64LE(at)) * 1000));
   const version = u32(AT.controlVersion);
   if (version !== PG_CONTROL_VERSION) throw new Error(`pg_control version ${version} is not ${PG_CONTROL_VERSION} (PostgreSQL 13–16)`);
   const nextXid = buffer.readBigUInt64LE(AT.nextXid);
@@ -86,6 +86,13 @@ export function describeControlFile(buffer: Buffer): [string, string][] {
     ["Bytes per WAL segment", String(u32(AT.xlogSegSize))],
     ["Data page checksum version", String(u32(AT.dataChecksumVersion))],
   ];
+}
+
+/** strftime's "%c" in the C locale, local time, as pg_controldata prints times: "Wed Dec  2 14:52:44 2026". */
+export function cTime(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  const [day, month] = [d.toLocaleString("en-US", { weekday: "short" }), d.toLocaleString("en-US", { month: "short" })];
+  return `${day} ${month} ${String(d.getDate()).padStart(2, " ")} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
 }
 
 /** The text pg_controldata prints: names padded to one column. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PG_CONTROL_VERSION, describeControlFile, formatControlData } from "~/ha/stand-ins/pg-control-file";
+import { PG_CONTROL_VERSION, cTime, describeControlFile, formatControlData } from "~/ha/stand-ins/pg-control-file";
 
 /** A pg_control image with the fields Patroni reads set (offsets of PostgreSQL 16's ControlFileData). */
 function controlFile(fields: { state: number; timeline: number; checkpoint: bigint; minRecovery: bigint; minRecoveryTli: number; systemId: bigint }): Buffer {
@@ -48,5 +48,10 @@ describe("the pg_controldata stand-in", () => {
     const text = formatControlData([["Latest checkpoint's TimeLineID", "4"], ["Database cluster state", "in production"]]);
     const parsed = Object.fromEntries(text.trim().split("\n").map((line) => line.split(/:(.*)/s).slice(0, 2).map((s) => s.trim())));
     expect(parsed).toEqual({ "Latest checkpoint's TimeLineID": "4", "Database cluster state": "in production" });
+  });
+
+  it("prints times as pg_controldata does (strftime %c, C locale)", () => {
+    expect(cTime(new Date(2026, 11, 2, 14, 52, 44))).toBe("Wed Dec  2 14:52:44 2026");
+    expect(cTime(new Date(2026, 0, 15, 3, 4, 5))).toBe("Thu Jan 15 03:04:05 2026");
   });
 });
