@@ -8,7 +8,7 @@
 import { type Env, getEnv } from "~/env";
 import { DataLayer } from "./data-layer";
 import { ReplicationMonitor } from "./replication-monitor";
-import { topologySourceOf } from "./topology/create-source";
+import { type SourceSettings, topologySourceOf } from "./topology/create-source";
 import { Topology } from "./topology/topology";
 
 export type DataLayerConfig = Pick<
@@ -29,10 +29,10 @@ export type DataLayerConfig = Pick<
 /** The default of TOPOLOGY_POLL_INTERVAL_MS, for configurations built without it (tests, benchmarks). */
 const POLL_INTERVAL_MS = 2_000;
 
-export function createDataLayer(config: DataLayerConfig): DataLayer {
+export function createDataLayer(config: DataLayerConfig, { dnsResolver }: Pick<SourceSettings, "dnsResolver"> = {}): DataLayer {
   // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
   const log = process.env.NODE_ENV === "test" ? undefined : (line: string) => console.warn(`[db] ${line}`);
-  const { source, initial } = topologySourceOf(config.database, { memberTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+  const { source, initial } = topologySourceOf(config.database, { memberTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, dnsResolver });
   const topology = new Topology(
     source,
     {

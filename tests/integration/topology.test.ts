@@ -1,0 +1,117 @@
+/**
+ * The node set changing under a running data layer, on a real cluster with the embedded topology source
+ * (the cluster's state file): a replica that `db:up --replicas N` adds gets reads without a restart, and
+ * a replica taken out of the state file drains under concurrent reads (reads already on it finish there,
+ * none fails, none starts there afterwards) before its pool is closed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { up } from "../../src/cluster/lifecycle";
+import { queryOne } from "../../src/cluster/sql";
+import { waitFor } from "../../src/cluster/wait-for";
+import { readState, writeState } from "../../src/replication/state";
+import type { DataLayer } from "../../src/server/db/data-layer";
+import { createDataLayer } from "../../src/server/db/index";
+import { routingView } from "../../src/server/routing-view";
+import { type TestCluster, startTestCluster } from "../support/cluster";
+import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
+import { migrate } from "../support/migrate";
+
+let cluster: TestCluster;
+let db: DataLayer;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ replicas: 1 });
+  await migrate(cluster.ownerUrl);
+  db = createDataLayer({
+    ...TEST_DATA_LAYER_SETTINGS,
+    TOPOLOGY_POLL_INTERVAL_MS: 200,
+    database: {
+      source: "embedded",
+      topology: { kind: "embedded", dataRoot: cluster.root },
+      primaryUrl: cluster.primaryUrl,
+      replicaUrls: cluster.replicaUrls,
+      names: ["primary", "replica1"],
+    },
+  });
+});
+
+afterAll(async () => {
+  await db?.close();
+  await cluster?.stop();
+});
+
+/** The node names that served `count` plain reads. */
+async function servedBy(count: number): Promise<string[]> {
+  const nodes: string[] = [];
+  for (let i = 0; i < count; i++) nodes.push((await db.forRequest().read((c) => c.user.count())).servedBy.node);
+  return nodes;
+}
+
+/** How many connections the app's query pool for `node` holds on it (the pool connects as the app role, as `url` does). */
+async function appConnections(url: string, node: string): Promise<number> {
+  const sql = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1";
+  return (await queryOne<{ n: number }>(url, sql, [`tandem-app (${node})`])).n;
+}
+
+describe("embedded topology source", () => {
+  it("routes reads to a replica added by db:up, without a restart, once it is healthy", async () => {
+    await db.monitor.start();
+    expect(db.nodes.map((n) => n.name)).toEqual(["primary", "replica1"]);
+    await up({ root: cluster.root, replicas: 2 });
+    expect(cluster.state().nodes.map((n) => n.name)).toContain("replica2");
+    await waitFor("reads served by replica2", async () => ((await servedBy(4)).includes("replica2") ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+    const view = await routingView(db);
+    expect(view.nodes.map((n) => n.node)).toEqual(["primary", "replica1", "replica2"]);
+    expect(view.topology).toMatchObject({ kind: "embedded", lastError: null });
+  });
+
+  it("drains a replica taken out of the state file: reads on it finish, none fails, none starts there after", async () => {
+    const replica2 = cluster.state().nodes.find((n) => n.name === "replica2");
+    if (!replica2) throw new Error("replica2 missing");
+    const replica2Url = cluster.replicaUrls[0].replace(/:\d+\//, `:${replica2.port}/`);
+    await waitFor("replica2 routable", async () => (db.monitor.routable().some((r) => r.name === "replica2") ? true : undefined), { timeoutMs: 30_000 });
+
+    // Concurrent readers, each read long enough (100 ms on the server) that some are on replica2 when it leaves.
+    let reading = true;
+    const failures: unknown[] = [];
+    const reads: { node: string; started: number; ended: number }[] = [];
+    const reader = async () => {
+      while (reading) {
+        const started = performance.now();
+        try {
+          const { servedBy } = await db.forRequest().read((c) => c.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.1)`);
+          reads.push({ node: servedBy.node, started, ended: performance.now() });
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    };
+    const readers = Array.from({ length: 8 }, reader);
+    let leftAt: number;
+    try {
+      await waitFor("reads on replica2 under way", async () => (reads.filter((r) => r.node === "replica2").length >= 4 ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
+      const state = readState(cluster.root);
+      if (!state) throw new Error("no state");
+      writeState(cluster.root, { ...state, nodes: state.nodes.filter((n) => n.name !== "replica2") }); // the node itself keeps running
+      await waitFor("replica2 out of the topology", async () => (db.nodes.some((n) => n.name === "replica2") ? undefined : true), { timeoutMs: 10_000, intervalMs: 10 });
+      leftAt = performance.now();
+      await waitFor("replica2's pool closed", async () => ((await appConnections(replica2Url, "replica2")) === 0 ? true : undefined), { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // keep reading a while after the close
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
+
+    expect(failures.map(String)).toEqual([]);
+    // Reads that were on replica2 when it left finished there, answered.
+    expect(reads.some((r) => r.node === "replica2" && r.started < leftAt && r.ended > leftAt)).toBe(true);
+    // None started there once it had left.
+    expect(reads.filter((r) => r.node === "replica2" && r.started > leftAt)).toEqual([]);
+    expect(reads.filter((r) => r.started > leftAt).length).toBeGreaterThan(8);
+    const view = await routingView(db);
+    expect(view.nodes.map((n) => n.node)).toEqual(["primary", "replica1"]);
+    expect(view.topology.draining).toEqual([]);
+    expect(db.counts()).not.toHaveProperty("replica2");
+    expect((await queryOne<{ one: number }>(replica2Url, "SELECT 1 AS one")).one).toBe(1); // it was drained, not killed
+  });
+});
