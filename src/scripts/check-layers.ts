@@ -2,8 +2,9 @@
  * `npm run check:layers`: who may import whom under src/, checked with dependency-cruiser on every
  * `npm test`. The rules (README, "Layers"):
  *   - no import cycle between modules, between folders, or between src/'s top-level folders;
- *   - the cluster manager (src/cluster) and the schema-engine shim (src/schema-engine) import nothing of
- *     the app (src/app, src/components, src/trpc, src/server);
+ *   - the cluster manager (src/cluster), the HA profile (src/ha) and the schema-engine shim
+ *     (src/schema-engine) import nothing of the app (src/app, src/components, src/trpc, src/server);
+ *   - the app does not import the HA profile (it reaches Patroni over HTTP, as on any platform);
  *   - the server reaches the cluster manager through one file only, the adapter behind ClusterControl;
  *   - what both sides share (src/replication, src/http) imports neither side.
  *
@@ -27,10 +28,17 @@ export const LAYER_RULES: IForbiddenRuleType[] = [
   { name: "no-folder-cycle", comment: "Folders import each other in one direction only.", severity: "error", scope: "folder", from: {}, to: { circular: true } },
   {
     name: "cluster-manager-imports-no-app",
-    comment: "The cluster manager and the schema-engine shim run without the app (db:*, prisma); they talk to it over HTTP if at all.",
+    comment: "The cluster manager, the HA profile and the schema-engine shim run without the app (db:*, ha:*, prisma); they talk to it over HTTP if at all.",
     severity: "error",
-    from: { path: "^src/(cluster|schema-engine)/" },
+    from: { path: "^src/(cluster|ha|schema-engine)/" },
     to: { path: APP },
+  },
+  {
+    name: "app-imports-no-ha-profile",
+    comment: "The HA profile is a development and test platform; the app finds Patroni through its REST API (the topology source), as in production.",
+    severity: "error",
+    from: { path: APP },
+    to: { path: "^src/ha/" },
   },
   {
     name: "server-reaches-cluster-through-its-adapter",
@@ -44,7 +52,7 @@ export const LAYER_RULES: IForbiddenRuleType[] = [
     comment: "src/replication and src/http are what the app and the cluster manager share.",
     severity: "error",
     from: { path: "^src/(replication|http)/" },
-    to: { path: "^src/(app|components|trpc|server|cluster|schema-engine|scripts)/" },
+    to: { path: "^src/(app|components|trpc|server|cluster|ha|schema-engine|scripts)/" },
   },
 ];
 

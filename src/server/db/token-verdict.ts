@@ -22,7 +22,7 @@ export type TokenVerdict =
 
 export function judgeToken(token: ConsistencyToken, line: WriterLine | undefined): TokenVerdict {
   const text = formatToken(token);
-  if (token.primaryOnly) return { kind: "primary-only", detail: `your last write's position is not known (${text}); reading from the primary, which has every committed write` };
+  if (token.primaryOnly) return judgePrimaryOnly(token, line, text);
   if (!line) return { kind: "replayed-by", lsn: token.lsn, onWritersTimeline: false };
   const fate = fateOfWrite(line.history, line.timeline, token);
   switch (fate) {
@@ -43,6 +43,25 @@ export function judgeToken(token: ConsistencyToken, line: WriterLine | undefined
     case "newer":
       return { kind: "ahead", detail: `your last write (${text}) is on timeline ${token.timeline}, newer than the primary's (${line.timeline}): reading from the primary we know` };
   }
+}
+
+/**
+ * A token whose write's position is unknown (its lsn is only a lower bound). On the writer's timeline the
+ * primary has every committed write. Made on an earlier timeline, the primary that had it is gone: past
+ * the fork point even at its lower bound, the write was lost; otherwise nobody can tell, and saying
+ * "reading from the primary" would pass off a failover's loss as a consistent read.
+ */
+function judgePrimaryOnly(token: ConsistencyToken, line: WriterLine | undefined, text: string): TokenVerdict {
+  if (!line || token.timeline === null || token.timeline >= line.timeline) {
+    return { kind: "primary-only", detail: `your last write's position is not known (${text}); reading from the primary, which has every committed write` };
+  }
+  if (fateOfWrite(line.history, line.timeline, token) === "lost") {
+    return { kind: "lost", detail: `your last write was lost in a failover: it was made after ${formatLsn(token.lsn)} on timeline ${token.timeline}, and ${line.history ? describeFork(line.history, token.timeline) : "the primary's history does not have it"}, before it` };
+  }
+  return {
+    kind: "unverifiable",
+    detail: `your last write (${text}) was made on timeline ${token.timeline} at a position never learned, before a failover to timeline ${line.timeline}; it may have been lost`,
+  };
 }
 
 /** A token on the writer's own timeline past its flush position: no write of this cluster's made it. */

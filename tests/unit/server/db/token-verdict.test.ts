@@ -21,6 +21,12 @@ describe("judgeToken", () => {
     expect(judge("3:0/1").kind).toBe("ahead");
     expect(judge("2:0/1:primary").kind).toBe("primary-only");
   });
+  it("a :primary token from before a failover is lost past the fork, else unverifiable: never passed off as read from the primary", () => {
+    expect(judge("1:0/4000100:primary")).toMatchObject({ kind: "lost", detail: expect.stringMatching(/lost in a failover: it was made after 0\/4000100 on timeline 1/) });
+    expect(judge("1:0/1:primary")).toMatchObject({ kind: "unverifiable", detail: expect.stringMatching(/position never learned.*may have been lost/) });
+    expect(judge("1:0/1:primary", { ...line, history: undefined }).kind).toBe("unverifiable");
+    expect(judgeToken(parseToken("1:0/1:primary"), undefined).kind).toBe("primary-only"); // no writer known yet
+  });
   it("a pre-failover write is unverifiable without the history; a token without a timeline compares positions", () => {
     expect(judge("1:0/1", { ...line, history: undefined }).kind).toBe("unverifiable");
     expect(judge("0/4000100").kind).toBe("replayed-by");
