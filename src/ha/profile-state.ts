@@ -106,12 +106,12 @@ export function superuserSocketUrl(profile: HaProfile, port: number, database = 
 
 /** A member as the app's role, over TLS. */
 export function appUrl(profile: HaProfile, port: number): string {
-  return nodeUrl(asClusterState(profile, port), port);
+  return nodeUrl(asClusterState(profile, port), { port });
 }
 
 /** A member as the owner role (Prisma Migrate). */
 export function ownerUrl(profile: HaProfile, port: number): string {
-  return nodeUrl(asClusterState(profile, port), port, profile.owner);
+  return nodeUrl(asClusterState(profile, port), { port }, profile.owner);
 }
 
 export function apiUrl(profile: HaProfile, member: HaMember): string {

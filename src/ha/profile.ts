@@ -14,6 +14,7 @@ import { type RunAs, resolveRunAs } from "~/cluster/os-user";
 import { ensureOwnedDir, prepareNodesDir, reachableBinaries } from "~/cluster/placement";
 import { freePorts } from "~/cluster/ports";
 import { waitFor } from "~/cluster/wait-for";
+import { silentProgress } from "~/cluster/progress";
 import { OWNER_ROLE } from "~/cluster/roles";
 import { prepareBinDir } from "./bin-dir";
 import { startEtcd, stopEtcd } from "./etcd-process";
@@ -164,5 +165,5 @@ async function installMemberCertificate(ctx: Ctx, profile: HaProfile, member: Ha
 
 /** What the cluster manager's role provisioning needs of its context (it logs, and reads nothing else). */
 function clusterContextOf(ctx: Ctx, profile: HaProfile) {
-  return { root: profile.root, nodesDir: profile.nodesDir, binaries: locateBinaries(), runAs: ctx.runAs, log: ctx.log };
+  return { root: profile.root, nodesDir: profile.nodesDir, binaries: locateBinaries(), runAs: ctx.runAs, log: ctx.log, progress: silentProgress };
 }

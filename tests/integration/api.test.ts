@@ -667,7 +667,7 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     // event log has the loss and that no node takes writes, as data.
     const admin = await h.caller(ADMIN);
     const primaryView = (await admin.replication.status()).nodes.find((n) => n.name === "primary");
-    expect(primaryView?.failure).toMatch(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down)\.$/);
+    expect(primaryView?.failure).toMatch(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down|the server is starting up or shutting down)\.$/);
     const { events } = await admin.replication.events();
     expect(events.find((e) => e.kind === "node-lost" && e.node === "primary")?.details).toMatchObject({ endpoint: expect.stringMatching(/:\d+$/) });
     expect(events.find((e) => e.kind === "no-writer")?.details).toMatchObject({ from: "primary" });
