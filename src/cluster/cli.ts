@@ -26,7 +26,6 @@ import { type CertificateRow, listCertificates, rotateServerCertificates } from 
 import { setReplayPaused } from "./replay";
 import { type ClusterState, defaultDataRoot } from "../replication/state";
 import type { TimelineHistory } from "../replication/timeline";
-import { secondsAsMs } from "../format/units";
 import { formatLsn } from "../replication/lsn";
 import { type NodeStatus, clusterStatus } from "./status";
 import { progressTerminal } from "./progress";

@@ -64,6 +64,9 @@ const perDataLayer = new WeakMap<object, ReadRates>();
 /** One sampler per data layer (the app has one; each test's own is separate). */
 export function readRatesOf(dataLayer: object): ReadRates {
   let rates = perDataLayer.get(dataLayer);
-  if (!rates) perDataLayer.set(dataLayer, (rates = new ReadRates()));
+  if (!rates) {
+    rates = new ReadRates();
+    perDataLayer.set(dataLayer, rates);
+  }
   return rates;
 }

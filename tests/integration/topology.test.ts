@@ -129,7 +129,10 @@ async function forward(address: string, port: number, target: number): Promise<n
   const server = net.createServer((client) => {
     const upstream = net.connect(target, "127.0.0.1");
     client.pipe(upstream).pipe(client);
-    const end = () => (client.destroy(), upstream.destroy());
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on("error", end).on("close", end);
     upstream.on("error", end).on("close", end);
   });

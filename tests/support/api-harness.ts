@@ -17,7 +17,7 @@ import { handleRestRequest } from "~/server/rest/handler";
 import { openApiDocument } from "~/server/rest/openapi";
 import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
-import { type DataLayerConfig, createDataLayer } from "~/server/db/index";
+import { createDataLayer } from "~/server/db/index";
 import { inMemoryOpsRecords } from "~/server/db/ops-records";
 import type { DataLayer } from "~/server/db/data-layer";
 import { livenessResponse, readinessResponse } from "~/server/health";

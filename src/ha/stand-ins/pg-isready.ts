@@ -11,15 +11,20 @@ import pg from "pg";
 const CANNOT_CONNECT_NOW = "57P03";
 const TIMEOUT_MS = 3_000; // pg_isready's default
 
-async function ping(): Promise<0 | 1 | 2 | 3> {
-  let values;
+const OPTIONS = { host: { type: "string", short: "h" }, port: { type: "string", short: "p" }, dbname: { type: "string", short: "d" }, username: { type: "string", short: "U" }, quiet: { type: "boolean", short: "q" }, timeout: { type: "string", short: "t" } } as const;
+
+/** pg_isready's own options, or undefined when they do not parse (its exit code 3). */
+function parsedOptions() {
   try {
-    ({ values } = parseArgs({
-      options: { host: { type: "string", short: "h" }, port: { type: "string", short: "p" }, dbname: { type: "string", short: "d" }, username: { type: "string", short: "U" }, quiet: { type: "boolean", short: "q" }, timeout: { type: "string", short: "t" } },
-    }));
+    return parseArgs({ options: OPTIONS }).values;
   } catch {
-    return 3;
+    return undefined;
   }
+}
+
+async function ping(): Promise<0 | 1 | 2 | 3> {
+  const values = parsedOptions();
+  if (!values) return 3;
   const client = new pg.Client({
     host: values.host ?? "/tmp",
     port: Number(values.port ?? 5432),

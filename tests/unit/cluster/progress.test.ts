@@ -95,6 +95,7 @@ describe("progressTerminal", () => {
     // The log line clears the live line first and is followed by a redraw.
     const logAt = writes.indexOf("[cluster] replica2: started\n");
     expect(writes[logAt - 1]).toBe("\r\x1b[2K");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequence a terminal receives is what is tested
     expect(writes[logAt + 1]).toMatch(/^\r\x1b\[2K… waiting for replica1 \(2\.0 s\)$/);
     expect(writes.at(-1)).toBe("\r\x1b[2K✓ waiting for replica1: done after 2.5 s\n");
   });

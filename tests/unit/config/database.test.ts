@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseDatabase, migrationUrl, namedNodes, parseDnsName, urlTargetOf } from "~/config/database";
-import { InvalidEnvError, parseEnv } from "~/config/parse-env";
+import { type InvalidEnvError, parseEnv } from "~/config/parse-env";
 
 const TEMPLATE = "postgresql://app:pw@placeholder:5432/tandem?sslmode=verify-ca";
 const noEmbedded = () => undefined;
