@@ -21,7 +21,7 @@
  *    once probed healthy, one that leaves gets no new work and is closed when its queries end.
  */
 import type { PrismaClient } from "~/generated/prisma/client";
-import { describeConnectionFailure, isConnectionError, sqlStateOf } from "./connection-errors";
+import { describeConnectionFailure, isConnectionError, sqlStateOf } from "~/replication/connection-errors";
 import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consistency-token";
 import { Hedging } from "./hedging";
 import type { Lsn } from "~/replication/lsn";

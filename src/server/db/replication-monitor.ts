@@ -9,7 +9,7 @@
  * this process's event loop was blocked proves nothing about the node and is not believed.
  */
 import pg from "pg";
-import { sqlStateOf } from "./connection-errors";
+import { sqlStateOf } from "~/replication/connection-errors";
 import { failureSentence } from "./failure-sentence";
 import { LagHistory } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
