@@ -5,6 +5,11 @@
  */
 import { z } from "zod";
 
+// In the browser, zod would probe once with `Function("")` whether it may compile validators; the pages'
+// Content-Security-Policy (no 'unsafe-eval') blocks that and the browser reports a CSP violation. Jitless
+// validation is all a page needs; the server keeps zod's compiled validators.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 /** `users.id` is a PostgreSQL integer: a larger id could never exist, and would fail in the driver. */
 export const INT4_MAX = 2_147_483_647;
 

@@ -1,4 +1,4 @@
-/** What the Lighthouse check requires, and how its results are reported (docs/lighthouse-scores.md). */
+/** What the Lighthouse check requires, and how its results are reported (test-results/lighthouse/scores.md; docs/lighthouse-scores.md when recorded). */
 
 export const CATEGORIES = ["performance", "accessibility", "best-practices"] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -57,7 +57,7 @@ export function scoresMarkdown(results: PageScores[], run: { chromium: string; l
   const lines = [
     "# Lighthouse scores",
     "",
-    `Written by tests/e2e/lighthouse.spec.ts (\`npm run test:e2e\`) on ${run.date}: Lighthouse ${run.lighthouse}, desktop preset, ${run.chromium},`,
+    `Written by tests/e2e/lighthouse.spec.ts on ${run.date}: Lighthouse ${run.lighthouse}, desktop preset, ${run.chromium},`,
     "against the production build on the e2e server. See docs/lighthouse.md.",
     "",
     row(["screen", "path", ...CATEGORIES.map((c) => `${c} (≥ ${THRESHOLDS[c]})`)]),

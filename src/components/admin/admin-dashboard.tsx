@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { errorCode, errorMessage, retryUnlessClientError } from "~/components/api-error";
 import { FormError } from "~/components/form-error";
 import { Button } from "~/components/ui/button";
@@ -9,7 +9,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { useAdminApi } from "./admin-api";
 import { EventLogPanel } from "./event-log-panel";
 import { LagPanel } from "./lag-panel";
-import { NodeCard, type NodeTrends } from "./node-card";
+import { NodeCard, type LagTrend, type TrafficTrend } from "./node-card";
 import { ProbePanel } from "./probe-panel";
 import { ReadsPanel } from "./reads-panel";
 import { TopologyDiagram } from "./topology-diagram";
@@ -55,11 +55,22 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
   const promote = useMutation(api.replication.promote.mutationOptions({ onSettled: invalidate }));
 
   const data = status.data;
-  const trendsOf = (name: string): NodeTrends => {
-    const points = traffic.data?.nodes.find((n) => n.node === name)?.points.slice(-TREND_POINTS) ?? [];
-    const samples = lagHistory.data?.replicas.find((r) => r.node === name)?.samples.slice(-TREND_POINTS) ?? [];
-    return { lagMs: samples.map((s) => s.lagMs), readsPerSecond: points.map((p) => p.readsPerSecond), errorsPerSecond: points.map((p) => p.errorsPerSecond) };
-  };
+  // Each poll answers on its own second: the trends are derived once per answer, so a card re-renders
+  // only when its node, its traffic or its lag changed (the cards and panels are memoised).
+  const trafficTrends = useMemo(() => trafficTrendsOf(traffic.data), [traffic.data]);
+  const lagTrends = useMemo(() => lagTrendsOf(lagHistory.data), [lagHistory.data]);
+  const readsRows = useMemo(
+    () => (data?.nodes ?? []).filter((n) => !n.fenced).map((n) => ({ node: n.name, readsPerSecond: trafficTrends.get(n.name)?.readsPerSecond.at(-1) ?? 0 })),
+    [data?.nodes, trafficTrends],
+  );
+  // Stable handlers (the mutations' own functions are), so a memoised card is not re-rendered for them.
+  const { mutate: pauseNode } = pause;
+  const { mutate: resumeNode } = resume;
+  const { mutateAsync: promoteNode } = promote;
+  const onPause = useCallback((node: string) => pauseNode({ node }), [pauseNode]);
+  const onResume = useCallback((node: string) => resumeNode({ node }), [resumeNode]);
+  const onPromote = useCallback((node: string) => promoteNode({ node }), [promoteNode]);
+  const onPromoted = useCallback(() => statusLine.current?.focus(), []); // it now says "Writes go to <the promoted node>"
 
   return (
     <div className="grid gap-6">
@@ -114,12 +125,13 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
             <li key={node.name} className="grid">
               <NodeCard
                 node={node}
-                trends={trendsOf(node.name)}
+                lagTrend={lagTrends.get(node.name)}
+                trafficTrend={trafficTrends.get(node.name)}
                 canControl={data.cluster === "embedded"}
-                onPause={() => pause.mutate({ node: node.name })}
-                onResume={() => resume.mutate({ node: node.name })}
-                onPromote={() => promote.mutateAsync({ node: node.name })}
-                onPromoted={() => statusLine.current?.focus()} // it now says "Writes go to <the promoted node>"
+                onPause={onPause}
+                onResume={onResume}
+                onPromote={onPromote}
+                onPromoted={onPromoted}
                 pending={
                   (pause.isPending && pause.variables?.node === node.name) || (resume.isPending && resume.variables?.node === node.name)
                 }
@@ -136,11 +148,11 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
         </ul>
       )}
 
-      {data && <LagPanel history={lagHistory} />}
+      {data && <LagPanel series={lagHistory.data} error={lagHistory.error} />}
 
       {data && (
         <div className="grid gap-6 lg:grid-cols-2">
-          <ReadsPanel rows={data.nodes.filter((n) => !n.fenced).map((n) => ({ node: n.name, readsPerSecond: trendsOf(n.name).readsPerSecond.at(-1) ?? 0 }))} />
+          <ReadsPanel rows={readsRows} />
           <EventLogPanel api={api} />
         </div>
       )}
@@ -148,4 +160,22 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
       {data && <ProbePanel api={api} />}
     </div>
   );
+}
+
+type TrafficAnswer = ReturnType<typeof useTraffic>["data"];
+type LagAnswer = ReturnType<typeof useLagHistory>["data"];
+
+/** Reads and errors per second per node, the last TREND_POINTS seconds. */
+function trafficTrendsOf(traffic: TrafficAnswer): Map<string, TrafficTrend> {
+  return new Map(
+    (traffic?.nodes ?? []).map(({ node, points }) => {
+      const shown = points.slice(-TREND_POINTS);
+      return [node, { readsPerSecond: shown.map((p) => p.readsPerSecond), errorsPerSecond: shown.map((p) => p.errorsPerSecond) }];
+    }),
+  );
+}
+
+/** Each replica's lag in ms, the last TREND_POINTS samples. */
+function lagTrendsOf(history: LagAnswer): Map<string, LagTrend> {
+  return new Map((history?.replicas ?? []).map(({ node, samples }) => [node, samples.slice(-TREND_POINTS).map((s) => s.lagMs)]));
 }

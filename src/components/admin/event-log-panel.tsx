@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useId } from "react";
+import { memo, useId } from "react";
 import { errorMessage, retryUnlessClientError } from "~/components/api-error";
 import { Badge } from "~/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
@@ -13,7 +13,7 @@ const SHOWN = 50;
 const when = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /** What changed, newest first: kept by the server across restarts (its data root), refreshed every two seconds. */
-export function EventLogPanel({ api }: { api: AdminApi }) {
+export const EventLogPanel = memo(function EventLogPanel({ api }: { api: AdminApi }) {
   const id = useId();
   const events = useQuery({
     ...api.replication.events.queryOptions({ limit: SHOWN }),
@@ -56,4 +56,4 @@ export function EventLogPanel({ api }: { api: AdminApi }) {
       </CardContent>
     </Card>
   );
-}
+});

@@ -1,12 +1,11 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useId, useState } from "react";
+import { memo, useId, useState } from "react";
 import { errorMessage } from "~/components/api-error";
 import { FormError } from "~/components/form-error";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { type LagSeries, type Measure, formatLag, lagSummary, replicaFigures, stateWords, valueOf, windowWords } from "./lag-series";
-import type { useLagHistory } from "./use-lag-history";
 
 /** The same box while recharts loads as once it has: the page does not jump. */
 const ChartPlaceholder = () => <p className="flex h-full items-center text-sm text-muted-foreground">Loading the chart…</p>;
@@ -19,11 +18,13 @@ const MEASURES: { value: Measure; label: string }[] = [
   { value: "bytes", label: "Bytes" },
 ];
 
-/** Each replica's lag over the last minutes as a live line chart, with its figures as a table too. */
-export function LagPanel({ history }: { history: ReturnType<typeof useLagHistory> }) {
+/**
+ * Each replica's lag over the last minutes as a live line chart, with its figures as a table too.
+ * Memoised on the lag history's answer: the page's other polls do not redraw the chart.
+ */
+export const LagPanel = memo(function LagPanel({ series, error }: { series: LagSeries | undefined; error: unknown }) {
   const [measure, setMeasure] = useState<Measure>("time");
   const id = useId();
-  const series = history.data;
 
   return (
     <figure className="grid gap-4 rounded-lg border bg-card p-5 text-card-foreground shadow-sm" aria-labelledby={`${id}-caption`}>
@@ -48,10 +49,10 @@ export function LagPanel({ history }: { history: ReturnType<typeof useLagHistory
         times a replica could not be reached.
       </p>
 
-      {history.isError && (
+      {error != null && (
         <FormError>
           {series ? "The lag history could not be refreshed; showing the last answer. " : "The lag history could not be loaded. "}
-          {errorMessage(history.error)}
+          {errorMessage(error)}
         </FormError>
       )}
 
@@ -65,7 +66,7 @@ export function LagPanel({ history }: { history: ReturnType<typeof useLagHistory
       )}
     </figure>
   );
-}
+});
 
 function LagTable({ series, measure }: { series: LagSeries; measure: Measure }) {
   return (

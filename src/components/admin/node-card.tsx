@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useId } from "react";
+import { type ReactNode, memo, useId } from "react";
 import { formatBytes, formatDuration, formatRate } from "~/format/units";
 import { Badge } from "~/components/ui/badge";
 import { Card } from "~/components/ui/card";
@@ -12,37 +12,46 @@ import { healthWords } from "./node-health";
 import { Sparkline } from "./sparkline";
 import { TONE_COLOR } from "./tone-colors";
 
-export interface NodeTrends {
-  /** Lag in ms per second over the last minutes (replicas). */
-  lagMs: (number | null)[];
+/** Lag in ms per second over the last minutes (replicas), from the lag history. */
+export type LagTrend = (number | null)[];
+
+/** Reads and errors per second over the last minute, from the traffic poll. */
+export interface TrafficTrend {
   readsPerSecond: number[];
   errorsPerSecond: number[];
 }
 
+const NO_TRAFFIC: TrafficTrend = { readsPerSecond: [], errorsPerSecond: [] };
+
 interface NodeCardProps {
   node: NodeView;
-  trends: NodeTrends;
+  /** Apart, because each comes from its own poll: an answer to one re-renders the card only for what it changed. */
+  lagTrend: LagTrend | undefined;
+  trafficTrend: TrafficTrend | undefined;
   /** Pause, resume and promote act on the embedded cluster only. */
   canControl: boolean;
   pending: boolean;
   actionError: string | null;
-  onPause: () => void;
-  onResume: () => void;
-  onPromote: () => Promise<unknown>;
+  onPause: (node: string) => void;
+  onResume: (node: string) => void;
+  onPromote: (node: string) => Promise<unknown>;
   onPromoted: () => void;
 }
 
 const seconds = (s: number | null | undefined) => formatDuration(s === null || s === undefined ? null : s * 1000);
 
-/** One node at a glance: its state, the headline figures with their trends, the levers; every raw field behind a disclosure. */
-export function NodeCard({ node, trends, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
+/**
+ * One node at a glance: its state, the headline figures with their trends, the levers; every raw field behind a disclosure.
+ * Memoised: the page polls every second, and a card whose props are unchanged keeps its last render.
+ */
+export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTrend = NO_TRAFFIC, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
   const id = useId();
   const condition = conditionOf(node);
   const { stream } = node;
   const isReplica = node.role === "replica";
   const paused = node.replayPaused === true;
-  const readsNow = trends.readsPerSecond.at(-1);
-  const errorsNow = trends.errorsPerSecond.at(-1);
+  const readsNow = trafficTrend.readsPerSecond.at(-1);
+  const errorsNow = trafficTrend.errorsPerSecond.at(-1);
 
   return (
     <Card className="grid content-start gap-4 p-5" aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
@@ -56,7 +65,7 @@ export function NodeCard({ node, trends, canControl, pending, actionError, onPau
           </Badge>
         </div>
         {isReplica && node.reachable && canControl && (
-          <NodeActions name={node.name} paused={paused} pending={pending} onPause={onPause} onResume={onResume} onPromote={onPromote} onPromoted={onPromoted} />
+          <NodeActions name={node.name} paused={paused} pending={pending} onPause={() => onPause(node.name)} onResume={() => onResume(node.name)} onPromote={() => onPromote(node.name)} onPromoted={onPromoted} />
         )}
       </div>
       <p id={`${id}-explanation`} className="text-sm text-muted-foreground">
@@ -79,11 +88,11 @@ export function NodeCard({ node, trends, canControl, pending, actionError, onPau
               "—"
             )
           }
-          trend={isReplica ? trends.lagMs : undefined}
+          trend={isReplica ? lagTrend : undefined}
           color={TONE_COLOR[condition.tone]}
         />
-        <Figure term="Reads/s" value={formatRate(readsNow)} trend={trends.readsPerSecond} color="var(--replica)" />
-        <Figure term="Errors/s" value={formatRate(errorsNow)} trend={trends.errorsPerSecond} color="var(--danger)" />
+        <Figure term="Reads/s" value={formatRate(readsNow)} trend={trafficTrend.readsPerSecond} color="var(--replica)" />
+        <Figure term="Errors/s" value={formatRate(errorsNow)} trend={trafficTrend.errorsPerSecond} color="var(--danger)" />
       </dl>
 
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -142,7 +151,7 @@ export function NodeCard({ node, trends, canControl, pending, actionError, onPau
       </details>
     </Card>
   );
-}
+});
 
 function Figure({ term, value, trend, color, testId }: { term: string; value: ReactNode; trend?: (number | null)[]; color: string; testId?: string }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useId } from "react";
+import { memo, useId } from "react";
 import { errorMessage } from "~/components/api-error";
 import { FormError } from "~/components/form-error";
 import { Button } from "~/components/ui/button";
@@ -15,7 +15,7 @@ type Leg = ProbeResult["replicas"][number]["replayed"];
 const legWords = (leg: Leg, missed: string) => (leg.ok ? formatDuration(leg.ms) : `${missed} in ${formatDuration(leg.ms)}${leg.error ? ` (${leg.error})` : ""}`);
 
 /** Writes a marker on the writer and shows how long each replica took to replay it and to show it. */
-export function ProbePanel({ api }: { api: AdminApi }) {
+export const ProbePanel = memo(function ProbePanel({ api }: { api: AdminApi }) {
   const probe = useMutation(api.replication.probe.mutationOptions());
   const id = useId();
   return (
@@ -55,4 +55,4 @@ export function ProbePanel({ api }: { api: AdminApi }) {
       </CardContent>
     </Card>
   );
-}
+});

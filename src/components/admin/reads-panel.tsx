@@ -1,19 +1,22 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { useId } from "react";
-import { formatRate } from "~/format/units";
+import { memo, useId } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
-import type { ReadsRow } from "./reads-chart";
+import { formatRate } from "~/format/units";
 
-const ChartPlaceholder = () => <p className="flex h-full items-center text-sm text-muted-foreground">Loading the chart…</p>;
-// recharts loads after sign-in, in its own chunk, never on the server (it measures the DOM).
-const ReadsChart = dynamic(() => import("./reads-chart"), { ssr: false, loading: ChartPlaceholder });
+export interface ReadsRow {
+  node: string;
+  readsPerSecond: number;
+}
 
-/** Where reads go right now: reads per second on each node, as bars, and in a sentence for screen readers. */
-export function ReadsPanel({ rows }: { rows: ReadsRow[] }) {
+/**
+ * Where reads go right now: reads per second on each node, as bars, and in a sentence for screen readers.
+ * A handful of bars redrawn every second: plain elements, not a chart library (no measuring, no layout pass).
+ */
+export const ReadsPanel = memo(function ReadsPanel({ rows }: { rows: ReadsRow[] }) {
   const id = useId();
   const summary = `Reads per second now: ${rows.map((r) => `${r.node} ${formatRate(r.readsPerSecond)}`).join(", ")}.`;
+  const highest = Math.max(...rows.map((r) => r.readsPerSecond), 1);
   return (
     <Card aria-labelledby={`${id}-title`}>
       <CardHeader>
@@ -23,10 +26,19 @@ export function ReadsPanel({ rows }: { rows: ReadsRow[] }) {
         </div>
       </CardHeader>
       <CardContent>
-        <div className="h-48" role="img" aria-label={summary}>
-          <ReadsChart rows={rows} />
+        <div className="grid gap-3" role="img" aria-label={summary}>
+          {rows.map((row) => (
+            <div key={row.node} className="grid grid-cols-[5.5rem_1fr_4.5rem] items-center gap-3 text-sm">
+              <span className="truncate text-muted-foreground">{row.node}</span>
+              <span className="h-5 rounded-r bg-muted">
+                <span className="block h-full rounded-r bg-replica" style={{ width: `${(row.readsPerSecond / highest) * 100}%` }} />
+              </span>
+              <span className="text-right tabular-nums">{formatRate(row.readsPerSecond)}</span>
+            </div>
+          ))}
         </div>
       </CardContent>
     </Card>
   );
-}
+});
+

@@ -1,12 +1,12 @@
 "use client";
 
-import { useId } from "react";
+import { memo, useId } from "react";
 import type { NodeView } from "./admin-api";
 import { NODE_HEIGHT, NODE_WIDTH, type TopologyLayout, topologyLayout } from "./topology-layout";
 import { TONE_COLOR } from "./tone-colors";
 
 /** The writer, the replicas it streams to with each one's lag on its edge, and any other node; states by colour and by text. */
-export function TopologyDiagram({ nodes, writer }: { nodes: NodeView[]; writer: string | null }) {
+export const TopologyDiagram = memo(function TopologyDiagram({ nodes, writer }: { nodes: NodeView[]; writer: string | null }) {
   const layout = topologyLayout(nodes, writer);
   const id = useId();
   return (
@@ -32,7 +32,7 @@ export function TopologyDiagram({ nodes, writer }: { nodes: NodeView[]; writer: 
       </svg>
     </figure>
   );
-}
+});
 
 function Edge({ layout, from, to, label, tone }: TopologyLayout["edges"][number] & { layout: TopologyLayout }) {
   const a = layout.nodes.find((n) => n.name === from);
