@@ -669,7 +669,11 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     const admin = await h.caller(ADMIN);
     const primaryView = (await admin.replication.status()).nodes.find((n) => n.name === "primary");
     expect(primaryView?.failure).toMatch(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down|the server is starting up or shutting down)\.$/);
-    const { events } = await admin.replication.events();
+    // A loss a read or a write found is told after the monitor's next round.
+    const events = await waitFor("the loss and the missing writer in the event log", async () => {
+      const { events } = await admin.replication.events();
+      return events.some((e) => e.kind === "node-lost" && e.node === "primary") && events.some((e) => e.kind === "no-writer") ? events : undefined;
+    });
     expect(events.find((e) => e.kind === "node-lost" && e.node === "primary")?.details).toMatchObject({ endpoint: expect.stringMatching(/:\d+$/) });
     expect(events.find((e) => e.kind === "no-writer")?.details).toMatchObject({ from: "primary" });
   });
