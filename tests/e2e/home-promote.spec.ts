@@ -27,7 +27,9 @@ test("after a promote the home page shows the new writer and the fenced old prim
 
   // The open page, polling: the writer moves, the old primary is fenced, names unchanged.
   await expect(condition("primary")).toHaveText("Fenced", { timeout: 10_000 });
-  await expect(condition("replica1")).toHaveText("Promoted · writer");
+  // The state file now names replica1 the primary, and the embedded topology source follows it: it is
+  // the writer by configuration as well as by the probes, so no longer "Promoted".
+  await expect(condition("replica1")).toHaveText("Writer");
   await expect(nodes.getByTestId("node-name").first()).toHaveText("replica1"); // the writer first
   await expect(page.getByText(/^Writes go to replica1;/)).toBeVisible();
   await expect(nodes.getByRole("listitem", { name: "primary" })).not.toContainText(/Writer|Primary/);
@@ -35,5 +37,7 @@ test("after a promote the home page shows the new writer and the fenced old prim
   await page.reload();
   await expect(nodes.getByTestId("node-name")).toHaveText(["replica1", "primary", "replica2"]);
   await expect(condition("primary")).toHaveText("Fenced");
-  await expect(condition("replica1")).toHaveText("Promoted · writer");
+  // The state file now names replica1 the primary, and the embedded topology source follows it: it is
+  // the writer by configuration as well as by the probes, so no longer "Promoted".
+  await expect(condition("replica1")).toHaveText("Writer");
 });
