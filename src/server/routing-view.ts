@@ -4,7 +4,7 @@
  * REPLICA_PROBE_INTERVAL_MS old) plus the data layer's counters; it sends no query of its own.
  */
 import type { DataLayer } from "~/server/db/data-layer";
-import type { NodeRole, Routing } from "~/server/db/routing-state";
+import type { NodeRole, Routing } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 
 export interface NodeRouting {

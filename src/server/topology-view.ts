@@ -4,7 +4,7 @@
  * passwords). Routing facts per node are in ./routing-view.ts.
  */
 import type { DataLayer } from "~/server/db/data-layer";
-import type { ConfiguredRole } from "~/server/db/routing-state";
+import type { ConfiguredRole } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 
 export interface TopologyNodeView {

@@ -7,7 +7,7 @@
  * client `writer.$extends(readReplicas({ replicas: [replica] }))`: the extension keeps doing what it is
  * for, and this layer decides which replica it sees, from the monitor's facts, instead of the
  * extension's blind random pick. What the bare extension cannot do, this adds:
- *  - a dead, promoted, lagging, diverged or stale node is not chosen (./routing-rules.ts);
+ *  - a dead, promoted, lagging, diverged or stale node is not chosen (./monitor/routing-rules.ts);
  *  - a read that fails on a connection error is retried on the primary, and one cancelled by a recovery
  *    conflict on another node: zero failed reads when a replica dies between two probes;
  *  - a replica read slower than almost all recent ones is also sent to another node (./hedging.ts);
@@ -26,7 +26,7 @@ import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consi
 import { Hedging } from "./hedging";
 import type { Lsn } from "~/replication/lsn";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
-import type { ReplayProgress, ReplicationMonitor, RoutableNode } from "./replication-monitor";
+import type { ReplayProgress, ReplicationMonitor, RoutableNode } from "./monitor/replication-monitor";
 import type { DbNode } from "./topology/db-node";
 import type { NodeEntry, Topology, TopologyStatus } from "./topology/topology";
 import { type TokenVerdict, aheadOfWriter, judgeToken } from "./token-verdict";

@@ -9,7 +9,7 @@ import { type Env, getEnv } from "~/env";
 import { appOpsRecords } from "./app-ops-records";
 import { type OpsRecords, inMemoryOpsRecords } from "./ops-records";
 import { DataLayer } from "./data-layer";
-import { ReplicationMonitor } from "./replication-monitor";
+import { ReplicationMonitor } from "./monitor/replication-monitor";
 import { type SourceSettings, topologySourceOf } from "./topology/create-source";
 import { Topology } from "./topology/topology";
 
