@@ -6,7 +6,7 @@
  * (./replication-details.ts). No connection URL (it holds the password) leaves the server.
  */
 import type { ClusterControl } from "~/server/api/cluster-control";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { formatLsn } from "~/replication/lsn";
 import type { ConfiguredRole, NodeRole, Routing } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";

@@ -7,7 +7,7 @@
  * client `writer.$extends(readReplicas({ replicas: [replica] }))`: the extension keeps doing what it is
  * for, and this layer decides which replica it sees, from the monitor's facts, instead of the
  * extension's blind random pick. What the bare extension cannot do, this adds:
- *  - a dead, promoted, lagging, diverged or stale node is not chosen (./monitor/routing-rules.ts);
+ *  - a dead, promoted, lagging, diverged or stale node is not chosen (../monitor/routing-rules.ts);
  *  - a read that fails on a connection error is retried on the primary, and one cancelled by a recovery
  *    conflict on another node: zero failed reads when a replica dies between two probes;
  *  - a replica read slower than almost all recent ones is also sent to another node (./hedging.ts);
@@ -17,7 +17,7 @@
  *  - writes go to the one writable node on the newest timeline; a committed write is never answered as
  *    an error (./write-tokens.ts);
  *  - every read says which node served it and why;
- *  - the node set follows the topology source at run time (./topology/): a node that joins is routed to
+ *  - the node set follows the topology source at run time (../topology/): a node that joins is routed to
  *    once probed healthy, one that leaves gets no new work and is closed when its queries end.
  */
 import type { PrismaClient } from "~/generated/prisma/client";
@@ -26,9 +26,9 @@ import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consi
 import { Hedging } from "./hedging";
 import type { Lsn } from "~/replication/lsn";
 import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
-import type { ReplayProgress, ReplicationMonitor, RoutableNode } from "./monitor/replication-monitor";
-import type { DbNode } from "./topology/db-node";
-import type { NodeEntry, Topology, TopologyStatus } from "./topology/topology";
+import type { ReplayProgress, ReplicationMonitor, RoutableNode } from "../monitor/replication-monitor";
+import type { DbNode } from "../topology/db-node";
+import type { NodeEntry, Topology, TopologyStatus } from "../topology/topology";
 import { type TokenVerdict, aheadOfWriter, judgeToken } from "./token-verdict";
 import { WriteTokens } from "./write-tokens";
 
