@@ -9,7 +9,11 @@ export class DatabaseUnavailableError extends Error {
     /** Why, as a sentence, when it is not a connection failure (two primaries, a stale primary). */
     readonly reason?: string,
   ) {
-    super(reason ? `No node may take writes: ${reason}` : `The database ${node} (${endpoint}) is unreachable: ${describeConnectionFailure(cause)}`);
+    super(
+      reason
+        ? `No node may take writes: ${reason}`
+        : `The database ${node} (${endpoint}) is unreachable: ${describeConnectionFailure(cause)}`,
+    );
     this.name = "DatabaseUnavailableError";
   }
 }

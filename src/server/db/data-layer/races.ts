@@ -17,7 +17,9 @@ export function settleOrTimeout<T>(promise: Promise<T>, ms: number | undefined):
 }
 
 /** The first to succeed, or every error when all fail. */
-export function firstSuccess<T>(attempts: Promise<T>[]): Promise<({ state: "ok" } & T) | { state: "failed"; errors: unknown[] }> {
+export function firstSuccess<T>(
+  attempts: Promise<T>[],
+): Promise<({ state: "ok" } & T) | { state: "failed"; errors: unknown[] }> {
   return new Promise((resolve) => {
     const errors: unknown[] = [];
     for (const [i, attempt] of attempts.entries()) {

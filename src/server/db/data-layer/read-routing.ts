@@ -9,8 +9,8 @@ import type { ReplicationMonitor, RoutableNode } from "../monitor/replication-mo
 import type { NodeEntry, Topology } from "../topology/topology";
 import { type ConsistencyToken, formatToken, isNewer } from "./consistency-token";
 import { DatabaseUnavailableError } from "./database-unavailable";
-import { DETAIL, type ServedReason, exclusions, reasonOf } from "./served-by";
-import { type TokenVerdict, aheadOfWriter, judgeToken } from "./token-verdict";
+import { DETAIL, exclusions, reasonOf, type ServedReason } from "./served-by";
+import { aheadOfWriter, judgeToken, type TokenVerdict } from "./token-verdict";
 
 export interface ReadOptions {
   /** `"primary"`: read from the writer, e.g. right before a write that depends on the answer. */
@@ -41,13 +41,26 @@ export class ReadRouting {
 
   async plan(token: ConsistencyToken | undefined, options: ReadOptions): Promise<ReadPlan> {
     // Only a read that goes to the primary needs one: with two nodes claiming it, replicas still serve.
-    const onPrimary = (reason: ServedReason, detail: string, waitedMs = 0): ReadPlan => ({ node: this.writerNode(), onPrimary: true, reason, detail, waitedMs });
-    const onReplica = (node: NodeEntry, reason: ServedReason, detail: string, waitedMs: number, lsn?: Lsn): ReadPlan => ({ node, onPrimary: false, reason, detail, waitedMs, lsn });
+    const onPrimary = (reason: ServedReason, detail: string, waitedMs = 0): ReadPlan => ({
+      node: this.writerNode(),
+      onPrimary: true,
+      reason,
+      detail,
+      waitedMs,
+    });
+    const onReplica = (
+      node: NodeEntry,
+      reason: ServedReason,
+      detail: string,
+      waitedMs: number,
+      lsn?: Lsn,
+    ): ReadPlan => ({ node, onPrimary: false, reason, detail, waitedMs, lsn });
     if (options.from === "primary") return onPrimary("primary-requested", DETAIL.primaryRequested);
     const verdict = token ? await this.judge(token) : undefined;
     if (verdict && verdict.kind !== "replayed-by") return onPrimary(reasonOf(verdict), verdict.detail);
     const routable = this.monitor.routable();
-    if (routable.length === 0) return onPrimary("fallback", DETAIL.noHealthyReplica(exclusions(this.monitor.snapshot())));
+    if (routable.length === 0)
+      return onPrimary("fallback", DETAIL.noHealthyReplica(exclusions(this.monitor.snapshot())));
     if (!verdict) return onReplica(this.entryOf(this.next(routable)), "replica", DETAIL.roundRobin, 0);
     const target = verdict.lsn;
     const shown = formatToken(token as ConsistencyToken);
@@ -70,7 +83,8 @@ export class ReadRouting {
   /** A write's token was handed out: a read right after it, with that token, asks the writer nothing. */
   issue(writer: string, token: ConsistencyToken): void {
     const issued = this.issued.get(writer);
-    if (!token.primaryOnly && token.timeline !== null && (!issued || isNewer(token, { ...issued, primaryOnly: false }))) this.issued.set(writer, { timeline: token.timeline, lsn: token.lsn });
+    if (!token.primaryOnly && token.timeline !== null && (!issued || isNewer(token, { ...issued, primaryOnly: false })))
+      this.issued.set(writer, { timeline: token.timeline, lsn: token.lsn });
   }
 
   /**
@@ -93,8 +107,12 @@ export class ReadRouting {
 
   /** Another routable node that has replayed what the plan needs, else the primary. */
   alternative(plan: ReadPlan, not: string): { node: NodeEntry; onPrimary: boolean } {
-    const others = this.monitor.routable().filter((h) => h.name !== not && (plan.lsn === undefined || (h.lsn !== undefined && h.lsn >= plan.lsn)));
-    return others.length > 0 ? { node: this.entryOf(this.next(others)), onPrimary: false } : { node: this.writerNode(), onPrimary: true };
+    const others = this.monitor
+      .routable()
+      .filter((h) => h.name !== not && (plan.lsn === undefined || (h.lsn !== undefined && h.lsn >= plan.lsn)));
+    return others.length > 0
+      ? { node: this.entryOf(this.next(others)), onPrimary: false }
+      : { node: this.writerNode(), onPrimary: true };
   }
 
   /**
@@ -108,11 +126,24 @@ export class ReadRouting {
     const primary = this.topology.configuredPrimary();
     if (!primary) {
       const { description, lastError } = this.topology.status();
-      throw new DatabaseUnavailableError("none", "", undefined, `the topology source ${description} lists no nodes${lastError ? ` (${lastError})` : ""}`);
+      throw new DatabaseUnavailableError(
+        "none",
+        "",
+        undefined,
+        `the topology source ${description} lists no nodes${lastError ? ` (${lastError})` : ""}`,
+      );
     }
     const health = this.monitor.snapshot();
-    const barred = health.filter((h) => !h.routing.routable && (h.routing.kind === "stale-primary" || h.routing.kind === "conflicting-primary"));
-    if (barred.length > 0) throw new DatabaseUnavailableError(primary.node.name, primary.node.endpoint, undefined, this.monitor.whyNoWriter());
+    const barred = health.filter(
+      (h) => !h.routing.routable && (h.routing.kind === "stale-primary" || h.routing.kind === "conflicting-primary"),
+    );
+    if (barred.length > 0)
+      throw new DatabaseUnavailableError(
+        primary.node.name,
+        primary.node.endpoint,
+        undefined,
+        this.monitor.whyNoWriter(),
+      );
     return primary;
   }
 

@@ -38,5 +38,7 @@ export function isRecoveryConflict(error: unknown): boolean {
 
 /** What the failure did, in words for `servedBy.detail`. */
 export function failureWords(failure: ReplicaReadFailed): string {
-  return failure.why === "recovery-conflict" ? "was cancelled by a conflict with recovery" : `failed mid-read (${describeConnectionFailure(failure.cause)})`;
+  return failure.why === "recovery-conflict"
+    ? "was cancelled by a conflict with recovery"
+    : `failed mid-read (${describeConnectionFailure(failure.cause)})`;
 }

@@ -46,20 +46,41 @@ export interface ServedBy {
 }
 
 /** A node that is not (now) a replica is told as the primary: whatever it is, the read did not go to a replica. */
-export function servedBy(node: { name: string; endpoint: string }, role: NodeRole, reason: ServedReason, detail: string, waitedMs = 0): ServedBy {
-  return { node: node.name, endpoint: node.endpoint, role: role === "replica" ? "replica" : "primary", reason, detail, waitedMs, hedged: false };
+export function servedBy(
+  node: { name: string; endpoint: string },
+  role: NodeRole,
+  reason: ServedReason,
+  detail: string,
+  waitedMs = 0,
+): ServedBy {
+  return {
+    node: node.name,
+    endpoint: node.endpoint,
+    role: role === "replica" ? "replica" : "primary",
+    reason,
+    detail,
+    waitedMs,
+    hedged: false,
+  };
 }
 
 /** The reason a token's verdict sends a read to the primary. */
 export function reasonOf(verdict: Exclude<TokenVerdict, { kind: "replayed-by" }>): ServedReason {
-  const reasons = { "primary-only": "primary-only-token", lost: "write-lost", ahead: "token-ahead", unverifiable: "write-unverifiable" } as const;
+  const reasons = {
+    "primary-only": "primary-only-token",
+    lost: "write-lost",
+    ahead: "token-ahead",
+    unverifiable: "write-unverifiable",
+  } as const;
   return reasons[verdict.kind];
 }
 
 /** Why each node other than the writer is out, for a fallback's explanation. */
 export function exclusions(health: readonly NodeHealth[]): string {
   const out = health.filter((h) => !h.routing.routable && h.routing.kind !== "primary");
-  return out.length ? out.map((h) => `${h.name} ${h.routing.routable ? "" : h.routing.detail}`).join(", ") : "none configured";
+  return out.length
+    ? out.map((h) => `${h.name} ${h.routing.routable ? "" : h.routing.detail}`).join(", ")
+    : "none configured";
 }
 
 /** The sentences of `servedBy.detail`; `token` is the client's token as sent. */
@@ -68,10 +89,15 @@ export const DETAIL = {
   roundRobin: "healthy replica, round robin",
   noHealthyReplica: (why: string) => `no healthy replica (${why})`,
   replayed: (token: string) => `replica has replayed your last write (${token})`,
-  waited: (waitedMs: number, token: string) => `waited ${waitedMs.toFixed(1)} ms for the replica to replay your last write (${token})`,
-  notReplayed: (token: string, maxWaitMs: number) => `no replica replayed your last write (${token}) within ${maxWaitMs} ms`,
-  hedged: (slow: string, waitedMs: number, answered: string, planned: string) => `${slow} had not answered within ${waitedMs.toFixed(0)} ms; ${answered} answered first (${planned})`,
+  waited: (waitedMs: number, token: string) =>
+    `waited ${waitedMs.toFixed(1)} ms for the replica to replay your last write (${token})`,
+  notReplayed: (token: string, maxWaitMs: number) =>
+    `no replica replayed your last write (${token}) within ${maxWaitMs} ms`,
+  hedged: (slow: string, waitedMs: number, answered: string, planned: string) =>
+    `${slow} had not answered within ${waitedMs.toFixed(0)} ms; ${answered} answered first (${planned})`,
   retried: (failed: string, why: string, other: string) => `${failed} ${why}; retried on ${other}`,
   written: (primaryOnly: boolean) =>
-    primaryOnly ? "written on the primary; its position could not be read after the commit, so your next reads go to the primary" : "writes go to the primary",
+    primaryOnly
+      ? "written on the primary; its position could not be read after the commit, so your next reads go to the primary"
+      : "writes go to the primary",
 } as const;

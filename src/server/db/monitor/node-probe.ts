@@ -7,7 +7,8 @@ import type pg from "pg";
 import { sqlStateOf } from "~/replication/connection-errors";
 import { NO_FUNCTION_STATES } from "~/replication/status";
 
-const NODE_STATE_FUNCTION = "SELECT in_recovery, lsn, replay_paused, timeline, receiver_status FROM tandem_monitor.node_state()";
+const NODE_STATE_FUNCTION =
+  "SELECT in_recovery, lsn, replay_paused, timeline, receiver_status FROM tandem_monitor.node_state()";
 /** Timelines then need pg_read_all_stats. */
 const NODE_STATE_INLINE = `
   SELECT pg_is_in_recovery() AS in_recovery,

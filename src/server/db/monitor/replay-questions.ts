@@ -46,7 +46,8 @@ export function askReplay(record: ReplayAsked, pool: pg.Pool): Promise<ReplayPos
     .query<{ lsn: string | null; paused: boolean }>(REPLAY_SQL)
     .then(({ rows }) => {
       const position = { lsn: rows[0].lsn ? parseLsn(rows[0].lsn) : undefined, paused: rows[0].paused };
-      if (position.lsn !== undefined && record.inRecovery && (record.lsn === undefined || position.lsn > record.lsn)) record.lsn = position.lsn;
+      if (position.lsn !== undefined && record.inRecovery && (record.lsn === undefined || position.lsn > record.lsn))
+        record.lsn = position.lsn;
       record.lastAnswer = { at: performance.now(), position };
       return position;
     })
@@ -77,7 +78,12 @@ export function hasReplayed(position: ReplayPosition, target: Lsn): boolean {
  * that has, or undefined at the deadline, whatever any one replica does: one that does not answer holds
  * up nobody.
  */
-export async function waitForReplay(ask: (name: string) => Promise<ReplayPosition>, candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
+export async function waitForReplay(
+  ask: (name: string) => Promise<ReplayPosition>,
+  candidates: string[],
+  target: Lsn,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const deadline = performance.now() + timeoutMs;
   let done = false;
   const poll = async (name: string): Promise<string | null> => {

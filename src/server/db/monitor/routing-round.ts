@@ -4,7 +4,15 @@
  * I/O, so a node that leaves meanwhile is never routed to from a list taken before it left.
  */
 import type { NodeRecord, RoutableNode } from "./node-record";
-import { type RoutingLimits, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
+import {
+  chooseWriter,
+  lagOf,
+  type RoutingLimits,
+  routingOf,
+  type WriterChoice,
+  type WriterLine,
+  type WriterSample,
+} from "./routing-rules";
 import { addWriterSample } from "./writer-samples";
 
 export interface RoutingRound {
@@ -27,7 +35,15 @@ export function routeRound(
   for (const record of records) record.suspect = record.suspectSince !== undefined;
   const choice = chooseWriter(records);
   const writer = choice.writer === undefined ? undefined : records.find((r) => r.name === choice.writer);
-  const line = writer && writer.timeline !== null ? { name: writer.name, lsn: writer.lsn, timeline: writer.timeline, history: historyOf(writer.name, writer.timeline) } : last.line;
+  const line =
+    writer && writer.timeline !== null
+      ? {
+          name: writer.name,
+          lsn: writer.lsn,
+          timeline: writer.timeline,
+          history: historyOf(writer.name, writer.timeline),
+        }
+      : last.line;
   const samples = writer?.lsn !== undefined ? addWriterSample(last.samples, writer.lsn, now) : last.samples;
   for (const record of records) {
     record.role = choice.roles.get(record.name) ?? "unknown";

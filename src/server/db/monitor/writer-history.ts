@@ -29,8 +29,12 @@ export class WriterHistories {
     if (this.histories.has(key)) return this.histories.get(key);
     let history: History;
     try {
-      const { rows } = await pool.query<{ history: string | null }>("SELECT tandem_monitor.timeline_history($1) AS history", [timeline]);
-      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history, timeline) };
+      const { rows } = await pool.query<{ history: string | null }>(
+        "SELECT tandem_monitor.timeline_history($1) AS history",
+        [timeline],
+      );
+      history =
+        rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history, timeline) };
       this.histories.set(key, history);
     } catch (error) {
       if (NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) this.histories.set(key, undefined); // not installed: don't ask again

@@ -18,7 +18,9 @@ describe("settleOrTimeout", () => {
 
 describe("firstSuccess", () => {
   it("the first to succeed, even when another failed first or never answers", async () => {
-    expect(await firstSuccess([Promise.reject(new Error("a")), Promise.resolve({ v: 2 }), never.then(() => ({ v: 3 }))])).toEqual({ state: "ok", v: 2 });
+    expect(
+      await firstSuccess([Promise.reject(new Error("a")), Promise.resolve({ v: 2 }), never.then(() => ({ v: 3 }))]),
+    ).toEqual({ state: "ok", v: 2 });
   });
   it("every error, in the attempts' order, when all fail", async () => {
     const [a, b] = [new Error("a"), new Error("b")];

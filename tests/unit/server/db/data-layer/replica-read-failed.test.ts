@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ReplicaReadFailed, failureWords, isRecoveryConflict, replicaFailureOf } from "~/server/db/data-layer/replica-read-failed";
+import {
+  failureWords,
+  isRecoveryConflict,
+  ReplicaReadFailed,
+  replicaFailureOf,
+} from "~/server/db/data-layer/replica-read-failed";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
 
@@ -19,7 +24,11 @@ describe("replicaFailureOf", () => {
     expect(isRecoveryConflict(new Error("no code"))).toBe(false);
   });
   it("says what the failure did", () => {
-    expect(failureWords(new ReplicaReadFailed("r1", withCode("40001"), "recovery-conflict"))).toBe("was cancelled by a conflict with recovery");
-    expect(failureWords(new ReplicaReadFailed("r1", withCode("ECONNREFUSED", "connect ECONNREFUSED"), "connection"))).toMatch(/^failed mid-read \(.+\)$/);
+    expect(failureWords(new ReplicaReadFailed("r1", withCode("40001"), "recovery-conflict"))).toBe(
+      "was cancelled by a conflict with recovery",
+    );
+    expect(
+      failureWords(new ReplicaReadFailed("r1", withCode("ECONNREFUSED", "connect ECONNREFUSED"), "connection")),
+    ).toMatch(/^failed mid-read \(.+\)$/);
   });
 });

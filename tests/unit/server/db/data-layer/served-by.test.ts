@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DETAIL, exclusions, reasonOf, servedBy } from "~/server/db/data-layer/served-by";
 import type { NodeHealth } from "~/server/db/monitor/replication-monitor";
-import { ROUTABLE, excluded } from "~/server/db/monitor/routing-state";
+import { excluded, ROUTABLE } from "~/server/db/monitor/routing-state";
 
 const health = (name: string, routing: NodeHealth["routing"]): NodeHealth => ({
   name,
@@ -18,7 +18,15 @@ const health = (name: string, routing: NodeHealth["routing"]): NodeHealth => ({
 describe("servedBy", () => {
   it("a node that is not a replica now is told as the primary, and nothing is hedged yet", () => {
     const node = { name: "replica1", endpoint: "h:5433" };
-    expect(servedBy(node, "replica", "replica", "d")).toEqual({ node: "replica1", endpoint: "h:5433", role: "replica", reason: "replica", detail: "d", waitedMs: 0, hedged: false });
+    expect(servedBy(node, "replica", "replica", "d")).toEqual({
+      node: "replica1",
+      endpoint: "h:5433",
+      role: "replica",
+      reason: "replica",
+      detail: "d",
+      waitedMs: 0,
+      hedged: false,
+    });
     expect(servedBy(node, "stale-primary", "fallback", "d", 3).role).toBe("primary");
     expect(servedBy(node, "unknown", "fallback", "d", 3)).toMatchObject({ role: "primary", waitedMs: 3 });
   });
@@ -48,12 +56,18 @@ describe("exclusions", () => {
 
 describe("DETAIL", () => {
   it("says what the reads and writes did, with the token as sent", () => {
-    expect(DETAIL.waited(12.345, "1:0/3000148")).toBe("waited 12.3 ms for the replica to replay your last write (1:0/3000148)");
-    expect(DETAIL.notReplayed("1:0/3000148", 500)).toBe("no replica replayed your last write (1:0/3000148) within 500 ms");
+    expect(DETAIL.waited(12.345, "1:0/3000148")).toBe(
+      "waited 12.3 ms for the replica to replay your last write (1:0/3000148)",
+    );
+    expect(DETAIL.notReplayed("1:0/3000148", 500)).toBe(
+      "no replica replayed your last write (1:0/3000148) within 500 ms",
+    );
     expect(DETAIL.hedged("replica1", 20.4, "replica2", "healthy replica, round robin")).toBe(
       "replica1 had not answered within 20 ms; replica2 answered first (healthy replica, round robin)",
     );
-    expect(DETAIL.retried("replica1", "was cancelled by a conflict with recovery", "replica2")).toBe("replica1 was cancelled by a conflict with recovery; retried on replica2");
+    expect(DETAIL.retried("replica1", "was cancelled by a conflict with recovery", "replica2")).toBe(
+      "replica1 was cancelled by a conflict with recovery; retried on replica2",
+    );
     expect(DETAIL.written(false)).toBe("writes go to the primary");
     expect(DETAIL.written(true)).toMatch(/position could not be read after the commit/);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LostListeners } from "~/server/db/monitor/lost-listeners";
 
-const settled = async (promise: Promise<unknown>) => Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5))]);
+const settled = async (promise: Promise<unknown>) =>
+  Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5))]);
 
 describe("LostListeners", () => {
   it("tells every listener of that node once, with the error, and no listener of another node", async () => {

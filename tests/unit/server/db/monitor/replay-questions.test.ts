@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseLsn } from "~/replication/lsn";
-import { PROGRESS_REUSE_MS, type ReplayPosition, firstNonNull, hasReplayed, progressOf, recentAnswer, waitForReplay, withDeadline } from "~/server/db/monitor/replay-questions";
+import {
+  firstNonNull,
+  hasReplayed,
+  PROGRESS_REUSE_MS,
+  progressOf,
+  type ReplayPosition,
+  recentAnswer,
+  waitForReplay,
+  withDeadline,
+} from "~/server/db/monitor/replay-questions";
 
 const TARGET = parseLsn("0/3000000");
 const at = (lsn: string, paused = false): ReplayPosition => ({ lsn: parseLsn(lsn), paused });
@@ -13,7 +22,11 @@ describe("hasReplayed and progressOf", () => {
   });
   it("says replayed, behind (with the pause state) or unreachable", () => {
     expect(progressOf("r1", at("0/4000000"), TARGET)).toEqual({ node: "r1", state: "replayed", replayPaused: false });
-    expect(progressOf("r1", at("0/1000000", true), TARGET)).toEqual({ node: "r1", state: "behind", replayPaused: true });
+    expect(progressOf("r1", at("0/1000000", true), TARGET)).toEqual({
+      node: "r1",
+      state: "behind",
+      replayPaused: true,
+    });
     expect(progressOf("r1", undefined, TARGET)).toEqual({ node: "r1", state: "unreachable", replayPaused: false });
   });
 });
@@ -40,7 +53,8 @@ describe("waitForReplay", () => {
     expect(asks.get("r2")).toBe(3);
   });
   it("a candidate that does not answer holds up nobody", async () => {
-    const ask = (name: string) => (name === "r1" ? new Promise<ReplayPosition>(() => {}) : Promise.resolve(at("0/3000000")));
+    const ask = (name: string) =>
+      name === "r1" ? new Promise<ReplayPosition>(() => {}) : Promise.resolve(at("0/3000000"));
     expect(await waitForReplay(ask, ["r1", "r2"], TARGET, 5_000)).toBe("r2");
   });
   it("undefined when every candidate failed, or none caught up by the deadline", async () => {

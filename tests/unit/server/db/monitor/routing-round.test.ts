@@ -6,7 +6,12 @@ import { routeRound } from "~/server/db/monitor/routing-round";
 const LIMITS = { maxLagMs: 2000, maxLagBytes: 1024 * 1024 };
 const NOW = 1_000_000;
 const probed = (name: string, over: Partial<NodeRecord> = {}): NodeRecord => ({
-  ...newNodeRecord({ name, configuredRole: name === "primary" ? "primary" : "replica", url: `postgresql://h/${name}`, endpoint: `h:${name}` }),
+  ...newNodeRecord({
+    name,
+    configuredRole: name === "primary" ? "primary" : "replica",
+    url: `postgresql://h/${name}`,
+    endpoint: `h:${name}`,
+  }),
   reachable: true,
   inRecovery: name !== "primary",
   lsn: parseLsn("0/5000000"),
@@ -41,15 +46,30 @@ describe("routeRound", () => {
   });
 
   it("keeps the last line and samples while no writer answers", () => {
-    const last = { line: { name: "primary", lsn: parseLsn("0/1"), timeline: 1, history: { timeline: 1, forks: [] } }, samples: [{ lsn: parseLsn("0/1"), at: NOW - 10 }] };
-    const round = routeRound([probed("primary", { reachable: false }), probed("replica1")], last, noHistory, LIMITS, NOW);
+    const last = {
+      line: { name: "primary", lsn: parseLsn("0/1"), timeline: 1, history: { timeline: 1, forks: [] } },
+      samples: [{ lsn: parseLsn("0/1"), at: NOW - 10 }],
+    };
+    const round = routeRound(
+      [probed("primary", { reachable: false }), probed("replica1")],
+      last,
+      noHistory,
+      LIMITS,
+      NOW,
+    );
     expect(round.choice.writer).toBeUndefined();
     expect(round.line).toBe(last.line);
     expect(round.samples).toBe(last.samples);
   });
 
   it("adds a writer sample when the writer's position moved", () => {
-    const round = routeRound([probed("primary", { lsn: parseLsn("0/6000000") })], { line: undefined, samples: [{ lsn: parseLsn("0/5000000"), at: NOW - 500 }] }, noHistory, LIMITS, NOW);
+    const round = routeRound(
+      [probed("primary", { lsn: parseLsn("0/6000000") })],
+      { line: undefined, samples: [{ lsn: parseLsn("0/5000000"), at: NOW - 500 }] },
+      noHistory,
+      LIMITS,
+      NOW,
+    );
     expect(round.samples.map((s) => s.at)).toEqual([NOW - 500, NOW]);
   });
 
