@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { waitFor } from "../src/cluster/wait-for";
 import { parseEnv } from "../src/config/parse-env";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../src/server/db/index";
 import type { TestCluster } from "../tests/support/cluster";
 import { percentile } from "./stats";

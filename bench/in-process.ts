@@ -7,7 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { readReplicas } from "@prisma/extension-read-replicas";
 import pg from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { type InterleaveOptions, type VariantResult, interleaved } from "./interleave";
 
 export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: DataLayer, ids: number[], options: InterleaveOptions): Promise<VariantResult[]> {

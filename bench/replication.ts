@@ -6,7 +6,7 @@
  *    the time the data layer spent waiting for a replica to replay it (0 when one already had).
  */
 import pg from "pg";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { type Summary, summarize } from "./stats";
 
 export async function visibilityLatency(primaryUrl: string, replicaUrl: string, rounds: number): Promise<Summary> {

@@ -7,7 +7,7 @@
  *  - over HTTP at concurrency 4 (`user.list` through tRPC on the fast path), rounds interleaved.
  */
 import pg from "pg";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { findUserPage, plainUserPage } from "../src/server/search/users";
 import { type Summary, summarize } from "./stats";
 import { type WrkResult, wrkRounds } from "./wrk";

@@ -15,7 +15,7 @@ import { adminUrl } from "../src/cluster/context";
 import { withClient } from "../src/cluster/sql";
 import { type NodeState, primaryOf, replicasOf } from "../src/replication/state";
 import { parseEnv } from "../src/config/parse-env";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../src/server/db/index";
 import type { TestCluster } from "../tests/support/cluster";
 import { type Summary, line, summarize } from "./stats";

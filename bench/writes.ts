@@ -5,7 +5,7 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../src/generated/prisma/client";
-import type { DataLayer } from "../src/server/db/data-layer";
+import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { type InterleaveOptions, type VariantResult, interleaved } from "./interleave";
 
 export async function writes(primaryUrl: string, poolSize: number, db: DataLayer, options: InterleaveOptions): Promise<VariantResult[]> {

@@ -18,7 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
 import type { ServedBy } from "~/server/db";
-import { isToken } from "~/server/db/consistency-token";
+import { isToken } from "~/server/db/data-layer/consistency-token";
 import { type ApiClient, createApiClient, unreachableReason } from "~/trpc/api-client";
 import type { ConsistencyTokenStore } from "~/trpc/consistency-token";
 

@@ -7,7 +7,7 @@
  *    to the writer); they show in the per-node state. It is the monitor's view, at most one probe old.
  * The node state here is public: no endpoints, no error texts (those are in replication.status).
  */
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { routingView } from "./routing-view";
 
 const NO_STORE = { "cache-control": "no-store" };

@@ -3,7 +3,7 @@
  * style (`<namespace>_<what>_<unit>`, `_total` for counters, one `node` label). Values are read at
  * scrape time from what the data layer keeps anyway (routing-view.ts), so nothing is double-counted.
  */
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, formatPrometheus } from "./prometheus";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 import { type NodeRouting, type RoutingView, routingView } from "./routing-view";

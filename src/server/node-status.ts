@@ -6,9 +6,9 @@
  * (./replication-details.ts). No connection URL (it holds the password) leaves the server.
  */
 import type { ClusterControl } from "~/server/api/cluster-control";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { formatLsn } from "~/replication/lsn";
-import type { ConfiguredRole, NodeRole, Routing } from "~/server/db/routing-state";
+import type { ConfiguredRole, NodeRole, Routing } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 import type { SlotStatus, StreamStatus, WalReceiverStatus } from "~/replication/status";
 import { replicationDetails } from "./replication-details";

@@ -6,7 +6,7 @@
  * pages polling every second cost each node at most about one query a second.
  */
 import { type NodeQuery, type SelfStatus, type SlotStatus, type StreamStatus, selfStatus, streamOf, writerView } from "~/replication/status";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import type { ClusterControl } from "~/server/api/cluster-control";
 
 /** How long one round of details answers callers: the admin page polls every second. */

@@ -3,8 +3,8 @@
  * (admin), /api/health/ready and /api/metrics. It is the monitor's last probe (at most
  * REPLICA_PROBE_INTERVAL_MS old) plus the data layer's counters; it sends no query of its own.
  */
-import type { DataLayer } from "~/server/db/data-layer";
-import type { NodeRole, Routing } from "~/server/db/routing-state";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
+import type { NodeRole, Routing } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 
 export interface NodeRouting {

@@ -3,8 +3,8 @@
  * the topology source's current answer, not the URLs the process started with, and no URL (they hold
  * passwords). Routing facts per node are in ./routing-view.ts.
  */
-import type { DataLayer } from "~/server/db/data-layer";
-import type { ConfiguredRole } from "~/server/db/routing-state";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
+import type { ConfiguredRole } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
 
 export interface TopologyNodeView {

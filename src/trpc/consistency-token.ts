@@ -6,7 +6,7 @@
  * replayed at least that far (or from the primary). The token lives with the client (memory,
  * sessionStorage, a file for the CLI), so the server needs no session store.
  */
-import { isNewer, parseToken } from "~/server/db/consistency-token";
+import { isNewer, parseToken } from "~/server/db/data-layer/consistency-token";
 
 /** Where a client keeps its token. `set` only ever receives a token at least as new as the current one. */
 export interface ConsistencyTokenStore {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "~/cluster/sql";
 import { waitFor } from "~/cluster/wait-for";
-import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer";
+import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";

@@ -15,7 +15,7 @@ import { waitFor } from "~/cluster/wait-for";
 import { idempotencySettings } from "~/server/api/idempotency/settings";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
-import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer";
+import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { type ReadLatency, readConcurrently, warmReplicaPools } from "../support/concurrent-reads";

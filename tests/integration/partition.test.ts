@@ -13,7 +13,7 @@ import { adminUrl } from "~/cluster/context";
 import { queryOne } from "~/cluster/sql";
 import { waitFor } from "~/cluster/wait-for";
 import type { NodeState } from "~/replication/state";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { type ReadLatency, latencyReport, readConcurrently, timed, warmReplicaPools } from "../support/concurrent-reads";

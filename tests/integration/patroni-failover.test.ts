@@ -14,7 +14,7 @@ import { chooseDatabase } from "../../src/config/database";
 import { queryOne } from "../../src/cluster/sql";
 import { waitFor } from "../../src/cluster/wait-for";
 import type { PatroniMember } from "../../src/ha/patroni-api";
-import type { DataLayer } from "../../src/server/db/data-layer";
+import type { DataLayer } from "../../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { type TestPatroni, patroniMissing, startTestPatroni } from "../support/patroni";

@@ -18,7 +18,7 @@ import { TLS_SETTINGS } from "~/replication/tls-settings";
 import { servedCertificate } from "~/cluster/tls-probe";
 import { nodeUrl } from "~/replication/urls";
 import { waitFor } from "~/cluster/wait-for";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";

@@ -14,7 +14,7 @@ import { up } from "../../src/cluster/lifecycle";
 import { queryOne } from "../../src/cluster/sql";
 import { waitFor } from "../../src/cluster/wait-for";
 import { readState, writeState } from "../../src/replication/state";
-import type { DataLayer } from "../../src/server/db/data-layer";
+import type { DataLayer } from "../../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { routingView } from "../../src/server/routing-view";
 import { type TestCluster, startTestCluster } from "../support/cluster";

@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "~/generated/prisma/client";
 import type { ReadClient } from "~/server/db";
-import { replicaReadClient } from "~/server/db/read-client";
+import { replicaReadClient } from "~/server/db/data-layer/read-client";
 import { findUserPage, narrowedByTrigrams, PROBE_ROWS, plainUserPage, type UserPageQuery } from "~/server/search/users";
 import { type TestCluster, startTestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";

@@ -19,7 +19,7 @@ import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
 import { createDataLayer } from "~/server/db/index";
 import { inMemoryOpsRecords } from "~/server/db/ops-records";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { livenessResponse, readinessResponse } from "~/server/health";
 import { guardServerMethods } from "~/http/incoming-guard";
 import { apiRoutes } from "~/server/http/api-routes";

@@ -1,7 +1,7 @@
 /** Concurrent readers against a data layer, and what their latencies say: how the fault tests measure hedging. */
 import { expect } from "vitest";
 import { waitFor } from "../../src/cluster/wait-for";
-import type { DataLayer } from "../../src/server/db/data-layer";
+import type { DataLayer } from "../../src/server/db/data-layer/data-layer";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
 
 /** Warms every pool connection of the replicas: reads on open connections are the ones that would hang. */

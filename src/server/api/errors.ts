@@ -13,7 +13,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { isConnectionError, sqlStateOf } from "~/replication/connection-errors";
-import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer";
+import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer/data-layer";
 import { InputFormatError } from "~/http/transformer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";

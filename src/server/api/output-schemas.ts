@@ -4,7 +4,7 @@
  * document cannot drift from what the procedures send.
  */
 import { z } from "zod";
-import { SERVED_REASONS } from "~/server/db/data-layer";
+import { SERVED_REASONS } from "~/server/db/data-layer/data-layer";
 import { id } from "~/validation/user-input";
 
 export const userOutput = z

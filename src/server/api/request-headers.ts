@@ -1,7 +1,7 @@
 /** What the API reads from request headers: the client's consistency token and a bearer token. */
 import { TRPCError } from "@trpc/server";
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
-import { isToken } from "~/server/db/consistency-token";
+import { isToken } from "~/server/db/data-layer/consistency-token";
 
 /**
  * The client's newest consistency token, or undefined when it sent none. A malformed one is refused

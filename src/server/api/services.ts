@@ -9,7 +9,7 @@
 import { getEnv } from "~/env";
 import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
-import type { DataLayer } from "~/server/db/data-layer";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { appOpsRecords } from "~/server/db/app-ops-records";
 import type { EventLog } from "~/server/db/event-log";
 import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";

@@ -8,8 +8,8 @@
 import { type Env, getEnv } from "~/env";
 import { appOpsRecords } from "./app-ops-records";
 import { type OpsRecords, inMemoryOpsRecords } from "./ops-records";
-import { DataLayer } from "./data-layer";
-import { ReplicationMonitor } from "./replication-monitor";
+import { DataLayer } from "./data-layer/data-layer";
+import { ReplicationMonitor } from "./monitor/replication-monitor";
 import { type SourceSettings, topologySourceOf } from "./topology/create-source";
 import { Topology } from "./topology/topology";
 
@@ -76,5 +76,5 @@ export function getDataLayer(): DataLayer {
   return globalForDb.tandemDataLayer;
 }
 
-export type { ReadClient, ReadOptions, ReadResult, RequestDb, ServedBy, ServedReason, WriteResult } from "./data-layer";
-export { DatabaseUnavailableError } from "./data-layer";
+export type { ReadClient, ReadOptions, ReadResult, RequestDb, ServedBy, ServedReason, WriteResult } from "./data-layer/data-layer";
+export { DatabaseUnavailableError } from "./data-layer/data-layer";

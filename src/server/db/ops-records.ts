@@ -7,7 +7,7 @@
  * lag history, 512 KiB a file, which holds far more than the 5-minute window the chart draws.
  */
 import path from "node:path";
-import { LagHistory } from "./lag-history";
+import { LagHistory } from "./monitor/lag-history";
 import type { OpsEvent } from "./node-events";
 import { BoundedJsonl } from "./bounded-jsonl";
 import { EventLog } from "./event-log";

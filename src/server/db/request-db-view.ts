@@ -3,7 +3,7 @@
  * a `read` that remembers who served it. The replacements call the request's own methods, so the token
  * the request carries (and that its writes advance) stays the one the request's RequestDb holds.
  */
-import type { RequestDb } from "./data-layer";
+import type { RequestDb } from "./data-layer/data-layer";
 
 export function requestDbView(db: RequestDb, overrides: Partial<Pick<RequestDb, "read" | "write">>): RequestDb {
   return {

@@ -9,7 +9,7 @@
  *  - total → X-Total-Count (how many rows match, all pages together).
  * The OpenAPI document describes these headers from the same table.
  */
-import type { ServedBy } from "~/server/db/data-layer";
+import type { ServedBy } from "~/server/db/data-layer/data-layer";
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
 import type { BoundRoute } from "./routes";
 

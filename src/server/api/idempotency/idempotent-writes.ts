@@ -11,7 +11,7 @@ import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { RequestDb } from "~/server/db";
-import type { DataLayer, ServedBy, WriteResult } from "~/server/db/data-layer";
+import type { DataLayer, ServedBy, WriteResult } from "~/server/db/data-layer/data-layer";
 import { requestDbView } from "~/server/db/request-db-view";
 import { claimKey, deleteExpiredKeys, saveCommitFacts, saveResponse, storedKey } from "./key-store";
 import type { IdempotencySettings } from "./settings";

@@ -5,7 +5,7 @@
  * badges: it names nodes, never their URLs or credentials.
  */
 import { z } from "zod";
-import { isToken } from "~/server/db/consistency-token";
+import { isToken } from "~/server/db/data-layer/consistency-token";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 const token = z

@@ -8,7 +8,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import { type PoolSettings, createNodeClient } from "./node-client";
 import { type DbNode, dbNodeOf } from "./db-node";
-import type { ReadClient } from "../read-client";
+import type { ReadClient } from "../data-layer/read-client";
 import { diffTopology, isEmptyChange } from "./diff";
 import type { DiscoveredNode, TopologyKind, TopologySource } from "./source";
 

@@ -1,5 +1,5 @@
 import type { NodeView } from "~/components/admin/admin-api";
-import { ROUTABLE } from "~/server/db/routing-state";
+import { ROUTABLE } from "~/server/db/monitor/routing-state";
 
 /** A healthy streaming replica, as replication.status reports it; each case changes what it is about. */
 export function nodeView(overrides: Partial<NodeView> = {}): NodeView {

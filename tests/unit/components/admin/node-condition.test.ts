@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conditionOf } from "~/components/admin/node-condition";
-import { excluded } from "~/server/db/routing-state";
+import { excluded } from "~/server/db/monitor/routing-state";
 import { nodeView } from "./fixtures";
 
 /** A healthy streaming replica (lag 4 ms), as replication.status reports it; each case changes what it is about. */

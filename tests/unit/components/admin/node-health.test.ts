@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { healthWords } from "~/components/admin/node-health";
-import { excluded } from "~/server/db/routing-state";
+import { excluded } from "~/server/db/monitor/routing-state";
 import { nodeView } from "./fixtures";
 
 describe("healthWords: a node's health in one phrase", () => {

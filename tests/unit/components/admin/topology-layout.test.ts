@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { topologyLayout } from "~/components/admin/topology-layout";
-import { excluded } from "~/server/db/routing-state";
+import { excluded } from "~/server/db/monitor/routing-state";
 import { nodeView } from "./fixtures";
 
 const writer = nodeView({ name: "primary", configuredRole: "primary", role: "primary", routing: excluded("primary", "is the writer"), lagSeconds: null });

@@ -6,7 +6,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { adminTokenMatches } from "~/server/api/admin-token";
 import { INTERNAL_ERROR_MESSAGE, formatError, translateError } from "~/server/api/errors";
 import { bearerTokenFrom, consistencyTokenFrom } from "~/server/api/request-headers";
-import { DatabaseUnavailableError } from "~/server/db/data-layer";
+import { DatabaseUnavailableError } from "~/server/db/data-layer/data-layer";
 
 const internal = (cause: unknown) => new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
 const prismaError = (code: string, meta: Record<string, unknown>) =>

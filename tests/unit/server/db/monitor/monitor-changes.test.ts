@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { describeChanges } from "~/server/db/monitor-changes";
+import { describeChanges } from "~/server/db/monitor/monitor-changes";
 
 const lines = (...args: Parameters<typeof describeChanges>) => describeChanges(...args).map((c) => c.line);
-import type { NodeHealth } from "~/server/db/replication-monitor";
-import { ROUTABLE, type Routing, excluded } from "~/server/db/routing-state";
+import type { NodeHealth } from "~/server/db/monitor/replication-monitor";
+import { ROUTABLE, type Routing, excluded } from "~/server/db/monitor/routing-state";
 
 function health(name: string, reachable: boolean, routing: Routing = ROUTABLE, error?: string): NodeHealth {
   return { name, configuredRole: "replica", endpoint: `h:${name}`, reachable, role: "replica", timeline: 1, lagBytes: 0, lagMs: 0, routing, error };

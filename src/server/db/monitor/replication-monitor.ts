@@ -2,28 +2,36 @@
  * Watches every node on an interval and keeps the facts routing needs, without a query on the read
  * path: is it reachable, is it in recovery (a replica) or not (a primary, perhaps a promoted one or a
  * stale one), on which timeline, how far has it replayed, is replay paused. The rules that turn those
- * facts into a writer, roles and routing states are in ./routing-rules.ts; this file is the I/O.
+ * facts into a writer, roles and routing states are in ./routing-rules.ts; this class runs the rounds
+ * and answers for the node set, with each question it asks in a file of its own (./node-probe.ts,
+ * ./writer-history.ts, ./replay-questions.ts, ./writer-position.ts).
  *
  * The probes use their own small pool per node, never the query pools, so a saturated app still sees
  * its replicas' health, and a health probe never waits behind user queries. A probe that timed out while
  * this process's event loop was blocked proves nothing about the node and is not believed.
  */
-import pg from "pg";
-import { sqlStateOf } from "~/replication/connection-errors";
+import type pg from "pg";
+import { type Lsn, parseLsn } from "~/replication/lsn";
+import type { MonitorEvent } from "../node-events";
+import type { DbNode } from "../topology/db-node";
+import type { Topology } from "../topology/topology";
 import { failureSentence } from "./failure-sentence";
 import { LagHistory } from "./lag-history";
 import { LoopStallWatch } from "./loop-stall";
-import type { MonitorEvent } from "./node-events";
-import { type Lsn, parseLsn } from "~/replication/lsn";
+import { LostListeners } from "./lost-listeners";
 import { describeChanges } from "./monitor-changes";
 import { isExcusedTimeout, lagStateOf, probedTimeline } from "./monitor-facts";
-import { type Lag, type NodeFacts, type WriterChoice, type WriterLine, type WriterSample, chooseWriter, lagOf, routingOf } from "./routing-rules";
-import type { DbNode } from "./topology/db-node";
-import type { Topology } from "./topology/topology";
-import { addWriterSample } from "./writer-samples";
-import type { ConfiguredRole, NodeRole, Routing } from "./routing-state";
-import { parseTimelineHistory } from "~/replication/timeline";
-import { NO_FUNCTION_STATES } from "~/replication/status";
+import { type NodeHealth, type NodeRecord, type RoutableNode, healthOf, newNodeRecord, probePool } from "./node-record";
+import { queryNodeState } from "./node-probe";
+import { PROGRESS_WAIT_MS, type ReplayPosition, type ReplayProgress, askReplay, progressOf, recentAnswer, waitForReplay, withDeadline } from "./replay-questions";
+import { routeRound } from "./routing-round";
+import { type WriterChoice, type WriterLine, type WriterSample, chooseWriter } from "./routing-rules";
+import type { NodeRole } from "./routing-state";
+import { WriterHistories } from "./writer-history";
+import { type WriterPosition, queryWriterPosition } from "./writer-position";
+
+export type { NodeHealth, RoutableNode } from "./node-record";
+export type { ReplayProgress } from "./replay-questions";
 
 export interface MonitorSettings {
   probeIntervalMs: number;
@@ -32,99 +40,10 @@ export interface MonitorSettings {
   maxLagBytes: number;
   /** Where changes are told (a node lost or back, the writer changing, a node diverged): once per change. */
   log?: (line: string) => void;
-  /** The same changes as data, for the admin page's event log (./node-events.ts). */
+  /** The same changes as data, for the admin page's event log (../node-events.ts). */
   onEvent?: (event: MonitorEvent) => void;
   /** Where lag history is kept: a fresh in-memory one unless given (the app's persists it). */
   lagHistory?: LagHistory;
-}
-
-export interface NodeHealth {
-  name: string;
-  configuredRole: ConfiguredRole;
-  endpoint: string;
-  reachable: boolean;
-  role: NodeRole;
-  /** Undefined until the first successful probe. */
-  inRecovery?: boolean;
-  /** Replica: last replayed position. Writable node: current flush position. */
-  lsn?: Lsn;
-  /** Null while unknown (see NodeFacts). */
-  timeline: number | null;
-  replayPaused?: boolean;
-  /** Against the current writer; null when there is no writer to compare with. */
-  lagBytes: number | null;
-  lagMs: number | null;
-  routing: Routing;
-  lastProbeAt?: Date;
-  error?: string;
-  /** The same failure in a sentence for people (./failure-sentence.ts). */
-  failure?: string;
-}
-
-/** A replica routing may choose: live (its position moves with every answer), never copied per read. */
-export interface RoutableNode {
-  readonly name: string;
-  readonly lsn?: Lsn;
-}
-
-/** Whether one node has replayed a given write: "behind" until it has; "unreachable" if it did not answer. */
-export interface ReplayProgress {
-  node: string;
-  state: "replayed" | "behind" | "unreachable";
-  replayPaused: boolean;
-}
-
-/** The probe, as the SECURITY DEFINER function the cluster manager installs (sql/tandem-monitor.sql)… */
-const NODE_STATE_FUNCTION = "SELECT in_recovery, lsn, replay_paused, timeline, receiver_status FROM tandem_monitor.node_state()";
-/** …or the same SELECT inline, for clusters without it (timelines then need pg_read_all_stats). */
-const NODE_STATE_INLINE = `
-  SELECT pg_is_in_recovery() AS in_recovery,
-         (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text AS lsn,
-         CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS replay_paused,
-         CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
-              ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer END AS timeline,
-         (SELECT status FROM pg_stat_wal_receiver) AS receiver_status`;
-interface NodeStateRow {
-  in_recovery: boolean;
-  lsn: string | null;
-  replay_paused: boolean;
-  timeline: number | null;
-}
-
-/** Whether replay is paused (or being paused), false on a node not in recovery, where asking is an error. */
-const REPLAY_SQL = `SELECT pg_last_wal_replay_lsn()::text AS lsn,
-  CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' ELSE false END AS paused`;
-
-/** The writer's position and timeline right after a commit: what a consistency token is made of. */
-const WRITER_POSITION_SQL = `SELECT pg_current_wal_flush_lsn()::text AS lsn,
-  ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer AS timeline`;
-
-/** How long one answer about a replica's replay position serves consistency.progress callers. */
-const PROGRESS_REUSE_MS = 50;
-/** How long consistency.progress waits for a replica before calling it unreachable. */
-const PROGRESS_WAIT_MS = 1_000;
-
-interface ReplayPosition {
-  lsn: Lsn | undefined;
-  paused: boolean;
-}
-
-interface NodeRecord extends NodeFacts {
-  node: DbNode;
-  role: NodeRole;
-  lag: Lag;
-  routing: Routing;
-  lastProbeAt?: Date;
-  failure?: string;
-  /** When a read on it was hedged; a probe that started later and answered clears it. */
-  suspectSince?: number;
-  /** Whether to probe through tandem_monitor.node_state() (until the node says it has none). */
-  useFunctions: boolean;
-  /** The replay question in flight, shared by everyone who asks meanwhile. */
-  asking?: Promise<ReplayPosition>;
-  /** The writer-position question in flight (askWriter). */
-  askingWriter?: Promise<{ lsn: Lsn; timeline: number }>;
-  lastAnswer?: { at: number; position: ReplayPosition };
 }
 
 export class ReplicationMonitor {
@@ -134,13 +53,13 @@ export class ReplicationMonitor {
   private choice: WriterChoice = { roles: new Map(), barred: new Map() };
   /** The current writer's line of history, or the last one seen while no writer answers. */
   private line: WriterLine | undefined;
-  private readonly histories = new Map<string, WriterLine["history"]>();
+  private readonly histories = new WriterHistories();
   /** The routable replicas, rebuilt when routing is recomputed, so a read allocates nothing to find them. */
   private routableNodes: readonly RoutableNode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private firstRound: Promise<void> | undefined;
-  private readonly lostListeners = new Map<string, Set<(error: unknown) => void>>();
+  private readonly lost = new LostListeners();
   private readonly stalls = new LoopStallWatch();
   /** What tellChanges last reported: every node's health and the writer. */
   private told: { nodes: NodeHealth[]; writer: string | undefined } | undefined;
@@ -166,28 +85,8 @@ export class ReplicationMonitor {
 
   /** A node that joined: probed from the next round on, routed to once a probe found it healthy. */
   private add(node: DbNode): void {
-    const pool = new pg.Pool({
-      connectionString: node.url,
-      max: 4, // probes, replay questions and token queries; never competes with the query pools
-      connectionTimeoutMillis: this.settings.connectTimeoutMs,
-      query_timeout: Math.max(this.settings.connectTimeoutMs, 1_000),
-      idleTimeoutMillis: 30_000,
-      application_name: "tandem-monitor",
-    });
-    pool.on("error", () => {}); // an idle connection dropped by a dying server
-    this.pools.set(node.name, pool);
-    this.records.set(node.name, {
-      node,
-      name: node.name,
-      configuredRole: node.configuredRole,
-      reachable: false,
-      timeline: null,
-      suspect: false,
-      role: "unknown",
-      lag: { bytes: null, ms: null },
-      routing: { routable: false, kind: "not-probed", detail: "not probed yet" },
-      useFunctions: true,
-    });
+    this.pools.set(node.name, probePool(node, this.settings.connectTimeoutMs));
+    this.records.set(node.name, newNodeRecord(node));
   }
 
   /**
@@ -196,9 +95,8 @@ export class ReplicationMonitor {
    */
   private remove(node: DbNode): void {
     this.records.delete(node.name);
-    this.lostListeners.delete(node.name);
-    // A node that comes back under this name may be another server: its history is asked again.
-    for (const key of this.histories.keys()) if (key.startsWith(`${node.name}@`)) this.histories.delete(key);
+    this.lost.forget(node.name);
+    this.histories.forget(node.name);
     const pool = this.pools.get(node.name);
     this.pools.delete(node.name);
     void pool?.end().catch(() => {});
@@ -256,7 +154,7 @@ export class ReplicationMonitor {
   private async probeNode(record: NodeRecord): Promise<void> {
     const started = performance.now();
     try {
-      const row = await this.nodeState(record);
+      const row = await queryNodeState(this.poolOf(record.name), record);
       const timeline = probedTimeline(row, record.timeline);
       Object.assign(record, {
         reachable: true,
@@ -275,44 +173,13 @@ export class ReplicationMonitor {
       const elapsed = performance.now() - started;
       if (isExcusedTimeout(error, elapsed, this.stalls.stalledMsBetween(started, started + elapsed))) return;
       Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, failure: failureSentence(error, record.node.endpoint), useFunctions: true });
-      this.tellLost(record.name, error);
+      this.lost.tell(record.name, error);
     }
-  }
-
-  private async nodeState(record: NodeRecord): Promise<NodeStateRow> {
-    const pool = this.poolOf(record.name);
-    if (record.useFunctions) {
-      try {
-        return (await pool.query<NodeStateRow>(NODE_STATE_FUNCTION)).rows[0];
-      } catch (error) {
-        if (!NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) throw error;
-        record.useFunctions = false;
-      }
-    }
-    return (await pool.query<NodeStateRow>(NODE_STATE_INLINE)).rows[0];
-  }
-
-  /** The writer's history, fetched once per (writer, timeline); undefined when it cannot be read. */
-  private async historyOf(writer: NodeRecord): Promise<WriterLine["history"]> {
-    const timeline = writer.timeline;
-    if (timeline === null) return undefined;
-    if (timeline === 1) return { timeline, forks: [] };
-    const key = `${writer.name}@${timeline}`;
-    if (this.histories.has(key)) return this.histories.get(key);
-    let history: WriterLine["history"];
-    try {
-      const { rows } = await this.poolOf(writer.name).query<{ history: string | null }>("SELECT tandem_monitor.timeline_history($1) AS history", [timeline]);
-      history = rows[0].history === null ? undefined : { timeline, forks: parseTimelineHistory(rows[0].history, timeline) };
-      this.histories.set(key, history);
-    } catch (error) {
-      if (NO_FUNCTION_STATES.has(sqlStateOf(error) ?? "")) this.histories.set(key, undefined); // not installed: don't ask again
-    }
-    return history;
   }
 
   /** The node writes go to, or undefined (none writable, or two claim it). */
   writer(): NodeHealth | undefined {
-    return this.choice.writer ? this.healthOf(this.recordOf(this.choice.writer)) : undefined;
+    return this.choice.writer ? healthOf(this.recordOf(this.choice.writer)) : undefined;
   }
 
   /** The writer's name, without building its health (per read and write). */
@@ -332,7 +199,7 @@ export class ReplicationMonitor {
 
   /** Every node's health, in the topology's order (a node that joined later comes last). */
   snapshot(): NodeHealth[] {
-    return [...this.records.values()].map((record) => this.healthOf(record));
+    return [...this.records.values()].map(healthOf);
   }
 
   /** One node's current role (per read, so without building the whole snapshot). */
@@ -351,7 +218,7 @@ export class ReplicationMonitor {
     if (!record) return;
     Object.assign(record, { reachable: false, error: (error as Error)?.message ?? String(error), failure: failureSentence(error, record.node.endpoint) });
     void this.recompute({ fetchHistory: false });
-    this.tellLost(name, error);
+    this.lost.tell(name, error);
   }
 
   /** A read on this node was slow enough to be hedged: out of routing until a later probe answers. */
@@ -367,28 +234,15 @@ export class ReplicationMonitor {
    * a read in flight on a replica that hangs need not wait for its own query timeout. `cancel` when done.
    */
   whenLost(name: string): { lost: Promise<unknown>; cancel: () => void } {
-    const listeners = this.lostListeners.get(name) ?? new Set();
-    this.lostListeners.set(name, listeners);
-    let cancel = () => {};
-    const lost = new Promise<unknown>((resolve) => {
-      listeners.add(resolve);
-      cancel = () => listeners.delete(resolve);
-    });
-    return { lost, cancel };
-  }
-
-  private tellLost(name: string, error: unknown): void {
-    for (const listener of this.lostListeners.get(name) ?? []) listener(error);
-    this.lostListeners.get(name)?.clear();
+    return this.lost.whenLost(name);
   }
 
   /**
    * The writer's flush position and timeline, from a query sent now: what a write's token needs, which
    * must be asked after its commit (see WriteTokens, which shares one such query among writes).
    */
-  async writerPosition(name: string): Promise<{ lsn: Lsn; timeline: number }> {
-    const { rows } = await this.poolOf(name).query<{ lsn: string; timeline: number }>(WRITER_POSITION_SQL);
-    return { lsn: parseLsn(rows[0].lsn), timeline: rows[0].timeline };
+  async writerPosition(name: string): Promise<WriterPosition> {
+    return queryWriterPosition(this.poolOf(name));
   }
 
   /**
@@ -396,7 +250,7 @@ export class ReplicationMonitor {
    * ahead of what the probes saw, where any answer from now on will do. However many such tokens come
    * (anyone can send one), the writer answers one question at a time.
    */
-  askWriter(name: string): Promise<{ lsn: Lsn; timeline: number }> {
+  askWriter(name: string): Promise<WriterPosition> {
     const record = this.records.get(name);
     if (!record) return Promise.reject(unknownNode(name)); // it left the topology: as if it did not answer
     record.askingWriter ??= this.writerPosition(name).finally(() => {
@@ -410,28 +264,8 @@ export class ReplicationMonitor {
    * may be one probe old). Resolves to the first that has, or undefined at the deadline, whatever any
    * one replica does: a replica that does not answer holds up nobody.
    */
-  async waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
-    const deadline = performance.now() + timeoutMs;
-    let done = false;
-    const poll = async (name: string): Promise<string | null> => {
-      while (!done && performance.now() < deadline) {
-        const position = await this.askReplay(name).catch(() => undefined);
-        if (!position) return null; // it did not answer: the others may
-        if (position.lsn !== undefined && position.lsn >= target) return name;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      return null;
-    };
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), timeoutMs);
-    });
-    try {
-      return (await Promise.race([firstNonNull(candidates.map(poll)), expired])) ?? undefined;
-    } finally {
-      done = true;
-      clearTimeout(timer);
-    }
+  waitForReplay(candidates: string[], target: Lsn, timeoutMs: number): Promise<string | undefined> {
+    return waitForReplay(this.askReplay, candidates, target, timeoutMs);
   }
 
   /**
@@ -441,37 +275,18 @@ export class ReplicationMonitor {
   async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
     const now = performance.now();
     const ask = async (record: NodeRecord): Promise<ReplayProgress> => {
-      const recent = record.lastAnswer && now - record.lastAnswer.at <= PROGRESS_REUSE_MS ? record.lastAnswer.position : undefined;
-      const position = recent ?? (record.reachable ? await withDeadline(this.askReplay(record.name), PROGRESS_WAIT_MS).catch(() => undefined) : undefined);
-      if (!position) return { node: record.name, state: "unreachable", replayPaused: false };
-      return { node: record.name, state: position.lsn !== undefined && position.lsn >= target ? "replayed" : "behind", replayPaused: position.paused };
+      const position = recentAnswer(record, now) ?? (record.reachable ? await withDeadline(this.askReplay(record.name), PROGRESS_WAIT_MS).catch(() => undefined) : undefined);
+      return progressOf(record.name, position, target);
     };
     return Promise.all(this.replicasNow().map(ask));
   }
 
-  /**
-   * A replica's replay position and pause state this moment, the position also kept as its cached one.
-   * One question per replica at a time, shared by every caller meanwhile: however many requests wait
-   * for replay (a client can send any token), a replica answers one such question at a time.
-   */
-  private askReplay(name: string): Promise<ReplayPosition> {
+  /** A replica's replay position this moment (one question per replica at a time), also kept as its cached one. */
+  private readonly askReplay = (name: string): Promise<ReplayPosition> => {
     const record = this.records.get(name);
     if (!record) return Promise.reject(unknownNode(name)); // it left while a read waited for it
-    if (record.asking) return record.asking;
-    const asking = this.poolOf(name)
-      .query<{ lsn: string | null; paused: boolean }>(REPLAY_SQL)
-      .then(({ rows }) => {
-        const position = { lsn: rows[0].lsn ? parseLsn(rows[0].lsn) : undefined, paused: rows[0].paused };
-        if (position.lsn !== undefined && record.inRecovery && (record.lsn === undefined || position.lsn > record.lsn)) record.lsn = position.lsn;
-        record.lastAnswer = { at: performance.now(), position };
-        return position;
-      })
-      .finally(() => {
-        record.asking = undefined;
-      });
-    record.asking = asking;
-    return asking;
-  }
+    return askReplay(record, this.poolOf(name));
+  };
 
   /**
    * The nodes that are replicas now: not the writer, and configured as replicas or found in recovery. A
@@ -490,29 +305,18 @@ export class ReplicationMonitor {
     if (fetchHistory) {
       const candidate = chooseWriter([...this.records.values()]).writer;
       const record = candidate === undefined ? undefined : this.records.get(candidate);
-      if (record && record.timeline !== null) await this.historyOf(record);
+      if (record && record.timeline !== null) await this.histories.fetch(record.name, record.timeline, this.poolOf(record.name));
     }
     this.route();
   }
 
   private route(): void {
-    for (const record of this.records.values()) record.suspect = record.suspectSince !== undefined;
-    const records = [...this.records.values()];
-    this.choice = chooseWriter(records);
-    const writer = this.choice.writer ? this.recordOf(this.choice.writer) : undefined;
-    if (writer && writer.timeline !== null) {
-      const history = this.histories.get(`${writer.name}@${writer.timeline}`);
-      this.line = { name: writer.name, lsn: writer.lsn, timeline: writer.timeline, history: history ?? (writer.timeline === 1 ? { timeline: 1, forks: [] } : undefined) };
-    }
-    const now = Date.now();
-    if (writer?.lsn !== undefined) this.samples = addWriterSample(this.samples, writer.lsn, now);
     const limits = { maxLagMs: this.settings.maxLagMs, maxLagBytes: this.settings.maxLagBytes };
-    for (const record of records) {
-      record.role = this.choice.roles.get(record.name) ?? "unknown";
-      record.lag = lagOf(record, writer, this.samples, now);
-      record.routing = routingOf(record, this.choice, this.line, record.lag, limits);
-    }
-    this.routableNodes = records.filter((r) => r.routing.routable);
+    const round = routeRound([...this.records.values()], { line: this.line, samples: this.samples }, (name, timeline) => this.histories.known(name, timeline), limits, Date.now());
+    this.choice = round.choice;
+    this.line = round.line;
+    this.samples = round.samples;
+    this.routableNodes = round.routable;
   }
 
   /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
@@ -533,26 +337,6 @@ export class ReplicationMonitor {
       log?.(line);
       onEvent?.(event);
     }
-  }
-
-  private healthOf(r: NodeRecord): NodeHealth {
-    return {
-      name: r.name,
-      configuredRole: r.configuredRole,
-      endpoint: r.node.endpoint,
-      reachable: r.reachable,
-      role: r.role,
-      inRecovery: r.inRecovery,
-      lsn: r.lsn,
-      timeline: r.timeline,
-      replayPaused: r.replayPaused,
-      lagBytes: r.lag.bytes,
-      lagMs: r.lag.ms,
-      routing: r.routing,
-      lastProbeAt: r.lastProbeAt,
-      error: r.error,
-      failure: r.failure,
-    };
   }
 
   private recordOf(name: string): NodeRecord {
@@ -580,26 +364,4 @@ export class ReplicationMonitor {
 /** A node not (or no longer) in the topology. */
 function unknownNode(name: string): Error {
   return new Error(`Unknown node ${name}: not in the topology`);
-}
-
-/** The first of `answers` that is not null, or null when all are. */
-function firstNonNull<T>(answers: Promise<T | null>[]): Promise<T | null> {
-  return new Promise((resolve) => {
-    let pending = answers.length;
-    if (pending === 0) resolve(null);
-    for (const answer of answers) {
-      void answer.then((value) => {
-        if (value !== null) resolve(value);
-        else if (--pending === 0) resolve(null);
-      });
-    }
-  });
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Hedging } from "~/server/db/hedging";
+import { Hedging } from "~/server/db/data-layer/hedging";
 
 describe("Hedging", () => {
   it("waits twice the recent p95, never less than the floor nor more than ten times it", () => {

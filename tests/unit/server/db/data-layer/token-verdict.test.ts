@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseToken } from "~/server/db/consistency-token";
+import { parseToken } from "~/server/db/data-layer/consistency-token";
 import { parseLsn } from "~/replication/lsn";
-import type { WriterLine } from "~/server/db/routing-rules";
-import { judgeToken } from "~/server/db/token-verdict";
+import type { WriterLine } from "~/server/db/monitor/routing-rules";
+import { judgeToken } from "~/server/db/data-layer/token-verdict";
 
 const line: WriterLine = { name: "replica1", timeline: 2, lsn: parseLsn("0/5000000"), history: { timeline: 2, forks: [{ timeline: 1, forkLsn: parseLsn("0/4000000") }] } };
 const judge = (token: string, l: WriterLine | undefined = line) => judgeToken(parseToken(token), l);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureSentence } from "~/server/db/failure-sentence";
+import { failureSentence } from "~/server/db/monitor/failure-sentence";
 
 describe("failureSentence: a node's last failure in words, not the driver's", () => {
   it("says a refused connection and where, without the driver's text", () => {

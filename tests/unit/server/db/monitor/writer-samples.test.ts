@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addWriterSample } from "~/server/db/writer-samples";
+import { addWriterSample } from "~/server/db/monitor/writer-samples";
 
 describe("addWriterSample", () => {
   it("adds a sample only when the writer's position moved", () => {

@@ -4,7 +4,7 @@
  * with the log line that says it. A node that joined the topology since the last round is judged as
  * on a first round.
  */
-import type { MonitorEvent } from "./node-events";
+import type { MonitorEvent } from "../node-events";
 import type { NodeHealth } from "./replication-monitor";
 import type { ExclusionKind } from "./routing-state";
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BoundedJsonl } from "~/server/db/bounded-jsonl";
-import { LAG_HISTORY_WINDOW_MS, LagHistory, type LagRound } from "~/server/db/lag-history";
+import { LAG_HISTORY_WINDOW_MS, LagHistory, type LagRound } from "~/server/db/monitor/lag-history";
 
 let dir: string;
 beforeEach(() => {

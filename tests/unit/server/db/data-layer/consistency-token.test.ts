@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatToken, isNewer, isToken, parseToken } from "~/server/db/consistency-token";
+import { formatToken, isNewer, isToken, parseToken } from "~/server/db/data-layer/consistency-token";
 import { parseLsn } from "~/replication/lsn";
 import { newerToken } from "~/trpc/consistency-token";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LAG_HISTORY_RESOLUTION_MS, LAG_HISTORY_WINDOW_MS, LagHistory, type ReplicaLag } from "~/server/db/lag-history";
+import { LAG_HISTORY_RESOLUTION_MS, LAG_HISTORY_WINDOW_MS, LagHistory, type ReplicaLag } from "~/server/db/monitor/lag-history";
 
 /** A history on a clock the test moves by hand. */
 function historyAt(start: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseLsn } from "~/replication/lsn";
-import { type NodeFacts, type WriterLine, chooseWriter, lagOf, routingOf } from "~/server/db/routing-rules";
+import { type NodeFacts, type WriterLine, chooseWriter, lagOf, routingOf } from "~/server/db/monitor/routing-rules";
 
 const facts = (name: string, over: Partial<NodeFacts> = {}): NodeFacts => ({
   name,

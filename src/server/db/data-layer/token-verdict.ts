@@ -5,7 +5,7 @@
  */
 import { type ConsistencyToken, formatToken } from "./consistency-token";
 import { type Lsn, formatLsn } from "~/replication/lsn";
-import type { WriterLine } from "./routing-rules";
+import type { WriterLine } from "../monitor/routing-rules";
 import { describeFork, fateOfWrite } from "~/replication/timeline";
 
 export type TokenVerdict =

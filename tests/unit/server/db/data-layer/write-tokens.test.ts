@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseLsn } from "~/replication/lsn";
-import { WriteTokens } from "~/server/db/write-tokens";
+import { WriteTokens } from "~/server/db/data-layer/write-tokens";
 
 /** A writer whose position query the test answers by hand, recording when each was sent. */
 function writer() {
