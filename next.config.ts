@@ -12,7 +12,9 @@ const config: NextConfig = {
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   // /api/docs/scalar.js reads Scalar's browser bundle from node_modules by path (the package does not
   // export it), which file tracing cannot see: the standalone server gets it listed here.
-  outputFileTracingIncludes: { "/api/docs/scalar.js": ["./node_modules/@scalar/api-reference/dist/browser/standalone.js"] },
+  outputFileTracingIncludes: {
+    "/api/docs/scalar.js": ["./node_modules/@scalar/api-reference/dist/browser/standalone.js"],
+  },
   // Saying which framework serves the app only helps someone looking for its known bugs.
   poweredByHeader: false,
   // Security headers (src/http/security-headers.ts): these on every response; a page's CSP,

@@ -38,7 +38,9 @@ function commandNeedsDatabase(argv: string[] = process.argv.slice(2)): boolean {
 // Decided where the app's database is decided (an empty DATABASE_URL means "not set", as in most tools).
 const url = migrationUrl(process.env, embeddedClusterUrls);
 if (!url && commandNeedsDatabase()) {
-  throw new Error("No database to migrate: set DATABASE_URL to the primary's URL, or run `npm run db:up` to start the embedded cluster.");
+  throw new Error(
+    "No database to migrate: set DATABASE_URL to the primary's URL, or run `npm run db:up` to start the embedded cluster.",
+  );
 }
 
 export default defineConfig({

@@ -26,7 +26,12 @@ export interface LatencySummary {
 
 function summarize(samples: number[]): LatencySummary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
 }
 
 export function hedgingLine(label: string, s: LatencySummary): string {
@@ -42,7 +47,16 @@ export async function hedgingBench(cluster: TestCluster, ids: number[], windowMs
         const key = `${variant}, ${fault}`;
         samples[key] ??= { plain: [], token: [], rywWait: [] };
         const db = createDataLayer(
-          parseEnv({ NODE_ENV: "test", ...(floor === undefined ? {} : { READ_HEDGE_FLOOR_MS: floor }) }, { embedded: () => ({ primary: cluster.primaryUrl, replicas: cluster.replicaUrls, names: ["primary", "replica1", "replica2"] }) }),
+          parseEnv(
+            { NODE_ENV: "test", ...(floor === undefined ? {} : { READ_HEDGE_FLOOR_MS: floor }) },
+            {
+              embedded: () => ({
+                primary: cluster.primaryUrl,
+                replicas: cluster.replicaUrls,
+                names: ["primary", "replica1", "replica2"],
+              }),
+            },
+          ),
         );
         try {
           await window(db, cluster, ids, windowMs, fault === "replica1 SIGSTOP", samples[key]);
@@ -53,18 +67,37 @@ export async function hedgingBench(cluster: TestCluster, ids: number[], windowMs
     }
   }
   return Object.fromEntries(
-    Object.entries(samples).map(([key, s]) => [key, { plain: summarize(s.plain), token: summarize(s.token), rywWait: summarize(s.rywWait) }]),
+    Object.entries(samples).map(([key, s]) => [
+      key,
+      { plain: summarize(s.plain), token: summarize(s.token), rywWait: summarize(s.rywWait) },
+    ]),
   );
 }
 
-async function window(db: DataLayer, cluster: TestCluster, ids: number[], windowMs: number, freeze: boolean, out: { plain: number[]; token: number[]; rywWait: number[] }) {
+async function window(
+  db: DataLayer,
+  cluster: TestCluster,
+  ids: number[],
+  windowMs: number,
+  freeze: boolean,
+  out: { plain: number[]; token: number[]; rywWait: number[] },
+) {
   await db.monitor.start();
-  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined), { timeoutMs: 60_000 });
-  const { consistencyToken } = await db.forRequest().write((tx) => tx.user.update({ where: { id: ids[0] }, data: { name: `Hedge ${Date.now()}` } }));
+  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined), {
+    timeoutMs: 60_000,
+  });
+  const { consistencyToken } = await db
+    .forRequest()
+    .write((tx) => tx.user.update({ where: { id: ids[0] }, data: { name: `Hedge ${Date.now()}` } }));
   // Warm each pool, so reads on replica1 are on open connections (the ones a freeze holds).
-  for (let i = 0; i < 200; i++) await db.forRequest().read((r) => r.user.findUnique({ where: { id: ids[i % ids.length] } }));
-  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined), { timeoutMs: 60_000 });
-  const frozen = freeze ? serverProcesses(cluster.state().nodes.find((n) => n.name === "replica1")?.dataDir as string) : [];
+  for (let i = 0; i < 200; i++)
+    await db.forRequest().read((r) => r.user.findUnique({ where: { id: ids[i % ids.length] } }));
+  await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined), {
+    timeoutMs: 60_000,
+  });
+  const frozen = freeze
+    ? serverProcesses(cluster.state().nodes.find((n) => n.name === "replica1")?.dataDir as string)
+    : [];
   for (const pid of frozen) process.kill(pid, "SIGSTOP");
   try {
     const until = performance.now() + windowMs;
@@ -73,7 +106,9 @@ async function window(db: DataLayer, cluster: TestCluster, ids: number[], window
         for (let i = reader; performance.now() < until; i += CONCURRENCY) {
           const token = reader % 2 === 0;
           const started = performance.now();
-          const { servedBy } = await (token ? db.forRequest(consistencyToken) : db.forRequest()).read((r) => r.user.findUnique({ where: { id: ids[i % ids.length] } }));
+          const { servedBy } = await (token ? db.forRequest(consistencyToken) : db.forRequest()).read((r) =>
+            r.user.findUnique({ where: { id: ids[i % ids.length] } }),
+          );
           (token ? out.token : out.plain).push(performance.now() - started);
           if (token) out.rywWait.push(servedBy.waitedMs);
         }
@@ -87,6 +122,9 @@ async function window(db: DataLayer, cluster: TestCluster, ids: number[], window
 /** The postmaster of a node and its children: the whole server, to freeze or thaw. */
 function serverProcesses(dataDir: string): number[] {
   const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
+  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map(Number);
   return [pid, ...children];
 }

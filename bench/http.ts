@@ -48,11 +48,25 @@ export interface HttpOptions {
 /** results[variant name][concurrency] */
 export type HttpResults = Record<string, Record<number, WrkResult>>;
 
-export async function measureHttp(variants: HttpVariant[], ids: readonly number[], options: HttpOptions, log: (line: string) => void): Promise<HttpResults> {
+export async function measureHttp(
+  variants: HttpVariant[],
+  ids: readonly number[],
+  options: HttpOptions,
+  log: (line: string) => void,
+): Promise<HttpResults> {
   const key = (name: string, connections: number) => `${name} at c${connections}`;
-  const jobs = variants.flatMap((variant) => options.concurrencies.map((connections) => ({ key: key(variant.name, connections), template: variant.template, connections })));
+  const jobs = variants.flatMap((variant) =>
+    options.concurrencies.map((connections) => ({
+      key: key(variant.name, connections),
+      template: variant.template,
+      connections,
+    })),
+  );
   const measured = await wrkRounds(jobs, ids, options.seconds, options.rounds, log);
   return Object.fromEntries(
-    variants.map((variant) => [variant.name, Object.fromEntries(options.concurrencies.map((c) => [c, measured.get(key(variant.name, c)) as WrkResult]))]),
+    variants.map((variant) => [
+      variant.name,
+      Object.fromEntries(options.concurrencies.map((c) => [c, measured.get(key(variant.name, c)) as WrkResult])),
+    ]),
   );
 }

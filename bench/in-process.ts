@@ -8,14 +8,20 @@ import { readReplicas } from "@prisma/extension-read-replicas";
 import pg from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import type { DataLayer } from "../src/server/db/data-layer/data-layer";
-import { type InterleaveOptions, type VariantResult, interleaved } from "./interleave";
+import { type InterleaveOptions, interleaved, type VariantResult } from "./interleave";
 
-export async function byIdInProcess(primaryUrl: string, replicaUrl: string, db: DataLayer, ids: number[], options: InterleaveOptions): Promise<VariantResult[]> {
+export async function byIdInProcess(
+  primaryUrl: string,
+  replicaUrl: string,
+  db: DataLayer,
+  ids: number[],
+  options: InterleaveOptions,
+): Promise<VariantResult[]> {
   const raw = new pg.Pool({ connectionString: replicaUrl, max: 10 });
   const client = (url: string) => new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
   const bare = client(primaryUrl).$extends(readReplicas({ replicas: [client(replicaUrl)] }));
   const variants: Record<string, (id: number) => Promise<unknown>> = {
-    "raw pg": (id) => raw.query('SELECT id, name, email, created_at FROM users WHERE id = $1', [id]),
+    "raw pg": (id) => raw.query("SELECT id, name, email, created_at FROM users WHERE id = $1", [id]),
     "bare read-replicas extension": (id) => bare.user.findUnique({ where: { id } }),
     "Tandem data layer": (id) => db.forRequest().read((c) => c.user.findUnique({ where: { id } })),
   };

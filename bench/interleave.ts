@@ -4,7 +4,7 @@
  * burst of load from elsewhere lands on all of them instead of on whichever ran last. A variant's
  * throughput is the median of its rounds; its latencies are all of its samples.
  */
-import { type Summary, median, summarize } from "./stats";
+import { median, type Summary, summarize } from "./stats";
 
 export interface Variant {
   name: string;
@@ -50,5 +50,9 @@ export async function interleaved(variants: Variant[], options: InterleaveOption
       rates[index].push(await batch(variants[index], options.opsPerRound, samples[index]));
     }
   }
-  return variants.map((variant, i) => ({ name: variant.name, opsPerSecond: median(rates[i]), latency: summarize(samples[i]) }));
+  return variants.map((variant, i) => ({
+    name: variant.name,
+    opsPerSecond: median(rates[i]),
+    latency: summarize(samples[i]),
+  }));
 }

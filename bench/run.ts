@@ -35,9 +35,9 @@ import { HTTP_VARIANTS, httpVariants, measureHttp } from "./http";
 import { byIdInProcess } from "./in-process";
 import type { VariantResult } from "./interleave";
 import { readYourWritesWait, visibilityLatency } from "./replication";
-import { benchReplicationStatus } from "./status";
 import { searchInProcess, searchOverHttp, searchTerms, seedUsers } from "./search";
 import { ratio } from "./stats";
+import { benchReplicationStatus } from "./status";
 import { writes } from "./writes";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -45,13 +45,17 @@ const SECTIONS = ["replication", "in-process", "writes", "http", "search", "hedg
 const { values: args } = parseArgs({ options: { rows: { type: "string" }, only: { type: "string" } } });
 const knob = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, not ${process.env[name]}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive whole number, not ${process.env[name]}`);
   return value;
 };
 const ROWS = Number(args.rows ?? process.env.BENCH_ROWS ?? 1_000_000);
-if (!Number.isInteger(ROWS) || ROWS < 1000) throw new Error(`--rows must be a whole number of at least 1000, not ${args.rows ?? process.env.BENCH_ROWS}`);
+if (!Number.isInteger(ROWS) || ROWS < 1000)
+  throw new Error(`--rows must be a whole number of at least 1000, not ${args.rows ?? process.env.BENCH_ROWS}`);
 const ONLY = (args.only ?? process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(",").map((s) => s.trim());
-for (const section of ONLY) if (!SECTIONS.includes(section as (typeof SECTIONS)[number])) throw new Error(`unknown section "${section}"; sections: ${SECTIONS.join(", ")}`);
+for (const section of ONLY)
+  if (!SECTIONS.includes(section as (typeof SECTIONS)[number]))
+    throw new Error(`unknown section "${section}"; sections: ${SECTIONS.join(", ")}`);
 const runs = (section: (typeof SECTIONS)[number]) => ONLY.includes(section);
 const ROUNDS = { rounds: knob("BENCH_ROUNDS", 5), opsPerRound: knob("BENCH_OPS", 2000), warmupOps: 500 };
 const HEDGE_WINDOW_MS = knob("BENCH_HEDGE_WINDOW_MS", 3000);
@@ -63,13 +67,29 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const cluster = await startTestCluster({ replicas: 2 });
 let server: ChildProcess | undefined;
 try {
-  out(`Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ${await serverVersion(cluster.primaryUrl)}`);
-  out(`Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on the machine shares these cores)`);
+  out(
+    `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ${await serverVersion(cluster.primaryUrl)}`,
+  );
+  out(
+    `Load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on the machine shares these cores)`,
+  );
   log("migrating and seeding 1000 users");
   await migrate(cluster.ownerUrl);
   const ids = await seed(cluster.primaryUrl, 1000);
   // The app's defaults (pool sizes, probe interval, lag bounds), as `npm start` would run with.
-  const config = parseEnv({ NODE_ENV: "test" }, { embedded: () => ({ primary: cluster.primaryUrl, replicas: [cluster.replicaUrls[0]], names: ["primary", "replica1"] }) });
+  const config = parseEnv(
+    { NODE_ENV: "test" },
+    {
+      embedded: () => ({
+        primary: cluster.primaryUrl,
+        replicas: [cluster.replicaUrls[0]],
+        names: ["primary", "replica1"],
+      }),
+    },
+  );
   const db = createDataLayer(config);
 
   if (runs("replication")) {
@@ -79,12 +99,17 @@ try {
     const ryw = await readYourWritesWait(db, rounds);
     out("\n## Replication\n\n| what | p50 | p99 |\n| --- | --- | --- |");
     out(`| visibility: commit on the primary → replayed on replica1 | ${ms(visibility.p50)} | ${ms(visibility.p99)} |`);
-    out(`| read-your-writes wait in the data layer (${ryw.fromReplica} of ${rounds} served by a replica, ${ryw.fellBack} fell back) | ${ms(ryw.wait.p50)} | ${ms(ryw.wait.p99)} |`);
+    out(
+      `| read-your-writes wait in the data layer (${ryw.fromReplica} of ${rounds} served by a replica, ${ryw.fellBack} fell back) | ${ms(ryw.wait.p50)} | ${ms(ryw.wait.p99)} |`,
+    );
   }
 
   if (runs("in-process")) {
     log("in-process findUnique by id");
-    const results = await byIdInProcess(cluster.primaryUrl, cluster.replicaUrls[0], db, ids, { ...ROUNDS, concurrency: 1 });
+    const results = await byIdInProcess(cluster.primaryUrl, cluster.replicaUrls[0], db, ids, {
+      ...ROUNDS,
+      concurrency: 1,
+    });
     printVariants("findUnique by id, in-process, one replica, sequential", results);
   }
 
@@ -98,12 +123,19 @@ try {
     const base = await startServer();
     if (runs("http")) {
       const concurrencies = [1, 16, 64];
-      const results = await measureHttp(httpVariants(base), ids, { concurrencies, seconds: knob("BENCH_HTTP_SECONDS", 3), rounds: knob("BENCH_HTTP_ROUNDS", 3) }, log);
+      const results = await measureHttp(
+        httpVariants(base),
+        ids,
+        { concurrencies, seconds: knob("BENCH_HTTP_SECONDS", 3), rounds: knob("BENCH_HTTP_ROUNDS", 3) },
+        log,
+      );
       out(`\n## user.byId over HTTP (wrk, keep-alive, one replica; medians of rounds)\n`);
       out(`| variant | ${concurrencies.map((c) => `c${c} req/s | c${c} p50 | c${c} p99`).join(" | ")} |`);
       out(`| --- | ${concurrencies.map(() => "--- | --- | ---").join(" | ")} |`);
       for (const [name, byC] of Object.entries(results)) {
-        out(`| ${name} | ${concurrencies.map((c) => `${byC[c].requestsPerSecond.toFixed(0)} | ${ms(byC[c].p50)} | ${ms(byC[c].p99)}`).join(" | ")} |`);
+        out(
+          `| ${name} | ${concurrencies.map((c) => `${byC[c].requestsPerSecond.toFixed(0)} | ${ms(byC[c].p50)} | ${ms(byC[c].p99)}`).join(" | ")} |`,
+        );
       }
       const rps = (name: string, c: number) => results[name][c].requestsPerSecond;
       out("");
@@ -122,16 +154,32 @@ try {
       await caughtUp(cluster.primaryUrl, cluster.replicaUrls[0]);
       const terms = searchTerms(ROWS);
       log("search in-process: strategy vs plain query");
-      const inProcess = await searchInProcess(db, terms, knob("BENCH_SEARCH_ROUNDS", 50), knob("BENCH_SEARCH_PLAIN_ROUNDS", 3));
+      const inProcess = await searchInProcess(
+        db,
+        terms,
+        knob("BENCH_SEARCH_ROUNDS", 50),
+        knob("BENCH_SEARCH_PLAIN_ROUNDS", 3),
+      );
       log("search over HTTP at concurrency 4");
-      const overHttp = await searchOverHttp(base, terms, 4, knob("BENCH_HTTP_SECONDS", 3), knob("BENCH_HTTP_ROUNDS", 3), log);
+      const overHttp = await searchOverHttp(
+        base,
+        terms,
+        4,
+        knob("BENCH_HTTP_SECONDS", 3),
+        knob("BENCH_HTTP_ROUNDS", 3),
+        log,
+      );
       out(`\n## User search at ${ROWS.toLocaleString("en")} seeded rows (first page, 20 rows)\n`);
-      out("| term | rows on page | strategy p50 | strategy p99 | plain query p50 | plain / strategy (p50) | HTTP c4 searches/s | HTTP c4 p50 | HTTP c4 p99 |");
+      out(
+        "| term | rows on page | strategy p50 | strategy p99 | plain query p50 | plain / strategy (p50) | HTTP c4 searches/s | HTTP c4 p50 | HTTP c4 p99 |",
+      );
       out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
       for (const [kind, search] of Object.entries(terms)) {
         const r = inProcess[kind];
         const h = overHttp.get(kind);
-        out(`| ${kind} (\`${search}\`) | ${Math.min(r.matches, 20)} | ${ms(r.strategy.p50)} | ${ms(r.strategy.p99)} | ${ms(r.plain.p50)} | ${ratio(r.plain.p50, r.strategy.p50)} | ${h?.requestsPerSecond.toFixed(0)} | ${ms(h?.p50 ?? Number.NaN)} | ${ms(h?.p99 ?? Number.NaN)} |`);
+        out(
+          `| ${kind} (\`${search}\`) | ${Math.min(r.matches, 20)} | ${ms(r.strategy.p50)} | ${ms(r.strategy.p99)} | ${ms(r.plain.p50)} | ${ratio(r.plain.p50, r.strategy.p50)} | ${h?.requestsPerSecond.toFixed(0)} | ${ms(h?.p50 ?? Number.NaN)} | ${ms(h?.p99 ?? Number.NaN)} |`,
+        );
       }
     }
   }
@@ -140,7 +188,9 @@ try {
   if (runs("hedging")) {
     log(`hedging: ${HEDGE_WINDOWS} windows of ${HEDGE_WINDOW_MS} ms per variant, nothing wrong, then replica1 frozen`);
     const hedging = await hedgingBench(cluster, ids, HEDGE_WINDOW_MS, HEDGE_WINDOWS);
-    out(`\n## Hedged replica reads (concurrency 8, half carrying a token; windows of ${HEDGE_WINDOW_MS} ms, variants alternating)\n\n\`\`\``);
+    out(
+      `\n## Hedged replica reads (concurrency 8, half carrying a token; windows of ${HEDGE_WINDOW_MS} ms, variants alternating)\n\n\`\`\``,
+    );
     for (const [key, r] of Object.entries(hedging)) {
       out(hedgingLine(`${key}: plain reads`, r.plain));
       out(hedgingLine(`${key}: reads with a token`, r.token));
@@ -149,19 +199,28 @@ try {
     out("```");
     const cost = hedging["hedged, none"].plain.p50 / hedging["unhedged, none"].plain.p50;
     const gain = hedging["unhedged, replica1 SIGSTOP"].plain.max / hedging["hedged, replica1 SIGSTOP"].plain.max;
-    out(`\nHedging with nothing wrong: p50 ×${cost.toFixed(2)} of unhedged; with replica1 hung: max read ${gain.toFixed(1)}× shorter`);
+    out(
+      `\nHedging with nothing wrong: p50 ×${cost.toFixed(2)} of unhedged; with replica1 hung: max read ${gain.toFixed(1)}× shorter`,
+    );
   }
 
   if (runs("status")) {
     log("replication.status: interleaved");
-    out(`\n## replication.status (what the admin page polls; interleaved)\n\n\`\`\`\n${await benchReplicationStatus(cluster)}\n\`\`\``);
+    out(
+      `\n## replication.status (what the admin page polls; interleaved)\n\n\`\`\`\n${await benchReplicationStatus(cluster)}\n\`\`\``,
+    );
   }
   if (runs("tls")) {
     log("tls: interleaved");
     await (await import("./tls")).tlsBench(cluster, ids, knob("BENCH_TLS_ROUNDS", 300));
   }
   await db.close();
-  out(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  out(
+    `\nLoad average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 } finally {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server?.once("exit", resolve));
@@ -172,16 +231,22 @@ try {
 }
 
 function printVariants(title: string, results: VariantResult[]): void {
-  out(`\n## ${title} (medians of ${ROUNDS.rounds} interleaved rounds of ${ROUNDS.opsPerRound})\n\n| variant | ops/s | p50 | p99 | vs ${results.at(-1)?.name} |\n| --- | --- | --- | --- | --- |`);
+  out(
+    `\n## ${title} (medians of ${ROUNDS.rounds} interleaved rounds of ${ROUNDS.opsPerRound})\n\n| variant | ops/s | p50 | p99 | vs ${results.at(-1)?.name} |\n| --- | --- | --- | --- | --- |`,
+  );
   const last = results.at(-1) as VariantResult;
-  for (const r of results) out(`| ${r.name} | ${r.opsPerSecond.toFixed(0)} | ${ms(r.latency.p50)} | ${ms(r.latency.p99)} | ${ratio(r.opsPerSecond, last.opsPerSecond)} |`);
+  for (const r of results)
+    out(
+      `| ${r.name} | ${r.opsPerSecond.toFixed(0)} | ${ms(r.latency.p50)} | ${ms(r.latency.p99)} | ${ratio(r.opsPerSecond, last.opsPerSecond)} |`,
+    );
 }
 
 /** The app's production server (`npm start`'s bundle), built first if there is no build. */
 async function startServer(): Promise<string> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")) || !existsSync(path.join(ROOT, SERVER_BUNDLE))) {
     log("npm run build (no build yet)");
-    if (spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" }).status !== 0) throw new Error("npm run build failed");
+    if (spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" }).status !== 0)
+      throw new Error("npm run build failed");
   }
   const [port] = await freePorts(1);
   const base = `http://127.0.0.1:${port}`;
@@ -198,7 +263,11 @@ async function startServer(): Promise<string> {
       TANDEM_BENCH_ROUTES: "1",
     },
   });
-  await waitFor("the server", async () => ((await fetch(`${base}/api/health`).catch(() => undefined))?.ok ? true : undefined), { timeoutMs: 60_000 });
+  await waitFor(
+    "the server",
+    async () => ((await fetch(`${base}/api/health`).catch(() => undefined))?.ok ? true : undefined),
+    { timeoutMs: 60_000 },
+  );
   return base;
 }
 
@@ -213,7 +282,11 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
 }
 
 function serverVersion(url: string): Promise<string> {
-  return withClient(url, async (c) => `PostgreSQL ${(await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v}`);
+  return withClient(
+    url,
+    async (c) =>
+      `PostgreSQL ${(await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v}`,
+  );
 }
 
 async function seed(url: string, count: number): Promise<number[]> {
@@ -228,8 +301,18 @@ async function seed(url: string, count: number): Promise<number[]> {
 
 /** Until the replica has replayed everything the primary has flushed (the seed, the VACUUM). */
 async function caughtUp(primaryUrl: string, replicaUrl: string): Promise<void> {
-  const lsn = await withClient(primaryUrl, async (c) => (await c.query<{ lsn: string }>("SELECT pg_current_wal_flush_lsn()::text AS lsn")).rows[0].lsn);
+  const lsn = await withClient(
+    primaryUrl,
+    async (c) => (await c.query<{ lsn: string }>("SELECT pg_current_wal_flush_lsn()::text AS lsn")).rows[0].lsn,
+  );
   await withClient(replicaUrl, (c) =>
-    waitFor("the replica to replay the seed", async () => ((await c.query<{ ok: boolean }>("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [lsn])).rows[0].ok ? true : undefined), { timeoutMs: 300_000 }),
+    waitFor(
+      "the replica to replay the seed",
+      async () =>
+        (await c.query<{ ok: boolean }>("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [lsn])).rows[0].ok
+          ? true
+          : undefined,
+      { timeoutMs: 300_000 },
+    ),
   );
 }

@@ -12,8 +12,60 @@ import { findUserPage, plainUserPage } from "../src/server/search/users";
 import { type Summary, summarize } from "./stats";
 import { type WrkResult, wrkRounds } from "./wrk";
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Dennis", "Linus", "Anna", "Leslie", "John", "Niklaus", "Frances", "Tony", "Radia", "Shafi", "Tim", "Vint"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Ritchie", "Torvalds", "Karenina", "Lamport", "Backus", "Wirth", "Allen", "Hoare", "Perlman", "Goldwasser", "Lee", "Cerf", "Kay", "Moore", "Stone", "Berners", "Brooks", "Codd", "Gray", "Stonebraker", "Lampson", "Floyd"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Margaret",
+  "Ken",
+  "Dennis",
+  "Linus",
+  "Anna",
+  "Leslie",
+  "John",
+  "Niklaus",
+  "Frances",
+  "Tony",
+  "Radia",
+  "Shafi",
+  "Tim",
+  "Vint",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Hamilton",
+  "Thompson",
+  "Ritchie",
+  "Torvalds",
+  "Karenina",
+  "Lamport",
+  "Backus",
+  "Wirth",
+  "Allen",
+  "Hoare",
+  "Perlman",
+  "Goldwasser",
+  "Lee",
+  "Cerf",
+  "Kay",
+  "Moore",
+  "Stone",
+  "Berners",
+  "Brooks",
+  "Codd",
+  "Gray",
+  "Stonebraker",
+  "Lampson",
+  "Floyd",
+];
 
 /** Row g: "<first> <last>", "<first>.<last><g>@example.com"; first and last cycle with different strides. */
 const SEED_SQL = `
@@ -63,7 +115,12 @@ export interface InProcessSearch {
   matches: number;
 }
 
-export async function searchInProcess(db: DataLayer, terms: Record<string, string>, rounds: number, plainRounds: number): Promise<Record<string, InProcessSearch>> {
+export async function searchInProcess(
+  db: DataLayer,
+  terms: Record<string, string>,
+  rounds: number,
+  plainRounds: number,
+): Promise<Record<string, InProcessSearch>> {
   const results: Record<string, InProcessSearch> = {};
   for (const [kind, search] of Object.entries(terms)) {
     const query = { search, take: 21 };
@@ -89,7 +146,21 @@ export async function searchInProcess(db: DataLayer, terms: Record<string, strin
   return results;
 }
 
-export function searchOverHttp(base: string, terms: Record<string, string>, connections: number, seconds: number, rounds: number, log: (line: string) => void): Promise<Map<string, WrkResult>> {
-  const url = (search: string) => `${base}/api/trpc/user.list?input=${encodeURIComponent(JSON.stringify({ json: { search } }))}`;
-  return wrkRounds(Object.entries(terms).map(([kind, search]) => ({ key: kind, template: url(search), connections })), [], seconds, rounds, log);
+export function searchOverHttp(
+  base: string,
+  terms: Record<string, string>,
+  connections: number,
+  seconds: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<Map<string, WrkResult>> {
+  const url = (search: string) =>
+    `${base}/api/trpc/user.list?input=${encodeURIComponent(JSON.stringify({ json: { search } }))}`;
+  return wrkRounds(
+    Object.entries(terms).map(([kind, search]) => ({ key: kind, template: url(search), connections })),
+    [],
+    seconds,
+    rounds,
+    log,
+  );
 }

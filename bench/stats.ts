@@ -23,7 +23,10 @@ export function line(label: string, s: Summary, unit = "ms"): string {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** "×0.93": how `a` compares with `b` (above 1: a is higher). */

@@ -19,7 +19,7 @@ import { createDataLayer } from "../src/server/db/index";
 import { replicationStatus } from "../src/server/node-status";
 import { forgetReplicationDetails } from "../src/server/replication-details";
 import { routingView } from "../src/server/routing-view";
-import { type Summary, line, summarize } from "./stats";
+import { line, type Summary, summarize } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_STATUS_ROUNDS ?? 200);
 const PAGES = Number(process.env.BENCH_STATUS_PAGES ?? 10);
@@ -27,17 +27,23 @@ const POLL_SECONDS = 5;
 
 export async function benchReplicationStatus(cluster: { primaryUrl: string; replicaUrls: string[] }): Promise<string> {
   // The app's defaults (pool sizes, probe interval), on the cluster's URLs.
-  const env = parseEnv({ NODE_ENV: "test", DATABASE_URL: cluster.primaryUrl, DATABASE_REPLICA_URLS: cluster.replicaUrls.join(",") }, { embedded: () => undefined });
+  const env = parseEnv(
+    { NODE_ENV: "test", DATABASE_URL: cluster.primaryUrl, DATABASE_REPLICA_URLS: cluster.replicaUrls.join(",") },
+    { embedded: () => undefined },
+  );
   const db = createDataLayer(env);
   try {
     await db.monitor.start();
     const topology = topologyOfUrls(namedNodes(cluster));
     const variants: [string, () => Promise<unknown>][] = [
       ["before: new connections per call", () => Promise.all([clusterStatus(topology), routingView(db)])],
-      ["after: a fresh round on the monitor's pools", () => {
-        forgetReplicationDetails(db);
-        return replicationStatus(db, undefined);
-      }],
+      [
+        "after: a fresh round on the monitor's pools",
+        () => {
+          forgetReplicationDetails(db);
+          return replicationStatus(db, undefined);
+        },
+      ],
       ["after: as polled (round shared for 1 s)", () => replicationStatus(db, undefined)],
     ];
     const samples = variants.map((): number[] => []);
@@ -71,7 +77,9 @@ export async function benchReplicationStatus(cluster: { primaryUrl: string; repl
       }),
     );
     const perNodePerSecond = queries / POLL_SECONDS / db.nodes.length;
-    lines.push(`${`${PAGES} pages polling every second, ${POLL_SECONDS} s`.padEnd(52)} ${perNodePerSecond.toFixed(2)} status queries per node per second (before: ${PAGES}, each on a new connection)`);
+    lines.push(
+      `${`${PAGES} pages polling every second, ${POLL_SECONDS} s`.padEnd(52)} ${perNodePerSecond.toFixed(2)} status queries per node per second (before: ${PAGES}, each on a new connection)`,
+    );
     return lines.join("\n");
   } finally {
     await db.close();

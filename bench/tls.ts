@@ -13,12 +13,12 @@ import pg from "pg";
 import { pgHba } from "../src/cluster/config-files";
 import { adminUrl } from "../src/cluster/context";
 import { withClient } from "../src/cluster/sql";
-import { type NodeState, primaryOf, replicasOf } from "../src/replication/state";
 import { parseEnv } from "../src/config/parse-env";
+import { type NodeState, primaryOf, replicasOf } from "../src/replication/state";
 import type { DataLayer } from "../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../src/server/db/index";
 import type { TestCluster } from "../tests/support/cluster";
-import { type Summary, line, summarize } from "./stats";
+import { line, type Summary, summarize } from "./stats";
 
 type Variant = "TLS (verify-full)" | "plain text";
 
@@ -44,16 +44,28 @@ export async function tlsBench(cluster: TestCluster, ids: number[], rounds: numb
       await client.connect();
       await client.end();
     });
-    const query = await interleaved(rounds, (variant, i) => pools[variant].query("SELECT id, name, email, created_at FROM users WHERE id = $1", [ids[i % ids.length]]));
-    const byId = await interleaved(rounds, (variant, i) => layers[variant].forRequest().read((c) => c.user.findUnique({ where: { id: ids[i % ids.length] } })));
+    const query = await interleaved(rounds, (variant, i) =>
+      pools[variant].query("SELECT id, name, email, created_at FROM users WHERE id = $1", [ids[i % ids.length]]),
+    );
+    const byId = await interleaved(rounds, (variant, i) =>
+      layers[variant].forRequest().read((c) => c.user.findUnique({ where: { id: ids[i % ids.length] } })),
+    );
 
     console.log("\n## TLS cost (replica1; TLS = sslmode=verify-full, TLS 1.3, ECDSA P-256; interleaved)");
-    for (const [name, result] of [["connection setup", connect], ["query on an open connection", query], ["user.byId data path", byId]] as const) {
+    for (const [name, result] of [
+      ["connection setup", connect],
+      ["query on an open connection", query],
+      ["user.byId data path", byId],
+    ] as const) {
       for (const variant of Object.keys(result) as Variant[]) console.log(line(`${name}, ${variant}`, result[variant]));
       const [tls, clear] = [result["TLS (verify-full)"].p50, result["plain text"].p50];
-      console.log(`${"".padEnd(52)} TLS/plain p50 ×${(tls / clear).toFixed(2)} (${tls >= clear ? "+" : "−"}${Math.abs(tls - clear).toFixed(2)} ms)`);
+      console.log(
+        `${"".padEnd(52)} TLS/plain p50 ×${(tls / clear).toFixed(2)} (${tls >= clear ? "+" : "−"}${Math.abs(tls - clear).toFixed(2)} ms)`,
+      );
     }
-    console.log("(connection setup = TCP connect, TLS handshake, SCRAM, close; user.byId data path = the data layer's findUnique on a replica, warm pools)");
+    console.log(
+      "(connection setup = TCP connect, TLS handshake, SCRAM, close; user.byId data path = the data layer's findUnique on a replica, warm pools)",
+    );
   } finally {
     await Promise.all([...Object.values(layers).map((l) => l.close()), ...Object.values(pools).map((p) => p.end())]);
     await allowPlaintext(cluster, nodes, false);
@@ -62,13 +74,24 @@ export async function tlsBench(cluster: TestCluster, ids: number[], rounds: numb
 
 function dataLayer(primary: string, replica: string): DataLayer {
   // The app's defaults, as `npm start` runs with; one replica, so every read goes to replica1.
-  return createDataLayer(parseEnv({ NODE_ENV: "test" }, { embedded: () => ({ primary, replicas: [replica], names: ["primary", "replica1"] }) }));
+  return createDataLayer(
+    parseEnv(
+      { NODE_ENV: "test" },
+      { embedded: () => ({ primary, replicas: [replica], names: ["primary", "replica1"] }) },
+    ),
+  );
 }
 
 /** Each round measures both variants, alternating which goes first; warm-up rounds are not counted. */
-async function interleaved(rounds: number, run: (variant: Variant, round: number) => Promise<unknown>): Promise<Record<Variant, Summary>> {
+async function interleaved(
+  rounds: number,
+  run: (variant: Variant, round: number) => Promise<unknown>,
+): Promise<Record<Variant, Summary>> {
   const samples: Record<Variant, number[]> = { "TLS (verify-full)": [], "plain text": [] };
-  const order: Variant[][] = [["TLS (verify-full)", "plain text"], ["plain text", "TLS (verify-full)"]];
+  const order: Variant[][] = [
+    ["TLS (verify-full)", "plain text"],
+    ["plain text", "TLS (verify-full)"],
+  ];
   for (let i = -50; i < rounds; i++) {
     for (const variant of order[Math.abs(i) % 2]) {
       const started = performance.now();
@@ -76,7 +99,10 @@ async function interleaved(rounds: number, run: (variant: Variant, round: number
       if (i >= 0) samples[variant].push(performance.now() - started);
     }
   }
-  return { "TLS (verify-full)": summarize(samples["TLS (verify-full)"]), "plain text": summarize(samples["plain text"]) };
+  return {
+    "TLS (verify-full)": summarize(samples["TLS (verify-full)"]),
+    "plain text": summarize(samples["plain text"]),
+  };
 }
 
 /** Adds (or removes) a plain-text `host` line for the app role after the hostssl lines, and reloads. */
@@ -92,7 +118,10 @@ async function allowPlaintext(cluster: TestCluster, nodes: NodeState[], allow: b
   const probe = async () => {
     const client = new pg.Client({ connectionString: cluster.replicaUrls[0].replace(/\?.*$/, "") });
     client.on("error", () => {});
-    return client.connect().then(() => client.end().then(() => true), () => false);
+    return client.connect().then(
+      () => client.end().then(() => true),
+      () => false,
+    );
   };
   for (let tries = 0; (await probe()) !== allow; tries++) {
     if (tries > 100) throw new Error("pg_hba.conf change was not picked up");

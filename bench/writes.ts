@@ -6,16 +6,24 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import type { DataLayer } from "../src/server/db/data-layer/data-layer";
-import { type InterleaveOptions, type VariantResult, interleaved } from "./interleave";
+import { type InterleaveOptions, interleaved, type VariantResult } from "./interleave";
 
-export async function writes(primaryUrl: string, poolSize: number, db: DataLayer, options: InterleaveOptions): Promise<VariantResult[]> {
+export async function writes(
+  primaryUrl: string,
+  poolSize: number,
+  db: DataLayer,
+  options: InterleaveOptions,
+): Promise<VariantResult[]> {
   const bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: primaryUrl, max: poolSize }) });
   const run = `${Date.now()}`;
   const data = (i: number) => ({ name: `Writer ${i}`, email: `w${run}-${i}@bench.example` });
   try {
     return await interleaved(
       [
-        { name: "Tandem write (db.write + token)", run: (i) => db.forRequest().write((c) => c.user.create({ data: data(i) })) },
+        {
+          name: "Tandem write (db.write + token)",
+          run: (i) => db.forRequest().write((c) => c.user.create({ data: data(i) })),
+        },
         { name: "bare Prisma create", run: (i) => bare.user.create({ data: data(i) }) },
       ],
       options,

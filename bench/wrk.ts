@@ -36,8 +36,13 @@ export function wrk(template: string, ids: readonly number[], connections: numbe
   );
   try {
     // --timeout: a request Next queues for seconds is slow, not lost; it counts in the latencies.
-    const result = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "30s", "--latency", "-s", script, url.origin], { encoding: "utf8" });
-    if (result.error) throw new Error(`wrk could not run (${result.error.message}); install it: apt-get install -y wrk`);
+    const result = spawnSync(
+      "wrk",
+      ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "30s", "--latency", "-s", script, url.origin],
+      { encoding: "utf8" },
+    );
+    if (result.error)
+      throw new Error(`wrk could not run (${result.error.message}); install it: apt-get install -y wrk`);
     if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}`);
     return parseWrk(result.stdout, template);
   } finally {
@@ -71,11 +76,18 @@ export interface WrkJob {
  * shared out; each URL warmed up first (JIT, pools, Next compiling the route). Returns, per key, the
  * median over rounds of requests/s, p50 and p99.
  */
-export async function wrkRounds(jobs: WrkJob[], ids: readonly number[], seconds: number, rounds: number, log: (line: string) => void): Promise<Map<string, WrkResult>> {
+export async function wrkRounds(
+  jobs: WrkJob[],
+  ids: readonly number[],
+  seconds: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<Map<string, WrkResult>> {
   for (const template of new Set(jobs.map((job) => job.template))) {
     // One request first, so a failing variant is reported with what it answered.
     const response = await fetch(template.replace("{id}", String(ids[0] ?? "")));
-    if (!response.ok) throw new Error(`${template} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+    if (!response.ok)
+      throw new Error(`${template} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
     wrk(template, ids, 16, 2);
   }
   const runs = new Map<string, WrkResult[]>(jobs.map((job) => [job.key, []]));
@@ -88,6 +100,13 @@ export async function wrkRounds(jobs: WrkJob[], ids: readonly number[], seconds:
   }
   const medianOf = (samples: WrkResult[], pick: (s: WrkResult) => number) => median(samples.map(pick));
   return new Map(
-    [...runs].map(([key, samples]) => [key, { requestsPerSecond: medianOf(samples, (s) => s.requestsPerSecond), p50: medianOf(samples, (s) => s.p50), p99: medianOf(samples, (s) => s.p99) }]),
+    [...runs].map(([key, samples]) => [
+      key,
+      {
+        requestsPerSecond: medianOf(samples, (s) => s.requestsPerSecond),
+        p50: medianOf(samples, (s) => s.p50),
+        p99: medianOf(samples, (s) => s.p99),
+      },
+    ]),
   );
 }

@@ -17,7 +17,14 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:f
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-export const MIGRATE_ROOTS = ["prisma", "tsx", "@prisma/schema-engine-wasm", "@prisma/adapter-pg", "@prisma/driver-adapter-utils", "pg"];
+export const MIGRATE_ROOTS = [
+  "prisma",
+  "tsx",
+  "@prisma/schema-engine-wasm",
+  "@prisma/adapter-pg",
+  "@prisma/driver-adapter-utils",
+  "pg",
+];
 
 interface Manifest {
   dependencies?: Record<string, string>;

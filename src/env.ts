@@ -5,8 +5,9 @@
  * config, and a build has no database settings; validating at import would fail every build.
  * Server-only: it holds database passwords (its node:fs import keeps it out of client bundles anyway).
  */
-import { embeddedClusterUrls } from "~/replication/urls";
+
 import { type Env, parseEnv } from "~/config/parse-env";
+import { embeddedClusterUrls } from "~/replication/urls";
 
 export type { DatabaseConfig, Env } from "~/config/parse-env";
 

@@ -19,9 +19,9 @@ export default function HomePage() {
       <div className="grid max-w-prose gap-4">
         <h1 className="text-4xl font-bold tracking-tight">Tandem</h1>
         <p className="text-lg">
-          Tandem is a reference app for PostgreSQL read/write splitting: writes go to the primary, and reads
-          are spread over its streaming replicas. It shows how to do this with Next.js, tRPC and Prisma, and
-          what it takes to keep reads correct when replicas lag behind.
+          Tandem is a reference app for PostgreSQL read/write splitting: writes go to the primary, and reads are spread
+          over its streaming replicas. It shows how to do this with Next.js, tRPC and Prisma, and what it takes to keep
+          reads correct when replicas lag behind.
         </p>
         <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <Button asChild>

@@ -5,10 +5,18 @@
  */
 import { noAnswerReason } from "../http/no-answer";
 
-export type AppAnswer<T> = { answered: true; result: T } | { answered: true; error: string } | { answered: false; reason: string };
+export type AppAnswer<T> =
+  | { answered: true; result: T }
+  | { answered: true; error: string }
+  | { answered: false; reason: string };
 
 /** A tRPC mutation (POST) with a JSON input; `reason` says why nothing usable answered. */
-export async function callApp<T>(appUrl: string, procedure: string, input: unknown, timeoutMs: number): Promise<AppAnswer<T>> {
+export async function callApp<T>(
+  appUrl: string,
+  procedure: string,
+  input: unknown,
+  timeoutMs: number,
+): Promise<AppAnswer<T>> {
   let body: { result?: { data?: { json?: T } }; error?: { json?: { message?: string } } };
   try {
     const response = await fetch(new URL(`/api/trpc/${procedure}`, appUrl), {
@@ -22,6 +30,7 @@ export async function callApp<T>(appUrl: string, procedure: string, input: unkno
     return { answered: false, reason: noAnswerReason(error) };
   }
   if (body.error) return { answered: true, error: body.error.json?.message ?? JSON.stringify(body.error) };
-  if (body.result?.data?.json === undefined) return { answered: false, reason: `it did not answer like a Tandem server: ${JSON.stringify(body).slice(0, 200)}` };
+  if (body.result?.data?.json === undefined)
+    return { answered: false, reason: `it did not answer like a Tandem server: ${JSON.stringify(body).slice(0, 200)}` };
   return { answered: true, result: body.result.data.json };
 }

@@ -8,7 +8,16 @@ import path from "node:path";
 import { withClient } from "./sql";
 
 /** Directories whose contents are runtime state the replica must not inherit (the directory itself is kept). */
-const EMPTIED_DIRS = new Set(["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"]);
+const EMPTIED_DIRS = new Set([
+  "pg_wal",
+  "pg_replslot",
+  "pg_dynshmem",
+  "pg_notify",
+  "pg_serial",
+  "pg_snapshots",
+  "pg_stat_tmp",
+  "pg_subtrans",
+]);
 
 /** Files in PGDATA that belong to the running primary or to an earlier backup/recovery, never to the copy. */
 const SKIPPED_AT_TOP = [
@@ -26,7 +35,12 @@ const SKIPPED_ANYWHERE = [/^pg_internal\.init/, /^pgsql_tmp/];
  * Copies `sourceDir` (the primary's PGDATA) to `targetDir` between pg_backup_start and pg_backup_stop
  * in one session, then writes the backup_label that tells the replica where to start replaying.
  */
-export async function baseBackup(superuserUrl: string, sourceDir: string, targetDir: string, label: string): Promise<void> {
+export async function baseBackup(
+  superuserUrl: string,
+  sourceDir: string,
+  targetDir: string,
+  label: string,
+): Promise<void> {
   await withClient(superuserUrl, async (client) => {
     // fast = true: an immediate checkpoint, so the backup starts now instead of at the next scheduled one.
     await client.query("SELECT pg_backup_start($1, true)", [label]);

@@ -53,11 +53,18 @@ export async function createCertificateAuthority(name: string, now = new Date())
  * `ca`. verify-full clients check the host they dialled against these names, so every name a client may
  * use for the node must be listed.
  */
-export async function issueServerCertificate(ca: CertificatePair, commonName: string, hosts: string[], now = new Date()): Promise<CertificatePair> {
+export async function issueServerCertificate(
+  ca: CertificatePair,
+  commonName: string,
+  hosts: string[],
+  now = new Date(),
+): Promise<CertificatePair> {
   const caCertificate = new x509.X509Certificate(ca.certificate);
   const caKey = await importPrivateKey(ca.privateKey);
   const keys = await crypto.subtle.generateKey(KEY_ALGORITHM, true, ["sign", "verify"]);
-  const names = [...new Set(hosts)].map((host) => (isIP(host) ? { type: "ip" as const, value: host } : { type: "dns" as const, value: host }));
+  const names = [...new Set(hosts)].map((host) =>
+    isIP(host) ? { type: "ip" as const, value: host } : { type: "dns" as const, value: host },
+  );
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: `CN=${escapeDn(commonName)}`,
@@ -91,7 +98,12 @@ export function describeCertificate(pem: string): CertificateSummary {
   const certificate = new x509.X509Certificate(pem);
   const san = certificate.getExtension(x509.SubjectAlternativeNameExtension);
   const names = (san?.names.items ?? []).map((n) => `${n.type === "ip" ? "IP" : "DNS"}:${n.value}`);
-  return { subject: certificate.subject, serialNumber: certificate.serialNumber, notAfter: certificate.notAfter, names };
+  return {
+    subject: certificate.subject,
+    serialNumber: certificate.serialNumber,
+    notAfter: certificate.notAfter,
+    names,
+  };
 }
 
 /** True when `pem` expires within `days` of `now` (or already has). */

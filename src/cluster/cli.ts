@@ -18,23 +18,23 @@
  * wait over a second shows a progress line on stderr (see ./progress.ts).
  */
 import { parseArgs } from "node:util";
+import { urlTargetOf } from "../config/database";
+import { formatLsn } from "../replication/lsn";
+import { type ClusterState, defaultDataRoot } from "../replication/state";
+import type { TimelineHistory } from "../replication/timeline";
+import { clusterUrls } from "../replication/urls";
 import { openContext, requireState } from "./context";
 import { describeDivergence } from "./divergence";
 import { clean, down, startOne, stopOne, up } from "./lifecycle";
-import { promote } from "./promote";
-import { type CertificateRow, listCertificates, rotateServerCertificates } from "./tls";
-import { setReplayPaused } from "./replay";
-import { type ClusterState, defaultDataRoot } from "../replication/state";
-import type { TimelineHistory } from "../replication/timeline";
-import { formatLsn } from "../replication/lsn";
-import { type NodeStatus, clusterStatus } from "./status";
 import { progressTerminal } from "./progress";
+import { promote } from "./promote";
+import { setReplayPaused } from "./replay";
+import { clusterStatus, type NodeStatus } from "./status";
 import { statusTable } from "./status-table";
-import { TABLE_WIDTH, formatTable } from "./table";
+import { formatTable, TABLE_WIDTH } from "./table";
 import { type TimelineReport, timelineReport } from "./timeline-probe";
+import { type CertificateRow, listCertificates, rotateServerCertificates } from "./tls";
 import { type Topology, topologyOfState, topologyOfUrls } from "./topology";
-import { urlTargetOf } from "../config/database";
-import { clusterUrls } from "../replication/urls";
 import { applicationCheck, devServerUrl, verify } from "./verify";
 
 const terminal = progressTerminal(process.stderr);
@@ -59,9 +59,14 @@ Environment: TANDEM_DATA_DIR (data root, default .tandem/),
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async up(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { replicas: { type: "string" }, port: { type: "string" } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { replicas: { type: "string" }, port: { type: "string" } },
+    });
     if (positionals.length > 0) {
-      if (values.replicas !== undefined || values.port !== undefined) throw new Error("--replicas and --port apply to the whole cluster, not to one node.");
+      if (values.replicas !== undefined || values.port !== undefined)
+        throw new Error("--replicas and --port apply to the whole cluster, not to one node.");
       await startOne(onlyNode(positionals, "up"), { log, progress });
       return 0;
     }
@@ -86,12 +91,17 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return 0;
   },
   async status(args) {
-    const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false }, wide: { type: "boolean", default: false } } });
+    const { values } = parseArgs({
+      args,
+      options: { json: { type: "boolean", default: false }, wide: { type: "boolean", default: false } },
+    });
     const { topology, state } = targetCluster();
     const statuses = await progress("reading every node's status", clusterStatus(topology));
     // Only the embedded cluster's superuser may read the primary's history file and open replication
     // connections to the replicas; a cluster given by app URLs is shown without the verdicts.
-    const timelines = state ? { state, report: await progress("checking each replica's timeline", timelineReport(state)) } : undefined;
+    const timelines = state
+      ? { state, report: await progress("checking each replica's timeline", timelineReport(state)) }
+      : undefined;
     if (values.json) console.log(JSON.stringify(statusJson(statuses, timelines), null, 2));
     else printStatus(topology, statuses, timelines, values.wide);
     return 0;
@@ -99,10 +109,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   async verify(args) {
     const { values } = parseArgs({
       args,
-      options: { json: { type: "boolean", default: false }, wide: { type: "boolean", default: false }, "app-url": { type: "string" } },
+      options: {
+        json: { type: "boolean", default: false },
+        wide: { type: "boolean", default: false },
+        "app-url": { type: "string" },
+      },
     });
     const givenUrl = values["app-url"] ?? (process.env.TANDEM_APP_URL || undefined);
-    if (givenUrl !== undefined && !URL.canParse(givenUrl)) throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${givenUrl}'.`);
+    if (givenUrl !== undefined && !URL.canParse(givenUrl))
+      throw new Error(`--app-url / TANDEM_APP_URL must be a URL like http://127.0.0.1:3000, got '${givenUrl}'.`);
     // Without a URL, check 6 tries where `npm run dev` serves: the app a developer has running.
     const check6 = givenUrl ? applicationCheck(givenUrl) : applicationCheck(devServerUrl(), { guessed: true });
     const results = await verify(targetCluster().topology, { applicationCheck: check6, progress });
@@ -136,7 +151,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "rotate")) {
       throw new Error(`Usage: npm run db:certs [-- rotate]; got '${positionals.join(" ")}'`);
     }
-    const rows = positionals[0] === "rotate" ? await rotateServerCertificates({ log, progress }) : await listCertificates({ log, progress });
+    const rows =
+      positionals[0] === "rotate"
+        ? await rotateServerCertificates({ log, progress })
+        : await listCertificates({ log, progress });
     printCertificates(rows);
     return 0;
   },
@@ -176,7 +194,12 @@ function statusJson(statuses: NodeStatus[], timelines?: Timelines) {
     if (!timelines) return s;
     const divergence = timelines.report.replicas.get(s.name) ?? null;
     const rebuild = timelines.state.nodes.find((n) => n.name === s.name)?.rebuild ?? null;
-    return { ...s, diverged: divergence && divergence.kind !== "unknown" ? divergence.kind === "diverged" : null, divergence, rebuild };
+    return {
+      ...s,
+      diverged: divergence && divergence.kind !== "unknown" ? divergence.kind === "diverged" : null,
+      divergence,
+      rebuild,
+    };
   };
   return {
     primary: statuses.find((s) => s.role === "primary") ?? null,
@@ -188,7 +211,12 @@ function statusJson(statuses: NodeStatus[], timelines?: Timelines) {
 
 /** The history with its fork points as PostgreSQL prints them (JSON has no 64-bit integers). */
 function historyJson(history: TimelineHistory | null) {
-  return history && { timeline: history.timeline, forks: history.forks.map((f) => ({ timeline: f.timeline, forkLsn: formatLsn(f.forkLsn) })) };
+  return (
+    history && {
+      timeline: history.timeline,
+      forks: history.forks.map((f) => ({ timeline: f.timeline, forkLsn: formatLsn(f.forkLsn) })),
+    }
+  );
 }
 
 /** Fits TABLE_WIDTH, or the terminal when it is narrower; --wide: every column at full width. */
@@ -196,19 +224,34 @@ function tableOptions(wide: boolean): { maxWidth?: number } {
   return wide ? {} : { maxWidth: Math.min(TABLE_WIDTH, process.stdout.columns || TABLE_WIDTH) };
 }
 
-function printStatus(topology: Topology, statuses: NodeStatus[], timelines: Timelines | undefined, wide: boolean): void {
+function printStatus(
+  topology: Topology,
+  statuses: NodeStatus[],
+  timelines: Timelines | undefined,
+  wide: boolean,
+): void {
   const { headers, rows } = statusTable(statuses, (name) => followsCell(name, timelines), { wide });
   console.log(formatTable(headers, rows, tableOptions(wide)));
   for (const node of timelines?.state.nodes ?? []) {
     const verdict = timelines?.report.replicas.get(node.name);
-    if (node.rebuild) console.log(`\n${node.name}: a rebuild is unfinished (old data at ${node.rebuild.asideDir}). Fix: npm run db:up finishes it`);
-    else if (verdict?.kind === "diverged") console.log(`\n${node.name} ${describeDivergence(verdict).replace(/^diverged/, "DIVERGED")}.\n  Fix: npm run db:up rebuilds it from the primary`);
-    else if (verdict?.kind === "unknown" && verdict.cause === "writable") console.log(`\n${node.name} is ${describeDivergence(verdict)}.`);
+    if (node.rebuild)
+      console.log(
+        `\n${node.name}: a rebuild is unfinished (old data at ${node.rebuild.asideDir}). Fix: npm run db:up finishes it`,
+      );
+    else if (verdict?.kind === "diverged")
+      console.log(
+        `\n${node.name} ${describeDivergence(verdict).replace(/^diverged/, "DIVERGED")}.\n  Fix: npm run db:up rebuilds it from the primary`,
+      );
+    else if (verdict?.kind === "unknown" && verdict.cause === "writable")
+      console.log(`\n${node.name} is ${describeDivergence(verdict)}.`);
   }
-  for (const s of statuses.filter((x) => !x.running && x.role !== "fenced")) console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
+  for (const s of statuses.filter((x) => !x.running && x.role !== "fenced"))
+    console.log(`\n${s.name} (${s.host}:${s.port}) unreachable: ${s.error}`);
   const hints = [
     ...(wide ? [] : ["every lag, slot and WAL receiver: npm run db:status -- --wide"]),
-    ...(topology.source === "embedded" ? ["URLs: npm run db:status -- --json   |   start or repair: npm run db:up"] : []),
+    ...(topology.source === "embedded"
+      ? ["URLs: npm run db:status -- --json   |   start or repair: npm run db:up"]
+      : []),
   ];
   if (hints.length > 0) console.log(`\n${hints.join("\n")}`);
 }
@@ -217,7 +260,11 @@ function followsCell(name: string, timelines?: Timelines): string {
   if (timelines?.state.nodes.find((n) => n.name === name)?.rebuild) return "REBUILDING";
   const verdict = timelines?.report.replicas.get(name);
   if (!verdict) return "-";
-  return { follows: "yes", diverged: "DIVERGED", unknown: verdict.kind === "unknown" && verdict.cause === "writable" ? "WRITABLE" : "-" }[verdict.kind];
+  return {
+    follows: "yes",
+    diverged: "DIVERGED",
+    unknown: verdict.kind === "unknown" && verdict.cause === "writable" ? "WRITABLE" : "-",
+  }[verdict.kind];
 }
 
 function printUrls(state: ClusterState): void {
@@ -235,12 +282,15 @@ function printUrls(state: ClusterState): void {
 function printCertificates(rows: CertificateRow[]): void {
   const cells = rows.map((r) => [r.node, r.role, r.serialNumber, r.notAfter.slice(0, 10), r.names, r.served]);
   console.log(formatTable(["node", "role", "serial", "expires", "names", "served now"], cells, tableOptions(false)));
-  console.log("\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate");
+  console.log(
+    "\nCA (sslrootcert for clients): the `sslrootcert` in `npm run -s db:env`; rotate: npm run db:certs -- rotate",
+  );
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${raw}'.`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${raw}'.`);
   return value;
 }
 
@@ -249,7 +299,8 @@ function nodeName(args: string[], command: string): string {
 }
 
 function onlyNode(positionals: string[], command: string): string {
-  if (positionals.length !== 1) throw new Error(`Usage: npm run db:${command} -- <node name>, e.g. npm run db:${command} -- replica1`);
+  if (positionals.length !== 1)
+    throw new Error(`Usage: npm run db:${command} -- <node name>, e.g. npm run db:${command} -- replica1`);
   return positionals[0];
 }
 
@@ -277,7 +328,11 @@ async function main(): Promise<void> {
 /** What parseArgs throws for an option it does not know, or a value where none is taken. */
 function isUsageError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  return code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" || code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE";
+  return (
+    code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
+    code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" ||
+    code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+  );
 }
 
 /** File-system errors arrive as bare errno lines; say what they mean here and what to do. */
@@ -285,7 +340,8 @@ function explain(error: NodeJS.ErrnoException): string {
   if (error.code === "EEXIST" || error.code === "ENOTDIR") {
     return `${error.path ?? "The data root"} is not a directory.\n  Fix: point TANDEM_DATA_DIR at a directory (or a path that does not exist yet).`;
   }
-  if (error.code === "EROFS") return `${error.path ?? "The data root"} is on a read-only file system.\n  Fix: point TANDEM_DATA_DIR at a writable place.`;
+  if (error.code === "EROFS")
+    return `${error.path ?? "The data root"} is on a read-only file system.\n  Fix: point TANDEM_DATA_DIR at a writable place.`;
   if (error.code !== "EACCES" && error.code !== "EPERM") return error.message;
   return (
     `Permission denied: ${error.syscall ?? "access"} ${error.path ?? ""}\n` +

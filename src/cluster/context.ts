@@ -4,14 +4,14 @@
  */
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { type PgBinaries, locateBinaries } from "./binaries";
+import { type ClusterState, defaultDataRoot, type NodeState, readState, writeState } from "../replication/state";
+import { nodeUrl } from "../replication/urls";
+import { locateBinaries, type PgBinaries } from "./binaries";
 import { socketDirPath } from "./config-files";
 import type { NodeHandle, ProcessContext } from "./node-process";
 import { type RunAs, resolveRunAs } from "./os-user";
 import { prepareNodesDir, reachableBinaries } from "./placement";
 import { type Progress, silentProgress } from "./progress";
-import { type ClusterState, type NodeState, defaultDataRoot, readState, writeState } from "../replication/state";
-import { nodeUrl } from "../replication/urls";
 
 export type Logger = (line: string) => void;
 
@@ -51,7 +51,9 @@ export function openContext(options: ContextOptions = {}): ClusterContext {
 export function requireState(ctx: Pick<ClusterContext, "root">): ClusterState {
   const state = readState(ctx.root);
   if (!state) {
-    throw new Error(`No embedded cluster under ${ctx.root}.\n  Fix: run \`npm run db:up\` to create one (or set TANDEM_DATA_DIR to where yours lives).`);
+    throw new Error(
+      `No embedded cluster under ${ctx.root}.\n  Fix: run \`npm run db:up\` to create one (or set TANDEM_DATA_DIR to where yours lives).`,
+    );
   }
   return state;
 }
@@ -61,7 +63,15 @@ export function saveState(ctx: ClusterContext, state: ClusterState): void {
 }
 
 export function handleOf(ctx: ClusterContext, node: NodeState): NodeHandle {
-  return { name: node.name, port: node.port, dataDir: node.dataDir, logFile: logFileOf(ctx, node.name), socketDir: socketDirPath(ctx.nodesDir), host: node.host, netns: node.netns };
+  return {
+    name: node.name,
+    port: node.port,
+    dataDir: node.dataDir,
+    logFile: logFileOf(ctx, node.name),
+    socketDir: socketDirPath(ctx.nodesDir),
+    host: node.host,
+    netns: node.netns,
+  };
 }
 
 export function logFileOf(ctx: ClusterContext, name: string): string {
@@ -81,7 +91,11 @@ export function adminUrl(state: ClusterState, node: NodeState, database = "postg
 }
 
 /** How messages name a node's role ("'primary' is a fenced former primary; …"). */
-export const ROLE_NAMES = { primary: "the primary", fenced: "a fenced former primary (replaced by a promote; it never starts again)", replica: "a replica" } as const;
+export const ROLE_NAMES = {
+  primary: "the primary",
+  fenced: "a fenced former primary (replaced by a promote; it never starts again)",
+  replica: "a replica",
+} as const;
 
 /** A node name the cluster does not have: the API answers NOT_FOUND. */
 export class UnknownNodeError extends Error {
@@ -103,19 +117,27 @@ export function findNode(state: ClusterState, name: string): NodeState {
  * then sees what the first did (and `db:up` being idempotent, has nothing left to do). A holder that
  * died leaves a stale lock, which is taken over after LOCK_STALE_MS.
  */
-export async function exclusively<T>(ctx: Pick<ClusterContext, "root" | "log" | "progress">, operation: () => Promise<T>): Promise<T> {
+export async function exclusively<T>(
+  ctx: Pick<ClusterContext, "root" | "log" | "progress">,
+  operation: () => Promise<T>,
+): Promise<T> {
   const lockfilePath = path.join(ctx.root, "cluster.lock");
   const options = { lockfilePath, realpath: false, stale: LOCK_STALE_MS };
-  if (await lockfile.check(ctx.root, options).catch(() => false)) ctx.log("waiting for another cluster command to finish…");
+  if (await lockfile.check(ctx.root, options).catch(() => false))
+    ctx.log("waiting for another cluster command to finish…");
   const locked = lockfile.lock(ctx.root, {
     ...options,
     retries: { retries: 600, minTimeout: 200, maxTimeout: 500 },
     onCompromised: () => {}, // the operation keeps going; a stale-lock takeover is logged by the other side
   });
-  const release = await ctx.progress("waiting for another cluster command to finish", locked).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== "ELOCKED") throw error;
-    throw new Error(`Another cluster command has held ${lockfilePath} for too long; if none is running, delete that directory.`);
-  });
+  const release = await ctx
+    .progress("waiting for another cluster command to finish", locked)
+    .catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ELOCKED") throw error;
+      throw new Error(
+        `Another cluster command has held ${lockfilePath} for too long; if none is running, delete that directory.`,
+      );
+    });
   try {
     return await operation();
   } finally {

@@ -5,15 +5,15 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fchownSync, openSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type ClusterState, clientNetworksOf, type NodeState, primaryOf } from "../replication/state";
 import { ownSettings, socketDirOf, writeNodeSettings, writeSharedConfig } from "./config-files";
-import { type ClusterContext, adminUrl, handleOf, logFileOf, saveState } from "./context";
+import { adminUrl, type ClusterContext, handleOf, logFileOf, saveState } from "./context";
+import { installMonitorFunctions } from "./monitor-functions";
 import { type ClusterNetwork, whereItListens } from "./node-network";
 import { runPgBinary, startNode } from "./node-process";
 import { chownTree, ensureOwnedDir } from "./placement";
-import { installMonitorFunctions } from "./monitor-functions";
-import { OWNER_ROLE, grantRuntimePrivileges, provisionAppRoles } from "./roles";
+import { grantRuntimePrivileges, OWNER_ROLE, provisionAppRoles } from "./roles";
 import { literal, withClient } from "./sql";
-import { type ClusterState, type NodeState, clientNetworksOf, primaryOf } from "../replication/state";
 import { createClusterCa, installServerCertificate } from "./tls";
 
 export interface PrimarySpec {
@@ -25,7 +25,13 @@ export interface PrimarySpec {
 
 export async function createPrimary(ctx: ClusterContext, spec: PrimarySpec): Promise<ClusterState> {
   const name = spec.name ?? "primary";
-  const node: NodeState = { name, role: "primary", port: spec.port, dataDir: path.join(ctx.nodesDir, name), ...spec.network?.nodes[name] };
+  const node: NodeState = {
+    name,
+    role: "primary",
+    port: spec.port,
+    dataDir: path.join(ctx.nodesDir, name),
+    ...spec.network?.nodes[name],
+  };
   const socketDir = socketDirOf(ctx.nodesDir);
   const state: ClusterState = {
     version: 1,
@@ -78,12 +84,16 @@ export async function provisionRoles(ctx: ClusterContext, state: ClusterState): 
     const { replicator } = state;
     if (!(await exists("SELECT 1 FROM pg_roles WHERE rolname = $1", replicator.user))) {
       ctx.log(`creating role '${replicator.user}' (REPLICATION LOGIN: what replicas stream with)`);
-      await client.query(`CREATE ROLE ${replicator.user} WITH REPLICATION LOGIN PASSWORD ${literal(replicator.password)}`);
+      await client.query(
+        `CREATE ROLE ${replicator.user} WITH REPLICATION LOGIN PASSWORD ${literal(replicator.password)}`,
+      );
     }
     await provisionAppRoles(client, state, ctx.log);
   });
   if (!hadOwner) saveState(ctx, state);
-  await withClient(adminUrl(state, primaryOf(state), state.database), (client) => grantRuntimePrivileges(client, state));
+  await withClient(adminUrl(state, primaryOf(state), state.database), (client) =>
+    grantRuntimePrivileges(client, state),
+  );
   await installMonitorFunctions(state);
 }
 
@@ -107,7 +117,19 @@ function initdb(ctx: ClusterContext, dataDir: string, superuserPassword: string)
     runPgBinary(
       ctx,
       ctx.binaries.initdb,
-      ["-D", dataDir, "-U", "postgres", "-A", "scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--no-locale", "--no-instructions"],
+      [
+        "-D",
+        dataDir,
+        "-U",
+        "postgres",
+        "-A",
+        "scram-sha-256",
+        `--pwfile=${pwfile}`,
+        "-E",
+        "UTF8",
+        "--no-locale",
+        "--no-instructions",
+      ],
       "initdb",
     );
   } finally {

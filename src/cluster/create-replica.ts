@@ -5,17 +5,23 @@
  */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
 import { baseBackup } from "./base-backup";
 import { ownSettings, replicaConninfo, writeNodeSettings } from "./config-files";
-import { type ClusterContext, adminUrl, handleOf, saveState } from "./context";
+import { adminUrl, type ClusterContext, handleOf, saveState } from "./context";
 import { type NodeNetwork, whereItListens } from "./node-network";
 import { startNode } from "./node-process";
 import { chownTree } from "./placement";
 import { withClient } from "./sql";
-import { type ClusterState, type NodeState, primaryOf } from "../replication/state";
 import { installServerCertificate } from "./tls";
 
-export async function createReplica(ctx: ClusterContext, state: ClusterState, name: string, port: number, network?: NodeNetwork): Promise<NodeState> {
+export async function createReplica(
+  ctx: ClusterContext,
+  state: ClusterState,
+  name: string,
+  port: number,
+  network?: NodeNetwork,
+): Promise<NodeState> {
   const primary = primaryOf(state);
   const replica: NodeState = { name, role: "replica", port, dataDir: path.join(ctx.nodesDir, name), ...network };
   await cloneFromPrimary(ctx, state, replica);
@@ -49,12 +55,21 @@ export async function cloneFromPrimary(ctx: ClusterContext, state: ClusterState,
 }
 
 /** A replica's own settings: its port (and address) and where, through which slot, it streams from. */
-export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, replica: NodeState, primary: NodeState): void {
-  writeNodeSettings(replica.dataDir, {
-    ...ownSettings(replica),
-    primary_conninfo: replicaConninfo(ctx, state, replica.name, primary),
-    primary_slot_name: replica.name,
-  }, ctx.runAs);
+export function writeReplicaSettings(
+  ctx: ClusterContext,
+  state: ClusterState,
+  replica: NodeState,
+  primary: NodeState,
+): void {
+  writeNodeSettings(
+    replica.dataDir,
+    {
+      ...ownSettings(replica),
+      primary_conninfo: replicaConninfo(ctx, state, replica.name, primary),
+      primary_slot_name: replica.name,
+    },
+    ctx.runAs,
+  );
 }
 
 /**
@@ -64,7 +79,10 @@ export function writeReplicaSettings(ctx: ClusterContext, state: ClusterState, r
  */
 export async function ensureSlot(superuserUrl: string, slot: string, options: { fresh: boolean }): Promise<void> {
   await withClient(superuserUrl, async (client) => {
-    const { rows } = await client.query<{ active: boolean }>("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
+    const { rows } = await client.query<{ active: boolean }>(
+      "SELECT active FROM pg_replication_slots WHERE slot_name = $1",
+      [slot],
+    );
     if (rows.length > 0 && !options.fresh) return;
     if (rows.length > 0) {
       if (rows[0].active) throw new Error(`Replication slot '${slot}' is in use by a running replica; stop it first.`);

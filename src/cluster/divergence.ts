@@ -8,7 +8,7 @@
  * the cause and the positions, as the logs and db:status show them.
  */
 import { formatLsn, parseLsn } from "../replication/lsn";
-import { type TimelineHistory, forkPointOf, relationToWriter } from "../replication/timeline";
+import { forkPointOf, relationToWriter, type TimelineHistory } from "../replication/timeline";
 
 /** What the replica reports about itself. */
 export type ReplicaPosition =
@@ -45,7 +45,10 @@ export function assessDivergence(history: TimelineHistory, replica: ReplicaPosit
   const positions = { replicaTimeline: replica.timeline, primaryTimeline: history.timeline };
   const replayLsn = parseLsn(replica.replayLsn);
   // With the history and the replay position known, the rule never answers "unknown".
-  if (relationToWriter({ timeline: history.timeline, history }, { timeline: replica.timeline, replayLsn }) === "follows") return { kind: "follows", ...positions };
+  if (
+    relationToWriter({ timeline: history.timeline, history }, { timeline: replica.timeline, replayLsn }) === "follows"
+  )
+    return { kind: "follows", ...positions };
   // No fork of its timeline in the history: a newer timeline than the primary's, or a sibling branch.
   const fork = forkPointOf(history, replica.timeline);
   return {

@@ -4,28 +4,36 @@
  * do the same for a single node, as `docker compose start/stop <service>` would: the way to take a
  * replica (or the primary) down on purpose and bring it back.
  */
-import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import {
+  type ClusterState,
+  defaultDataRoot,
+  type NodeState,
+  primaryOf,
+  readState,
+  replicasOf,
+  statePath,
+} from "../replication/state";
 import { ownSettings, replicationPassfile, writeNodeSettings } from "./config-files";
 import {
   type ClusterContext,
   type ContextOptions,
-  ROLE_NAMES,
   exclusively,
   findNode,
   handleOf,
   logFileOf,
   openContext,
+  ROLE_NAMES,
   requireState,
   saveState,
 } from "./context";
 import { createPrimary, provisionRoles } from "./create-primary";
 import { createReplica, writeReplicaSettings } from "./create-replica";
-import { isRunning, startNode, stopNode } from "./node-process";
 import { type ClusterNetwork, isPortFreeFor, whereItListens } from "./node-network";
+import { isRunning, startNode, stopNode } from "./node-process";
 import { PortTakenError } from "./ports";
 import { settleReplicas } from "./rebuild-replica";
-import { type ClusterState, type NodeState, defaultDataRoot, primaryOf, readState, replicasOf, statePath } from "../replication/state";
 import { waitUntilStreaming } from "./streaming";
 import { ensureTls } from "./tls";
 
@@ -56,11 +64,16 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
     const replicas = options.replicas ?? DEFAULT_REPLICAS;
     assertPortRange(basePort, replicas);
     ctx.log(`creating a new cluster under ${ctx.root}: a primary on ${basePort} and ${replicas} replica(s)`);
-    await assertPortsFree(Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const), options.network);
+    await assertPortsFree(
+      Array.from({ length: replicas + 1 }, (_, i) => [i === 0 ? "primary" : `replica${i}`, basePort + i] as const),
+      options.network,
+    );
     state = await createPrimary(ctx, { port: basePort, replicas, network: options.network });
   } else {
     if (options.basePort !== undefined && options.basePort !== state.basePort) {
-      ctx.log(`note: this cluster's ports were fixed when it was created (primary ${state.basePort}); the requested ${options.basePort} is ignored`);
+      ctx.log(
+        `note: this cluster's ports were fixed when it was created (primary ${state.basePort}); the requested ${options.basePort} is ignored`,
+      );
     }
     if (options.replicas !== undefined && options.replicas > state.targetReplicas) {
       state.targetReplicas = options.replicas;
@@ -80,7 +93,11 @@ async function upLocked(ctx: ClusterContext, options: UpOptions): Promise<Cluste
   await addReplicas(ctx, state, state.targetReplicas, options.network);
   await waitUntilStreaming(state, { progress: ctx.progress });
   const replicas = replicasOf(state).length;
-  ctx.log(replicas === 0 ? "the cluster has no replicas (add some with `npm run db:up -- --replicas N`)" : `every replica is streaming (${replicas})`);
+  ctx.log(
+    replicas === 0
+      ? "the cluster has no replicas (add some with `npm run db:up -- --replicas N`)"
+      : `every replica is streaming (${replicas})`,
+  );
   return state;
 }
 
@@ -109,9 +126,10 @@ async function startRecordedNodes(ctx: ClusterContext, state: ClusterState): Pro
     ctx.log(`${fenced.name}: left stopped (fenced: a former primary, replaced by a promote)`);
   }
   if (failures.length > 0) {
-    const failover = failures.some((f) => f.startsWith(`${primary.name}:`)) && replicasOf(state).length > 0
-      ? `\n  The primary is down; the replicas that started can take over: npm run db:promote -- ${replicasOf(state)[0].name}`
-      : "";
+    const failover =
+      failures.some((f) => f.startsWith(`${primary.name}:`)) && replicasOf(state).length > 0
+        ? `\n  The primary is down; the replicas that started can take over: npm run db:promote -- ${replicasOf(state)[0].name}`
+        : "";
     throw new Error(`${failures.join("\n")}${failover}`);
   }
 }
@@ -139,7 +157,10 @@ export async function startOne(name: string, options: ContextOptions = {}): Prom
     const node = findNode(state, name);
     if (node.role === "fenced") throw new Error(`'${name}' is ${ROLE_NAMES.fenced}.`);
     const primaryUp = isRunning(ctx, handleOf(ctx, primaryOf(state)));
-    if (node.rebuild && !primaryUp) throw new Error(`${name} is half-way through a rebuild, which needs the primary: start it first (npm run db:up).`);
+    if (node.rebuild && !primaryUp)
+      throw new Error(
+        `${name} is half-way through a rebuild, which needs the primary: start it first (npm run db:up).`,
+      );
     if (!node.rebuild) await startRecordedNode(ctx, state, node);
     if (node.role !== "replica") return;
     if (primaryUp) await settleReplicas(ctx, state, [node.name]);
@@ -156,7 +177,12 @@ export async function stopOne(name: string, options: ContextOptions = {}): Promi
   });
 }
 
-async function addReplicas(ctx: ClusterContext, state: ClusterState, wanted: number, network?: ClusterNetwork): Promise<void> {
+async function addReplicas(
+  ctx: ClusterContext,
+  state: ClusterState,
+  wanted: number,
+  network?: ClusterNetwork,
+): Promise<void> {
   for (let count = replicasOf(state).length; count < wanted; count++) {
     const index = nextReplicaIndex(state);
     const name = `replica${index}`;
@@ -188,7 +214,10 @@ function assertPortRange(basePort: number, replicas: number): void {
   }
 }
 
-async function assertPortsFree(nodes: ReadonlyArray<readonly [string, number]>, network: ClusterNetwork | undefined): Promise<void> {
+async function assertPortsFree(
+  nodes: ReadonlyArray<readonly [string, number]>,
+  network: ClusterNetwork | undefined,
+): Promise<void> {
   for (const [name, port] of nodes) {
     if (!(await isPortFreeFor(network?.nodes[name] ?? {}, port))) throw new PortTakenError(name, port, false);
   }

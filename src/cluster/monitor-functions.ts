@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type ClusterState, primaryOf } from "../replication/state";
 import { adminUrl } from "./context";
 import { withClient } from "./sql";
-import { type ClusterState, primaryOf } from "../replication/state";
 
 export const MONITOR_FUNCTIONS_SQL = fileURLToPath(new URL("../../sql/tandem-monitor.sql", import.meta.url));
 
@@ -18,5 +18,4 @@ export async function installMonitorFunctions(state: ClusterState): Promise<void
     await client.query(`GRANT USAGE ON SCHEMA tandem_monitor TO ${state.app.user}`);
     await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tandem_monitor TO ${state.app.user}`);
   });
-
 }

@@ -35,9 +35,18 @@ export function netnsPath(netns: string): string {
  * nsenter (util-linux) starts as root and drops to that user once inside; `ip netns exec` would need a
  * second tool to switch user.
  */
-export function inNetns(netns: string, runAs: RunAs, file: string, args: string[]): { file: string; args: string[]; runAs: RunAs } {
+export function inNetns(
+  netns: string,
+  runAs: RunAs,
+  file: string,
+  args: string[],
+): { file: string; args: string[]; runAs: RunAs } {
   const user = runAs.switchUser ? ["--setuid", String(runAs.uid), "--setgid", String(runAs.gid)] : [];
-  return { file: "nsenter", args: [`--net=${netnsPath(netns)}`, ...user, "--", file, ...args], runAs: { ...runAs, switchUser: false } };
+  return {
+    file: "nsenter",
+    args: [`--net=${netnsPath(netns)}`, ...user, "--", file, ...args],
+    runAs: { ...runAs, switchUser: false },
+  };
 }
 
 /**

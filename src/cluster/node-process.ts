@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { PgBinaries } from "./binaries";
-import type { RunAs } from "./os-user";
 import { inNetns, isPortFreeFor } from "./node-network";
+import type { RunAs } from "./os-user";
 import { PortTakenError } from "./ports";
 
 export interface NodeHandle {
@@ -65,16 +65,31 @@ export async function startNode(ctx: ProcessContext, node: NodeHandle): Promise<
   if (!(await isPortFreeFor(node, node.port))) throw new PortTakenError(node.name, node.port, true);
   clearStaleSocketLock(node);
   try {
-    runPgBinary(ctx, ctx.binaries.pg_ctl, ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile], `starting ${node.name}`, node.netns);
+    runPgBinary(
+      ctx,
+      ctx.binaries.pg_ctl,
+      ["start", "-w", "-t", "120", "-D", node.dataDir, "-l", node.logFile],
+      `starting ${node.name}`,
+      node.netns,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n  Last lines of ${node.logFile}:\n${indent(tail(node.logFile, 15))}`);
   }
   return "started";
 }
 
-export function stopNode(ctx: ProcessContext, node: NodeHandle, mode: "fast" | "immediate" = "fast"): "stopped" | "not running" {
+export function stopNode(
+  ctx: ProcessContext,
+  node: NodeHandle,
+  mode: "fast" | "immediate" = "fast",
+): "stopped" | "not running" {
   if (!isRunning(ctx, node)) return "not running";
-  runPgBinary(ctx, ctx.binaries.pg_ctl, ["stop", "-w", "-t", "120", "-m", mode, "-D", node.dataDir], `stopping ${node.name}`);
+  runPgBinary(
+    ctx,
+    ctx.binaries.pg_ctl,
+    ["stop", "-w", "-t", "120", "-m", mode, "-D", node.dataDir],
+    `stopping ${node.name}`,
+  );
   return "stopped";
 }
 
@@ -124,5 +139,8 @@ function tail(file: string, lines: number): string {
 }
 
 function indent(text: string): string {
-  return text.split("\n").map((line) => `    ${line}`).join("\n");
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
 }

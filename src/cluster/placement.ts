@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, chownSync, cpSync, existsSync, lchownSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgBinaries } from "./binaries";
-import { type RunAs, canReach } from "./os-user";
+import { canReach, type RunAs } from "./os-user";
 
 export const SHARED_HOME = "/var/lib/tandem";
 
@@ -20,7 +20,10 @@ export function prepareNodesDir(root: string, runAs: RunAs, log: (line: string) 
   mkdirSync(root, { recursive: true, mode: 0o755 });
   if (canReach(runAs, root)) return root;
   const elsewhere = path.join(SHARED_HOME, createHash("sha256").update(root).digest("hex").slice(0, 12));
-  if (!existsSync(elsewhere)) log(`${root} is not reachable by OS user '${runAs.name}' (a parent directory is private); node data goes to ${elsewhere}`);
+  if (!existsSync(elsewhere))
+    log(
+      `${root} is not reachable by OS user '${runAs.name}' (a parent directory is private); node data goes to ${elsewhere}`,
+    );
   ensureOwnedDir(elsewhere, runAs, 0o755);
   chmodSync(SHARED_HOME, 0o755);
   return elsewhere;
@@ -37,7 +40,10 @@ export function ensureOwnedDir(dir: string, runAs: RunAs, mode = 0o700): void {
 export function reachableBinaries(binaries: PgBinaries, runAs: RunAs, log: (line: string) => void): PgBinaries {
   if (canReach(runAs, binaries.postgres)) return binaries;
   const version = path.basename(path.dirname(binaries.home)); // e.g. linux-x64
-  const home = path.join(SHARED_HOME, `pgsql-${version}-${createHash("sha256").update(binaries.home).digest("hex").slice(0, 8)}`);
+  const home = path.join(
+    SHARED_HOME,
+    `pgsql-${version}-${createHash("sha256").update(binaries.home).digest("hex").slice(0, 8)}`,
+  );
   const marker = path.join(home, ".complete");
   if (!existsSync(marker)) {
     log(`node_modules is not reachable by OS user '${runAs.name}'; copying the PostgreSQL binaries to ${home}`);

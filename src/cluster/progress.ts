@@ -67,7 +67,11 @@ export function fitLine(line: string, columns: number | undefined): string {
   return `${line.slice(0, Math.max(columns - 2, 0))}…`;
 }
 
-export function progressTerminal(stream: ProgressStream, timing = PROGRESS_TIMING, now: () => number = Date.now): ProgressTerminal {
+export function progressTerminal(
+  stream: ProgressStream,
+  timing = PROGRESS_TIMING,
+  now: () => number = Date.now,
+): ProgressTerminal {
   const tty = stream.isTTY === true;
   // One wait is shown at a time; one that starts inside it (a poll within a step) is not shown again.
   let active: { what: string; startedAt: number; shown: boolean; plainPrinted: number } | undefined;

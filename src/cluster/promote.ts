@@ -11,14 +11,26 @@
  *   6. wait for the others to stream on the new timeline, rebuilding any that diverged (replayed past
  *      the fork point: writes the candidate never received, lost with the old primary).
  */
-import { type ClusterContext, type ContextOptions, ROLE_NAMES, adminUrl, exclusively, findNode, handleOf, openContext, requireState, saveState } from "./context";
+
+import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 import { replicaConninfo } from "./config-files";
+import {
+  adminUrl,
+  type ClusterContext,
+  type ContextOptions,
+  exclusively,
+  findNode,
+  handleOf,
+  openContext,
+  ROLE_NAMES,
+  requireState,
+  saveState,
+} from "./context";
 import { ensureSlot } from "./create-replica";
 import { whereItListens } from "./node-network";
 import { isRunning, startNode, stopNode } from "./node-process";
 import { settleReplicas } from "./rebuild-replica";
 import { literal, queryOne, withClient } from "./sql";
-import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 
 export async function promote(name: string, options: ContextOptions = {}): Promise<ClusterState> {
   const ctx = openContext(options);
@@ -28,8 +40,12 @@ export async function promote(name: string, options: ContextOptions = {}): Promi
 async function promoteLocked(ctx: ClusterContext, name: string): Promise<ClusterState> {
   const state = requireState(ctx);
   const candidate = findNode(state, name);
-  if (candidate.role !== "replica") throw new Error(`'${name}' is ${ROLE_NAMES[candidate.role]}, not a replica; only a replica can be promoted.`);
-  if (candidate.rebuild) throw new Error(`'${name}' is half-way through a rebuild (its data directory is an unfinished copy); finish it with \`npm run db:up\` first.`);
+  if (candidate.role !== "replica")
+    throw new Error(`'${name}' is ${ROLE_NAMES[candidate.role]}, not a replica; only a replica can be promoted.`);
+  if (candidate.rebuild)
+    throw new Error(
+      `'${name}' is half-way through a rebuild (its data directory is an unfinished copy); finish it with \`npm run db:up\` first.`,
+    );
   // A failover is needed exactly when things are down: start the candidate (as a replica) if it is not.
   if ((await startNode(ctx, handleOf(ctx, candidate))) === "started") ctx.log(`${name}: started (it was not running)`);
   const oldPrimary = primaryOf(state);
@@ -46,7 +62,8 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
     `waiting for ${name} to finish promotion`,
     queryOne<{ promoted: boolean }>(adminUrl(state, candidate), "SELECT pg_promote(true, 60) AS promoted"),
   );
-  if (!promoted) throw new Error(`${name} did not finish promotion within 60 s; see its log ${handleOf(ctx, candidate).logFile}`);
+  if (!promoted)
+    throw new Error(`${name} did not finish promotion within 60 s; see its log ${handleOf(ctx, candidate).logFile}`);
   oldPrimary.role = "fenced";
   candidate.role = "primary";
   state.targetReplicas = others.length;
@@ -59,7 +76,9 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
     }
     ctx.log(`${other.name}: re-pointing at ${name} (${whereItListens(candidate)}, slot ${other.name})`);
     await withClient(adminUrl(state, other), async (client) => {
-      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, other.name, candidate))}`);
+      await client.query(
+        `ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, other.name, candidate))}`,
+      );
       await client.query(`ALTER SYSTEM SET primary_slot_name = ${literal(other.name)}`);
       await client.query("SELECT pg_reload_conf()");
     });
@@ -68,10 +87,18 @@ async function promoteLocked(ctx: ClusterContext, name: string): Promise<Cluster
   await dropStaleSlots(state);
   // Those that replayed past the fork point (the old primary's last writes, lost here) can never follow
   // the new timeline: rebuilt from the new primary instead of waited for.
-  const rebuilt = await settleReplicas(ctx, state, others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name)).catch((error: Error) => {
-    throw new Error(`${name} is the primary (the promotion is done and recorded), but not every replica follows it:\n${error.message}`);
+  const rebuilt = await settleReplicas(
+    ctx,
+    state,
+    others.filter((o) => isRunning(ctx, handleOf(ctx, o))).map((o) => o.name),
+  ).catch((error: Error) => {
+    throw new Error(
+      `${name} is the primary (the promotion is done and recorded), but not every replica follows it:\n${error.message}`,
+    );
   });
-  ctx.log(`${name} is the primary; ${others.length} replica(s) follow it${rebuilt.length > 0 ? ` (${rebuilt.join(", ")} rebuilt)` : ""}`);
+  ctx.log(
+    `${name} is the primary; ${others.length} replica(s) follow it${rebuilt.length > 0 ? ` (${rebuilt.join(", ")} rebuilt)` : ""}`,
+  );
   if (others.length === 0) ctx.log("no replicas are left: add one with `npm run db:up -- --replicas 1`");
   return state;
 }

@@ -9,12 +9,12 @@
  * fails half-way loses nothing and the next `db:up` finishes the job.
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { type ClusterContext, adminUrl, findNode, handleOf, saveState } from "./context";
+import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
+import { adminUrl, type ClusterContext, findNode, handleOf, saveState } from "./context";
 import { cloneFromPrimary } from "./create-replica";
 import { describeDivergence } from "./divergence";
 import { startNode, stopNode } from "./node-process";
 import { queryOne } from "./sql";
-import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
 import { type DivergedVerdict, waitUntilSettled, waitUntilStreaming } from "./streaming";
 import { waitFor } from "./wait-for";
 
@@ -22,10 +22,17 @@ import { waitFor } from "./wait-for";
  * Waits until each named replica streams from the primary on its timeline, rebuilding the ones found
  * diverged and finishing rebuilds an earlier run left pending. Returns the names of those rebuilt.
  */
-export async function settleReplicas(ctx: ClusterContext, state: ClusterState, names = replicasOf(state).map((r) => r.name)): Promise<string[]> {
+export async function settleReplicas(
+  ctx: ClusterContext,
+  state: ClusterState,
+  names = replicasOf(state).map((r) => r.name),
+): Promise<string[]> {
   const nodes = names.map((name) => findNode(state, name));
   const unfinished = nodes.filter((n) => n.rebuild);
-  const diverged = await waitUntilSettled(state, { names: nodes.filter((n) => !n.rebuild).map((n) => n.name), progress: ctx.progress });
+  const diverged = await waitUntilSettled(state, {
+    names: nodes.filter((n) => !n.rebuild).map((n) => n.name),
+    progress: ctx.progress,
+  });
   const rebuilds: Array<[NodeState, DivergedVerdict | undefined]> = [
     ...unfinished.map((n) => [n, undefined] as [NodeState, undefined]),
     ...[...diverged].map(([name, verdict]) => [findNode(state, name), verdict] as [NodeState, DivergedVerdict]),
@@ -43,17 +50,26 @@ export async function settleReplicas(ctx: ClusterContext, state: ClusterState, n
 }
 
 /** Rebuilds one replica from the primary (`verdict` says why; absent when finishing an earlier attempt). */
-export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, node: NodeState, verdict?: DivergedVerdict): Promise<void> {
+export async function rebuildReplica(
+  ctx: ClusterContext,
+  state: ClusterState,
+  node: NodeState,
+  verdict?: DivergedVerdict,
+): Promise<void> {
   const primary = primaryOf(state);
   const handle = handleOf(ctx, node);
   if (!node.rebuild) {
     node.rebuild = { asideDir: `${node.dataDir}.diverged-${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}` };
     ctx.log(`${node.name}: ${verdict ? describeDivergence(verdict) : "to be rebuilt"}`);
-    ctx.log(`${node.name}: REBUILDING it from ${primary.name}; its old data directory is kept at ${node.rebuild.asideDir} until the new copy streams`);
+    ctx.log(
+      `${node.name}: REBUILDING it from ${primary.name}; its old data directory is kept at ${node.rebuild.asideDir} until the new copy streams`,
+    );
     // Recorded before anything moves, so an interruption at any point below is resumed, not guessed at.
     saveState(ctx, state);
   } else {
-    ctx.log(`${node.name}: finishing its rebuild from ${primary.name} (left unfinished by an earlier run; old data kept at ${node.rebuild.asideDir})`);
+    ctx.log(
+      `${node.name}: finishing its rebuild from ${primary.name} (left unfinished by an earlier run; old data kept at ${node.rebuild.asideDir})`,
+    );
   }
   const { asideDir } = node.rebuild;
   try {
@@ -83,8 +99,16 @@ export async function rebuildReplica(ctx: ClusterContext, state: ClusterState, n
  * primary's walsender lets go a moment after the replica is gone. The fresh slot needs it released.
  */
 async function slotReleased(ctx: ClusterContext, state: ClusterState, slot: string): Promise<void> {
-  await waitFor(`the primary to release replication slot '${slot}'`, async () => {
-    const row = await queryOne<{ active: boolean } | undefined>(adminUrl(state, primaryOf(state)), "SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
-    return row?.active ? undefined : true;
-  }, { timeoutMs: 10_000, progress: ctx.progress });
+  await waitFor(
+    `the primary to release replication slot '${slot}'`,
+    async () => {
+      const row = await queryOne<{ active: boolean } | undefined>(
+        adminUrl(state, primaryOf(state)),
+        "SELECT active FROM pg_replication_slots WHERE slot_name = $1",
+        [slot],
+      );
+      return row?.active ? undefined : true;
+    },
+    { timeoutMs: 10_000, progress: ctx.progress },
+  );
 }

@@ -17,9 +17,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { literal } from "./sql";
 import type { ClusterState, Credentials } from "../replication/state";
 import { MARKERS_TABLE_DDL } from "../replication/visibility";
+import { literal } from "./sql";
 
 export const OWNER_ROLE = "tandem_owner";
 
@@ -33,7 +33,11 @@ const RUNTIME_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
 const RUNTIME_SEQUENCE_PRIVILEGES = "USAGE, SELECT";
 
 /** Roles and the database, as the superuser connected to the `postgres` database. */
-export async function provisionAppRoles(client: pg.Client, state: ClusterState, log: (line: string) => void): Promise<void> {
+export async function provisionAppRoles(
+  client: pg.Client,
+  state: ClusterState,
+  log: (line: string) => void,
+): Promise<void> {
   const owner = ensureOwnerCredentials(state);
   const { app, database } = state;
   const exists = async (sql: string, name: string) => (await client.query(sql, [name])).rowCount === 1;
@@ -49,7 +53,12 @@ export async function provisionAppRoles(client: pg.Client, state: ClusterState, 
   await client.query(`ALTER ROLE ${app.user} WITH NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION`);
   // An older cluster's runtime role was a member of pg_monitor; it reads the replication statistics it
   // needs through tandem_monitor's SECURITY DEFINER functions (sql/tandem-monitor.sql) now.
-  if (await exists("SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE m.roleid = 'pg_monitor'::regrole AND r.rolname = $1", app.user)) {
+  if (
+    await exists(
+      "SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE m.roleid = 'pg_monitor'::regrole AND r.rolname = $1",
+      app.user,
+    )
+  ) {
     await client.query(`REVOKE pg_monitor FROM ${app.user}`);
   }
   if (!(await exists("SELECT 1 FROM pg_database WHERE datname = $1", database))) {
@@ -70,8 +79,12 @@ export async function grantRuntimePrivileges(client: pg.Client, state: ClusterSt
   await client.query(`GRANT USAGE ON SCHEMA public TO ${app.user}`);
   await client.query(`GRANT ${RUNTIME_TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO ${app.user}`);
   await client.query(`GRANT ${RUNTIME_SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA public TO ${app.user}`);
-  await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.user} IN SCHEMA public GRANT ${RUNTIME_TABLE_PRIVILEGES} ON TABLES TO ${app.user}`);
-  await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.user} IN SCHEMA public GRANT ${RUNTIME_SEQUENCE_PRIVILEGES} ON SEQUENCES TO ${app.user}`);
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.user} IN SCHEMA public GRANT ${RUNTIME_TABLE_PRIVILEGES} ON TABLES TO ${app.user}`,
+  );
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner.user} IN SCHEMA public GRANT ${RUNTIME_SEQUENCE_PRIVILEGES} ON SEQUENCES TO ${app.user}`,
+  );
   // db:verify's and the admin probe's replication markers (src/replication/visibility.ts): rows only, for the app.
   await client.query(`CREATE SCHEMA IF NOT EXISTS tandem_verify AUTHORIZATION ${owner.user}`);
   await client.query(MARKERS_TABLE_DDL);

@@ -3,8 +3,9 @@
  * set fits TABLE_WIDTH (what an operator scans for: is each node up, streaming, behind, paused, on
  * the primary's timeline); `--wide` adds the rest (every lag, the slot, the WAL receiver).
  */
-import type { NodeStatus } from "./status";
+
 import { formatBytes, secondsAsMs } from "../format/units";
+import type { NodeStatus } from "./status";
 
 /** Whether each replica follows the primary's timeline, as the cell says it ("yes", "DIVERGED"…). */
 export type FollowsCell = (name: string) => string;
@@ -30,7 +31,11 @@ const COLUMNS: Column[] = [
   { header: "up", ...narrowOnly, cell: (s) => (s.running ? "yes" : "NO") },
   { header: "running", ...wideOnly, cell: (s) => (s.running ? "yes" : "NO") },
   { header: "recovery", ...wideOnly, cell: (s) => (s.inRecovery === undefined ? "-" : s.inRecovery ? "yes" : "no") },
-  { header: "state", ...narrowOnly, cell: (s) => (s.state ? `${s.state}${s.syncState ? ` (${s.syncState})` : ""}` : "-") },
+  {
+    header: "state",
+    ...narrowOnly,
+    cell: (s) => (s.state ? `${s.state}${s.syncState ? ` (${s.syncState})` : ""}` : "-"),
+  },
   { header: "state", ...wideOnly, cell: (s) => dash(s.state) },
   { header: "sync", ...wideOnly, cell: (s) => dash(s.syncState) },
   { header: "write lag", ...wideOnly, cell: (s) => secondsAsMs(s.writeLagSeconds) },
@@ -41,15 +46,30 @@ const COLUMNS: Column[] = [
   {
     header: "slot (retained)",
     ...wideOnly,
-    cell: (s) => (s.slot ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})` : "-"),
+    cell: (s) =>
+      s.slot
+        ? `${s.slot.active ? "active" : "INACTIVE"} (${s.slot.retainedBytes ?? "-"} B, ${s.slot.walStatus ?? "-"})`
+        : "-",
   },
-  { header: "wal receiver", ...wideOnly, cell: (s) => (s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-") },
-  { header: "replay", ...both, cell: (s) => (s.replayPaused === undefined ? "-" : s.replayPaused ? "PAUSED" : "running") },
+  {
+    header: "wal receiver",
+    ...wideOnly,
+    cell: (s) => (s.walReceiver ? `${s.walReceiver.status} from :${s.walReceiver.senderPort}` : "-"),
+  },
+  {
+    header: "replay",
+    ...both,
+    cell: (s) => (s.replayPaused === undefined ? "-" : s.replayPaused ? "PAUSED" : "running"),
+  },
   { header: "timeline", ...both, cell: (s) => dash(s.timeline) },
   { header: "follows", ...both, cell: (s, follows) => follows(s.name) },
 ];
 
-export function statusTable(statuses: NodeStatus[], follows: FollowsCell, { wide }: { wide: boolean }): { headers: string[]; rows: string[][] } {
+export function statusTable(
+  statuses: NodeStatus[],
+  follows: FollowsCell,
+  { wide }: { wide: boolean },
+): { headers: string[]; rows: string[][] } {
   const columns = COLUMNS.filter((c) => (wide ? c.wide : c.narrow));
   return { headers: columns.map((c) => c.header), rows: statuses.map((s) => columns.map((c) => c.cell(s, follows))) };
 }

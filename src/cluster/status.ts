@@ -3,9 +3,17 @@
  * view of its replicas (the SQL is shared with the app's replication.status: ../replication/status.ts),
  * over short-lived connections, so it works with the app stopped.
  */
-import { type NodeQuery, type SelfStatus, type StreamStatus, type SlotStatus, selfStatus, streamOf, writerView } from "../replication/status";
+import {
+  type NodeQuery,
+  type SelfStatus,
+  type SlotStatus,
+  type StreamStatus,
+  selfStatus,
+  streamOf,
+  writerView,
+} from "../replication/status";
 import { withClient } from "./sql";
-import { type Topology, type TopologyNode, primaryNode } from "./topology";
+import { primaryNode, type Topology, type TopologyNode } from "./topology";
 
 export type { SlotStatus, WalReceiverStatus } from "../replication/status";
 

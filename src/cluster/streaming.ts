@@ -5,11 +5,11 @@
  * streams and replays the primary's own timeline; one that diverged is reported, not waited for.
  */
 import type pg from "pg";
+import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
 import { adminUrl, findNode } from "./context";
 import { type Divergence, describeDivergence } from "./divergence";
-import { withClient } from "./sql";
 import type { Progress } from "./progress";
-import { type ClusterState, primaryOf, replicasOf } from "../replication/state";
+import { withClient } from "./sql";
 import { assessReplica, readHistory } from "./timeline-probe";
 import { waitFor } from "./wait-for";
 
@@ -43,21 +43,37 @@ export async function waitUntilSettled(
       const verdict = await assessReplica(state, history, findNode(state, name));
       last.set(name, verdict);
       if (verdict.kind === "diverged") diverged.set(name, verdict);
-      const onTimeline = verdict.kind === "follows" && verdict.replicaTimeline === history.timeline && streaming.has(name);
+      const onTimeline =
+        verdict.kind === "follows" && verdict.replicaTimeline === history.timeline && streaming.has(name);
       // Diverged, or writable (out of recovery), is final: waiting cannot change it.
-      if (verdict.kind === "diverged" || onTimeline || (verdict.kind === "unknown" && verdict.cause === "writable")) pending.delete(name);
+      if (verdict.kind === "diverged" || onTimeline || (verdict.kind === "unknown" && verdict.cause === "writable"))
+        pending.delete(name);
     }
     return pending.size === 0 ? true : undefined;
   };
   const explain = (names: Iterable<string>) =>
-    [...names].map((name) => `\n  ${name}: ${last.has(name) ? describeDivergence(last.get(name) as Divergence) : "not assessed"}`).join("");
+    [...names]
+      .map(
+        (name) => `\n  ${name}: ${last.has(name) ? describeDivergence(last.get(name) as Divergence) : "not assessed"}`,
+      )
+      .join("");
   try {
-    await waitFor(`${[...pending].join(", ")} to stream from ${primary.name} (see the logs under the data root if this persists)`, probe, { timeoutMs, intervalMs: 200, progress });
+    await waitFor(
+      `${[...pending].join(", ")} to stream from ${primary.name} (see the logs under the data root if this persists)`,
+      probe,
+      { timeoutMs, intervalMs: 200, progress },
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}${explain(pending)}`);
   }
-  const writable = names.filter((name) => { const verdict = last.get(name); return verdict?.kind === "unknown" && verdict.cause === "writable"; });
-  if (writable.length > 0) throw new Error(`${writable.join(", ")} cannot follow ${primary.name} and is left as it is (never rebuilt: it may hold writes):${explain(writable)}`);
+  const writable = names.filter((name) => {
+    const verdict = last.get(name);
+    return verdict?.kind === "unknown" && verdict.cause === "writable";
+  });
+  if (writable.length > 0)
+    throw new Error(
+      `${writable.join(", ")} cannot follow ${primary.name} and is left as it is (never rebuilt: it may hold writes):${explain(writable)}`,
+    );
   return diverged;
 }
 
@@ -70,6 +86,8 @@ export async function waitUntilStreaming(state: ClusterState, options: SettleOpt
 }
 
 async function streamingNames(primary: pg.Client): Promise<Set<string>> {
-  const { rows } = await primary.query<{ application_name: string }>("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
+  const { rows } = await primary.query<{ application_name: string }>(
+    "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'",
+  );
   return new Set(rows.map((r) => r.application_name));
 }

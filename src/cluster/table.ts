@@ -18,11 +18,22 @@ export function formatTable(headers: string[], rows: string[][], { maxWidth }: T
   // A column may narrow to its longest word, but need not stay wider than a third of the width: a long URL still wraps.
   const words = headers.map((h, i) => Math.max(longestWord(h), ...rows.map((r) => longestWord(r[i] ?? ""))));
   const widths =
-    maxWidth === undefined ? natural : columnWidths(natural, maxWidth - GAP.length * (headers.length - 1), words.map((w) => Math.min(w, Math.floor(maxWidth / 3))));
+    maxWidth === undefined
+      ? natural
+      : columnWidths(
+          natural,
+          maxWidth - GAP.length * (headers.length - 1),
+          words.map((w) => Math.min(w, Math.floor(maxWidth / 3))),
+        );
   const lines = (cells: string[]) => {
     const wrapped = widths.map((w, i) => wrapText(cells[i] ?? "", w));
     const height = Math.max(...wrapped.map((c) => c.length));
-    return Array.from({ length: height }, (_, row) => wrapped.map((c, i) => (c[row] ?? "").padEnd(widths[i])).join(GAP).trimEnd());
+    return Array.from({ length: height }, (_, row) =>
+      wrapped
+        .map((c, i) => (c[row] ?? "").padEnd(widths[i]))
+        .join(GAP)
+        .trimEnd(),
+    );
   };
   return [...lines(headers), widths.map((w) => "-".repeat(w)).join(GAP), ...rows.flatMap(lines)].join("\n");
 }
@@ -37,7 +48,8 @@ export function columnWidths(natural: number[], available: number, minimum: numb
   const total = natural.reduce((sum, w) => sum + w, 0);
   if (total <= available) return natural;
   const floors = natural.map((w, i) => Math.min(w, Math.max(minimum[i] ?? 1, 1)));
-  if (floors.reduce((sum, w) => sum + w, 0) > available) return minimum.length > 0 ? columnWidths(natural, available) : floors;
+  if (floors.reduce((sum, w) => sum + w, 0) > available)
+    return minimum.length > 0 ? columnWidths(natural, available) : floors;
   const widthsAt = (cap: number) => natural.map((w, i) => Math.max(floors[i], Math.min(w, cap)));
   const sum = (widths: number[]) => widths.reduce((a, b) => a + b, 0);
   // The largest cap whose widths fit: the sum grows with the cap, so a binary search finds it.

@@ -4,13 +4,13 @@
  * replica also says so in its log, but a log line is a sentence for people, not an interface.)
  */
 import type pg from "pg";
-import { adminUrl } from "./context";
-import { type Divergence, type ReplicaPosition, assessDivergence } from "./divergence";
 import { isUnreachable } from "../replication/connection-errors";
-import { withClient } from "./sql";
 import { type ClusterState, type NodeState, primaryOf, replicasOf } from "../replication/state";
-import { type TimelineHistory, historyFileName, parseTimelineHistory } from "../replication/timeline";
+import { historyFileName, parseTimelineHistory, type TimelineHistory } from "../replication/timeline";
 import { nodeUrl } from "../replication/urls";
+import { adminUrl } from "./context";
+import { assessDivergence, type Divergence, type ReplicaPosition } from "./divergence";
+import { withClient } from "./sql";
 
 /** The primary's current timeline and its ancestors' fork points. */
 export async function primaryHistory(state: ClusterState): Promise<TimelineHistory> {
@@ -21,10 +21,14 @@ export async function primaryHistory(state: ClusterState): Promise<TimelineHisto
 export async function readHistory(primary: pg.Client): Promise<TimelineHistory> {
   // The WAL file name carries the timeline from the first moment after a promotion; the checkpoint's
   // timeline_id lags until the next checkpoint.
-  const { rows } = await primary.query<{ tli: string }>("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS tli");
+  const { rows } = await primary.query<{ tli: string }>(
+    "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) AS tli",
+  );
   const timeline = Number.parseInt(rows[0].tli, 16);
   if (timeline === 1) return { timeline, forks: [] }; // the first timeline has no history file
-  const file = await primary.query<{ content: string }>("SELECT pg_read_file($1) AS content", [`pg_wal/${historyFileName(timeline)}`]);
+  const file = await primary.query<{ content: string }>("SELECT pg_read_file($1) AS content", [
+    `pg_wal/${historyFileName(timeline)}`,
+  ]);
   return { timeline, forks: parseTimelineHistory(file.rows[0].content, timeline) };
 }
 
@@ -33,8 +37,14 @@ export async function replicaPosition(state: ClusterState, node: NodeState): Pro
   try {
     // Replay position first, then the timeline: a replica switching timelines in between is then judged
     // on the new timeline, which it reached from at or before the fork point: never a false "diverged".
-    const self = await withClient(adminUrl(state, node), async (client) =>
-      (await client.query<{ in_recovery: boolean; replay_lsn: string | null }>("SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_replay_lsn()::text AS replay_lsn")).rows[0],
+    const self = await withClient(
+      adminUrl(state, node),
+      async (client) =>
+        (
+          await client.query<{ in_recovery: boolean; replay_lsn: string | null }>(
+            "SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_replay_lsn()::text AS replay_lsn",
+          )
+        ).rows[0],
     );
     if (!self.in_recovery) return { inRecovery: false };
     if (self.replay_lsn === null) return undefined; // nothing replayed yet: still starting
@@ -54,11 +64,17 @@ export async function replicaPosition(state: ClusterState, node: NodeState): Pro
 async function replayTimeline(state: ClusterState, node: NodeState): Promise<number> {
   const url = new URL(nodeUrl(state, node, state.replicator, "postgres"));
   url.searchParams.set("replication", "true"); // a physical replication connection: replication commands only
-  return withClient(url.href, async (client) => Number((await client.query<{ timeline: number | string }>("IDENTIFY_SYSTEM")).rows[0].timeline));
+  return withClient(url.href, async (client) =>
+    Number((await client.query<{ timeline: number | string }>("IDENTIFY_SYSTEM")).rows[0].timeline),
+  );
 }
 
 /** assessDivergence for one replica, reading what it needs; the history is passed in to read it once per round. */
-export async function assessReplica(state: ClusterState, history: TimelineHistory, node: NodeState): Promise<Divergence> {
+export async function assessReplica(
+  state: ClusterState,
+  history: TimelineHistory,
+  node: NodeState,
+): Promise<Divergence> {
   return assessDivergence(history, await replicaPosition(state, node));
 }
 

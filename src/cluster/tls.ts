@@ -12,13 +12,36 @@
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type CertificatePair, RENEW_WITHIN_DAYS, createCertificateAuthority, describeCertificate, expiresWithin, issueServerCertificate } from "./certificates";
+import {
+  type ClusterState,
+  clientNetworksOf,
+  hostOf,
+  type NodeState,
+  primaryOf,
+  replicasOf,
+} from "../replication/state";
+import { SERVER_CERT_FILE, SERVER_KEY_FILE } from "../replication/tls-settings";
+import {
+  type CertificatePair,
+  createCertificateAuthority,
+  describeCertificate,
+  expiresWithin,
+  issueServerCertificate,
+  RENEW_WITHIN_DAYS,
+} from "./certificates";
 import { pgHba, replicaConninfo, rewriteSharedConfig, tandemConf } from "./config-files";
-import { type ClusterContext, type ContextOptions, adminUrl, exclusively, handleOf, openContext, requireState, saveState } from "./context";
+import {
+  adminUrl,
+  type ClusterContext,
+  type ContextOptions,
+  exclusively,
+  handleOf,
+  openContext,
+  requireState,
+  saveState,
+} from "./context";
 import { isRunning } from "./node-process";
 import { literal, withClient } from "./sql";
-import { type ClusterState, type NodeState, clientNetworksOf, hostOf, primaryOf, replicasOf } from "../replication/state";
-import { SERVER_CERT_FILE, SERVER_KEY_FILE } from "../replication/tls-settings";
 import { servedCertificate } from "./tls-probe";
 import { waitFor } from "./wait-for";
 
@@ -34,7 +57,9 @@ export function caKeyPath(ctx: Pick<ClusterContext, "root">): string {
 
 /** A new CA for a new cluster (or one being upgraded); returns what the state file records. */
 export async function createClusterCa(ctx: ClusterContext): Promise<NonNullable<ClusterState["tls"]>> {
-  const ca = await createCertificateAuthority(`Tandem cluster CA (${path.basename(path.dirname(ctx.root)) || "tandem"})`);
+  const ca = await createCertificateAuthority(
+    `Tandem cluster CA (${path.basename(path.dirname(ctx.root)) || "tandem"})`,
+  );
   mkdirSync(path.dirname(caKeyPath(ctx)), { recursive: true, mode: 0o700 });
   writeAtomically(caKeyPath(ctx), ca.privateKey, 0o600);
   mkdirSync(path.dirname(rootCertPath(ctx)), { recursive: true, mode: 0o755 });
@@ -45,8 +70,16 @@ export async function createClusterCa(ctx: ClusterContext): Promise<NonNullable<
 }
 
 /** Issues `node` a fresh certificate for every name a client may dial it by, and writes it into its PGDATA. */
-export async function installServerCertificate(ctx: ClusterContext, state: ClusterState, node: NodeState): Promise<void> {
-  const pair = await issueServerCertificate(loadCa(ctx, state), `${node.name} (Tandem)`, ["127.0.0.1", "localhost", hostOf(state, node)]);
+export async function installServerCertificate(
+  ctx: ClusterContext,
+  state: ClusterState,
+  node: NodeState,
+): Promise<void> {
+  const pair = await issueServerCertificate(loadCa(ctx, state), `${node.name} (Tandem)`, [
+    "127.0.0.1",
+    "localhost",
+    hostOf(state, node),
+  ]);
   // Key first: a reload that lands between the two renames sees the old certificate with a new key,
   // which PostgreSQL rejects while keeping its current pair; the reverse order is no better, and the
   // reload that follows sees both.
@@ -61,7 +94,9 @@ export async function installServerCertificate(ctx: ClusterContext, state: Clust
  */
 export async function ensureTls(ctx: ClusterContext, state: ClusterState): Promise<void> {
   if (!state.tls) {
-    ctx.log("TLS: this cluster was created without TLS; upgrading it (certificates, ssl = on, pg_hba.conf hostssl only, reloads; no restart, no data touched)");
+    ctx.log(
+      "TLS: this cluster was created without TLS; upgrading it (certificates, ssl = on, pg_hba.conf hostssl only, reloads; no restart, no data touched)",
+    );
     state.tls = await createClusterCa(ctx);
     saveState(ctx, state);
   }
@@ -78,7 +113,10 @@ export async function rotateServerCertificates(options: ContextOptions = {}): Pr
   const ctx = openContext(options);
   return exclusively(ctx, async () => {
     const state = requireState(ctx);
-    if (!state.tls) throw new Error("This cluster was created without TLS, so it has no certificates to rotate.\n  Fix: run `npm run db:up`, which upgrades it to TLS.");
+    if (!state.tls)
+      throw new Error(
+        "This cluster was created without TLS, so it has no certificates to rotate.\n  Fix: run `npm run db:up`, which upgrades it to TLS.",
+      );
     for (const node of nodesInReloadOrder(state)) {
       await applyToNode(ctx, state, node, { certificate: true, config: false, reason: "new server certificate" });
     }
@@ -101,7 +139,8 @@ export interface CertificateRow {
 export async function listCertificates(options: ContextOptions = {}): Promise<CertificateRow[]> {
   const ctx = openContext(options);
   const state = requireState(ctx);
-  if (!state.tls) throw new Error("This cluster was created without TLS.\n  Fix: run `npm run db:up`, which upgrades it to TLS.");
+  if (!state.tls)
+    throw new Error("This cluster was created without TLS.\n  Fix: run `npm run db:up`, which upgrades it to TLS.");
   return certificateRows(ctx, state);
 }
 
@@ -115,7 +154,15 @@ async function certificateRows(ctx: ClusterContext, state: ClusterState): Promis
       const peer = await servedCertificate(hostOf(state, node), node.port, readFileSync(state.tls!.rootCert, "utf8"));
       served = sameSerial(peer.serialNumber, summary.serialNumber) ? "same" : "other";
     }
-    rows.push({ node: node.name, role: node.role, file, serialNumber: summary.serialNumber, notAfter: summary.notAfter.toISOString(), names: summary.names.join(", "), served });
+    rows.push({
+      node: node.name,
+      role: node.role,
+      file,
+      serialNumber: summary.serialNumber,
+      notAfter: summary.notAfter.toISOString(),
+      names: summary.names.join(", "),
+      served,
+    });
   }
   return rows;
 }
@@ -132,15 +179,29 @@ function whatIsDue(state: ClusterState, node: NodeState): Due | undefined {
   const expiring = !missing && expiresWithin(readFileSync(certFile, "utf8"), RENEW_WITHIN_DAYS);
   const config = !hasTlsConfig(state, node);
   if (!missing && !expiring && !config) return undefined;
-  const reason = missing ? "issuing its certificate" : expiring ? `renewing its certificate (it expires within ${RENEW_WITHIN_DAYS} days)` : "";
-  return { certificate: missing || expiring, config, reason: [reason, config ? "writing ssl settings and a hostssl-only pg_hba.conf" : ""].filter(Boolean).join("; ") };
+  const reason = missing
+    ? "issuing its certificate"
+    : expiring
+      ? `renewing its certificate (it expires within ${RENEW_WITHIN_DAYS} days)`
+      : "";
+  return {
+    certificate: missing || expiring,
+    config,
+    reason: [reason, config ? "writing ssl settings and a hostssl-only pg_hba.conf" : ""].filter(Boolean).join("; "),
+  };
 }
 
 /** The node's files say TLS as this version writes it (a replica: also its primary_conninfo). */
 function hasTlsConfig(state: ClusterState, node: NodeState): boolean {
-  const read = (name: string) => (existsSync(path.join(node.dataDir, name)) ? readFileSync(path.join(node.dataDir, name), "utf8") : "");
-  const conninfo = node.role !== "replica" || /primary_conninfo = '[^\n]*sslmode=verify-full/.test(read("postgresql.auto.conf"));
-  return read("tandem.conf") === tandemConf(state.socketDir) && read("pg_hba.conf") === pgHba(state.socketDir, clientNetworksOf(state)) && conninfo;
+  const read = (name: string) =>
+    existsSync(path.join(node.dataDir, name)) ? readFileSync(path.join(node.dataDir, name), "utf8") : "";
+  const conninfo =
+    node.role !== "replica" || /primary_conninfo = '[^\n]*sslmode=verify-full/.test(read("postgresql.auto.conf"));
+  return (
+    read("tandem.conf") === tandemConf(state.socketDir) &&
+    read("pg_hba.conf") === pgHba(state.socketDir, clientNetworksOf(state)) &&
+    conninfo
+  );
 }
 
 /**
@@ -158,7 +219,9 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
     if (due.config) rewriteSharedConfig(node.dataDir, state.socketDir, clientNetworksOf(state));
     if (!client) return;
     if (due.config && node.role === "replica") {
-      await client.query(`ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, node.name, primaryOf(state)))}`);
+      await client.query(
+        `ALTER SYSTEM SET primary_conninfo = ${literal(replicaConninfo(ctx, state, node.name, primaryOf(state)))}`,
+      );
     }
     await client.query("SELECT pg_reload_conf()");
   }
@@ -167,7 +230,10 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
   const ca = readFileSync(state.tls!.rootCert, "utf8");
   await waitFor(
     `${node.name} to serve its new certificate after a reload (see ${handleOf(ctx, node).logFile})`,
-    async () => (sameSerial((await servedCertificate(hostOf(state, node), node.port, ca)).serialNumber, expected) ? true : undefined),
+    async () =>
+      sameSerial((await servedCertificate(hostOf(state, node), node.port, ca)).serialNumber, expected)
+        ? true
+        : undefined,
     { timeoutMs: 15_000, intervalMs: 50, progress: ctx.progress },
   );
   ctx.log(`${node.name}: reloaded; serves certificate ${expected}`);
@@ -177,7 +243,11 @@ async function applyToNode(ctx: ClusterContext, state: ClusterState, node: NodeS
  * A superuser session on the node over TLS, or in plain text if the node does not speak TLS yet (an
  * upgrade: nothing secret crosses that loopback connection that the old configuration did not already send).
  */
-async function withNodeAdmin<T>(state: ClusterState, node: NodeState, run: (client: import("pg").Client) => Promise<T>): Promise<T> {
+async function withNodeAdmin<T>(
+  state: ClusterState,
+  node: NodeState,
+  run: (client: import("pg").Client) => Promise<T>,
+): Promise<T> {
   try {
     return await withClient(adminUrl(state, node), run);
   } catch (error) {

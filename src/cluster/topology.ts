@@ -3,10 +3,11 @@
  * this, so they serve the embedded cluster (from its state file) and any other cluster given by
  * DATABASE_URL / DATABASE_REPLICA_URLS (docker/, managed services) alike.
  */
-import { adminUrl } from "./context";
-import { type ClusterState, type NodeRole, hostOf } from "../replication/state";
+
 import type { NamedNode } from "../config/database";
+import { type ClusterState, hostOf, type NodeRole } from "../replication/state";
 import { nodeUrl } from "../replication/urls";
+import { adminUrl } from "./context";
 
 export interface TopologyNode {
   name: string;

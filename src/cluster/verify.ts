@@ -5,12 +5,20 @@
  * API's replication.probe reports (../replication/visibility.ts).
  */
 import { randomUUID } from "node:crypto";
-import { type MarkerProbe, type ProbeNode, VISIBILITY_BOUND_MS, closeAll, openPollers, startMarkerProbe, timeSince } from "../replication/visibility";
 import { secondsAsMs } from "../format/units";
+import {
+  closeAll,
+  type MarkerProbe,
+  openPollers,
+  type ProbeNode,
+  startMarkerProbe,
+  timeSince,
+  VISIBILITY_BOUND_MS,
+} from "../replication/visibility";
 import { callApp } from "./app-api";
 import { type Progress, silentProgress } from "./progress";
-import { type NodeStatus, clusterStatus } from "./status";
-import { type Topology, type TopologyNode, primaryNode, replicaNodes } from "./topology";
+import { clusterStatus, type NodeStatus } from "./status";
+import { primaryNode, replicaNodes, type Topology, type TopologyNode } from "./topology";
 
 export interface CheckResult {
   id: number;
@@ -63,19 +71,34 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
   }
   const statuses = await progress("reading every node's status", clusterStatus(topology));
   const statusOf = (name: string) => statuses.find((s) => s.name === name) as NodeStatus;
-  if (replicas.length === 0) add(1, "pg_stat_replication: every replica streaming", primary.name, false, "no replicas configured");
+  if (replicas.length === 0)
+    add(1, "pg_stat_replication: every replica streaming", primary.name, false, "no replicas configured");
 
   for (const replica of replicas) {
     const s = statusOf(replica.name);
-    add(1, "pg_stat_replication: streaming", replica.name, s.state === "streaming", `state ${s.state ?? "absent (not connected to the primary)"}, sync_state ${s.syncState ?? "-"}`);
-    add(2, "pg_is_in_recovery() is true", replica.name, s.inRecovery === true, s.running ? `in recovery: ${s.inRecovery}` : `unreachable: ${s.error}`);
+    add(
+      1,
+      "pg_stat_replication: streaming",
+      replica.name,
+      s.state === "streaming",
+      `state ${s.state ?? "absent (not connected to the primary)"}, sync_state ${s.syncState ?? "-"}`,
+    );
+    add(
+      2,
+      "pg_is_in_recovery() is true",
+      replica.name,
+      s.inRecovery === true,
+      s.running ? `in recovery: ${s.inRecovery}` : `unreachable: ${s.error}`,
+    );
     const receiverAge = ageSeconds(s.walReceiver?.lastMsgReceiptTime);
     add(
       3,
       "pg_stat_wal_receiver: streaming, recent messages",
       replica.name,
       s.walReceiver?.status === "streaming" && receiverAge !== null && receiverAge <= RECEIVER_FRESHNESS_S,
-      s.walReceiver ? `status ${s.walReceiver.status}, last message ${receiverAge?.toFixed(1) ?? "never"} s ago` : "no WAL receiver",
+      s.walReceiver
+        ? `status ${s.walReceiver.status}, last message ${receiverAge?.toFixed(1) ?? "never"} s ago`
+        : "no WAL receiver",
     );
     add(
       4,
@@ -103,11 +126,22 @@ export async function verify(topology: Topology, options: VerifyOptions = {}): P
         ? `replayed the primary's latest commit ${replayed.ms} ms after it; replay ${s.replayPaused ? "PAUSED" : "running"}`
         : `not replayed within ${VISIBILITY_BOUND_MS} ms (replay ${s.replayPaused ? "paused" : "running"}): ${replayed.error}`,
     );
-    add(7, "row written on primary visible on replica", node, visible.ok, visible.ok ? `visible ${visible.ms} ms after commit` : `not visible within ${VISIBILITY_BOUND_MS} ms: ${visible.error}`);
+    add(
+      7,
+      "row written on primary visible on replica",
+      node,
+      visible.ok,
+      visible.ok
+        ? `visible ${visible.ms} ms after commit`
+        : `not visible within ${VISIBILITY_BOUND_MS} ms: ${visible.error}`,
+    );
   }
 
   const applicationResults = options.applicationCheck
-    ? await progress("check 6: a user written through the app, read on every replica", options.applicationCheck(topology))
+    ? await progress(
+        "check 6: a user written through the app, read on every replica",
+        options.applicationCheck(topology),
+      )
     : [{ node: "-", outcome: "skip" as const, detail: NO_APP_URL }];
   for (const r of applicationResults) results.push({ id: 6, check: APPLICATION_CHECK, ...r });
 
@@ -127,7 +161,10 @@ function probeNode(node: TopologyNode): ProbeNode {
  * `guessed`: the URL is the dev server's default, not one the user gave, so an app there that writes
  * to another cluster's primary (a dev server on another data root) is a SKIP, not this cluster's FAIL.
  */
-export function applicationCheck(appUrl: string, { guessed = false } = {}): NonNullable<VerifyOptions["applicationCheck"]> {
+export function applicationCheck(
+  appUrl: string,
+  { guessed = false } = {},
+): NonNullable<VerifyOptions["applicationCheck"]> {
   return async (topology) => {
     const replicas = replicaNodes(topology);
     const primary = primaryNode(topology);
@@ -145,16 +182,28 @@ export function applicationCheck(appUrl: string, { guessed = false } = {}): NonN
           : `the app at ${appUrl} did not answer (${created.reason}): start it with npm run dev, or drop --app-url`;
         return [{ node: "-", outcome: "skip", detail }];
       }
-      if ("error" in created) return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${created.error}` }];
+      if ("error" in created)
+        return [{ node: "-", outcome: "fail", detail: `creating a user through ${appUrl} failed: ${created.error}` }];
       const answeredAt = Date.now();
       const { user, servedBy } = created.result;
       if (guessed && !servedBy.endpoint.endsWith(`:${primary.port}`)) {
         await callApp(appUrl, "user.delete", { id: user.id }, APP_ANSWER_TIMEOUT_MS);
-        return [{ node: "-", outcome: "skip", detail: `the app at ${appUrl} writes to ${servedBy.endpoint}, not to this cluster's primary (port ${primary.port}): give this cluster's app with --app-url` }];
+        return [
+          {
+            node: "-",
+            outcome: "skip",
+            detail: `the app at ${appUrl} writes to ${servedBy.endpoint}, not to this cluster's primary (port ${primary.port}): give this cluster's app with --app-url`,
+          },
+        ];
       }
       const results = await Promise.all(
         replicas.map(async (replica, i) => {
-          const seen = await timeSince(answeredAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM public.users WHERE id = $1) AS ok", [user.id]);
+          const seen = await timeSince(
+            answeredAt,
+            pollers[i],
+            "SELECT EXISTS (SELECT 1 FROM public.users WHERE id = $1) AS ok",
+            [user.id],
+          );
           return {
             node: replica.name,
             outcome: seen.ok ? ("pass" as const) : ("fail" as const),

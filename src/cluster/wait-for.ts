@@ -7,12 +7,21 @@ import { type Progress, silentProgress } from "./progress";
 export function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 100, progress = silentProgress }: { timeoutMs?: number; intervalMs?: number; progress?: Progress } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 100,
+    progress = silentProgress,
+  }: { timeoutMs?: number; intervalMs?: number; progress?: Progress } = {},
 ): Promise<T> {
   return progress(`waiting for ${what}`, poll(what, probe, timeoutMs, intervalMs));
 }
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number): Promise<T> {
+async function poll<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

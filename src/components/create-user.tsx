@@ -4,8 +4,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { useTRPC } from "~/trpc/react";
-import { UserForm } from "./user-form";
 import { rememberWrite } from "./last-write";
+import { UserForm } from "./user-form";
 
 /** Creates a user on the primary, then opens its page: the link now sends the write's consistency token. */
 export function CreateUser() {
@@ -22,5 +22,13 @@ export function CreateUser() {
       },
     }),
   );
-  return <UserForm submitLabel="Create user" pendingLabel="Creating…" pending={create.isPending || create.isSuccess} error={create.error} onSubmit={(values) => create.mutate(values)} />;
+  return (
+    <UserForm
+      submitLabel="Create user"
+      pendingLabel="Creating…"
+      pending={create.isPending || create.isSuccess}
+      error={create.error}
+      onSubmit={(values) => create.mutate(values)}
+    />
+  );
 }

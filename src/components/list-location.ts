@@ -28,7 +28,11 @@ export function parseListLocation(params: URLSearchParams): ListLocation {
   const order = sort.safeParse(params.get("sort") ?? "newest");
   const rawPage = params.get("page") ?? "1";
   const page = /^\d{1,7}$/.test(rawPage) ? Number(rawPage) : 1;
-  return { search: q.success ? q.data : "", sort: order.success ? order.data : "newest", page: page >= 1 && page <= MAX_PAGE ? page : 1 };
+  return {
+    search: q.success ? q.data : "",
+    sort: order.success ? order.data : "newest",
+    page: page >= 1 && page <= MAX_PAGE ? page : 1,
+  };
 }
 
 export function listHref(pathname: string, { search, sort, page }: ListLocation): string {
@@ -46,5 +50,9 @@ export function useListLocation(): [ListLocation, (next: ListLocation) => void, 
   const pathname = usePathname();
   const router = useRouter();
   const location = parseListLocation(new URLSearchParams(params.toString()));
-  return [location, (next) => router.push(listHref(pathname, next), { scroll: false }), (next) => listHref(pathname, next)];
+  return [
+    location,
+    (next) => router.push(listHref(pathname, next), { scroll: false }),
+    (next) => listHref(pathname, next),
+  ];
 }

@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { DatabaseIcon } from "lucide-react";
+import { formatBytes, formatDuration } from "~/format/units";
 import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
-import { formatBytes, formatDuration } from "~/format/units";
 import { conditionOf } from "./admin/node-condition";
 import { errorMessage } from "./api-error";
 import { FormError } from "./form-error";
@@ -25,10 +25,15 @@ const POLL_MS = 2_000;
  */
 export function LiveTopology() {
   const trpc = useTRPC();
-  const topology = useQuery({ ...trpc.topology.nodes.queryOptions(), refetchInterval: POLL_MS, refetchIntervalInBackground: false });
+  const topology = useQuery({
+    ...trpc.topology.nodes.queryOptions(),
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: false,
+  });
 
   if (topology.isPending) return <TopologySkeleton />;
-  if (topology.isError && !topology.data) return <FormError>Could not load the topology: {errorMessage(topology.error)}</FormError>;
+  if (topology.isError && !topology.data)
+    return <FormError>Could not load the topology: {errorMessage(topology.error)}</FormError>;
   const { writer, nodes, allReplicasOut } = topology.data;
   const writerNode = nodes.find((n) => n.name === writer);
   const others = nodes.filter((n) => n !== writerNode);
@@ -42,7 +47,10 @@ export function LiveTopology() {
         ) : (
           <strong className="text-danger">No node takes writes right now</strong>
         )}
-        {allReplicasOut ? "; every replica is out, so reads go there too." : "; reads are spread over the healthy replicas."} Refreshed every {POLL_MS / 1000} s.
+        {allReplicasOut
+          ? "; every replica is out, so reads go there too."
+          : "; reads are spread over the healthy replicas."}{" "}
+        Refreshed every {POLL_MS / 1000} s.
       </p>
       {/* The writer first, across the row; the nodes that follow it below. */}
       <ul className="grid gap-3 sm:grid-cols-2" aria-label="Database nodes">
@@ -51,17 +59,31 @@ export function LiveTopology() {
           <NodeItem key={node.name} node={node} isWriter={false} />
         ))}
       </ul>
-      {nodes.length === 1 && <p className="text-muted-foreground">No replicas configured: every read goes to the primary.</p>}
+      {nodes.length === 1 && (
+        <p className="text-muted-foreground">No replicas configured: every read goes to the primary.</p>
+      )}
     </div>
   );
 }
 
-const TONE_BORDER = { ok: "border-l-ok", warn: "border-l-warn", danger: "border-l-danger", info: "border-l-info" } as const;
+const TONE_BORDER = {
+  ok: "border-l-ok",
+  warn: "border-l-warn",
+  danger: "border-l-danger",
+  info: "border-l-info",
+} as const;
 
 function NodeItem({ node, isWriter }: { node: TopologyNode; isWriter: boolean }) {
   const condition = conditionOf(node);
   return (
-    <li aria-label={node.name} className={cn("grid content-start gap-1 rounded-lg border border-l-4 bg-card px-4 py-3", isWriter && "sm:col-span-2", TONE_BORDER[condition.tone])}>
+    <li
+      aria-label={node.name}
+      className={cn(
+        "grid content-start gap-1 rounded-lg border border-l-4 bg-card px-4 py-3",
+        isWriter && "sm:col-span-2",
+        TONE_BORDER[condition.tone],
+      )}
+    >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <DatabaseIcon className={cn("size-4", isWriter ? "text-writer" : "text-replica")} aria-hidden="true" />
         <span className="font-semibold" data-testid="node-name">
@@ -77,7 +99,12 @@ function NodeItem({ node, isWriter }: { node: TopologyNode; isWriter: boolean })
         {!isWriter && node.reachable && !node.fenced && (
           <>
             {" "}
-            Lag <span data-testid="node-lag" className="whitespace-nowrap font-medium text-foreground tabular-nums">{`${formatBytes(node.lagBytes)} · ${formatDuration(node.lagSeconds === null ? null : node.lagSeconds * 1000)}`}</span>.
+            Lag{" "}
+            <span
+              data-testid="node-lag"
+              className="whitespace-nowrap font-medium text-foreground tabular-nums"
+            >{`${formatBytes(node.lagBytes)} · ${formatDuration(node.lagSeconds === null ? null : node.lagSeconds * 1000)}`}</span>
+            .
           </>
         )}
       </p>

@@ -27,8 +27,12 @@ export function ServedByBadge({ servedBy, kind = "read" }: { servedBy: ServedBy;
       title={`${servedBy.node} (${servedBy.endpoint}): ${servedBy.detail}`}
     >
       {/* The node's role as a coloured dot: the writer blue, a replica teal (as on the home page). */}
-      <span aria-hidden="true" className={cn("mr-0.5 size-2 flex-none rounded-full", servedBy.role === "primary" ? "bg-writer" : "bg-replica")} />
-      <span className="text-muted-foreground">{kind === "write" ? "Written to" : "Served by"}</span> <strong>{servedBy.node}</strong>
+      <span
+        aria-hidden="true"
+        className={cn("mr-0.5 size-2 flex-none rounded-full", servedBy.role === "primary" ? "bg-writer" : "bg-replica")}
+      />
+      <span className="text-muted-foreground">{kind === "write" ? "Written to" : "Served by"}</span>{" "}
+      <strong>{servedBy.node}</strong>
       {role && <> · {role}</>}
       {reason && <span className="text-muted-foreground"> · {reason}</span>}
     </p>

@@ -30,7 +30,10 @@ export function UserDetail({ id }: { id: number }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
 
-  const user = useQuery({ ...trpc.user.byId.queryOptions({ id }, { enabled: !deleting }), retry: retryUnlessClientError });
+  const user = useQuery({
+    ...trpc.user.byId.queryOptions({ id }, { enabled: !deleting }),
+    retry: retryUnlessClientError,
+  });
 
   // The heading takes the focus once the user is shown, so keyboard and screen reader users start there.
   const loaded = user.isSuccess;
@@ -43,8 +46,12 @@ export function UserDetail({ id }: { id: number }) {
     const notFound = errorCode(user.error) === "NOT_FOUND";
     return (
       <div className="grid gap-4">
-        <h1 className="text-3xl font-bold tracking-tight">{notFound ? "User not found" : "Could not load this user"}</h1>
-        <FormError>{notFound ? notFoundExplanation(id, consistencyNoticeOf(user.error)) : errorMessage(user.error)}</FormError>
+        <h1 className="text-3xl font-bold tracking-tight">
+          {notFound ? "User not found" : "Could not load this user"}
+        </h1>
+        <FormError>
+          {notFound ? notFoundExplanation(id, consistencyNoticeOf(user.error)) : errorMessage(user.error)}
+        </FormError>
         <p>
           <Button asChild variant="outline">
             <Link href="/users">Back to all users</Link>
@@ -99,7 +106,8 @@ export function UserDetail({ id }: { id: number }) {
       {write && (
         <div className="grid gap-3 rounded-lg border border-ok/40 bg-ok-soft p-4">
           <div className="flex flex-wrap items-center gap-2" role="status" tabIndex={-1} ref={noticeRef}>
-            <span className="font-semibold">{write.action}.</span> <ServedByBadge servedBy={write.servedBy} kind="write" />
+            <span className="font-semibold">{write.action}.</span>{" "}
+            <ServedByBadge servedBy={write.servedBy} kind="write" />
           </div>
           <WriteProgress key={write.consistencyToken} token={write.consistencyToken} writtenAt={write.at} />
         </div>

@@ -6,7 +6,15 @@ import type { RouterOutputs } from "~/trpc/react";
 import { useTRPC } from "~/trpc/react";
 import type { LastWrite } from "./last-write";
 import { Button } from "./ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "./ui/dialog";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "./ui/dialog";
 import { UserForm } from "./user-form";
 
 type User = RouterOutputs["user"]["byId"]["user"];
@@ -56,7 +64,9 @@ export function UserEditDialog({ user, trigger, onSaved, returnFocus }: UserEdit
       >
         <DialogHeader>
           <DialogTitle>Edit {user.name}</DialogTitle>
-          <DialogDescription>The change is written to the primary; the page then reads it back from a replica that has it.</DialogDescription>
+          <DialogDescription>
+            The change is written to the primary; the page then reads it back from a replica that has it.
+          </DialogDescription>
         </DialogHeader>
         <UserForm
           initial={{ name: user.name, email: user.email }}

@@ -27,7 +27,15 @@ interface UserFormProps {
  * Name and email, validated by the server: its `fieldErrors` (and a duplicate email) appear under each
  * field, tied to it with aria-describedby, and the first field in error gets the focus.
  */
-export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendingLabel, pending, error, onSubmit, secondary }: UserFormProps) {
+export function UserForm({
+  initial = { name: "", email: "" },
+  submitLabel,
+  pendingLabel,
+  pending,
+  error,
+  onSubmit,
+  secondary,
+}: UserFormProps) {
   const id = useId();
   const [values, setValues] = useState(initial);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -49,7 +57,13 @@ export function UserForm({ initial = { name: "", email: "" }, submitLabel, pendi
     onSubmit(values);
   }
 
-  const field = (key: keyof UserFormValues, label: string, type: string, autoComplete: string, ref: React.RefObject<HTMLInputElement | null>) => {
+  const field = (
+    key: keyof UserFormValues,
+    label: string,
+    type: string,
+    autoComplete: string,
+    ref: React.RefObject<HTMLInputElement | null>,
+  ) => {
     const message = errors.fields[key];
     const errorId = `${id}-${key}-error`;
     return (

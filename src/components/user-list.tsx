@@ -1,11 +1,19 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon, PlusIcon, SearchIcon, SearchXIcon, UsersIcon } from "lucide-react";
+import {
+  ArrowDownIcon,
+  ArrowUpIcon,
+  ChevronsUpDownIcon,
+  PlusIcon,
+  SearchIcon,
+  SearchXIcon,
+  UsersIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
-import type { UserSort } from "~/validation/user-input";
 import { useTRPC } from "~/trpc/react";
+import type { UserSort } from "~/validation/user-input";
 import { errorMessage, retryUnlessClientError } from "./api-error";
 import { FormError } from "./form-error";
 import { type ListLocation, MAX_PAGE, useListLocation } from "./list-location";
@@ -36,7 +44,12 @@ export function UserList() {
   useEffect(() => setDraft(search), [search]);
 
   const list = useQuery({
-    ...trpc.user.list.queryOptions({ search: search || undefined, sort, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+    ...trpc.user.list.queryOptions({
+      search: search || undefined,
+      sort,
+      offset: (page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    }),
     placeholderData: keepPreviousData,
     retry: retryUnlessClientError,
   });
@@ -56,7 +69,14 @@ export function UserList() {
       <form className="grid max-w-xl gap-2" role="search" onSubmit={submitSearch}>
         <Label htmlFor="user-search">Search users</Label>
         <div className="flex flex-wrap gap-2">
-          <Input id="user-search" type="search" placeholder="Name or email" className="min-w-48 flex-1" value={draft} onChange={(event) => setDraft(event.target.value)} />
+          <Input
+            id="user-search"
+            type="search"
+            placeholder="Name or email"
+            className="min-w-48 flex-1"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+          />
           <Button type="submit" variant="secondary">
             <SearchIcon aria-hidden="true" /> Search
           </Button>
@@ -84,25 +104,42 @@ export function UserList() {
             <EmptyState location={location} total={list.data.total} onClearSearch={clearSearch} hrefOf={hrefOf} />
           ) : (
             <div className="rounded-lg border bg-card">
-              <Table aria-label="Users" aria-busy={list.isFetching || undefined} className={cn(list.isPlaceholderData && "opacity-60")}>
+              <Table
+                aria-label="Users"
+                aria-busy={list.isFetching || undefined}
+                className={cn(list.isPlaceholderData && "opacity-60")}
+              >
                 <TableHeader>
                   <TableRow className="hover:bg-transparent">
                     <SortableHead label="Name" column="name" location={location} hrefOf={hrefOf} />
                     <TableHead className="hidden md:table-cell">Email</TableHead>
-                    <SortableHead label="Created" column="created" location={location} hrefOf={hrefOf} className="text-right" />
+                    <SortableHead
+                      label="Created"
+                      column="created"
+                      location={location}
+                      hrefOf={hrefOf}
+                      className="text-right"
+                    />
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {list.data.items.map((user) => (
                     <TableRow key={user.id}>
                       <TableCell className="max-w-0 w-1/2 md:w-1/3">
-                        <Link href={`/users/${user.id}`} className="font-semibold text-primary [overflow-wrap:anywhere] hover:underline">
+                        <Link
+                          href={`/users/${user.id}`}
+                          className="font-semibold text-primary [overflow-wrap:anywhere] hover:underline"
+                        >
                           {user.name}
                         </Link>
                         {/* On phones the email goes under the name instead of a column of its own. */}
-                        <span className="block text-muted-foreground [overflow-wrap:anywhere] md:hidden">{user.email}</span>
+                        <span className="block text-muted-foreground [overflow-wrap:anywhere] md:hidden">
+                          {user.email}
+                        </span>
                       </TableCell>
-                      <TableCell className="hidden text-muted-foreground [overflow-wrap:anywhere] md:table-cell">{user.email}</TableCell>
+                      <TableCell className="hidden text-muted-foreground [overflow-wrap:anywhere] md:table-cell">
+                        {user.email}
+                      </TableCell>
                       <TableCell className="whitespace-nowrap text-right text-muted-foreground">
                         <time dateTime={user.createdAt.toISOString()}>{dateFormat.format(user.createdAt)}</time>
                       </TableCell>
@@ -113,7 +150,12 @@ export function UserList() {
             </div>
           )}
           {list.data.total > PAGE_SIZE && (
-            <Pagination page={page} pageCount={pageCount(list.data.total)} hrefFor={(n) => hrefOf({ ...location, page: n })} busy={list.isPlaceholderData} />
+            <Pagination
+              page={page}
+              pageCount={pageCount(list.data.total)}
+              hrefFor={(n) => hrefOf({ ...location, page: n })}
+              busy={list.isPlaceholderData}
+            />
           )}
         </>
       )}
@@ -132,7 +174,12 @@ function statusLine({ search, page }: ListLocation, total: number, loading: bool
 }
 
 type Column = "name" | "created";
-const SORT_WORDS: Record<UserSort, string> = { newest: "newest first", oldest: "oldest first", name: "by name, A to Z", "name-desc": "by name, Z to A" };
+const SORT_WORDS: Record<UserSort, string> = {
+  newest: "newest first",
+  oldest: "oldest first",
+  name: "by name, A to Z",
+  "name-desc": "by name, Z to A",
+};
 const ORDERS: Record<Column, [ascending: UserSort, descending: UserSort, first: UserSort]> = {
   name: ["name", "name-desc", "name"],
   created: ["oldest", "newest", "newest"],
@@ -142,17 +189,33 @@ const ORDERS: Record<Column, [ascending: UserSort, descending: UserSort, first: 
  * A column header that sorts: a link to the same list in this column's order (the other direction when
  * it is already sorted by it), with aria-sort saying the current order to screen readers.
  */
-function SortableHead({ label, column, location, hrefOf, className }: { label: string; column: Column; location: ListLocation; hrefOf: (next: ListLocation) => string; className?: string }) {
+function SortableHead({
+  label,
+  column,
+  location,
+  hrefOf,
+  className,
+}: {
+  label: string;
+  column: Column;
+  location: ListLocation;
+  hrefOf: (next: ListLocation) => string;
+  className?: string;
+}) {
   const [ascending, descending, first] = ORDERS[column];
   const direction = location.sort === ascending ? "ascending" : location.sort === descending ? "descending" : undefined;
   const next = direction === undefined ? first : direction === "ascending" ? descending : ascending;
-  const Icon = direction === "ascending" ? ArrowUpIcon : direction === "descending" ? ArrowDownIcon : ChevronsUpDownIcon;
+  const Icon =
+    direction === "ascending" ? ArrowUpIcon : direction === "descending" ? ArrowDownIcon : ChevronsUpDownIcon;
   return (
     <TableHead aria-sort={direction ?? "none"} className={className}>
       <Link
         href={hrefOf({ ...location, sort: next, page: 1 })}
         scroll={false}
-        className={cn("inline-flex items-center gap-1 rounded-sm hover:text-foreground", direction && "text-foreground")}
+        className={cn(
+          "inline-flex items-center gap-1 rounded-sm hover:text-foreground",
+          direction && "text-foreground",
+        )}
       >
         {label} <Icon className="size-4" aria-hidden="true" />
         <span className="sr-only">{` (sort ${SORT_WORDS[next]})`}</span>
@@ -162,7 +225,17 @@ function SortableHead({ label, column, location, hrefOf, className }: { label: s
 }
 
 /** Nothing to show: say why, and offer the way out (clear the search, create a user, go to the last page). */
-function EmptyState({ location, total, onClearSearch, hrefOf }: { location: ListLocation; total: number; onClearSearch: () => void; hrefOf: (next: ListLocation) => string }) {
+function EmptyState({
+  location,
+  total,
+  onClearSearch,
+  hrefOf,
+}: {
+  location: ListLocation;
+  total: number;
+  onClearSearch: () => void;
+  hrefOf: (next: ListLocation) => string;
+}) {
   const newUser = (
     <Button asChild>
       <Link href="/users/new">
@@ -173,7 +246,11 @@ function EmptyState({ location, total, onClearSearch, hrefOf }: { location: List
   if (total > 0) {
     const last = pageCount(total);
     return (
-      <Empty icon={<UsersIcon />} title={`There is no page ${location.page}`} text={`The list has ${last} ${last === 1 ? "page" : "pages"}.`}>
+      <Empty
+        icon={<UsersIcon />}
+        title={`There is no page ${location.page}`}
+        text={`The list has ${last} ${last === 1 ? "page" : "pages"}.`}
+      >
         <Button asChild variant="outline">
           <Link href={hrefOf({ ...location, page: last })}>Go to page {last}</Link>
         </Button>
@@ -182,7 +259,11 @@ function EmptyState({ location, total, onClearSearch, hrefOf }: { location: List
   }
   if (location.search) {
     return (
-      <Empty icon={<SearchXIcon />} title={`No users match “${location.search}”.`} text="Search looks in names and emails, ignoring case.">
+      <Empty
+        icon={<SearchXIcon />}
+        title={`No users match “${location.search}”.`}
+        text="Search looks in names and emails, ignoring case."
+      >
         <Button variant="outline" onClick={onClearSearch}>
           Clear the search
         </Button>
@@ -191,7 +272,11 @@ function EmptyState({ location, total, onClearSearch, hrefOf }: { location: List
     );
   }
   return (
-    <Empty icon={<UsersIcon />} title="No users yet." text="Create one: it is written to the primary and read back from a replica.">
+    <Empty
+      icon={<UsersIcon />}
+      title="No users yet."
+      text="Create one: it is written to the primary and read back from a replica."
+    >
       {newUser}
     </Empty>
   );

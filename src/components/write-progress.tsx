@@ -51,7 +51,9 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
   if (nodes && answeredAt !== seen.answeredAt) {
     const firstCheck = seen.answeredAt === 0;
     const at = { ...seen.at };
-    for (const n of nodes) if (n.state === "replayed" && at[n.node] === undefined) at[n.node] = firstCheck ? "first" : Math.max(0, answeredAt - writtenAt);
+    for (const n of nodes)
+      if (n.state === "replayed" && at[n.node] === undefined)
+        at[n.node] = firstCheck ? "first" : Math.max(0, answeredAt - writtenAt);
     setSeen({ answeredAt, at });
   }
 
@@ -82,7 +84,9 @@ export function WriteProgress({ token, writtenAt }: { token: string; writtenAt: 
           </li>
         ))}
       </ul>
-      {gaveUp && !done(nodes) && <p className="text-sm text-muted-foreground">No longer checking: the admin page shows replication live.</p>}
+      {gaveUp && !done(nodes) && (
+        <p className="text-sm text-muted-foreground">No longer checking: the admin page shows replication live.</p>
+      )}
     </section>
   );
 }
@@ -92,14 +96,21 @@ function ProgressBadge({ progress, seenAt }: { progress: NodeProgress; seenAt: S
     return (
       <>
         <Badge tone="ok">Replayed</Badge>{" "}
-        <span className="text-muted-foreground">{seenAt === "first" ? "by the first check" : seenAt === undefined ? "" : `within ${formatDuration(seenAt)} of the write`}</span>
+        <span className="text-muted-foreground">
+          {seenAt === "first"
+            ? "by the first check"
+            : seenAt === undefined
+              ? ""
+              : `within ${formatDuration(seenAt)} of the write`}
+        </span>
       </>
     );
   }
   if (progress.state === "unreachable") return <Badge tone="danger">Unreachable</Badge>;
   return (
     <>
-      <Badge tone="warn">Not yet</Badge> {progress.replayPaused && <span className="text-muted-foreground">replay paused</span>}
+      <Badge tone="warn">Not yet</Badge>{" "}
+      {progress.replayPaused && <span className="text-muted-foreground">replay paused</span>}
     </>
   );
 }

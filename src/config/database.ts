@@ -60,7 +60,10 @@ export function positionalNames(replicas: number): string[] {
 /** The nodes of a URL configuration as everyone names them (the cluster manager names URL nodes the same way). */
 export function namedNodes(database: Pick<DatabaseConfig, "primaryUrl" | "replicaUrls" | "names">): NamedNode[] {
   const names = database.names ?? positionalNames(database.replicaUrls.length);
-  return [{ name: names[0], role: "primary", url: database.primaryUrl }, ...database.replicaUrls.map((url, i): NamedNode => ({ name: names[i + 1], role: "replica", url }))];
+  return [
+    { name: names[0], role: "primary", url: database.primaryUrl },
+    ...database.replicaUrls.map((url, i): NamedNode => ({ name: names[i + 1], role: "replica", url })),
+  ];
 }
 
 /** DATABASE_DNS_NAME: `host[:port]`, port 5432 when absent; undefined when it is not that. */
@@ -83,21 +86,37 @@ export function chooseDatabase(env: EnvSource, embedded: EmbeddedLookup): Databa
   const replicaUrls = splitList(env.DATABASE_REPLICA_URLS);
   if (kind === "static") {
     if (url) return { database: { source: "environment", topology: { kind: "static" }, primaryUrl: url, replicaUrls } };
-    if (replicaUrls.length > 0) return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
-    return { problem: "DATABASE_TOPOLOGY=static needs DATABASE_URL (the primary) and optionally DATABASE_REPLICA_URLS" };
+    if (replicaUrls.length > 0)
+      return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
+    return {
+      problem: "DATABASE_TOPOLOGY=static needs DATABASE_URL (the primary) and optionally DATABASE_REPLICA_URLS",
+    };
   }
   if (kind === "dns" || kind === "patroni") {
     const needs = kind === "dns" ? "DATABASE_DNS_NAME" : "PATRONI_URLS";
-    const missing = [!url && "DATABASE_URL (the credentials template: user, password, database, TLS parameters)", !isSet(env[needs]) && needs].filter(Boolean);
+    const missing = [
+      !url && "DATABASE_URL (the credentials template: user, password, database, TLS parameters)",
+      !isSet(env[needs]) && needs,
+    ].filter(Boolean);
     if (missing.length > 0) return { problem: `DATABASE_TOPOLOGY=${kind} needs ${missing.join(" and ")}` };
-    if (replicaUrls.length > 0) return { problem: `DATABASE_REPLICA_URLS is not used with DATABASE_TOPOLOGY=${kind} (the nodes are discovered): unset it` };
+    if (replicaUrls.length > 0)
+      return {
+        problem: `DATABASE_REPLICA_URLS is not used with DATABASE_TOPOLOGY=${kind} (the nodes are discovered): unset it`,
+      };
     const topology: TopologyChoice =
-      kind === "dns" ? { kind, name: parseDnsName(env.DATABASE_DNS_NAME as string) ?? { host: "", port: 5432 } } : { kind, apiUrls: splitList(env.PATRONI_URLS) };
+      kind === "dns"
+        ? { kind, name: parseDnsName(env.DATABASE_DNS_NAME as string) ?? { host: "", port: 5432 } }
+        : { kind, apiUrls: splitList(env.PATRONI_URLS) };
     return { database: { source: "environment", topology, primaryUrl: url as string, replicaUrls: [] } };
   }
   if (kind !== "embedded") return { problem: `must be one of ${TOPOLOGY_KINDS.join(", ")}` }; // stage 1 tells it, under the variable's name
-  if (declared && (url || replicaUrls.length > 0)) return { problem: "DATABASE_TOPOLOGY=embedded takes its URLs from the cluster's state file: unset DATABASE_URL and DATABASE_REPLICA_URLS" };
-  if (replicaUrls.length > 0) return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
+  if (declared && (url || replicaUrls.length > 0))
+    return {
+      problem:
+        "DATABASE_TOPOLOGY=embedded takes its URLs from the cluster's state file: unset DATABASE_URL and DATABASE_REPLICA_URLS",
+    };
+  if (replicaUrls.length > 0)
+    return { problem: "DATABASE_REPLICA_URLS is set but DATABASE_URL is not: set DATABASE_URL to the primary's URL" };
   // A production server falls back to the embedded cluster only when TANDEM_DATA_DIR names it: running
   // the production build on the development cluster is a choice (a local demo, the e2e tests), never an
   // accident of a forgotten DATABASE_URL.
@@ -122,7 +141,15 @@ function lookUpEmbeddedCluster(embedded: EmbeddedLookup, dataDir: string | undef
     };
   }
   if (urls) {
-    return { database: { source: "embedded", topology: { kind: "embedded", dataRoot: dataDir }, primaryUrl: urls.primary, replicaUrls: urls.replicas, names: urls.names } };
+    return {
+      database: {
+        source: "embedded",
+        topology: { kind: "embedded", dataRoot: dataDir },
+        primaryUrl: urls.primary,
+        replicaUrls: urls.replicas,
+        names: urls.names,
+      },
+    };
   }
   if (dataDir) {
     return {
@@ -141,7 +168,11 @@ function lookUpEmbeddedCluster(embedded: EmbeddedLookup, dataDir: string | undef
  * cluster's primary as its owner role.
  */
 export function migrationUrl(env: EnvSource, embedded: () => ClusterUrls | undefined): string | undefined {
-  return (unlessBlank(env.MIGRATE_DATABASE_URL) as string | undefined) ?? (unlessBlank(env.DATABASE_URL) as string | undefined) ?? embedded()?.migration;
+  return (
+    (unlessBlank(env.MIGRATE_DATABASE_URL) as string | undefined) ??
+    (unlessBlank(env.DATABASE_URL) as string | undefined) ??
+    embedded()?.migration
+  );
 }
 
 /**
@@ -151,7 +182,9 @@ export function migrationUrl(env: EnvSource, embedded: () => ClusterUrls | undef
 export function urlTargetOf(env: EnvSource): NamedNode[] | undefined {
   const kind = unlessBlank(env.DATABASE_TOPOLOGY);
   if (kind === "dns" || kind === "patroni") {
-    throw new Error(`db:status and db:verify check nodes given by URL; with DATABASE_TOPOLOGY=${kind} DATABASE_URL is a template. Run them with DATABASE_TOPOLOGY=static and the nodes' URLs in DATABASE_URL and DATABASE_REPLICA_URLS.`);
+    throw new Error(
+      `db:status and db:verify check nodes given by URL; with DATABASE_TOPOLOGY=${kind} DATABASE_URL is a template. Run them with DATABASE_TOPOLOGY=static and the nodes' URLs in DATABASE_URL and DATABASE_REPLICA_URLS.`,
+    );
   }
   const url = unlessBlank(env.DATABASE_URL) as string | undefined;
   return url ? namedNodes({ primaryUrl: url, replicaUrls: splitList(env.DATABASE_REPLICA_URLS) }) : undefined;

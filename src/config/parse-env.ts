@@ -9,7 +9,7 @@
  *     (./production-rules.ts).
  */
 import { z } from "zod";
-import { type DatabaseConfig, type EmbeddedLookup, TOPOLOGY_KINDS, chooseDatabase, parseDnsName } from "./database";
+import { chooseDatabase, type DatabaseConfig, type EmbeddedLookup, parseDnsName, TOPOLOGY_KINDS } from "./database";
 import { type EnvSource, splitList, unlessBlank } from "./env-values";
 import { DEV_ADMIN_TOKEN, productionProblems } from "./production-rules";
 import { redactUrl } from "./redact-url";
@@ -22,7 +22,12 @@ export interface ParseEnvOptions {
 }
 
 /** Read into `database` (./database.ts); not on the parsed config under their own names. */
-type DatabaseVariables = "DATABASE_URL" | "DATABASE_REPLICA_URLS" | "DATABASE_TOPOLOGY" | "DATABASE_DNS_NAME" | "PATRONI_URLS";
+type DatabaseVariables =
+  | "DATABASE_URL"
+  | "DATABASE_REPLICA_URLS"
+  | "DATABASE_TOPOLOGY"
+  | "DATABASE_DNS_NAME"
+  | "PATRONI_URLS";
 
 export type Env = Omit<Variables, DatabaseVariables | "ADMIN_TOKEN"> & {
   database: DatabaseConfig;
@@ -73,7 +78,11 @@ function optional<T extends z.ZodType>(schema: T) {
 const httpUrlList = z.string().transform((value, ctx) => {
   const entries = splitList(value);
   entries.forEach((entry, index) => {
-    if (!/^https?:\/\/[^/\s]+/.test(entry)) ctx.addIssue({ code: "custom", message: `entry ${index + 1} of ${entries.length} must be an http:// or https:// URL, got "${entry}"` });
+    if (!/^https?:\/\/[^/\s]+/.test(entry))
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} of ${entries.length} must be an http:// or https:// URL, got "${entry}"`,
+      });
   });
   return entries;
 });
@@ -83,7 +92,12 @@ function wholeNumber(fallback: number, { min = 1, max = Number.MAX_SAFE_INTEGER,
   const expected = `must be a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`;
   return z.preprocess(
     unlessBlank,
-    z.coerce.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }).default(fallback),
+    z.coerce
+      .number({ error: expected })
+      .int({ error: expected })
+      .min(min, { error: expected })
+      .max(max, { error: expected })
+      .default(fallback),
   );
 }
 
@@ -94,7 +108,9 @@ const variables = z.object({
   DATABASE_REPLICA_URLS: optional(postgresUrlList),
   /** How the node set is found at run time (./database.ts); the default follows from DATABASE_URL. */
   DATABASE_TOPOLOGY: optional(z.enum(TOPOLOGY_KINDS, { error: `must be one of ${TOPOLOGY_KINDS.join(", ")}` })),
-  DATABASE_DNS_NAME: optional(z.string().refine((v) => parseDnsName(v) !== undefined, { error: "must be host or host:port" })),
+  DATABASE_DNS_NAME: optional(
+    z.string().refine((v) => parseDnsName(v) !== undefined, { error: "must be host or host:port" }),
+  ),
   PATRONI_URLS: optional(httpUrlList),
   /** How often the topology source is asked for the node set. */
   TOPOLOGY_POLL_INTERVAL_MS: wholeNumber(2_000, { unit: "milliseconds", min: 100, max: 600_000 }),
@@ -131,7 +147,9 @@ const variables = z.object({
   /** How long an Idempotency-Key's first answer is kept for retries; older keys are swept and may be reused. */
   IDEMPOTENCY_KEY_TTL_HOURS: wholeNumber(24, { unit: "hours", max: 24 * 365 }),
   /** Bearer token for the admin procedures (replication.*); unset outside production: DEV_ADMIN_TOKEN. */
-  ADMIN_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" })),
+  ADMIN_TOKEN: optional(
+    z.string().min(16, { error: "must be at least 16 characters (generate one: openssl rand -hex 32)" }),
+  ),
 });
 
 type Variables = z.output<typeof variables>;
@@ -153,7 +171,15 @@ export function parseEnv(source: EnvSource, { embedded }: ParseEnvOptions): Env 
   if (source.NODE_ENV === "production") problems.push(...productionProblems(source));
   if (!parsed.success || "problem" in choice || problems.length > 0) throw new InvalidEnvError(problems);
 
-  const { DATABASE_URL, DATABASE_REPLICA_URLS, DATABASE_TOPOLOGY, DATABASE_DNS_NAME, PATRONI_URLS, ADMIN_TOKEN, ...settings } = parsed.data;
+  const {
+    DATABASE_URL,
+    DATABASE_REPLICA_URLS,
+    DATABASE_TOPOLOGY,
+    DATABASE_DNS_NAME,
+    PATRONI_URLS,
+    ADMIN_TOKEN,
+    ...settings
+  } = parsed.data;
   const database: DatabaseConfig = choice.database;
   return { ...settings, ADMIN_TOKEN: ADMIN_TOKEN ?? DEV_ADMIN_TOKEN, database };
 }

@@ -6,7 +6,7 @@
  */
 import { urlRequiresTls } from "~/replication/tls-settings";
 import type { EnvSource } from "./parse-env";
-import { MIN_GUESSES_LOG10, guessesLog10, isHeaderSafeToken } from "./token-strength";
+import { guessesLog10, isHeaderSafeToken, MIN_GUESSES_LOG10 } from "./token-strength";
 
 /**
  * The admin token outside production when ADMIN_TOKEN is unset. It is public (it is in this file), which
@@ -27,13 +27,19 @@ export function productionProblems(source: EnvSource): string[] {
   const problems: string[] = [];
   const adminToken = source.ADMIN_TOKEN?.trim();
   if (!adminToken) {
-    problems.push(`ADMIN_TOKEN is required in production: it guards the admin API (replication status, pause, promote); ${GENERATE}`);
+    problems.push(
+      `ADMIN_TOKEN is required in production: it guards the admin API (replication status, pause, promote); ${GENERATE}`,
+    );
   } else if (adminToken.toLowerCase() === DEV_ADMIN_TOKEN) {
     problems.push(`ADMIN_TOKEN is the published development default, refused in production; ${GENERATE}`);
   } else if (!isHeaderSafeToken(adminToken)) {
-    problems.push(`ADMIN_TOKEN has spaces, control or non-ASCII characters, so it cannot be sent in an Authorization header; ${GENERATE}`);
+    problems.push(
+      `ADMIN_TOKEN has spaces, control or non-ASCII characters, so it cannot be sent in an Authorization header; ${GENERATE}`,
+    );
   } else if (guessesLog10(adminToken, KNOWN_WORDS) < MIN_GUESSES_LOG10) {
-    problems.push(`ADMIN_TOKEN is too easy to guess (a repeated character, a common password, a keyboard pattern or a variant of the development token); ${GENERATE}`);
+    problems.push(
+      `ADMIN_TOKEN is too easy to guess (a repeated character, a common password, a keyboard pattern or a variant of the development token); ${GENERATE}`,
+    );
   }
   const allowPlaintext = PLAINTEXT_OPT_OUT_VALUES.has(source[PLAINTEXT_OPT_OUT]?.trim().toLowerCase() ?? "");
   const check = (url: string | undefined, where: string) => {
@@ -42,11 +48,13 @@ export function productionProblems(source: EnvSource): string[] {
   };
   check(source.DATABASE_URL, "DATABASE_URL:");
   const replicas = source.DATABASE_REPLICA_URLS?.split(",") ?? [];
-  for (const [index, url] of replicas.entries()) check(url, `DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length}`);
+  for (const [index, url] of replicas.entries())
+    check(url, `DATABASE_REPLICA_URLS: entry ${index + 1} of ${replicas.length}`);
   return problems;
 }
 
-const DEFAULT_PASSWORD_PROBLEM = "uses a well-known default password, refused in production; set a strong password on that role";
+const DEFAULT_PASSWORD_PROBLEM =
+  "uses a well-known default password, refused in production; set a strong password on that role";
 
 /** The explicit opt-out from the TLS rule, for a network that is the app's and the database's alone. */
 export const PLAINTEXT_OPT_OUT = "TANDEM_ALLOW_PLAINTEXT_DB";
@@ -71,7 +79,9 @@ function allowsPlaintext(value: string | undefined): boolean {
 function hasDefaultPassword(value: string | undefined): boolean {
   const url = parseUrl(value);
   if (!url) return false;
-  return [safeDecode(url.password), url.searchParams.get("password") ?? ""].some((password) => DEFAULT_PASSWORDS.has(password.toLowerCase()));
+  return [safeDecode(url.password), url.searchParams.get("password") ?? ""].some((password) =>
+    DEFAULT_PASSWORDS.has(password.toLowerCase()),
+  );
 }
 
 function parseUrl(value: string | undefined): URL | undefined {

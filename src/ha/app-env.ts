@@ -3,7 +3,7 @@
  * member's API, and DATABASE_URL as the credentials template (host and port are replaced per member by
  * the source; the leader's are written so the URL works as it stands, e.g. for psql).
  */
-import { type HaProfile, apiUrl, appUrl, ownerUrl } from "./profile-state";
+import { apiUrl, appUrl, type HaProfile, ownerUrl } from "./profile-state";
 
 export function appEnvironment(profile: HaProfile, leaderPort: number): Record<string, string> {
   return {

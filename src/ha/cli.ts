@@ -28,10 +28,15 @@ const printEnv = (env: Record<string, string>) => {
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async up(args) {
     const { values } = parseArgs({ args, options: { members: { type: "string" } } });
-    const { profile, leader } = await haUp({ log, members: values.members === undefined ? undefined : Number(values.members) });
+    const { profile, leader } = await haUp({
+      log,
+      members: values.members === undefined ? undefined : Number(values.members),
+    });
     log(`prisma migrate deploy on the leader (${leader.name})`);
     await migrateLeader(profile, leader.port);
-    console.error(`\n${formatStatus((await statusRows(profile)).rows)}\n\nThe app's environment (npm run -s ha:env prints it again):`);
+    console.error(
+      `\n${formatStatus((await statusRows(profile)).rows)}\n\nThe app's environment (npm run -s ha:env prints it again):`,
+    );
     printEnv(appEnvironment(profile, leader.port));
   },
   async down() {
@@ -43,7 +48,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async status(args) {
     const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
     const profile = readProfile(defaultHaRoot());
-    if (values.json) console.log(JSON.stringify(await fetchCluster(profile.members.map((m) => apiUrl(profile, m))), null, 2));
+    if (values.json)
+      console.log(JSON.stringify(await fetchCluster(profile.members.map((m) => apiUrl(profile, m))), null, 2));
     else {
       const { rows, from } = await statusRows(profile);
       console.log(`${formatStatus(rows)}\n\n(from ${from}/cluster)`);
@@ -66,7 +72,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const results = await verify(topology);
     const failed = results.filter((r) => r.outcome === "fail").length;
     if (values.json) console.log(JSON.stringify(results, null, 2));
-    else console.log(`${formatTable(["#", "check", "node", "result", "detail"], results.map((r) => [String(r.id), r.check, r.node, r.outcome.toUpperCase(), r.detail]))}\n\n${failed === 0 ? "All checks passed." : `${failed} check(s) failed.`}`);
+    else
+      console.log(
+        `${formatTable(
+          ["#", "check", "node", "result", "detail"],
+          results.map((r) => [String(r.id), r.check, r.node, r.outcome.toUpperCase(), r.detail]),
+        )}\n\n${failed === 0 ? "All checks passed." : `${failed} check(s) failed.`}`,
+      );
     process.exitCode = failed === 0 ? 0 : 1;
   },
 };
@@ -80,7 +92,9 @@ async function currentLeader(profile: ReturnType<typeof readProfile>) {
 const [command, ...args] = process.argv.slice(2);
 const run = command ? commands[command] : undefined;
 if (!run) {
-  console.error("Usage: npm run ha:up [-- --members N] | ha:down | ha:clean | ha:status [-- --json] | ha:env | ha:verify [-- --json]");
+  console.error(
+    "Usage: npm run ha:up [-- --members N] | ha:down | ha:clean | ha:status [-- --json] | ha:env | ha:verify [-- --json]",
+  );
   process.exit(2);
 }
 try {

@@ -14,7 +14,15 @@ import { leaderPort } from "./leader-connstring";
 import { readProfile, superuserSocketUrl } from "./profile-state";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: false, options: { datadir: { type: "string" }, connstring: { type: "string" }, profile: { type: "string" }, scope: { type: "string" } } });
+  const { values } = parseArgs({
+    strict: false,
+    options: {
+      datadir: { type: "string" },
+      connstring: { type: "string" },
+      profile: { type: "string" },
+      scope: { type: "string" },
+    },
+  });
   const { datadir, connstring, profile } = values;
   if (typeof datadir !== "string" || typeof connstring !== "string" || typeof profile !== "string") {
     throw new Error("usage: tandem-create-replica --datadir=DIR --connstring=CONNINFO --profile=FILE");

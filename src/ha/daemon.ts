@@ -60,10 +60,15 @@ export async function stopDaemon(pidFile: string, what: string, graceMs = 30_000
   }
   process.kill(pid, "SIGTERM");
   try {
-    await waitFor(`${what} (pid ${pid}) to exit`, async () => (isAlive(pid) ? undefined : true), { timeoutMs: graceMs, intervalMs: 100 });
+    await waitFor(`${what} (pid ${pid}) to exit`, async () => (isAlive(pid) ? undefined : true), {
+      timeoutMs: graceMs,
+      intervalMs: 100,
+    });
   } catch {
     process.kill(pid, "SIGKILL");
-    await waitFor(`${what} (pid ${pid}) to exit after SIGKILL`, async () => (isAlive(pid) ? undefined : true), { timeoutMs: 5_000 });
+    await waitFor(`${what} (pid ${pid}) to exit after SIGKILL`, async () => (isAlive(pid) ? undefined : true), {
+      timeoutMs: 5_000,
+    });
   }
   rmSync(pidFile, { force: true });
   return "stopped";

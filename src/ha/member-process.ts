@@ -5,9 +5,9 @@
  */
 import { chownSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { waitFor } from "~/cluster/wait-for";
 import type { RunAs } from "~/cluster/os-user";
 import { ensureOwnedDir } from "~/cluster/placement";
+import { waitFor } from "~/cluster/wait-for";
 import { isAlive, runningPid, startDaemon, stopDaemon } from "./daemon";
 import { memberFiles, patroniYaml } from "./patroni-config";
 import type { HaMember, HaProfile } from "./profile-state";
@@ -57,6 +57,10 @@ export async function stopOrphanedPostgres(member: HaMember): Promise<"stopped" 
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
   if (!(pid > 0 && isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres"))) return "none";
   process.kill(pid, "SIGQUIT");
-  await waitFor(`the postmaster of ${member.name} (pid ${pid}) to exit`, async () => (isAlive(pid) ? undefined : true), { timeoutMs: 30_000 });
+  await waitFor(
+    `the postmaster of ${member.name} (pid ${pid}) to exit`,
+    async () => (isAlive(pid) ? undefined : true),
+    { timeoutMs: 30_000 },
+  );
   return "stopped";
 }

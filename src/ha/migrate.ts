@@ -7,7 +7,11 @@ const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export async function migrateLeader(profile: HaProfile, leaderPort: number): Promise<void> {
   const prisma = path.join(PROJECT_ROOT, "node_modules", ".bin", "prisma");
-  const child = spawn(prisma, ["migrate", "deploy"], { cwd: PROJECT_ROOT, env: { ...process.env, MIGRATE_DATABASE_URL: ownerUrl(profile, leaderPort) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(prisma, ["migrate", "deploy"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, MIGRATE_DATABASE_URL: ownerUrl(profile, leaderPort) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

@@ -43,5 +43,9 @@ export function leaderOf(cluster: PatroniCluster): PatroniMember | undefined {
 
 /** A replica that streams from the leader: Patroni 3.0.2 says "running", later versions "streaming". */
 export function isStreamingReplica(member: PatroniMember): boolean {
-  return member.role !== "leader" && (member.state === "running" || member.state === "streaming") && typeof member.lag === "number";
+  return (
+    member.role !== "leader" &&
+    (member.state === "running" || member.state === "streaming") &&
+    typeof member.lag === "number"
+  );
 }

@@ -36,7 +36,9 @@ export function memberFiles(member: HaMember) {
 
 /** pg_hba.conf as the embedded cluster writes it, as the list of lines Patroni takes. */
 export function hbaLines(socketDir: string): string[] {
-  return pgHba(socketDir).split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
+  return pgHba(socketDir)
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
 }
 
 export function patroniConfig(profile: HaProfile, member: HaMember): Record<string, unknown> {
@@ -68,7 +70,12 @@ export function patroniConfig(profile: HaProfile, member: HaMember): Record<stri
       pg_hba: hbaLines(profile.socketDir),
       authentication: {
         superuser: { username: profile.superuser.user, password: profile.superuser.password },
-        replication: { username: profile.replicator.user, password: profile.replicator.password, sslmode: VERIFY_FULL, sslrootcert: profile.tls.rootCert },
+        replication: {
+          username: profile.replicator.user,
+          password: profile.replicator.password,
+          sslmode: VERIFY_FULL,
+          sslrootcert: profile.tls.rootCert,
+        },
       },
       parameters: {
         unix_socket_directories: profile.socketDir,
@@ -78,7 +85,10 @@ export function patroniConfig(profile: HaProfile, member: HaMember): Record<stri
         ssl_key_file: files.key,
       },
       create_replica_methods: [REPLICA_METHOD],
-      [REPLICA_METHOD]: { command: commandPath(profile.binDir, "tandem-create-replica"), profile: profilePath(profile.root) },
+      [REPLICA_METHOD]: {
+        command: commandPath(profile.binDir, "tandem-create-replica"),
+        profile: profilePath(profile.root),
+      },
     },
     watchdog: { mode: "off" },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },

@@ -57,7 +57,10 @@ export function profilePath(root: string): string {
 
 export function readProfile(fileOrRoot: string): HaProfile {
   const file = fileOrRoot.endsWith(".json") ? fileOrRoot : profilePath(fileOrRoot);
-  if (!existsSync(file)) throw new Error(`No HA profile at ${file}.\n  Fix: run \`npm run ha:up\` (or set TANDEM_HA_DIR to where yours lives).`);
+  if (!existsSync(file))
+    throw new Error(
+      `No HA profile at ${file}.\n  Fix: run \`npm run ha:up\` (or set TANDEM_HA_DIR to where yours lives).`,
+    );
   return JSON.parse(readFileSync(file, "utf8")) as HaProfile;
 }
 

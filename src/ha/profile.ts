@@ -13,16 +13,25 @@ import { provisionRoles } from "~/cluster/create-primary";
 import { type RunAs, resolveRunAs } from "~/cluster/os-user";
 import { ensureOwnedDir, prepareNodesDir, reachableBinaries } from "~/cluster/placement";
 import { freePorts } from "~/cluster/ports";
-import { waitFor } from "~/cluster/wait-for";
 import { silentProgress } from "~/cluster/progress";
 import { OWNER_ROLE } from "~/cluster/roles";
+import { waitFor } from "~/cluster/wait-for";
 import { prepareBinDir } from "./bin-dir";
 import { startEtcd, stopEtcd } from "./etcd-process";
 import { startMember, stopMember, stopOrphanedPostgres, writeMemberConfig } from "./member-process";
+import { fetchCluster, isStreamingReplica, leaderOf, type PatroniCluster, type PatroniMember } from "./patroni-api";
 import { customConfPath, memberFiles } from "./patroni-config";
-import { type PatroniCluster, type PatroniMember, fetchCluster, isStreamingReplica, leaderOf } from "./patroni-api";
-import { type HaMember, type HaProfile, apiUrl, asClusterState, defaultHaRoot, profilePath, readProfile, writeProfile } from "./profile-state";
-import { type PatroniTimings, SHORT_TIMINGS, assertValidTimings } from "./timings";
+import {
+  apiUrl,
+  asClusterState,
+  defaultHaRoot,
+  type HaMember,
+  type HaProfile,
+  profilePath,
+  readProfile,
+  writeProfile,
+} from "./profile-state";
+import { assertValidTimings, type PatroniTimings, SHORT_TIMINGS } from "./timings";
 
 export interface HaOptions {
   root?: string;
@@ -48,7 +57,10 @@ export async function haUp(options: HaOptions = {}): Promise<{ profile: HaProfil
   // Rebuilt on every start: the stand-ins follow the sources, the links the installed binaries.
   await prepareBinDir(profile.binDir, reachableBinaries(locateBinaries(), ctx.runAs, ctx.log));
   ctx.log(`etcd on ${profile.host}:${profile.etcd.clientPort}: ${await startEtcd(profile, ctx.runAs)}`);
-  for (const member of profile.members) ctx.log(`${member.name} (PostgreSQL ${member.pgPort}, Patroni API ${member.apiPort}): ${startMember(profile, member, ctx.runAs)}`);
+  for (const member of profile.members)
+    ctx.log(
+      `${member.name} (PostgreSQL ${member.pgPort}, Patroni API ${member.apiPort}): ${startMember(profile, member, ctx.runAs)}`,
+    );
   const cluster = await waitUntilHealthy(profile, profile.members.length);
   const leader = leaderOf(cluster) as PatroniMember;
   ctx.log(`leader: ${leader.name}; provisioning roles and the '${profile.database}' database on it`);
@@ -74,11 +86,18 @@ export async function haDown(options: HaOptions = {}): Promise<void> {
   if (!existsSync(profilePath(ctx.root))) return;
   const profile = readProfile(ctx.root);
   // Replicas first, so the leader's shutdown does not set off a failover among them.
-  const leaderName = await fetchCluster(profile.members.map((m) => apiUrl(profile, m))).then((c) => leaderOf(c)?.name, () => undefined);
-  const order = [...profile.members.filter((m) => m.name !== leaderName), ...profile.members.filter((m) => m.name === leaderName)];
+  const leaderName = await fetchCluster(profile.members.map((m) => apiUrl(profile, m))).then(
+    (c) => leaderOf(c)?.name,
+    () => undefined,
+  );
+  const order = [
+    ...profile.members.filter((m) => m.name !== leaderName),
+    ...profile.members.filter((m) => m.name === leaderName),
+  ];
   for (const member of order) {
     ctx.log(`${member.name}: ${await stopMember(member)}`);
-    if ((await stopOrphanedPostgres(member)) === "stopped") ctx.log(`${member.name}: its PostgreSQL outlived its Patroni; stopped it (immediate shutdown)`);
+    if ((await stopOrphanedPostgres(member)) === "stopped")
+      ctx.log(`${member.name}: its PostgreSQL outlived its Patroni; stopped it (immediate shutdown)`);
   }
   ctx.log(`etcd: ${await stopEtcd(profile)}`);
 }
@@ -94,12 +113,19 @@ export async function haClean(options: HaOptions = {}): Promise<void> {
 }
 
 /** A leader and `replicas` + 1 members in all, every other one streaming (lag known). */
-export async function waitUntilHealthy(profile: HaProfile, members: number, timeoutMs = 120_000): Promise<PatroniCluster> {
+export async function waitUntilHealthy(
+  profile: HaProfile,
+  members: number,
+  timeoutMs = 120_000,
+): Promise<PatroniCluster> {
   return waitFor(
     `a Patroni leader and ${members - 1} streaming replica(s) (logs: ${profile.members.map((m) => memberFiles(m).log).join(", ")})`,
     async () => {
       const cluster = await fetchCluster(profile.members.map((m) => apiUrl(profile, m)));
-      const ok = leaderOf(cluster) && cluster.members.length === members && cluster.members.filter(isStreamingReplica).length === members - 1;
+      const ok =
+        leaderOf(cluster) &&
+        cluster.members.length === members &&
+        cluster.members.filter(isStreamingReplica).length === members - 1;
       return ok ? cluster : undefined;
     },
     { timeoutMs, intervalMs: 250 },
@@ -123,7 +149,9 @@ async function createProfile(ctx: Ctx, options: HaOptions): Promise<HaProfile> {
     binDir: path.join(nodesDir, "bin"),
     socketDir: socketDirOf(nodesDir),
     etcd: { clientPort: ports[0], peerPort: ports[1], dataDir: path.join(nodesDir, "etcd", "data") },
-    members: Array.from({ length: count }, (_, i) => newMember(nodesDir, `member${i + 1}`, ports[2 + 2 * i], ports[3 + 2 * i])),
+    members: Array.from({ length: count }, (_, i) =>
+      newMember(nodesDir, `member${i + 1}`, ports[2 + 2 * i], ports[3 + 2 * i]),
+    ),
     superuser: { user: "postgres", password: password() },
     app: { user: "tandem", password: password() },
     owner: { user: OWNER_ROLE, password: password() },
@@ -151,11 +179,17 @@ function newMember(nodesDir: string, name: string, pgPort: number, apiPort: numb
 
 /** The member's own server certificate, outside PGDATA (Patroni creates and re-clones that directory). */
 async function installMemberCertificate(ctx: Ctx, profile: HaProfile, member: HaMember): Promise<void> {
-  const ca = { certificate: readFileSync(profile.tls.rootCert, "utf8"), privateKey: readFileSync(path.join(profile.root, "ca.key"), "utf8") };
+  const ca = {
+    certificate: readFileSync(profile.tls.rootCert, "utf8"),
+    privateKey: readFileSync(path.join(profile.root, "ca.key"), "utf8"),
+  };
   const pair = await issueServerCertificate(ca, `${member.name} (Tandem HA)`, ["127.0.0.1", "localhost", profile.host]);
   ensureOwnedDir(member.dir, ctx.runAs);
   const files = memberFiles(member);
-  for (const [file, content, mode] of [[files.key, pair.privateKey, 0o600], [files.cert, pair.certificate, 0o644]] as const) {
+  for (const [file, content, mode] of [
+    [files.key, pair.privateKey, 0o600],
+    [files.cert, pair.certificate, 0o644],
+  ] as const) {
     writeFileSync(file, content, { mode });
     chmodSync(file, mode);
     if (ctx.runAs.switchUser) chownSync(file, ctx.runAs.uid, ctx.runAs.gid);
@@ -165,5 +199,12 @@ async function installMemberCertificate(ctx: Ctx, profile: HaProfile, member: Ha
 
 /** What the cluster manager's role provisioning needs of its context (it logs, and reads nothing else). */
 function clusterContextOf(ctx: Ctx, profile: HaProfile) {
-  return { root: profile.root, nodesDir: profile.nodesDir, binaries: locateBinaries(), runAs: ctx.runAs, log: ctx.log, progress: silentProgress };
+  return {
+    root: profile.root,
+    nodesDir: profile.nodesDir,
+    binaries: locateBinaries(),
+    runAs: ctx.runAs,
+    log: ctx.log,
+    progress: silentProgress,
+  };
 }

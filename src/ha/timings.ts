@@ -17,7 +17,9 @@ export const SHORT_TIMINGS: PatroniTimings = { ttl: 10, loop_wait: 1, retry_time
 
 export function assertValidTimings(t: PatroniTimings): PatroniTimings {
   if (t.loop_wait < 1 || t.retry_timeout < 1 || t.loop_wait + 2 * t.retry_timeout > t.ttl) {
-    throw new Error(`Patroni timings must satisfy loop_wait ≥ 1 and loop_wait + 2 × retry_timeout ≤ ttl; got ${JSON.stringify(t)}`);
+    throw new Error(
+      `Patroni timings must satisfy loop_wait ≥ 1 and loop_wait + 2 × retry_timeout ≤ ttl; got ${JSON.stringify(t)}`,
+    );
   }
   return t;
 }

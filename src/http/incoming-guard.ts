@@ -19,7 +19,12 @@ export const FETCH_FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["TRACE", "T
 /** Answers 405 and returns true when the request's method cannot be served; otherwise does nothing. */
 export function refuseForbiddenMethod(req: IncomingMessage, res: ServerResponse): boolean {
   if (!req.method || !FETCH_FORBIDDEN_METHODS.has(req.method.toUpperCase())) return false;
-  res.writeHead(405, { ...STATIC_SECURITY_HEADERS, allow: "GET, HEAD, POST, OPTIONS", "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.writeHead(405, {
+    ...STATIC_SECURITY_HEADERS,
+    allow: "GET, HEAD, POST, OPTIONS",
+    "content-type": "text/plain; charset=utf-8",
+    "cache-control": "no-store",
+  });
   res.end(`${req.method.toUpperCase()} is not served here.\n`);
   return true;
 }

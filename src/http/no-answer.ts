@@ -14,5 +14,7 @@ export function noAnswerReason(error: unknown): string {
   if (code) return String(code);
   // fetch itself failed (its TypeError's innermost cause says why), or the answer was not tRPC's JSON.
   const fetchFailed = chain.some((e) => e.name === "TypeError" && e.message === "fetch failed");
-  return fetchFailed ? `fetch failed: ${chain.at(-1)?.message}` : `it did not answer like a Tandem server: ${(error as Error)?.message}`;
+  return fetchFailed
+    ? `fetch failed: ${chain.at(-1)?.message}`
+    : `it did not answer like a Tandem server: ${(error as Error)?.message}`;
 }

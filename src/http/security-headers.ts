@@ -18,7 +18,8 @@ export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // Other sites learn the origin at most, never a path like /users/42?search=…
   "referrer-policy": "strict-origin-when-cross-origin",
   // The app uses none of these; a script injected despite the CSP cannot ask for them either.
-  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), browsing-topics=()",
+  "permissions-policy":
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), browsing-topics=()",
   "cross-origin-opener-policy": "same-origin",
 };
 

@@ -28,11 +28,18 @@ export function unwrapPlainInput(envelope: unknown): unknown {
     throw new InputFormatError(`The input must be a JSON object. ${ENVELOPE}.`);
   }
   if (Object.hasOwn(envelope, "meta")) {
-    throw new InputFormatError(`Inputs are plain JSON: type annotations ("meta") are not accepted. ${ENVELOPE} without "meta".`);
+    throw new InputFormatError(
+      `Inputs are plain JSON: type annotations ("meta") are not accepted. ${ENVELOPE} without "meta".`,
+    );
   }
   const keys = Object.keys(envelope);
   if (keys.some((key) => key !== "json")) {
-    throw new InputFormatError(`The input has unexpected keys (${keys.filter((key) => key !== "json").slice(0, 3).join(", ")}). ${ENVELOPE}.`);
+    throw new InputFormatError(
+      `The input has unexpected keys (${keys
+        .filter((key) => key !== "json")
+        .slice(0, 3)
+        .join(", ")}). ${ENVELOPE}.`,
+    );
   }
   return (envelope as { json?: unknown }).json;
 }

@@ -14,6 +14,7 @@ export interface ErrorLike {
  */
 export function causeChain(error: unknown, limit = 5): ErrorLike[] {
   const chain: ErrorLike[] = [];
-  for (let e = error; e && typeof e === "object" && chain.length < limit; e = (e as ErrorLike).cause) chain.push(e as ErrorLike);
+  for (let e = error; e && typeof e === "object" && chain.length < limit; e = (e as ErrorLike).cause)
+    chain.push(e as ErrorLike);
   return chain;
 }

@@ -10,7 +10,7 @@
  * 57P01-57P03 (admin/crash shutdown, cannot connect now). Raw `pg` errors carry the SQLSTATE or a Node
  * socket error code directly.
  */
-import { type ErrorLike, causeChain } from "./cause-chain";
+import { causeChain, type ErrorLike } from "./cause-chain";
 
 /** How a socket failed, from one error's Node code or `pg`'s message (which is all a timeout leaves). */
 export type SocketFailure = "unreachable" | "timed-out" | "closed";
@@ -22,7 +22,8 @@ export type SocketFailure = "unreachable" | "timed-out" | "closed";
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENOENT"]);
 const CLOSED_CODES = new Set(["ECONNRESET", "EPIPE"]);
 // pg.Client's connectionTimeoutMillis says "timeout expired", pg.Pool's "timeout exceeded when trying to connect".
-const TIMEOUT_MESSAGE = /timeout expired|timeout exceeded when trying to connect|connection timeout|Query read timeout/i;
+const TIMEOUT_MESSAGE =
+  /timeout expired|timeout exceeded when trying to connect|connection timeout|Query read timeout/i;
 const CLOSED_MESSAGE = /Connection terminated|Client has encountered a connection error/i;
 
 /** The socket failure this one error (not its causes) reports, or undefined. */
@@ -66,14 +67,26 @@ export function isConnectionError(error: unknown): boolean {
 function describeOne(e: ErrorLike): string | undefined {
   // The SQLSTATE or failure kind from adapter-pg is more specific than Prisma's wrapping code (P2039).
   const adapterCause = e.meta?.driverAdapterError?.cause;
-  const code = adapterCause?.originalCode ?? (adapterCause?.kind !== "postgres" ? adapterCause?.kind : undefined) ?? (typeof e.code === "string" ? e.code : "");
+  const code =
+    adapterCause?.originalCode ??
+    (adapterCause?.kind !== "postgres" ? adapterCause?.kind : undefined) ??
+    (typeof e.code === "string" ? e.code : "");
   if (code === "ECONNREFUSED" || code === "P1001" || code === "DatabaseNotReachable") return "connection refused";
-  if (code === "ETIMEDOUT" || code === "P1008" || code === "SocketTimeout" || /timeout/i.test(String(e.message))) return "timed out";
+  if (code === "ETIMEDOUT" || code === "P1008" || code === "SocketTimeout" || /timeout/i.test(String(e.message)))
+    return "timed out";
   if (code === "57P01" || code === "57P02") return "the server shut down";
   if (code === "57P03") return "the server is starting up or shutting down";
-  if (code === "28P01" || code === "28000" || code === "P1000") return "the server refused the app's credentials (check the user and password in its URL)";
+  if (code === "28P01" || code === "28000" || code === "P1000")
+    return "the server refused the app's credentials (check the user and password in its URL)";
   if (code === "3D000" || code === "P1003") return "the database in its URL does not exist";
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "P1017" || code === "ConnectionClosed" || /terminated/i.test(String(e.message))) return "connection closed";
+  if (
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    code === "P1017" ||
+    code === "ConnectionClosed" ||
+    /terminated/i.test(String(e.message))
+  )
+    return "connection closed";
   return undefined;
 }
 

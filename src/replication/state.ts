@@ -88,7 +88,9 @@ export const STATE_FILE = "cluster.json";
 export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
   // turbopackIgnore: a path built from cwd makes Next's output tracing copy the whole project (data
   // directories and this passwords file included) into a standalone build.
-  return path.resolve(/* turbopackIgnore: true */ env.TANDEM_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".tandem"));
+  return path.resolve(
+    /* turbopackIgnore: true */ env.TANDEM_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".tandem"),
+  );
 }
 
 export function statePath(root: string): string {
@@ -102,10 +104,14 @@ export function readState(root: string): ClusterState | undefined {
   try {
     state = JSON.parse(readFileSync(file, "utf8")) as ClusterState;
   } catch (error) {
-    throw new Error(`The cluster state file ${file} is not valid JSON (${(error as Error).message}).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\` (its data is lost).`);
+    throw new Error(
+      `The cluster state file ${file} is not valid JSON (${(error as Error).message}).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\` (its data is lost).`,
+    );
   }
   if (!Array.isArray(state.nodes) || !state.superuser || !state.app || !state.replicator) {
-    throw new Error(`The cluster state file ${file} is incomplete (no nodes or credentials).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\`.`);
+    throw new Error(
+      `The cluster state file ${file} is incomplete (no nodes or credentials).\n  Fix: restore it from a backup, or delete the cluster with \`npm run db:clean\`.`,
+    );
   }
   state.targetReplicas ??= replicasOf(state).length; // files written before the field existed
   return state;

@@ -181,7 +181,10 @@ export async function writerView(query: NodeQuery): Promise<WriterView> {
  * One replica's stream and slot in the writer's view, matched by the application_name its receiver
  * streams under (its node name when it has no receiver).
  */
-export function streamOf(view: WriterView, replica: { name: string; walReceiver?: WalReceiverStatus | null }): { stream: StreamStatus; slot: SlotStatus | null } {
+export function streamOf(
+  view: WriterView,
+  replica: { name: string; walReceiver?: WalReceiverStatus | null },
+): { stream: StreamStatus; slot: SlotStatus | null } {
   const key = replica.walReceiver?.applicationName ?? replica.name;
   const row = view.streams.find((r) => r.application_name === key);
   const slot = view.slots.find((s) => s.slot_name === key);
@@ -199,6 +202,13 @@ export function streamOf(view: WriterView, replica: { name: string; walReceiver?
       replayLagSeconds: row ? (row.replay_lag ?? 0) : null,
       lagBytes: row?.lag_bytes == null ? null : Number(row.lag_bytes),
     },
-    slot: slot ? { name: slot.slot_name, active: slot.active, retainedBytes: slot.retained_bytes == null ? null : Number(slot.retained_bytes), walStatus: slot.wal_status } : null,
+    slot: slot
+      ? {
+          name: slot.slot_name,
+          active: slot.active,
+          retainedBytes: slot.retained_bytes == null ? null : Number(slot.retained_bytes),
+          walStatus: slot.wal_status,
+        }
+      : null,
   };
 }

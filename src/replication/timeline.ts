@@ -7,7 +7,7 @@
  * routes reads by them) and the cluster manager (which rebuilds a replica that diverged); "writer" is
  * the current primary.
  */
-import { type Lsn, formatLsn, isLsn, parseLsn } from "./lsn";
+import { formatLsn, isLsn, type Lsn, parseLsn } from "./lsn";
 
 /** One line of a history file: `timeline` ended, and its successor began, at `forkLsn`. */
 export interface TimelineFork {
@@ -34,17 +34,21 @@ const HISTORY_LINE = /^(\d+)\s+(\S+)(?:\s.*)?$/;
  * the file's own `timeline`, errors name the file, and every line must be an ancestor of it.
  */
 export function parseTimelineHistory(text: string, timeline?: number): TimelineFork[] {
-  const where = (index: number) => `Timeline history${timeline === undefined ? "" : ` ${historyFileName(timeline)}`}, line ${index + 1}`;
+  const where = (index: number) =>
+    `Timeline history${timeline === undefined ? "" : ` ${historyFileName(timeline)}`}, line ${index + 1}`;
   const forks: TimelineFork[] = [];
   for (const [index, raw] of text.split("\n").entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const match = HISTORY_LINE.exec(line);
-    if (!match || !isLsn(match[2])) throw new Error(`${where(index)}: not "<timeline> <LSN> <reason>": ${JSON.stringify(raw)}`);
+    if (!match || !isLsn(match[2]))
+      throw new Error(`${where(index)}: not "<timeline> <LSN> <reason>": ${JSON.stringify(raw)}`);
     const ancestor = Number(match[1]);
     const previous = forks.at(-1)?.timeline ?? 0;
     if (ancestor <= previous || (timeline !== undefined && ancestor >= timeline)) {
-      throw new Error(`${where(index)}: timeline ${ancestor} out of order (after ${previous}${timeline === undefined ? "" : `, before ${timeline}`}).`);
+      throw new Error(
+        `${where(index)}: timeline ${ancestor} out of order (after ${previous}${timeline === undefined ? "" : `, before ${timeline}`}).`,
+      );
     }
     forks.push({ timeline: ancestor, forkLsn: parseLsn(match[2]) });
   }
@@ -92,7 +96,11 @@ export function relationToWriter(
  */
 export type WriteFate = "current" | "kept" | "lost" | "unknown" | "newer";
 
-export function fateOfWrite(history: TimelineHistory | undefined, writerTimeline: number, write: { timeline: number | null; lsn: Lsn }): WriteFate {
+export function fateOfWrite(
+  history: TimelineHistory | undefined,
+  writerTimeline: number,
+  write: { timeline: number | null; lsn: Lsn },
+): WriteFate {
   if (write.timeline === null) return "unknown";
   if (write.timeline === writerTimeline) return "current";
   if (write.timeline > writerTimeline) return "newer";

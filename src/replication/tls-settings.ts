@@ -53,7 +53,13 @@ export function urlRequiresTls(url: URL): boolean {
 }
 
 /** Node's codes for a certificate that does not chain to the trusted CA. */
-const UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
+const UNTRUSTED = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
 
 /**
  * A sentence for a failed TLS verification of the server at `url` (Node's own text is terse: "unable to
@@ -70,11 +76,15 @@ export function explainTlsFailure(error: unknown, url: string): string | undefin
   }
   const server = `${parsed.hostname}:${parsed.port || 5432}`;
   const rootCert = parsed.searchParams.get("sslrootcert");
-  const trusted = rootCert ? `the CA in sslrootcert (${rootCert})` : "a CA this machine trusts (no sslrootcert in the URL)";
+  const trusted = rootCert
+    ? `the CA in sslrootcert (${rootCert})`
+    : "a CA this machine trusts (no sslrootcert in the URL)";
   if (typeof code === "string" && UNTRUSTED.has(code)) {
     return `TLS: the certificate of ${server} is not signed by ${trusted} (${message}). Point sslrootcert at that server's CA (for the embedded cluster, \`npm run -s db:env\` prints URLs with it), or check that the URL names the server you mean.`;
   }
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return `TLS: the certificate of ${server} does not name the host in the URL (${message}). Connect by a name the certificate lists.`;
-  if (code === "CERT_HAS_EXPIRED") return `TLS: the certificate of ${server} has expired (${message}). On the embedded cluster: npm run db:certs -- rotate.`;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID")
+    return `TLS: the certificate of ${server} does not name the host in the URL (${message}). Connect by a name the certificate lists.`;
+  if (code === "CERT_HAS_EXPIRED")
+    return `TLS: the certificate of ${server} has expired (${message}). On the embedded cluster: npm run db:certs -- rotate.`;
   return undefined;
 }

@@ -2,10 +2,24 @@
  * Connection URLs of the embedded cluster, for the app and Prisma: they follow the state file, so after
  * `db:promote` they name the new primary without anyone editing an env file.
  */
-import { type ClusterState, type Credentials, type NodeState, defaultDataRoot, hostOf, primaryOf, readState, replicasOf } from "./state";
+import {
+  type ClusterState,
+  type Credentials,
+  defaultDataRoot,
+  hostOf,
+  type NodeState,
+  primaryOf,
+  readState,
+  replicasOf,
+} from "./state";
 import { tlsUrlQuery } from "./tls-settings";
 
-export function nodeUrl(state: ClusterState, node: Pick<NodeState, "port" | "host">, who: Credentials = state.app, database = state.database): string {
+export function nodeUrl(
+  state: ClusterState,
+  node: Pick<NodeState, "port" | "host">,
+  who: Credentials = state.app,
+  database = state.database,
+): string {
   const user = encodeURIComponent(who.user);
   const password = encodeURIComponent(who.password);
   const tls = state.tls ? `?${tlsUrlQuery(state.tls.rootCert)}` : "";

@@ -55,8 +55,15 @@ export async function startMarkerProbe(writer: ProbeNode, replicas: ProbeNode[])
   const arrivals = Promise.all(
     replicas.map(async (replica, i) => ({
       node: replica.name,
-      replayed: await timeSince(marker.committedAt, pollers[i], "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [marker.lsn]),
-      visible: await timeSince(marker.committedAt, pollers[i], "SELECT EXISTS (SELECT 1 FROM tandem_verify.markers WHERE id = $1) AS ok", [marker.id]),
+      replayed: await timeSince(marker.committedAt, pollers[i], "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [
+        marker.lsn,
+      ]),
+      visible: await timeSince(
+        marker.committedAt,
+        pollers[i],
+        "SELECT EXISTS (SELECT 1 FROM tandem_verify.markers WHERE id = $1) AS ok",
+        [marker.id],
+      ),
     })),
   );
   return {
@@ -87,7 +94,8 @@ interface Marker {
 }
 
 /** The markers' table, in a schema of their own so Prisma Migrate (which manages `public`) never sees it as drift. */
-export const MARKERS_TABLE_DDL = "CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())";
+export const MARKERS_TABLE_DDL =
+  "CREATE TABLE IF NOT EXISTS tandem_verify.markers (id text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())";
 
 /**
  * Two roles write markers: db:verify (the superuser, on the embedded cluster) and the admin API's probe
@@ -97,7 +105,9 @@ export const MARKERS_TABLE_DDL = "CREATE TABLE IF NOT EXISTS tandem_verify.marke
 async function writeMarker(writer: ProbeNode): Promise<Marker> {
   const id = randomUUID();
   return withClient(writer.url, async (client) => {
-    const { rows: existing } = await client.query<{ table: string | null }>("SELECT to_regclass('tandem_verify.markers')::text AS table");
+    const { rows: existing } = await client.query<{ table: string | null }>(
+      "SELECT to_regclass('tandem_verify.markers')::text AS table",
+    );
     if (existing[0].table === null) {
       await client.query("CREATE SCHEMA IF NOT EXISTS tandem_verify");
       await client.query(MARKERS_TABLE_DDL);
@@ -110,7 +120,9 @@ async function writeMarker(writer: ProbeNode): Promise<Marker> {
 }
 
 async function removeMarker(writer: ProbeNode, marker: Marker): Promise<void> {
-  await withClient(writer.url, (client) => client.query("DELETE FROM tandem_verify.markers WHERE id = $1", [marker.id])).catch(() => {});
+  await withClient(writer.url, (client) =>
+    client.query("DELETE FROM tandem_verify.markers WHERE id = $1", [marker.id]),
+  ).catch(() => {});
 }
 
 /** A connection per replica, or the error that prevented it (reported by the check that needed it). */

@@ -56,8 +56,13 @@ function relabelCharColumns<T>(result: T): T {
   return result;
 }
 
-async function connectTo(target: PgTarget): Promise<SqlDriverAdapter & { executeScript(script: string): Promise<void> }> {
-  const adapter = await new PrismaPg({ ...target.config, Client: CatalogSafeClient }, { schema: target.schema }).connect();
+async function connectTo(
+  target: PgTarget,
+): Promise<SqlDriverAdapter & { executeScript(script: string): Promise<void> }> {
+  const adapter = await new PrismaPg(
+    { ...target.config, Client: CatalogSafeClient },
+    { schema: target.schema },
+  ).connect();
   // With no parameters pg uses the simple query protocol, which runs a multi-statement script in one
   // round trip and one implicit transaction; PrismaPg's executeRaw still maps errors for the engine.
   adapter.executeScript = async (script: string) => {

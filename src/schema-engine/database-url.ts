@@ -95,7 +95,9 @@ function readRootCert(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`The database URL's sslrootcert (${file}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new Error(
+      `The database URL's sslrootcert (${file}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
 }
 

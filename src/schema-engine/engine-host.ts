@@ -79,7 +79,8 @@ export class EngineHost {
         return { ...result, stdout: null };
       }
     }
-    if (!PASSTHROUGH.has(method)) throw new UserFacingError(`The WebAssembly schema engine has no method \`${method}\`.`);
+    if (!PASSTHROUGH.has(method))
+      throw new UserFacingError(`The WebAssembly schema engine has no method \`${method}\`.`);
     const call = (engine as unknown as Record<string, (p: unknown) => Promise<unknown>>)[method]!;
     return call.call(engine, params);
   }
@@ -104,9 +105,13 @@ export class EngineHost {
     const { shadowTarget } = this.options;
     // The shadow database is emptied before use (see adapter.ts): it must never be the main database.
     if (shadowTarget && shadowTarget.label === target.label) {
-      throw new UserFacingError(`SHADOW_DATABASE_URL names the main database (${target.label}); point it at a separate, disposable database.`);
+      throw new UserFacingError(
+        `SHADOW_DATABASE_URL names the main database (${target.label}); point it at a separate, disposable database.`,
+      );
     }
-    this.engine ??= callEngine(() => createWasmEngine(this.options.datamodels, createAdapterFactory(target, shadowTarget), this.options.log));
+    this.engine ??= callEngine(() =>
+      createWasmEngine(this.options.datamodels, createAdapterFactory(target, shadowTarget), this.options.log),
+    );
     return this.engine;
   }
 }

@@ -57,7 +57,11 @@ export function describe(error: unknown): { message: string; errorCode?: string;
   if (error instanceof UserFacingError) return { message: error.message, errorCode: error.errorCode, meta: error.meta };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { message: error.message, errorCode: typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined, meta: {} };
+    return {
+      message: error.message,
+      errorCode: typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined,
+      meta: {},
+    };
   }
   return { message: String(error), meta: {} };
 }

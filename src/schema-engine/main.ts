@@ -19,7 +19,9 @@ import { engineVersion } from "./wasm-engine";
  */
 function exitWithError(error: unknown): never {
   const { message, errorCode } = describe(error);
-  process.stderr.write(`${JSON.stringify({ level: "ERROR", fields: { message, error_code: errorCode }, target: "schema_engine::logger" })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: "ERROR", fields: { message, error_code: errorCode }, target: "schema_engine::logger" })}\n`,
+  );
   process.exit(1);
 }
 

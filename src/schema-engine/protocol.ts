@@ -64,7 +64,15 @@ export class JsonRpcConnection {
     try {
       message = JSON.parse(line) as IncomingMessage;
     } catch {
-      this.send({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: "Parse error", data: { is_panic: false, message: `Not JSON: ${line.slice(0, 200)}`, meta: {} } } });
+      this.send({
+        jsonrpc: "2.0",
+        id: null,
+        error: {
+          code: PARSE_ERROR,
+          message: "Parse error",
+          data: { is_panic: false, message: `Not JSON: ${line.slice(0, 200)}`, meta: {} },
+        },
+      });
       return;
     }
     if (message.method === undefined) {

@@ -15,8 +15,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { EnginePanic } from "./errors";
 
 export type { SchemaEngine };
@@ -48,7 +48,9 @@ export function loadWasmEngine(): void {
   const module = new WebAssembly.Module(readFileSync(wasmPath));
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
+    instance = new WebAssembly.Instance(module, {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
   } catch (error) {
     if (!(error instanceof WebAssembly.LinkError)) throw error;
     // Its package.json is not in the package's "exports" (requiring it throws ERR_PACKAGE_PATH_NOT_EXPORTED): read it beside the entry.

@@ -17,7 +17,9 @@ await build({
   format: "esm",
   target: "node20",
   external: ["next", "next/*", "pg-native"],
-  banner: { js: 'import { createRequire as __tandemCreateRequire } from "node:module"; const require = __tandemCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __tandemCreateRequire } from "node:module"; const require = __tandemCreateRequire(import.meta.url);',
+  },
   logLevel: "warning",
 });
 console.error(`[build] ${SERVER_BUNDLE}`);

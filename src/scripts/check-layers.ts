@@ -15,7 +15,7 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { type ICruiseResult, type IForbiddenRuleType, cruise, format } from "dependency-cruiser";
+import { cruise, format, type ICruiseResult, type IForbiddenRuleType } from "dependency-cruiser";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const APP = "^src/(app|components|trpc|server)/";
@@ -24,25 +24,41 @@ const CLUSTER_ADAPTER = "^src/server/api/embedded-cluster-control\\.ts$";
 export const LAYER_RULES: IForbiddenRuleType[] = [
   // Without this, an import the resolver cannot follow would silently escape every rule below.
   { name: "every-import-resolves", severity: "error", from: {}, to: { couldNotResolve: true } },
-  { name: "no-module-cycle", comment: "Modules import each other in one direction only.", severity: "error", from: {}, to: { circular: true } },
-  { name: "no-folder-cycle", comment: "Folders import each other in one direction only.", severity: "error", scope: "folder", from: {}, to: { circular: true } },
+  {
+    name: "no-module-cycle",
+    comment: "Modules import each other in one direction only.",
+    severity: "error",
+    from: {},
+    to: { circular: true },
+  },
+  {
+    name: "no-folder-cycle",
+    comment: "Folders import each other in one direction only.",
+    severity: "error",
+    scope: "folder",
+    from: {},
+    to: { circular: true },
+  },
   {
     name: "cluster-manager-imports-no-app",
-    comment: "The cluster manager, the HA profile and the schema-engine shim run without the app (db:*, ha:*, prisma); they talk to it over HTTP if at all.",
+    comment:
+      "The cluster manager, the HA profile and the schema-engine shim run without the app (db:*, ha:*, prisma); they talk to it over HTTP if at all.",
     severity: "error",
     from: { path: "^src/(cluster|ha|schema-engine)/" },
     to: { path: APP },
   },
   {
     name: "app-imports-no-ha-profile",
-    comment: "The HA profile is a development and test platform; the app finds Patroni through its REST API (the topology source), as in production.",
+    comment:
+      "The HA profile is a development and test platform; the app finds Patroni through its REST API (the topology source), as in production.",
     severity: "error",
     from: { path: APP },
     to: { path: "^src/ha/" },
   },
   {
     name: "server-reaches-cluster-through-its-adapter",
-    comment: "The server knows ClusterControl (src/server/api/cluster-control.ts); only its embedded adapter knows src/cluster.",
+    comment:
+      "The server knows ClusterControl (src/server/api/cluster-control.ts); only its embedded adapter knows src/cluster.",
     severity: "error",
     from: { path: "^src/server/", pathNot: CLUSTER_ADAPTER },
     to: { path: "^src/cluster/" },
@@ -79,7 +95,8 @@ function topFolderCycles(modules: ICruiseResult["modules"]): string[] {
     if (!source.startsWith("src/")) continue;
     for (const { resolved } of dependencies) {
       const [from, to] = [topFolder(source), topFolder(resolved)];
-      if (resolved.startsWith("src/") && from !== to && !example.has(`${from} ${to}`)) example.set(`${from} ${to}`, `${source} → ${resolved}`);
+      if (resolved.startsWith("src/") && from !== to && !example.has(`${from} ${to}`))
+        example.set(`${from} ${to}`, `${source} → ${resolved}`);
     }
   }
   const edges = [...example.keys()].map((key) => key.split(" ") as [string, string]);
@@ -107,14 +124,30 @@ function topFolderCycles(modules: ICruiseResult["modules"]): string[] {
 
 const result = await cruise(
   sources(),
-  { baseDir: ROOT, validate: true, doNotFollow: { path: "node_modules" }, ruleSet: { forbidden: LAYER_RULES }, outputType: "json" },
+  {
+    baseDir: ROOT,
+    validate: true,
+    doNotFollow: { path: "node_modules" },
+    ruleSet: { forbidden: LAYER_RULES },
+    outputType: "json",
+  },
   // Package "exports" as Node reads them: dependency-cruiser ignores them by default, so a package with no "main" (@remix-run/node-fetch-server) would not resolve.
-  { extensions: [".ts", ".tsx", ".js", ".mjs"], alias: { "~": path.join(ROOT, "src") }, exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
-  { babelConfig: { presets: [["@babel/preset-typescript", { allExtensions: true, isTSX: true, onlyRemoveTypeImports: true }]] } },
+  {
+    extensions: [".ts", ".tsx", ".js", ".mjs"],
+    alias: { "~": path.join(ROOT, "src") },
+    exportsFields: ["exports"],
+    conditionNames: ["import", "require", "node", "default", "types"],
+  },
+  {
+    babelConfig: {
+      presets: [["@babel/preset-typescript", { allExtensions: true, isTSX: true, onlyRemoveTypeImports: true }]],
+    },
+  },
 );
 const cruised = JSON.parse(String(result.output)) as ICruiseResult;
 const report = await format(cruised, { outputType: "err-long" });
 const cycles = topFolderCycles(cruised.modules);
 process.stdout.write(String(report.output));
-if (cycles.length > 0) process.stdout.write(`${cycles.join("\n\n")}\n\nx ${cycles.length} cycle(s) between top-level folders of src/\n`);
+if (cycles.length > 0)
+  process.stdout.write(`${cycles.join("\n\n")}\n\nx ${cycles.length} cycle(s) between top-level folders of src/\n`);
 process.exitCode = report.exitCode === 0 && cycles.length === 0 ? 0 : 1;

@@ -52,10 +52,17 @@ const commands: Record<string, (api: ApiClient, args: string[], options: Options
   },
   async list(api, args, { search, cursor, limit }) {
     noPositionals(args);
-    const page = await api.user.list.query({ search, cursor: optionalNumber(cursor, "--cursor"), limit: optionalNumber(limit, "--limit") });
+    const page = await api.user.list.query({
+      search,
+      cursor: optionalNumber(cursor, "--cursor"),
+      limit: optionalNumber(limit, "--limit"),
+    });
     if (page.items.length === 0) console.log(search ? `no users match "${search}"` : "no users");
     for (const user of page.items) console.log(describe(user));
-    if (page.nextCursor !== null) console.log(`more: npm run client -- list --cursor ${page.nextCursor}${search ? ` --search ${JSON.stringify(search)}` : ""}`);
+    if (page.nextCursor !== null)
+      console.log(
+        `more: npm run client -- list --cursor ${page.nextCursor}${search ? ` --search ${JSON.stringify(search)}` : ""}`,
+      );
     printServedBy(page.servedBy);
   },
   async get(api, args) {
@@ -81,11 +88,15 @@ function describe(user: User): string {
 
 function printWritten(verb: string, user: User, servedBy: ServedBy, consistencyToken: string): void {
   console.log(`${verb} ${describe(user)}`);
-  console.log(`written on ${servedBy.node} (${servedBy.endpoint}); consistency token ${consistencyToken} kept for the next commands`);
+  console.log(
+    `written on ${servedBy.node} (${servedBy.endpoint}); consistency token ${consistencyToken} kept for the next commands`,
+  );
 }
 
 function printServedBy(servedBy: ServedBy): void {
-  console.log(`served by ${servedBy.node} (${servedBy.endpoint}, ${servedBy.role}): ${servedBy.reason}, ${servedBy.detail}`);
+  console.log(
+    `served by ${servedBy.node} (${servedBy.endpoint}, ${servedBy.role}): ${servedBy.reason}, ${servedBy.detail}`,
+  );
 }
 
 function noPositionals(args: string[]): void {
@@ -129,7 +140,8 @@ function tokenFile(serverUrl: string): ConsistencyTokenStore {
 
 function explain(error: unknown, serverUrl: string): string {
   const unreachable = unreachableReason(error);
-  if (unreachable) return `Could not reach the Tandem server at ${serverUrl} (${unreachable}).\nStart it with npm run dev, or point --url at it.`;
+  if (unreachable)
+    return `Could not reach the Tandem server at ${serverUrl} (${unreachable}).\nStart it with npm run dev, or point --url at it.`;
   // The server's messages are written for people; input errors already name every field.
   if (error instanceof TRPCClientError) return `${error.data?.code ?? "error"}: ${error.message}`;
   return (error as Error).message ?? String(error);

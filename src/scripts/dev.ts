@@ -30,10 +30,16 @@ const args = process.argv.slice(2);
 // an ADMIN_TOKEN of your own) opens it up.
 const hostGiven = args.some((arg) => arg === "-H" || arg === "--hostname" || arg.startsWith("--hostname="));
 if (!hostGiven && !process.env.ADMIN_TOKEN) {
-  console.error("[dev] listening on 127.0.0.1 only (the development admin token is public); set ADMIN_TOKEN and pass -H 0.0.0.0 to serve your network");
+  console.error(
+    "[dev] listening on 127.0.0.1 only (the development admin token is public); set ADMIN_TOKEN and pass -H 0.0.0.0 to serve your network",
+  );
   args.push("-H", "127.0.0.1");
 }
 // `tsx watch` restarts the server when the API code it imported changes (Next reloads pages itself).
-const server = spawn(bin("tsx"), ["watch", "--clear-screen=false", path.join("src", "server", "http", "server.ts"), "--dev", ...args], { stdio: "inherit" });
+const server = spawn(
+  bin("tsx"),
+  ["watch", "--clear-screen=false", path.join("src", "server", "http", "server.ts"), "--dev", ...args],
+  { stdio: "inherit" },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

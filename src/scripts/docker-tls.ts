@@ -34,13 +34,16 @@ export async function ensureDockerCertificates(dockerDir: string): Promise<strin
   const caKey = path.join(dir, "ca.key");
   const haveCa = existsSync(caKey) && existsSync(caFile(dockerDir));
   // A new CA invalidates every certificate the old one signed: reissue them all with it.
-  const ca = haveCa ? { certificate: readFileSync(caFile(dockerDir), "utf8"), privateKey: readFileSync(caKey, "utf8") } : await createCertificateAuthority("Tandem docker cluster CA");
+  const ca = haveCa
+    ? { certificate: readFileSync(caFile(dockerDir), "utf8"), privateKey: readFileSync(caKey, "utf8") }
+    : await createCertificateAuthority("Tandem docker cluster CA");
   if (!haveCa) {
     write("ca.key", ca.privateKey, 0o600);
     write("ca.crt", ca.certificate, 0o644);
   }
   for (const container of POSTGRES_CONTAINERS) {
-    if (haveCa && existsSync(path.join(dir, `${container}.crt`)) && existsSync(path.join(dir, `${container}.key`))) continue;
+    if (haveCa && existsSync(path.join(dir, `${container}.crt`)) && existsSync(path.join(dir, `${container}.key`)))
+      continue;
     const pair = await issueServerCertificate(ca, container, [container, "localhost", "127.0.0.1"]);
     write(`${container}.key`, pair.privateKey, 0o600);
     write(`${container}.crt`, pair.certificate, 0o644);

@@ -20,7 +20,13 @@ import { tlsUrlQuery } from "../replication/tls-settings";
 import { caFile, ensureDockerCertificates, tlsDir } from "./docker-tls";
 
 /** Every variable docker/compose.yml takes from the env file; all secrets, all generated. */
-export const SECRET_NAMES = ["POSTGRES_PASSWORD", "REPLICATOR_PASSWORD", "TANDEM_OWNER_PASSWORD", "TANDEM_DB_PASSWORD", "ADMIN_TOKEN"] as const;
+export const SECRET_NAMES = [
+  "POSTGRES_PASSWORD",
+  "REPLICATOR_PASSWORD",
+  "TANDEM_OWNER_PASSWORD",
+  "TANDEM_DB_PASSWORD",
+  "ADMIN_TOKEN",
+] as const;
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
 
 /** Ports compose publishes on 127.0.0.1: the primary, then replica1 and replica2. */
@@ -56,7 +62,14 @@ export function ensureEnvFile(file: string): { secrets: Secrets; created: string
   const created = missingSecrets(existing);
   if (created.length > 0) {
     const values = { ...existing, ...Object.fromEntries(created.map((name) => [name, secret()])) };
-    writeFileSync(file, HEADER + Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+    writeFileSync(
+      file,
+      HEADER +
+        Object.entries(values)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(""),
+      { mode: 0o600 },
+    );
   }
   chmodSync(file, 0o600); // writeFileSync's mode applies only to a new file
   return { secrets: parseEnvFile(readFileSync(file, "utf8")) as Secrets, created };
@@ -66,8 +79,12 @@ export function ensureEnvFile(file: string): { secrets: Secrets; created: string
  * URLs for the host: the app role over the published ports (what the app container uses over the network),
  * over TLS verified against the docker cluster's CA, `rootCert` (docker/tls/ca.crt).
  */
-export function hostUrls(secrets: Pick<Secrets, "TANDEM_DB_PASSWORD">, rootCert: string): { primary: string; replicas: string[] } {
-  const url = (port: number) => `postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:${port}/tandem?${tlsUrlQuery(rootCert)}`;
+export function hostUrls(
+  secrets: Pick<Secrets, "TANDEM_DB_PASSWORD">,
+  rootCert: string,
+): { primary: string; replicas: string[] } {
+  const url = (port: number) =>
+    `postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:${port}/tandem?${tlsUrlQuery(rootCert)}`;
   return { primary: url(HOST_PORTS.primary), replicas: HOST_PORTS.replicas.map(url) };
 }
 
@@ -83,7 +100,12 @@ export const PLACEHOLDER = "unset-docker-env-placeholder-for-down";
  * (undefined when there is no file). A variable the file has is never overridden: compose lets the
  * environment win over --env-file.
  */
-export function composeInvocation(composeFile: string, envFile: string, fileValues: Record<string, string> | undefined, args: string[]): { argv: string[]; env: Record<string, string> } {
+export function composeInvocation(
+  composeFile: string,
+  envFile: string,
+  fileValues: Record<string, string> | undefined,
+  args: string[],
+): { argv: string[]; env: Record<string, string> } {
   const envFileArgs = fileValues === undefined ? [] : ["--env-file", envFile];
   const env = Object.fromEntries(missingSecrets(fileValues ?? {}).map((name) => [name, PLACEHOLDER]));
   return { argv: ["compose", "-f", composeFile, ...envFileArgs, ...args], env };
@@ -103,10 +125,15 @@ export function volumeState(result: { status: number | null; stderr: string }): 
  * was initialised with the old ones (init-primary.sh runs only on an empty volume), so new ones would fail
  * authentication everywhere.
  */
-export function upRefusal(missing: readonly string[], hadEnvFile: boolean, volume: "present" | "absent" | "unknown"): string | undefined {
+export function upRefusal(
+  missing: readonly string[],
+  hadEnvFile: boolean,
+  volume: "present" | "absent" | "unknown",
+): string | undefined {
   if (missing.length === 0 || volume === "absent") return undefined;
   const what = hadEnvFile ? `docker/.env lacks ${missing.join(", ")}` : "there is no docker/.env";
-  if (volume === "unknown") return `[docker] ${what}, and Docker could not say whether the volume ${PRIMARY_VOLUME} exists (is the Docker engine running?): not writing new secrets.`;
+  if (volume === "unknown")
+    return `[docker] ${what}, and Docker could not say whether the volume ${PRIMARY_VOLUME} exists (is the Docker engine running?): not writing new secrets.`;
   return (
     `[docker] ${what}, but the volume ${PRIMARY_VOLUME} exists: the volumes hold the old passwords, so new ones would not work. ` +
     "Put the old docker/.env back, or start over (this deletes the containers, the volumes and their data): npm run docker:clean, then npm run docker:up."
@@ -120,14 +147,17 @@ const readEnv = () => (existsSync(envFile) ? parseEnvFile(readFileSync(envFile, 
 function composeAvailable(): boolean {
   // Without the compose plugin, `docker compose -f …` fails with a baffling "unknown shorthand flag".
   if (spawnSync("docker", ["compose", "version"], { stdio: "ignore" }).status === 0) return true;
-  console.error("[docker] `docker compose` is not available: install Docker with the compose plugin, or use the embedded cluster (npm run dev).");
+  console.error(
+    "[docker] `docker compose` is not available: install Docker with the compose plugin, or use the embedded cluster (npm run dev).",
+  );
   return false;
 }
 
 /** Runs `docker compose` with `args`; the caller has checked that compose is available. */
 function runCompose(args: string[]): number {
   const { argv, env } = composeInvocation(path.join(dockerDir, "compose.yml"), envFile, readEnv(), args);
-  const placeholders = Object.keys(env).length > 0 ? ` (placeholders for ${Object.keys(env).join(", ")}, not in docker/.env)` : "";
+  const placeholders =
+    Object.keys(env).length > 0 ? ` (placeholders for ${Object.keys(env).join(", ")}, not in docker/.env)` : "";
   console.error(`[docker] docker ${argv.join(" ")}${placeholders}`);
   return spawnSync("docker", argv, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
 }
@@ -141,7 +171,11 @@ const commands: Record<string, () => number | Promise<number>> = {
     const missing = missingSecrets(existing ?? {});
     if (missing.length > 0) {
       const inspect = spawnSync("docker", ["volume", "inspect", PRIMARY_VOLUME], { encoding: "utf8" });
-      const refusal = upRefusal(missing, existing !== undefined, volumeState({ status: inspect.status, stderr: inspect.stderr ?? "" }));
+      const refusal = upRefusal(
+        missing,
+        existing !== undefined,
+        volumeState({ status: inspect.status, stderr: inspect.stderr ?? "" }),
+      );
       if (refusal) {
         console.error(refusal);
         return 1;
@@ -150,7 +184,8 @@ const commands: Record<string, () => number | Promise<number>> = {
     const { created } = ensureEnvFile(envFile);
     if (created.length > 0) console.error(`[docker] wrote ${created.join(", ")} to docker/.env (mode 0600)`);
     const certificates = await ensureDockerCertificates(dockerDir);
-    if (certificates.length > 0) console.error(`[docker] wrote TLS files to docker/tls/: ${certificates.join(", ")} (keys mode 0600)`);
+    if (certificates.length > 0)
+      console.error(`[docker] wrote TLS files to docker/tls/: ${certificates.join(", ")} (keys mode 0600)`);
     const status = runCompose(["up", "-d", "--build", "--wait"]);
     if (status === 0) {
       console.error(`[docker] up: app http://127.0.0.1:${HOST_PORTS.app} (admin token: ADMIN_TOKEN in docker/.env)`);

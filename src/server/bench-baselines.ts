@@ -30,7 +30,10 @@ function firstReplicaUrl(): string {
 
 export async function byIdRawPg(id: number): Promise<UserRow | null> {
   rawPool ??= new pg.Pool({ connectionString: firstReplicaUrl(), max: getEnv().REPLICA_POOL_SIZE });
-  const { rows } = await rawPool.query<UserRow>('SELECT id, name, email, created_at AS "createdAt" FROM users WHERE id = $1', [id]);
+  const { rows } = await rawPool.query<UserRow>(
+    'SELECT id, name, email, created_at AS "createdAt" FROM users WHERE id = $1',
+    [id],
+  );
   return rows[0] ?? null;
 }
 
@@ -40,14 +43,21 @@ export const FAST_PATH_BENCH_PREFIX = "/api/bench-fast/raw-pg";
 export async function byIdRawPgNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const id = /^\/(\d+)$/.exec((req.url ?? "").slice(FAST_PATH_BENCH_PREFIX.length))?.[1];
   const user = id === undefined ? null : await byIdRawPg(Number(id));
-  res.writeHead(user ? 200 : 404, { "content-type": "application/json" }).end(user ? JSON.stringify(user) : '"Not found"');
+  res
+    .writeHead(user ? 200 : 404, { "content-type": "application/json" })
+    .end(user ? JSON.stringify(user) : '"Not found"');
 }
 
 function bareExtensionClient() {
   const { database, DATABASE_POOL_SIZE, REPLICA_POOL_SIZE } = getEnv();
-  const client = (url: string, max: number) => new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  const client = (url: string, max: number) =>
+    new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
   return client(database.primaryUrl, DATABASE_POOL_SIZE).$extends(
-    readReplicas({ replicas: (database.replicaUrls.length ? database.replicaUrls : [database.primaryUrl]).map((url) => client(url, REPLICA_POOL_SIZE)) }),
+    readReplicas({
+      replicas: (database.replicaUrls.length ? database.replicaUrls : [database.primaryUrl]).map((url) =>
+        client(url, REPLICA_POOL_SIZE),
+      ),
+    }),
   );
 }
 

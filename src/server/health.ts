@@ -22,7 +22,10 @@ export async function readinessResponse(getDb: () => DataLayer): Promise<Respons
     view = await routingView(getDb());
   } catch (error) {
     console.error("[health] readiness check failed:", error);
-    return Response.json({ status: "not ready", reason: "the app could not start its data layer (see the server log)" }, { status: 503, headers: NO_STORE });
+    return Response.json(
+      { status: "not ready", reason: "the app could not start its data layer (see the server log)" },
+      { status: 503, headers: NO_STORE },
+    );
   }
   const ready = view.writer !== null;
   return Response.json(

@@ -5,12 +5,13 @@
  * writer's pg_stat_replication row and slot) from a shared round at most a second old
  * (./replication-details.ts). No connection URL (it holds the password) leaves the server.
  */
+
+import { formatLsn } from "~/replication/lsn";
+import type { SlotStatus, StreamStatus, WalReceiverStatus } from "~/replication/status";
 import type { ClusterControl } from "~/server/api/cluster-control";
 import type { DataLayer } from "~/server/db/data-layer/data-layer";
-import { formatLsn } from "~/replication/lsn";
 import type { ConfiguredRole, NodeRole, Routing } from "~/server/db/monitor/routing-state";
 import type { TopologyStatus } from "~/server/db/topology/topology";
-import type { SlotStatus, StreamStatus, WalReceiverStatus } from "~/replication/status";
 import { replicationDetails } from "./replication-details";
 import { routingView } from "./routing-view";
 
@@ -61,7 +62,10 @@ export interface ReplicationStatusView {
   nodes: NodeStatusView[];
 }
 
-export async function replicationStatus(db: DataLayer, cluster: ClusterControl | undefined): Promise<ReplicationStatusView> {
+export async function replicationStatus(
+  db: DataLayer,
+  cluster: ClusterControl | undefined,
+): Promise<ReplicationStatusView> {
   const view = await routingView(db); // waits for the monitor's first round, so the writer is known below
   const details = await replicationDetails(db, cluster);
   const health = new Map(db.monitor.snapshot().map((h) => [h.name, h]));
@@ -109,7 +113,11 @@ export async function replicationStatus(db: DataLayer, cluster: ClusterControl |
  * A server started after a promote reads its nodes from the state file, which no longer routes to the
  * fenced former primary: it is listed still (from the cluster), so it does not vanish from the page.
  */
-function fencedOutsideTheDataLayer(known: NodeStatusView[], fenced: Set<string>, cluster: ClusterControl | undefined): NodeStatusView[] {
+function fencedOutsideTheDataLayer(
+  known: NodeStatusView[],
+  fenced: Set<string>,
+  cluster: ClusterControl | undefined,
+): NodeStatusView[] {
   const names = new Set(known.map((n) => n.name));
   return [...fenced]
     .filter((name) => !names.has(name))

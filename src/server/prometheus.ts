@@ -26,7 +26,8 @@ export function formatPrometheus(families: MetricFamily[]): string {
     if (!NAME.test(family.name)) throw new Error(`Invalid metric name: ${family.name}`);
     lines.push(`# HELP ${family.name} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`);
     lines.push(`# TYPE ${family.name} ${family.type}`);
-    for (const sample of family.samples) lines.push(`${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
+    for (const sample of family.samples)
+      lines.push(`${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -6,7 +6,19 @@
  */
 import type { NodeStatusView, ReplicationStatusView } from "./node-status";
 
-export type PublicNode = Pick<NodeStatusView, "name" | "endpoint" | "configuredRole" | "role" | "fenced" | "reachable" | "routing" | "replayPaused" | "lagBytes" | "lagSeconds">;
+export type PublicNode = Pick<
+  NodeStatusView,
+  | "name"
+  | "endpoint"
+  | "configuredRole"
+  | "role"
+  | "fenced"
+  | "reachable"
+  | "routing"
+  | "replayPaused"
+  | "lagBytes"
+  | "lagSeconds"
+>;
 
 export interface PublicTopology {
   cluster: ReplicationStatusView["cluster"];
@@ -20,17 +32,19 @@ export function publicTopology(status: ReplicationStatusView): PublicTopology {
     cluster: status.cluster,
     writer: status.writer,
     allReplicasOut: status.allReplicasOut,
-    nodes: status.nodes.map(({ name, endpoint, configuredRole, role, fenced, reachable, routing, replayPaused, lagBytes, lagSeconds }) => ({
-      name,
-      endpoint,
-      configuredRole,
-      role,
-      fenced,
-      reachable,
-      routing,
-      replayPaused,
-      lagBytes,
-      lagSeconds,
-    })),
+    nodes: status.nodes.map(
+      ({ name, endpoint, configuredRole, role, fenced, reachable, routing, replayPaused, lagBytes, lagSeconds }) => ({
+        name,
+        endpoint,
+        configuredRole,
+        role,
+        fenced,
+        reachable,
+        routing,
+        replayPaused,
+        lagBytes,
+        lagSeconds,
+      }),
+    ),
   };
 }

@@ -45,7 +45,11 @@ export class ReadRates {
         const was = last.counts[node] ?? { readsServed: 0, errors: 0 };
         const list = this.points.get(node) ?? [];
         // A counter never goes back; if it did (a new data layer), the rate is unknown, not negative.
-        list.push({ at, readsPerSecond: Math.max(0, now.readsServed - was.readsServed) / seconds, errorsPerSecond: Math.max(0, now.errors - was.errors) / seconds });
+        list.push({
+          at,
+          readsPerSecond: Math.max(0, now.readsServed - was.readsServed) / seconds,
+          errorsPerSecond: Math.max(0, now.errors - was.errors) / seconds,
+        });
         this.points.set(node, list);
       }
       this.last = { at, counts: structuredClone(counts) };
@@ -55,7 +59,11 @@ export class ReadRates {
       if (kept.length > 0) this.points.set(node, kept);
       else this.points.delete(node);
     }
-    return { now: at, windowMs: this.windowMs, nodes: Object.keys(counts).map((node) => ({ node, points: this.points.get(node) ?? [] })) };
+    return {
+      now: at,
+      windowMs: this.windowMs,
+      nodes: Object.keys(counts).map((node) => ({ node, points: this.points.get(node) ?? [] })),
+    };
   }
 }
 

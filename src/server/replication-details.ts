@@ -5,9 +5,17 @@
  * every caller for DETAILS_MAX_AGE_MS, and callers during a round wait for it, so any number of admin
  * pages polling every second cost each node at most about one query a second.
  */
-import { type NodeQuery, type SelfStatus, type SlotStatus, type StreamStatus, selfStatus, streamOf, writerView } from "~/replication/status";
-import type { DataLayer } from "~/server/db/data-layer/data-layer";
+import {
+  type NodeQuery,
+  type SelfStatus,
+  type SlotStatus,
+  type StreamStatus,
+  selfStatus,
+  streamOf,
+  writerView,
+} from "~/replication/status";
 import type { ClusterControl } from "~/server/api/cluster-control";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 
 /** How long one round of details answers callers: the admin page polls every second. */
 export const DETAILS_MAX_AGE_MS = 1_000;
@@ -62,7 +70,15 @@ async function gather(db: DataLayer, cluster: ClusterControl | undefined): Promi
       db.monitor.query(node, sql, params);
   const writer = db.monitor.writer()?.name;
   // A node the probes found unreachable is not asked: its connect timeout would hold up every caller.
-  const ask = async ({ name, reachable, error }: { name: string; reachable: boolean; error?: string }): Promise<[string, Pick<NodeDetails, "self" | "error">]> => {
+  const ask = async ({
+    name,
+    reachable,
+    error,
+  }: {
+    name: string;
+    reachable: boolean;
+    error?: string;
+  }): Promise<[string, Pick<NodeDetails, "self" | "error">]> => {
     if (!reachable) return [name, { error: error ?? "unreachable" }];
     try {
       return [name, { self: await selfStatus(query(name)) }];
@@ -70,10 +86,16 @@ async function gather(db: DataLayer, cluster: ClusterControl | undefined): Promi
       return [name, { error: (failure as Error).message }];
     }
   };
-  const [answers, view] = await Promise.all([Promise.all(db.monitor.snapshot().map(ask)), writer ? writerView(query(writer)).catch(() => undefined) : undefined]);
+  const [answers, view] = await Promise.all([
+    Promise.all(db.monitor.snapshot().map(ask)),
+    writer ? writerView(query(writer)).catch(() => undefined) : undefined,
+  ]);
   const nodes = new Map<string, NodeDetails>();
   for (const [name, answer] of answers) {
-    const replica = answer.self?.inRecovery === true && view ? streamOf(view, { name, walReceiver: answer.self.walReceiver }) : undefined;
+    const replica =
+      answer.self?.inRecovery === true && view
+        ? streamOf(view, { name, walReceiver: answer.self.walReceiver })
+        : undefined;
     nodes.set(name, { ...answer, stream: replica?.stream ?? null, slot: replica?.slot ?? null });
   }
   return { at, nodes, fenced: new Set(cluster?.fencedNodes() ?? []) };

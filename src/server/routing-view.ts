@@ -66,5 +66,10 @@ export async function routingView(db: DataLayer): Promise<RoutingView> {
     }),
   );
   // `routable` is never true for the writer (its exclusion kind is "primary"), so this asks about replicas only.
-  return { writer, allReplicasOut: nodes.length > 1 && !nodes.some((n) => n.routing.routable), topology: db.topologyStatus(), nodes };
+  return {
+    writer,
+    allReplicasOut: nodes.length > 1 && !nodes.some((n) => n.routing.routable),
+    topology: db.topologyStatus(),
+    nodes,
+  };
 }

@@ -21,5 +21,8 @@ export interface TopologyView {
 }
 
 export function topologyView(db: DataLayer): TopologyView {
-  return { source: db.topologyStatus(), nodes: db.nodes.map(({ name, configuredRole, endpoint }) => ({ name, configuredRole, endpoint })) };
+  return {
+    source: db.topologyStatus(),
+    nodes: db.nodes.map(({ name, configuredRole, endpoint }) => ({ name, configuredRole, endpoint })),
+  };
 }

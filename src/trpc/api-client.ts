@@ -1,5 +1,5 @@
 /** A plain (non-React) API client for Node programs such as the CLI (src/scripts/client.ts). */
-import { TRPCClientError, createTRPCClient } from "@trpc/client";
+import { createTRPCClient, TRPCClientError } from "@trpc/client";
 import { noAnswerReason } from "~/http/no-answer";
 import type { AppRouter } from "~/server/api/root";
 import { type ConsistencyTokenStore, memoryTokenStore } from "./consistency-token";

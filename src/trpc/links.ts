@@ -5,12 +5,12 @@
  * always reads what it wrote, from a replica that has it or from the primary. The browser also logs
  * requests (`requestLogLink`).
  */
-import { TRPCClientError, type TRPCLink, httpBatchLink, loggerLink } from "@trpc/client";
+import { httpBatchLink, loggerLink, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
-import type { AppRouter } from "~/server/api/root";
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
-import { type ConsistencyTokenStore, newerToken } from "./consistency-token";
 import { transformer } from "~/http/transformer";
+import type { AppRouter } from "~/server/api/root";
+import { type ConsistencyTokenStore, newerToken } from "./consistency-token";
 
 export interface ApiLinkOptions {
   /** The tRPC endpoint, e.g. http://127.0.0.1:3000/api/trpc */
@@ -67,11 +67,15 @@ function consistencyTokenOf(result: unknown): string | undefined {
  */
 export function requestLogLink(): TRPCLink<AppRouter> {
   return loggerLink({
-    enabled: (op) => (op.direction === "down" && op.result instanceof Error ? !isClientError(op.result) : process.env.NODE_ENV === "development"),
+    enabled: (op) =>
+      op.direction === "down" && op.result instanceof Error
+        ? !isClientError(op.result)
+        : process.env.NODE_ENV === "development",
   });
 }
 
 function isClientError(error: Error): boolean {
-  const status = error instanceof TRPCClientError ? (error.data as { httpStatus?: unknown } | undefined)?.httpStatus : undefined;
+  const status =
+    error instanceof TRPCClientError ? (error.data as { httpStatus?: unknown } | undefined)?.httpStatus : undefined;
   return typeof status === "number" && status >= 400 && status < 500;
 }

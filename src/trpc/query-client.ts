@@ -1,4 +1,4 @@
-import { QueryClient, defaultShouldDehydrateQuery } from "@tanstack/react-query";
+import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
 export function createQueryClient() {

@@ -20,7 +20,9 @@ export const id = z
   .max(INT4_MAX, { error: `id must be at most ${INT4_MAX}` });
 
 /** "required" for a missing field, "must be text" for one of the wrong type. */
-const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) });
+const text = (field: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be text`),
+});
 
 /**
  * Control characters (C0 with NUL, which PostgreSQL text cannot store, DEL and C1), text-direction
@@ -28,7 +30,10 @@ const text = (field: string) => ({ error: (issue: { input: unknown }) => (issue.
  * PostgreSQL would store a replacement character instead) are input errors, not server errors.
  */
 const noControlCharacters = (field: string) =>
-  [(value: string) => !/[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u.test(value), { error: `${field} must not contain control characters` }] as const;
+  [
+    (value: string) => !/[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u.test(value),
+    { error: `${field} must not contain control characters` },
+  ] as const;
 
 /**
  * Something that shows, judged by Unicode category: at least one letter, number, punctuation mark or
@@ -57,7 +62,11 @@ export const email = z
   .pipe(z.email({ error: "Enter a valid email address" }));
 
 /** Case-insensitive substring of the name or the email. */
-export const search = z.string(text("Search")).trim().max(100, { error: "Search must be at most 100 characters" }).refine(...noControlCharacters("Search"));
+export const search = z
+  .string(text("Search"))
+  .trim()
+  .max(100, { error: "Search must be at most 100 characters" })
+  .refine(...noControlCharacters("Search"));
 
 /** The list's orders: by creation (ids are assigned in insert order), or by name (ties by id). */
 export const USER_SORTS = ["newest", "oldest", "name", "name-desc"] as const;
@@ -65,7 +74,11 @@ export type UserSort = (typeof USER_SORTS)[number];
 export const sort = z.enum(USER_SORTS, { error: `sort must be one of ${USER_SORTS.join(", ")}` });
 
 /** Rows skipped before the page: page numbers (offset = (page - 1) × limit). */
-export const offset = z.number({ error: "offset must be a number" }).int({ error: "offset must be a whole number" }).min(0, { error: "offset must not be negative" }).max(INT4_MAX, { error: `offset must be at most ${INT4_MAX}` });
+export const offset = z
+  .number({ error: "offset must be a number" })
+  .int({ error: "offset must be a whole number" })
+  .min(0, { error: "offset must not be negative" })
+  .max(INT4_MAX, { error: `offset must be at most ${INT4_MAX}` });
 
 export const listInput = z
   .object({
@@ -74,12 +87,25 @@ export const listInput = z
     /** The `nextCursor` of the previous page (newest first only). */
     cursor: id.optional(),
     offset: offset.optional(),
-    limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be from 1 to 100" }).max(100, { error: "limit must be from 1 to 100" }).default(20),
+    limit: z
+      .number({ error: "limit must be a number" })
+      .int({ error: "limit must be a whole number" })
+      .min(1, { error: "limit must be from 1 to 100" })
+      .max(100, { error: "limit must be from 1 to 100" })
+      .default(20),
   })
-  .refine((input) => input.cursor === undefined || input.offset === undefined, { error: "Give a cursor or an offset, not both", path: ["cursor"] })
-  .refine((input) => input.cursor === undefined || input.sort === "newest", { error: "cursor pages newest first only; use offset with another sort", path: ["cursor"] })
+  .refine((input) => input.cursor === undefined || input.offset === undefined, {
+    error: "Give a cursor or an offset, not both",
+    path: ["cursor"],
+  })
+  .refine((input) => input.cursor === undefined || input.sort === "newest", {
+    error: "cursor pages newest first only; use offset with another sort",
+    path: ["cursor"],
+  })
   .prefault({});
 
 export const updateInput = z
   .object({ id, name: name.optional(), email: email.optional() })
-  .refine((input) => input.name !== undefined || input.email !== undefined, { error: "Give a name or an email to change" });
+  .refine((input) => input.name !== undefined || input.email !== undefined, {
+    error: "Give a name or an email to change",
+  });

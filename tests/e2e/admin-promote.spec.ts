@@ -4,7 +4,7 @@
  * old primary is shown fenced, and the event log says what happened. After the app restarts (same
  * cluster, same data root) the event log, the lag history from before and the fenced node are still there.
  */
-import { type Page, expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { chooseAction, conditionOf, eventLog, handle, signIn } from "./admin";
 import { type OwnServer, ownServerForThisFile } from "./own-server";
 
@@ -12,13 +12,17 @@ const ownServer = ownServerForThisFile();
 
 /** The oldest lag sample the server holds for a replica, through the admin API. */
 async function oldestLagSample(page: Page, own: OwnServer, node: string): Promise<number | undefined> {
-  const answer = await page.request.get(`${own.baseURL}/api/trpc/replication.lagHistory`, { headers: { authorization: `Bearer ${handle(own.port).adminToken}` } });
+  const answer = await page.request.get(`${own.baseURL}/api/trpc/replication.lagHistory`, {
+    headers: { authorization: `Bearer ${handle(own.port).adminToken}` },
+  });
   expect(answer.status()).toBe(200);
   const history = (await answer.json()).result.data.json as { replicas: { node: string; samples: { at: number }[] }[] };
   return history.replicas.find((r) => r.node === node)?.samples[0]?.at;
 }
 
-test("promote from the page: confirmed first, logged, and after a server restart the events, the lag history and the fenced node remain", async ({ page }) => {
+test("promote from the page: confirmed first, logged, and after a server restart the events, the lag history and the fenced node remain", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const own = ownServer();
   await signIn(page, own);
@@ -50,5 +54,7 @@ test("promote from the page: confirmed first, logged, and after a server restart
   await expect(moved).toHaveCount(2); // the one from before the restart, and the new server's first round
   // The lag history reaches back before the restart.
   expect(await oldestLagSample(page, own, "replica2")).toBeLessThanOrEqual(oldest);
-  await expect(page.getByRole("img", { name: /^Replication lag over the last 5 minutes: .*\breplica2 now / })).toBeVisible();
+  await expect(
+    page.getByRole("img", { name: /^Replication lag over the last 5 minutes: .*\breplica2 now / }),
+  ).toBeVisible();
 });

@@ -1,5 +1,17 @@
 import { expect, test } from "@playwright/test";
-import { adminToken, adminWatchingUserTab, chooseAction, conditionOf, eventLog, fact, nodeCard, setPaused, setRunning, showAllFields, signIn } from "./admin";
+import {
+  adminToken,
+  adminWatchingUserTab,
+  chooseAction,
+  conditionOf,
+  eventLog,
+  fact,
+  nodeCard,
+  setPaused,
+  setRunning,
+  showAllFields,
+  signIn,
+} from "./admin";
 import { tabTo } from "./keyboard";
 import { createUser, unique, userRows } from "./users";
 
@@ -29,7 +41,9 @@ test("the admin page shows the primary writing and both replicas streaming", asy
 
   // The topology: the writer and an edge with its lag to each replica, the states in words.
   const topology = page.getByRole("img", { name: /^Topology: / });
-  await expect(topology).toHaveAccessibleName(/^Topology: primary \(Writer\) streams to replica1 \(lag \d+(\.\d)? m?s\), replica2 \(lag \d+(\.\d)? m?s\)\.$/);
+  await expect(topology).toHaveAccessibleName(
+    /^Topology: primary \(Writer\) streams to replica1 \(lag \d+(\.\d)? m?s\), replica2 \(lag \d+(\.\d)? m?s\)\.$/,
+  );
 
   for (const replica of REPLICAS) {
     const card = nodeCard(page, replica);
@@ -52,7 +66,11 @@ test("the admin page shows the primary writing and both replicas streaming", asy
   await expect(page.getByText("All replicas are out.")).toBeHidden();
 
   // Where reads go right now: a figure per node.
-  await expect(page.getByRole("img", { name: /^Reads per second now: primary \d+(\.\d)? \/s, replica1 \d+(\.\d)? \/s, replica2 \d+(\.\d)? \/s\.$/ })).toBeVisible();
+  await expect(
+    page.getByRole("img", {
+      name: /^Reads per second now: primary \d+(\.\d)? \/s, replica1 \d+(\.\d)? \/s, replica2 \d+(\.\d)? \/s\.$/,
+    }),
+  ).toBeVisible();
 
   // The probe reports a visibility latency for each replica.
   await page.getByRole("button", { name: "Run replication probe" }).click();
@@ -62,7 +80,10 @@ test("the admin page shows the primary writing and both replicas streaming", asy
   await expect(probe.getByRole("row", { name: /replica2/ })).toContainText(/\d+ ms/);
 });
 
-test("pausing replay from the page makes a replica lag; its creator still reads a new user; resuming heals it", async ({ page, context }) => {
+test("pausing replay from the page makes a replica lag; its creator still reads a new user; resuming heals it", async ({
+  page,
+  context,
+}) => {
   await signIn(page);
   const card = nodeCard(page, "replica1");
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
@@ -90,7 +111,10 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
 
   // The creator's page follows the write: replica2 has it, replica1 not yet, and says why.
   const spread = tab.getByRole("region", { name: "This write on each replica" }).getByRole("listitem");
-  await expect(spread).toHaveText([/^replica1 Not yet replay paused$/, /^replica2 Replayed (by the first check|within \d+(\.\d)? m?s of the write)$/]);
+  await expect(spread).toHaveText([
+    /^replica1 Not yet replay paused$/,
+    /^replica2 Replayed (by the first check|within \d+(\.\d)? m?s of the write)$/,
+  ]);
 
   await chooseAction(page, "replica1", "Resume replay on replica1");
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy", { timeout: 15_000 });
@@ -110,7 +134,10 @@ test("pausing replay from the page makes a replica lag; its creator still reads 
   await tab.close();
 });
 
-test("a stopped replica shows as down while user pages keep working; with both down reads fall back to the primary; started again, both are healthy", async ({ page, context }) => {
+test("a stopped replica shows as down while user pages keep working; with both down reads fall back to the primary; started again, both are healthy", async ({
+  page,
+  context,
+}) => {
   const { user, tab } = await adminWatchingUserTab(page, context, "Replica Down");
 
   // replica2 down (the cluster manager, as `npm run db:down -- replica2`): the page says so at once.
@@ -118,7 +145,11 @@ test("a stopped replica shows as down while user pages keep working; with both d
   await expect(conditionOf(page, "replica2")).toHaveText("Down");
   await expect(fact(nodeCard(page, "replica2"), "Health")).toHaveText("unreachable");
   // Why, in a sentence; the driver's text only behind the disclosure.
-  await expect(nodeCard(page, "replica2").getByText(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down)\.$/)).toBeVisible();
+  await expect(
+    nodeCard(page, "replica2").getByText(
+      /^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down)\.$/,
+    ),
+  ).toBeVisible();
   await expect(nodeCard(page, "replica2").getByText(/ECONNREFUSED/)).toBeHidden();
   await expect(eventLog(page).filter({ hasText: /replica2 \(127\.0\.0\.1:\d+\) stopped answering\./ })).toHaveCount(1);
   await expect(conditionOf(page, "replica1")).toHaveText("Healthy");
@@ -151,13 +182,20 @@ test("a stopped replica shows as down while user pages keep working; with both d
     await showAllFields(nodeCard(page, replica));
     await expect(fact(nodeCard(page, replica), "State")).toHaveText("streaming");
   }
-  await expect(eventLog(page).filter({ hasText: /replica2 \(127\.0\.0\.1:\d+\) answers again\./ }).first()).toBeVisible();
+  await expect(
+    eventLog(page)
+      .filter({ hasText: /replica2 \(127\.0\.0\.1:\d+\) answers again\./ })
+      .first(),
+  ).toBeVisible();
   await expect(page.getByText("All replicas are out.")).toBeHidden();
   await tab.reload();
   await expect(readBadge).toHaveText(/^Served by replica\d · replica/);
 });
 
-test("with the primary stopped, users can still be read, a write fails with a sentence and loses nothing, and it works again once the primary is back", async ({ page, context }) => {
+test("with the primary stopped, users can still be read, a write fails with a sentence and loses nothing, and it works again once the primary is back", async ({
+  page,
+  context,
+}) => {
   const { user: existing, tab } = await adminWatchingUserTab(page, context, "Before Outage");
 
   await setRunning("primary", false);
@@ -188,7 +226,10 @@ test("with the primary stopped, users can still be read, a write fails with a se
   await expect(tab.getByRole("heading", { level: 1, name: user.name })).toBeVisible();
 });
 
-test("without the admin token the page shows no admin data and the API refuses admin calls", async ({ page, request }) => {
+test("without the admin token the page shows no admin data and the API refuses admin calls", async ({
+  page,
+  request,
+}) => {
   await page.goto("/admin");
   await expect(page.getByRole("heading", { level: 2, name: "Sign in" })).toBeVisible();
   await expect(page.getByLabel("Admin token")).toHaveAttribute("type", "password");
@@ -199,7 +240,9 @@ test("without the admin token the page shows no admin data and the API refuses a
   // A wrong token is a sentence under the field, and still shows nothing.
   await page.getByLabel("Admin token").fill("not-the-token");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByLabel("Admin token")).toHaveAccessibleDescription("That admin token is not valid. Use the ADMIN_TOKEN the server was started with.");
+  await expect(page.getByLabel("Admin token")).toHaveAccessibleDescription(
+    "That admin token is not valid. Use the ADMIN_TOKEN the server was started with.",
+  );
   await expect(page.getByLabel("Admin token")).toBeFocused();
   await expect(page.getByRole("list", { name: "Nodes" })).toHaveCount(0);
   expect(await page.evaluate(() => sessionStorage.getItem("tandem.adminToken"))).toBeNull();
@@ -210,7 +253,9 @@ test("without the admin token the page shows no admin data and the API refuses a
   expect(await status.text()).not.toContain("replica1");
   const pause = await request.post("/api/trpc/replication.pauseReplay", { data: { json: { node: "replica1" } } });
   expect(pause.status()).toBe(401);
-  const wrong = await request.get("/api/trpc/replication.status", { headers: { authorization: "Bearer not-the-token" } });
+  const wrong = await request.get("/api/trpc/replication.status", {
+    headers: { authorization: "Bearer not-the-token" },
+  });
   expect(wrong.status()).toBe(401);
 
   // Signing in with the right token, then out, leaves nothing behind.

@@ -26,7 +26,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       const user = unique("Contrast");
       await createUser(page, user);
       await expect(toast(page, `Created ${user.name}`)).toBeVisible();
-      await expect(page.getByRole("region", { name: "This write on each replica" }).getByText("Replayed").first()).toBeVisible();
+      await expect(
+        page.getByRole("region", { name: "This write on each replica" }).getByText("Replayed").first(),
+      ).toBeVisible();
       await expectReadable("user page with its notice and toast");
 
       await page.getByRole("button", { name: "Delete user" }).click();

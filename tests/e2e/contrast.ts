@@ -14,7 +14,9 @@ export interface ContrastFailure {
 }
 
 /** Text below its required ratio (4.5:1, or 3:1 for large text), and the page's own background luminance. */
-export function contrastFailures(page: Page): Promise<{ failures: ContrastFailure[]; checked: number; pageLuminance: number }> {
+export function contrastFailures(
+  page: Page,
+): Promise<{ failures: ContrastFailure[]; checked: number; pageLuminance: number }> {
   return page.evaluate(() => {
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 1;
@@ -34,7 +36,8 @@ export function contrastFailures(page: Page): Promise<{ failures: ContrastFailur
     };
     const backgroundOf = (element: Element): [number, number, number] => {
       const layers: [number, number, number, number][] = [];
-      for (let e: Element | null = element; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
+      for (let e: Element | null = element; e; e = e.parentElement)
+        layers.push(rgba(getComputedStyle(e).backgroundColor));
       return layers.reverse().reduce<[number, number, number]>((under, layer) => over(layer, under), [255, 255, 255]);
     };
     const failures: ContrastFailure[] = [];
@@ -43,7 +46,14 @@ export function contrastFailures(page: Page): Promise<{ failures: ContrastFailur
       const own = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
       const box = element.getBoundingClientRect();
       const style = getComputedStyle(element);
-      if (!own || box.width === 0 || box.height === 0 || style.visibility === "hidden" || element.closest("[aria-hidden='true'], .sr-only")) continue;
+      if (
+        !own ||
+        box.width === 0 ||
+        box.height === 0 ||
+        style.visibility === "hidden" ||
+        element.closest("[aria-hidden='true'], .sr-only")
+      )
+        continue;
       if (Number(style.opacity) === 0) continue;
       const background = backgroundOf(element);
       const text = over(rgba(style.color), background);
@@ -56,7 +66,13 @@ export function contrastFailures(page: Page): Promise<{ failures: ContrastFailur
       const required = large ? 3 : 4.5;
       checked++;
       if (ratio < required && !disabled) {
-        failures.push({ text: element.textContent?.trim().slice(0, 60) ?? "", ratio: Math.round(ratio * 100) / 100, required, color: style.color, background: `rgb(${background.map(Math.round).join(", ")})` });
+        failures.push({
+          text: element.textContent?.trim().slice(0, 60) ?? "",
+          ratio: Math.round(ratio * 100) / 100,
+          required,
+          color: style.color,
+          background: `rgb(${background.map(Math.round).join(", ")})`,
+        });
       }
     }
     return { failures, checked, pageLuminance: luminance(backgroundOf(document.body)) };

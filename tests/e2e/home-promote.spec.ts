@@ -10,7 +10,10 @@ import { ownServerForThisFile } from "./own-server";
 
 const ownServer = ownServerForThisFile();
 
-test("after a promote the home page shows the new writer and the fenced old primary, without a reload", async ({ page, request }) => {
+test("after a promote the home page shows the new writer and the fenced old primary, without a reload", async ({
+  page,
+  request,
+}) => {
   const own = ownServer();
   const nodes = page.getByRole("list", { name: "Database nodes" });
   const condition = (name: string) => nodes.getByRole("listitem", { name }).getByTestId("node-condition");

@@ -8,7 +8,9 @@ test("the home page shows the test cluster's nodes by the data layer's names, wi
   await page.goto("/");
 
   await expect(page.getByRole("heading", { level: 1, name: "Tandem" })).toBeVisible();
-  await expect(page.getByText("From the embedded development cluster (npm run db:up), live as the app routes to it.")).toBeVisible();
+  await expect(
+    page.getByText("From the embedded development cluster (npm run db:up), live as the app routes to it."),
+  ).toBeVisible();
 
   const list = page.getByRole("list", { name: "Database nodes" });
   const nodes = list.getByRole("listitem");
@@ -21,7 +23,9 @@ test("the home page shows the test cluster's nodes by the data layer's names, wi
     await expect(item.getByTestId("node-condition")).toHaveText("Healthy");
     await expect(item.getByTestId("node-lag")).toHaveText(/^\d+(\.\d)? (B|KiB|MiB) · \d+(\.\d)? m?s$/);
   }
-  await expect(page.getByText("Writes go to primary; reads are spread over the healthy replicas.", { exact: false })).toBeVisible();
+  await expect(
+    page.getByText("Writes go to primary; reads are spread over the healthy replicas.", { exact: false }),
+  ).toBeVisible();
 
   const endpoints = await nodes.locator("code").allTextContents();
   for (const endpoint of endpoints) expect(endpoint).toMatch(ENDPOINT);

@@ -1,4 +1,4 @@
-import { type Locator, type Page, expect } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Presses Tab until `target` has the focus: the keyboard route a person would take, in page order. */
 export async function tabTo(page: Page, target: Locator, maxPresses = 40) {

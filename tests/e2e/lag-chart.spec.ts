@@ -1,4 +1,4 @@
-import { type Page, expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { setPaused, signIn } from "./admin";
 import { unique } from "./users";
 
@@ -15,13 +15,17 @@ test.afterEach(async () => {
 
 const lagFigure = (page: Page) => page.getByRole("figure", { name: "Replication lag" });
 /** The chart's SVG: role="img", named by the one-sentence summary. */
-const lagChart = (page: Page) => lagFigure(page).getByRole("img", { name: /^Replication lag over the last 5 minutes:/ });
+const lagChart = (page: Page) =>
+  lagFigure(page).getByRole("img", { name: /^Replication lag over the last 5 minutes:/ });
 
 /** "replica1 now 2.3 s" or "replica1 now 0 ms": under a second is shown in ms. */
 const underASecond = (node: string) => new RegExp(`\\b${node} now \\d+ ms\\b`);
 const atLeastASecond = (node: string) => new RegExp(`\\b${node} now \\d+\\.\\d s\\b`);
 
-test("the lag chart draws a line per replica and follows a paused replica's lag up and back down", async ({ page, request }) => {
+test("the lag chart draws a line per replica and follows a paused replica's lag up and back down", async ({
+  page,
+  request,
+}) => {
   await signIn(page);
   await expect(lagFigure(page)).toBeVisible();
   await expect(lagChart(page)).toBeVisible();
@@ -31,7 +35,9 @@ test("the lag chart draws a line per replica and follows a paused replica's lag 
   await expect(lagFigure(page).getByText(/^routing limit \d+(\.\d)? m?s$/)).toBeVisible();
   await expect(lagFigure(page).locator("svg text", { hasText: "routing limit" })).toHaveCount(0);
   // Every label in the page's charts is at least 12 px (recharts' default is smaller).
-  const sizes = await page.locator("main svg text").evaluateAll((texts) => texts.map((t) => Number.parseFloat(getComputedStyle(t).fontSize)));
+  const sizes = await page
+    .locator("main svg text")
+    .evaluateAll((texts) => texts.map((t) => Number.parseFloat(getComputedStyle(t).fontSize)));
   expect(sizes.length).toBeGreaterThan(0);
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
   await expect(lagChart(page)).toHaveAccessibleName(underASecond("replica1"));
@@ -64,7 +70,11 @@ test("the lag chart can show bytes, and is reachable with the keyboard", async (
 
   const bytes = lagFigure(page).getByRole("radio", { name: "Bytes" });
   await bytes.check();
-  await expect(lagFigure(page).getByRole("img", { name: /^Replication lag in bytes over the last 5 minutes: replica1 now \d+(\.\d)? (B|KiB|MiB)/ })).toBeVisible();
+  await expect(
+    lagFigure(page).getByRole("img", {
+      name: /^Replication lag in bytes over the last 5 minutes: replica1 now \d+(\.\d)? (B|KiB|MiB)/,
+    }),
+  ).toBeVisible();
   await expect(lagFigure(page).getByRole("group", { name: "Show lag in" })).toBeVisible();
 
   // From the measure radios, Tab reaches the chart itself (recharts' accessibility layer); arrow keys show a sample.

@@ -37,7 +37,13 @@ export function costlyAudits(lhr: Lhr): CostlyAudit[] {
       .map((ref) => ({ ref, audit: lhr.audits[ref.id] }))
       .filter(({ audit }) => audit && audit.score !== null && audit.score < 0.9)
       .sort((a, b) => b.ref.weight * (1 - (b.audit.score ?? 0)) - a.ref.weight * (1 - (a.audit.score ?? 0)))
-      .map(({ ref, audit }) => ({ category, id: ref.id, title: audit.title, score: audit.score ?? 0, ...(audit.displayValue ? { displayValue: audit.displayValue } : {}) })),
+      .map(({ ref, audit }) => ({
+        category,
+        id: ref.id,
+        title: audit.title,
+        score: audit.score ?? 0,
+        ...(audit.displayValue ? { displayValue: audit.displayValue } : {}),
+      })),
   );
 }
 
@@ -45,13 +51,18 @@ export function costlyAudits(lhr: Lhr): CostlyAudit[] {
 export function misses(results: PageScores[]): string[] {
   return results.flatMap((r) =>
     CATEGORIES.filter((c) => r.scores[c] < THRESHOLDS[c]).map((c) => {
-      const audits = r.costly.filter((a) => a.category === c).map((a) => `${a.id} ${Math.round(a.score * 100)}${a.displayValue ? ` (${a.displayValue})` : ""}`);
+      const audits = r.costly
+        .filter((a) => a.category === c)
+        .map((a) => `${a.id} ${Math.round(a.score * 100)}${a.displayValue ? ` (${a.displayValue})` : ""}`);
       return `${r.path}: ${c} ${r.scores[c]} < ${THRESHOLDS[c]}${audits.length ? `: ${audits.join(", ")}` : ""}`;
     }),
   );
 }
 
-export function scoresMarkdown(results: PageScores[], run: { chromium: string; lighthouse: string; date: string }): string {
+export function scoresMarkdown(
+  results: PageScores[],
+  run: { chromium: string; lighthouse: string; date: string },
+): string {
   const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
   const mark = (r: PageScores, c: Category) => `${r.scores[c]}${r.scores[c] < THRESHOLDS[c] ? " ✗" : ""}`;
   const lines = [
@@ -65,8 +76,16 @@ export function scoresMarkdown(results: PageScores[], run: { chromium: string; l
     ...results.map((r) => row([r.screen, `\`${r.path}\``, ...CATEGORIES.map((c) => mark(r, c))])),
   ];
   const below = misses(results);
-  if (below.length > 0) lines.push("", "Below the thresholds (the audits that cost points):", "", ...below.map((m) => `- ${m}`));
-  const notable = results.flatMap((r) => r.costly.filter((a) => r.scores[a.category] >= THRESHOLDS[a.category]).map((a) => `- ${r.path}: ${a.category}: ${a.id} ${Math.round(a.score * 100)}${a.displayValue ? ` (${a.displayValue})` : ""}`));
+  if (below.length > 0)
+    lines.push("", "Below the thresholds (the audits that cost points):", "", ...below.map((m) => `- ${m}`));
+  const notable = results.flatMap((r) =>
+    r.costly
+      .filter((a) => r.scores[a.category] >= THRESHOLDS[a.category])
+      .map(
+        (a) =>
+          `- ${r.path}: ${a.category}: ${a.id} ${Math.round(a.score * 100)}${a.displayValue ? ` (${a.displayValue})` : ""}`,
+      ),
+  );
   if (notable.length > 0) lines.push("", "Audits under 90 on screens that still pass:", "", ...notable);
   return `${lines.join("\n")}\n`;
 }

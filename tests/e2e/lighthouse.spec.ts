@@ -15,7 +15,7 @@ import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { adminToken } from "./admin";
 import { CHROMIUM_ARGS, chromiumExecutable } from "./chromium";
-import { CATEGORIES, type PageScores, THRESHOLDS, costlyAudits, misses, scoresMarkdown } from "./lighthouse-scores";
+import { CATEGORIES, costlyAudits, misses, type PageScores, scoresMarkdown, THRESHOLDS } from "./lighthouse-scores";
 import { mainScreens } from "./screens";
 
 const CHROME_FLAGS = ["--headless=new", "--disable-gpu", ...CHROMIUM_ARGS];
@@ -50,7 +50,9 @@ test("Lighthouse: performance, accessibility and best practices on the main scre
       results.push({
         screen: screen.name,
         path: screen.path.replace(/\d+$/, "[id]"),
-        scores: Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as PageScores["scores"],
+        scores: Object.fromEntries(
+          CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
+        ) as PageScores["scores"],
         costly: costlyAudits(lhr),
         lighthouse: lhr.lighthouseVersion,
       });
@@ -58,7 +60,11 @@ test("Lighthouse: performance, accessibility and best practices on the main scre
   } finally {
     await browser.close();
   }
-  const report = scoresMarkdown(results, { chromium, lighthouse: results[0]?.lighthouse ?? "?", date: new Date().toISOString().slice(0, 10) });
+  const report = scoresMarkdown(results, {
+    chromium,
+    lighthouse: results[0]?.lighthouse ?? "?",
+    date: new Date().toISOString().slice(0, 10),
+  });
   console.log(report);
   writeFileSync(SCORES_FILE, report);
   if (record) writeFileSync(RECORDED_SCORES_FILE, report);
@@ -70,7 +76,17 @@ async function audit(browser: Browser, url: string, signInUrl: string | undefine
   const page = await browser.newPage();
   try {
     if (signInUrl) await signIn(page, signInUrl);
-    const run = await lighthouse(url, { output: ["html", "json"], logLevel: "error", onlyCategories: [...CATEGORIES], disableStorageReset: !!signInUrl }, desktopConfig, page);
+    const run = await lighthouse(
+      url,
+      {
+        output: ["html", "json"],
+        logLevel: "error",
+        onlyCategories: [...CATEGORIES],
+        disableStorageReset: !!signInUrl,
+      },
+      desktopConfig,
+      page,
+    );
     if (!run) throw new Error(`Lighthouse returned nothing for ${url}`);
     return run;
   } finally {
@@ -82,6 +98,6 @@ async function audit(browser: Browser, url: string, signInUrl: string | undefine
 async function signIn(page: Page, adminUrl: string) {
   await page.goto(adminUrl);
   await page.locator("::-p-aria(Admin token)").fill(adminToken());
-  await page.locator("::-p-aria(Sign in[role=\"button\"])").click();
-  await page.waitForSelector("::-p-aria(Nodes[role=\"list\"])");
+  await page.locator('::-p-aria(Sign in[role="button"])').click();
+  await page.waitForSelector('::-p-aria(Nodes[role="list"])');
 }

@@ -4,8 +4,8 @@
  * Stopped with SIGTERM (serve.ts then stops the cluster and deletes its files), also when the spec fails.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { test } from "@playwright/test";
 import path from "node:path";
+import { test } from "@playwright/test";
 import { freePorts } from "../../src/cluster/ports";
 import { waitFor } from "../../src/cluster/wait-for";
 import { handle } from "./admin";
@@ -23,7 +23,11 @@ export interface OwnServer {
 export async function startOwnServer(): Promise<OwnServer> {
   const [port] = await freePorts(1);
   const baseURL = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "tests/e2e/serve.ts", "--port", String(port)], { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "tests/e2e/serve.ts", "--port", String(port)],
+    { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"] },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -47,7 +51,11 @@ export async function startOwnServer(): Promise<OwnServer> {
   const restartApp = async () => {
     const before = handle(port).serverPid;
     child.kill("SIGHUP");
-    await waitFor("the app's server to restart", async () => (handle(port).serverPid !== before && (await answers())) || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor(
+      "the app's server to restart",
+      async () => (handle(port).serverPid !== before && (await answers())) || undefined,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
   };
   return { port, baseURL, restartApp, stop };
 }

@@ -3,10 +3,12 @@
  * clients and the page to browsers, Next's own navigation and prefetch requests at /users… still get
  * their RSC payloads, and the API reference renders from the app's own files.
  */
-import { type Response, expect, test } from "@playwright/test";
+import { expect, type Response, test } from "@playwright/test";
 import { searchUsers, unique, userRows } from "./users";
 
-test("the demo's requests at /users get JSON: POST 201 with Location, GET the array and the user", async ({ request }) => {
+test("the demo's requests at /users get JSON: POST 201 with Location, GET the array and the user", async ({
+  request,
+}) => {
   const user = unique("Rest Client");
   const created = await request.post("/users", { data: user }); // Accept: */*, as curl sends
   expect(created.status()).toBe(201);
@@ -18,7 +20,9 @@ test("the demo's requests at /users get JSON: POST 201 with Location, GET the ar
   const list = await request.get(`/users?search=${encodeURIComponent(user.email)}`);
   expect(list.headers()["content-type"]).toMatch(/^application\/json/);
   expect(await list.json()).toEqual([body]);
-  const one = await request.get(created.headers().location, { headers: { "x-consistency-token": created.headers()["x-consistency-token"] } });
+  const one = await request.get(created.headers().location, {
+    headers: { "x-consistency-token": created.headers()["x-consistency-token"] },
+  });
   expect(await one.json()).toEqual(body);
 
   const missing = await request.get("/users/2147483647", { headers: { accept: "application/json" } });
@@ -26,7 +30,10 @@ test("the demo's requests at /users get JSON: POST 201 with Location, GET the ar
   expect(missing.headers()["content-type"]).toBe("application/problem+json");
 });
 
-test("a browser keeps the pages at /users, and Next's navigation and prefetches there keep working", async ({ page, request }) => {
+test("a browser keeps the pages at /users, and Next's navigation and prefetches there keep working", async ({
+  page,
+  request,
+}) => {
   const user = unique("Rest Browser");
   const { id } = (await (await request.post("/users", { data: user })).json()) as { id: number };
   const answers: Response[] = [];
@@ -43,14 +50,28 @@ test("a browser keeps the pages at /users, and Next's navigation and prefetches 
   await page.goBack();
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
 
-  const kinds = answers.map((r) => `${r.status()} ${r.headers()["content-type"]?.split(";")[0]} ${new URL(r.url()).pathname}`);
+  const kinds = answers.map(
+    (r) => `${r.status()} ${r.headers()["content-type"]?.split(";")[0]} ${new URL(r.url()).pathname}`,
+  );
   // The document, then RSC payloads for the client-side navigation (and any prefetch): never the API's JSON.
-  expect(kinds.some((k) => /^200 text\/html \/users$/.test(k)), kinds.join("\n")).toBe(true);
-  expect(kinds.some((k) => k.startsWith("200 text/x-component")), kinds.join("\n")).toBe(true);
-  expect(kinds.filter((k) => /json/.test(k)), kinds.join("\n")).toEqual([]);
+  expect(
+    kinds.some((k) => /^200 text\/html \/users$/.test(k)),
+    kinds.join("\n"),
+  ).toBe(true);
+  expect(
+    kinds.some((k) => k.startsWith("200 text/x-component")),
+    kinds.join("\n"),
+  ).toBe(true);
+  expect(
+    kinds.filter((k) => /json/.test(k)),
+    kinds.join("\n"),
+  ).toEqual([]);
 });
 
-test("the API reference at /api/docs renders the OpenAPI document; nothing reaches another origin", async ({ page, baseURL }) => {
+test("the API reference at /api/docs renders the OpenAPI document; nothing reaches another origin", async ({
+  page,
+  baseURL,
+}) => {
   const foreign: string[] = [];
   const refusedInBrowser: string[] = [];
   const isForeign = (url: string) => !url.startsWith(baseURL!) && !/^(data|blob):/.test(url);

@@ -28,21 +28,34 @@ const [port] = await freePorts(1);
 // tests/e2e/admin.ts finds the server's admin token by this port.
 process.env.TANDEM_E2E_PORT = String(port);
 const baseURL = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ["--import", "tsx", "tests/e2e/serve.ts", "--port", String(port)], { cwd: PROJECT_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+const server = spawn(process.execPath, ["--import", "tsx", "tests/e2e/serve.ts", "--port", String(port)], {
+  cwd: PROJECT_ROOT,
+  stdio: ["ignore", "inherit", "inherit"],
+});
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
 
 try {
-  await waitFor(`the e2e server at ${baseURL}`, async () => ((await fetch(`${baseURL}/favicon.svg`).catch(() => undefined))?.ok ? true : undefined), {
-    timeoutMs: 120_000,
-    intervalMs: 250,
-  });
+  await waitFor(
+    `the e2e server at ${baseURL}`,
+    async () => ((await fetch(`${baseURL}/favicon.svg`).catch(() => undefined))?.ok ? true : undefined),
+    {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    },
+  );
   const screens = await mainScreens(baseURL);
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
   mkdirSync(OUT_DIR, { recursive: true });
   try {
     for (const viewport of VIEWPORTS) {
       for (const colorScheme of SCHEMES) {
-        const context = await browser.newContext({ baseURL, viewport, colorScheme, deviceScaleFactor: 1, reducedMotion: "reduce" });
+        const context = await browser.newContext({
+          baseURL,
+          viewport,
+          colorScheme,
+          deviceScaleFactor: 1,
+          reducedMotion: "reduce",
+        });
         const page = await context.newPage();
         for (const screen of screens) {
           if (screen.signedIn) await signIn(page);
@@ -51,7 +64,9 @@ try {
           await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {}); // the admin page polls: never idle
           await page.evaluate(() => document.fonts.ready);
           const file = path.join(OUT_DIR, `${screen.name}-${viewport.width}-${colorScheme}.png`);
-          await sharp(await page.screenshot()).png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 }).toFile(file);
+          await sharp(await page.screenshot())
+            .png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
+            .toFile(file);
           console.log(`${path.relative(PROJECT_ROOT, file)}  ${(statSync(file).size / 1024).toFixed(0)} KiB`);
         }
         await context.close();

@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   server.on("exit", serverExited);
 }
 
-const serverExited = (code: number | null, signal: NodeJS.Signals | null) => void shutdown(`the server exited (${signal ?? `code ${code}`})`, 1);
+const serverExited = (code: number | null, signal: NodeJS.Signals | null) =>
+  void shutdown(`the server exited (${signal ?? `code ${code}`})`, 1);
 
 // SIGHUP restarts the app's server on the same cluster and data root, for specs about what survives a
 // restart (tests/e2e/own-server.ts); the handle file's serverPid says when the new one runs.
@@ -109,7 +110,9 @@ function startServer(cluster: TestCluster): ChildProcess {
     },
     stdio: "inherit",
   });
-  writeFileSync(handleFile, JSON.stringify({ adminToken, clusterRoot: cluster.root, serverPid: child.pid }), { mode: 0o600 });
+  writeFileSync(handleFile, JSON.stringify({ adminToken, clusterRoot: cluster.root, serverPid: child.pid }), {
+    mode: 0o600,
+  });
   return child;
 }
 

@@ -108,11 +108,17 @@ test("a user can be edited, and deleted after confirming", async ({ page }) => {
   await expect(page.getByText(`No users match “${user.email}”.`)).toBeVisible();
 });
 
-test("the search, the order and the page live in the URL: reload, Back and a shared link keep them", async ({ page, browser, request }) => {
+test("the search, the order and the page live in the URL: reload, Back and a shared link keep them", async ({
+  page,
+  browser,
+  request,
+}) => {
   // Twelve users sharing a tag nothing else has: ten on the first page, two on the second.
   const tag = unique("Pager").email.split("@")[0];
   for (let i = 1; i <= 12; i++) {
-    const created = await request.post("/api/trpc/user.create", { data: { json: { name: `Pager ${String(i).padStart(2, "0")} ${tag}`, email: `${tag}.${i}@example.com` } } });
+    const created = await request.post("/api/trpc/user.create", {
+      data: { json: { name: `Pager ${String(i).padStart(2, "0")} ${tag}`, email: `${tag}.${i}@example.com` } },
+    });
     expect(created.status(), await created.text()).toBe(200);
   }
   const rows = userRows(page);
@@ -175,9 +181,15 @@ test("the search, the order and the page live in the URL: reload, Back and a sha
   await page.getByRole("columnheader", { name: /Name/ }).getByRole("link").click();
   await expect(page).toHaveURL(/sort=name-desc$/);
   await expect.poll(names).toEqual([...byName].reverse().slice(0, 10));
-  await page.getByRole("columnheader", { name: /Created/ }).getByRole("link").click();
+  await page
+    .getByRole("columnheader", { name: /Created/ })
+    .getByRole("link")
+    .click();
   await expect(page).toHaveURL(new RegExp(`q=${pattern(tag)}$`)); // newest first: the default, left out of the URL
-  await page.getByRole("columnheader", { name: /Created/ }).getByRole("link").click();
+  await page
+    .getByRole("columnheader", { name: /Created/ })
+    .getByRole("link")
+    .click();
   await expect(page).toHaveURL(/sort=oldest$/);
   await expect(rows.first()).toContainText(`${tag}.1@`);
 
@@ -200,7 +212,10 @@ test("toasts say a user was created, saved and deleted, and the user page follow
   await expect(toast(page, `Saved ${user.name} II`)).toContainText("Written to primary");
 
   await page.getByRole("button", { name: "Delete user" }).click();
-  await page.getByRole("alertdialog", { name: `Delete ${user.name} II?` }).getByRole("button", { name: "Delete", exact: true }).click();
+  await page
+    .getByRole("alertdialog", { name: `Delete ${user.name} II?` })
+    .getByRole("button", { name: "Delete", exact: true })
+    .click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(toast(page, `Deleted ${user.name} II`)).toContainText(user.email);
 });
@@ -211,7 +226,10 @@ test("an empty search says so and offers a way out", async ({ page }) => {
   await expect(page.getByRole("heading", { name: `No users match “${nothing}”.` })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: `0 users match “${nothing}”` })).toBeVisible();
   await expect(page.getByRole("table", { name: "Users" })).toHaveCount(0);
-  await expect(page.getByRole("main").getByRole("link", { name: "New user" }).last()).toHaveAttribute("href", "/users/new");
+  await expect(page.getByRole("main").getByRole("link", { name: "New user" }).last()).toHaveAttribute(
+    "href",
+    "/users/new",
+  );
   await page.getByRole("button", { name: "Clear the search" }).click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(userRows(page).first()).toBeVisible();

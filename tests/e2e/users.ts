@@ -1,5 +1,5 @@
 /** Steps the user-facing e2e specs share: a unique user, creating one through the UI, and reading the list. */
-import { type Page, expect } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 /** Unique per test run: the e2e server's database lives for the whole run. */
 export function unique(label: string) {
@@ -21,7 +21,11 @@ export async function createUser(page: Page, user: { name: string; email: string
 export const userRows = (page: Page) => page.getByRole("table", { name: "Users" }).locator("tbody").getByRole("row");
 
 /** A toast (sonner's live region) with this text. */
-export const toast = (page: Page, text: string | RegExp) => page.getByRole("region", { name: /^Notifications/ }).getByRole("listitem").filter({ hasText: text });
+export const toast = (page: Page, text: string | RegExp) =>
+  page
+    .getByRole("region", { name: /^Notifications/ })
+    .getByRole("listitem")
+    .filter({ hasText: text });
 
 /** Searches the list from its search box, as a person would. */
 export async function searchUsers(page: Page, text: string) {

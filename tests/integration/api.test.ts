@@ -16,7 +16,7 @@ import { waitFor } from "~/cluster/wait-for";
 import { INTERNAL_ERROR_MESSAGE } from "~/server/api/errors";
 import { createDataLayer } from "~/server/db/index";
 import { createApiClient } from "~/trpc/api-client";
-import { type ApiHarness, TEST_ADMIN_TOKEN, TEST_DATA_LAYER_SETTINGS, startApiHarness } from "../support/api-harness";
+import { type ApiHarness, startApiHarness, TEST_ADMIN_TOKEN, TEST_DATA_LAYER_SETTINGS } from "../support/api-harness";
 import { parsePrometheusText } from "../support/prometheus-text";
 import { clusterCli } from "../support/run";
 
@@ -81,7 +81,8 @@ describe("users", () => {
     const api = createApiClient(h.url);
     const tag = `pager${run}`;
     const ids: number[] = [];
-    for (let i = 0; i < 25; i++) ids.push((await api.user.create.mutate({ name: `${tag} ${i}`, email: `p${i}-${run}@example.com` })).user.id);
+    for (let i = 0; i < 25; i++)
+      ids.push((await api.user.create.mutate({ name: `${tag} ${i}`, email: `p${i}-${run}@example.com` })).user.id);
     const newestFirst = [...ids].reverse();
 
     const first = await api.user.list.query({ search: tag.toUpperCase() });
@@ -103,7 +104,8 @@ describe("users", () => {
     const tag = `sorter${run}`;
     const names = ["Cleo", "Alma", "Bea", "Dora", "Ezra"].map((n) => `${n} ${tag}`);
     const ids: number[] = [];
-    for (const [i, name] of names.entries()) ids.push((await api.user.create.mutate({ name, email: `s${i}-${run}@example.com` })).user.id);
+    for (const [i, name] of names.entries())
+      ids.push((await api.user.create.mutate({ name, email: `s${i}-${run}@example.com` })).user.id);
 
     const byName = await api.user.list.query({ search: tag, sort: "name", limit: 2 });
     expect(byName.total).toBe(5);
@@ -139,8 +141,12 @@ describe("users", () => {
     await api.user.create.mutate(newUser(`100% sure ${run}`));
     await api.user.create.mutate(newUser(`under_score ${run}`));
     await api.user.create.mutate(newUser(`underXscore ${run}`));
-    expect((await api.user.list.query({ search: `under_score ${run}` })).items.map((u) => u.name)).toEqual([`under_score ${run}`]);
-    expect((await api.user.list.query({ search: `0% sure ${run}` })).items.map((u) => u.name)).toEqual([`100% sure ${run}`]);
+    expect((await api.user.list.query({ search: `under_score ${run}` })).items.map((u) => u.name)).toEqual([
+      `under_score ${run}`,
+    ]);
+    expect((await api.user.list.query({ search: `0% sure ${run}` })).items.map((u) => u.name)).toEqual([
+      `100% sure ${run}`,
+    ]);
   });
 });
 
@@ -156,7 +162,13 @@ describe("errors clients see", () => {
     ["user.create", "mutation", { ...valid, name: "\u200b \u2060" }, "name", /Name is required/],
     ["user.create", "mutation", { ...valid, name: "next\u0085line" }, "name", /must not contain control characters/],
     ["user.create", "mutation", { ...valid, name: "evil\u202egnp.exe" }, "name", /must not contain control characters/],
-    ["user.create", "mutation", { ...valid, name: "half \ud800 a pair" }, "name", /must not contain control characters/],
+    [
+      "user.create",
+      "mutation",
+      { ...valid, name: "half \ud800 a pair" },
+      "name",
+      /must not contain control characters/,
+    ],
     ["user.create", "mutation", { ...valid, name: 42 }, "name", /Name must be text/],
     ["user.create", "mutation", { email: valid.email }, "name", /Name is required/],
     ["user.create", "mutation", { name: valid.name }, "email", /Email is required/],
@@ -196,7 +208,11 @@ describe("errors clients see", () => {
     const api = createApiClient(h.url);
     const first = newUser();
     const existing = await api.user.create.mutate(first);
-    const { status, error, text } = await h.rpc("user.create", { name: "Someone", email: ` ${first.email.toUpperCase()}` }, { type: "mutation" });
+    const { status, error, text } = await h.rpc(
+      "user.create",
+      { name: "Someone", email: ` ${first.email.toUpperCase()}` },
+      { type: "mutation" },
+    );
     expect(status).toBe(409);
     expect(error).toMatchObject({ message: "A user with this email already exists", data: { code: "CONFLICT" } });
     expect(text).not.toMatch(/users_email_key|Prisma|invocation|23505/);
@@ -219,16 +235,22 @@ describe("errors clients see", () => {
     expect(text).not.toMatch(/P2025|Prisma|invocation/);
   });
 
-  it.each(["not-a-token", "0/", "1/2/3", "0/3000148; DROP TABLE users"])("refuses a malformed x-consistency-token (%s) with BAD_REQUEST", async (token) => {
-    const { status, error } = await h.rpc("user.list", {}, { headers: { "x-consistency-token": token } });
-    expect(status).toBe(400);
-    expect(error?.message).toMatch(/consistency token like 2:0\/3000148/);
-  });
+  it.each(["not-a-token", "0/", "1/2/3", "0/3000148; DROP TABLE users"])(
+    "refuses a malformed x-consistency-token (%s) with BAD_REQUEST",
+    async (token) => {
+      const { status, error } = await h.rpc("user.list", {}, { headers: { "x-consistency-token": token } });
+      expect(status).toBe(400);
+      expect(error?.message).toMatch(/consistency token like 2:0\/3000148/);
+    },
+  );
 
   it("hides an unexpected database error behind a generic 500 and logs the cause server-side", async () => {
     // A real failure the API has no meaning for: a CHECK constraint Prisma does not know about (DDL: the
     // owner's, the runtime role may not alter tables).
-    await queryOne(h.cluster.ownerUrl, "ALTER TABLE users ADD CONSTRAINT tandem_test_no_forbidden CHECK (name <> 'forbidden')");
+    await queryOne(
+      h.cluster.ownerUrl,
+      "ALTER TABLE users ADD CONSTRAINT tandem_test_no_forbidden CHECK (name <> 'forbidden')",
+    );
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const { status, error, text } = await h.rpc("user.create", newUser("forbidden"), { type: "mutation" });
@@ -261,14 +283,18 @@ describe("read-your-writes across requests", () => {
 
 describe("a consistency token no replica will reach (sent by anyone)", () => {
   it("answers a token ahead of the primary at once, from the primary, saying so, and asks no replica", async () => {
-    const questions = vi.spyOn(h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> }, "askReplay");
+    const questions = vi.spyOn(
+      h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> },
+      "askReplay",
+    );
     try {
       for (const token of ["FFFFFFFF/FFFFFFFF", "1:FFFFFFFF/FFFFFFFF", "99:0/10"]) {
         const api = await h.caller({ "x-consistency-token": token });
         const started = performance.now();
         const reads = await Promise.all(Array.from({ length: 20 }, () => api.user.list({ limit: 1 })));
         expect(performance.now() - started, token).toBeLessThan(h.db.monitor.maxLagMs); // nothing waited for
-        for (const { servedBy } of reads) expect(servedBy, token).toMatchObject({ node: "primary", reason: "token-ahead", waitedMs: 0 });
+        for (const { servedBy } of reads)
+          expect(servedBy, token).toMatchObject({ node: "primary", reason: "token-ahead", waitedMs: 0 });
       }
       expect(questions).not.toHaveBeenCalled();
     } finally {
@@ -280,18 +306,25 @@ describe("a consistency token no replica will reach (sent by anyone)", () => {
     const admin = await h.caller(ADMIN);
     await admin.replication.pauseReplay({ node: "replica1" });
     await admin.replication.pauseReplay({ node: "replica2" });
-    const questions = vi.spyOn(h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> }, "askReplay");
+    const questions = vi.spyOn(
+      h.db.monitor as unknown as { askReplay: (name: string) => Promise<unknown> },
+      "askReplay",
+    );
     try {
       const { consistencyToken } = await (await h.caller()).user.create(newUser());
       const api = await h.caller({ "x-consistency-token": consistencyToken });
-      await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "primary", reason: "fallback" } });
+      await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({
+        servedBy: { node: "primary", reason: "fallback" },
+      });
       const forOne = questions.mock.calls.length;
       questions.mockClear();
       const reads = await Promise.all(Array.from({ length: 20 }, () => api.user.list({ limit: 1 })));
       expect(reads.every((r) => r.servedBy.reason === "fallback")).toBe(true);
       // The waits share their questions: one in flight per replica, so twenty readers ask about as often as one.
       expect(forOne).toBeGreaterThan(0);
-      expect(questions.mock.results.map((r) => r.value).filter((v, i, all) => all.indexOf(v) === i).length).toBeLessThan(forOne * 3);
+      expect(
+        questions.mock.results.map((r) => r.value).filter((v, i, all) => all.indexOf(v) === i).length,
+      ).toBeLessThan(forOne * 3);
     } finally {
       questions.mockRestore();
       await admin.replication.resumeReplay({ node: "replica1" });
@@ -353,7 +386,12 @@ describe("admin procedures", () => {
     const missing = await h.rpc(procedure, input, { type });
     expect(missing.status).toBe(401);
     expect(missing.error?.message).toMatch(/Authorization: Bearer/);
-    for (const authorization of [`Bearer ${TEST_ADMIN_TOKEN}x`, "Bearer wrong", `Basic ${TEST_ADMIN_TOKEN}`, TEST_ADMIN_TOKEN]) {
+    for (const authorization of [
+      `Bearer ${TEST_ADMIN_TOKEN}x`,
+      "Bearer wrong",
+      `Basic ${TEST_ADMIN_TOKEN}`,
+      TEST_ADMIN_TOKEN,
+    ]) {
       const wrong = await h.rpc(procedure, input, { type, headers: { authorization } });
       expect(wrong.status, authorization).toBe(401);
     }
@@ -371,10 +409,23 @@ describe("admin procedures", () => {
       ["replica1", "replica", false, true, { routable: true }],
       ["replica2", "replica", false, true, { routable: true }],
     ]);
-    expect(report.nodes[0]).toMatchObject({ configuredRole: "primary", timeline: 1, stream: null, slot: null, walReceiver: null });
+    expect(report.nodes[0]).toMatchObject({
+      configuredRole: "primary",
+      timeline: 1,
+      stream: null,
+      slot: null,
+      walReceiver: null,
+    });
     expect(report.nodes[0].lsn).toMatch(LSN);
     for (const replica of report.nodes.slice(1)) {
-      expect(replica).toMatchObject({ configuredRole: "replica", timeline: 1, replayPaused: false, stream: { state: "streaming" }, slot: { active: true }, walReceiver: { status: "streaming" } });
+      expect(replica).toMatchObject({
+        configuredRole: "replica",
+        timeline: 1,
+        replayPaused: false,
+        stream: { state: "streaming" },
+        slot: { active: true },
+        walReceiver: { status: "streaming" },
+      });
       expect(replica.stream?.replayLsn).toMatch(LSN);
       expect(replica.lsn).toMatch(LSN);
       expect(replica.lagBytes).toBeTypeOf("number");
@@ -394,7 +445,11 @@ describe("admin procedures", () => {
       expect(monitorQueries.mock.calls.length).toBeLessThanOrEqual(oneRound);
       expect(connects.mock.calls.length).toBeLessThanOrEqual(2); // at most a monitor pool growing by a connection
       monitorQueries.mockClear();
-      await waitFor("the details to age out", async () => ((await admin.replication.status()).detailsAt !== answers[0].detailsAt ? true : undefined), { intervalMs: 50 });
+      await waitFor(
+        "the details to age out",
+        async () => ((await admin.replication.status()).detailsAt !== answers[0].detailsAt ? true : undefined),
+        { intervalMs: 50 },
+      );
       expect(monitorQueries.mock.calls.length).toBeGreaterThan(0);
       expect(monitorQueries.mock.calls.length).toBeLessThanOrEqual(oneRound);
     } finally {
@@ -416,29 +471,47 @@ describe("admin procedures", () => {
     }
     // Both levers are in the event log, newest first, as data.
     // (The monitor's own events, e.g. its first round's "writes go to primary", may come between.)
-    const events = (await admin.replication.events({ limit: 20 })).events.filter((e) => e.kind === "pause" || e.kind === "resume").slice(0, 2);
+    const events = (await admin.replication.events({ limit: 20 })).events
+      .filter((e) => e.kind === "pause" || e.kind === "resume")
+      .slice(0, 2);
     expect(events.map((e) => [e.kind, e.node, e.details])).toEqual([
       ["resume", "replica1", { replay: "not paused" }],
       ["pause", "replica1", { replay: "paused" }],
     ]);
     expect(events[0].id).toBeGreaterThan(events[1].id);
     expect((await admin.replication.events({ sinceId: events[0].id })).events).toEqual([]);
-    await expect(admin.replication.pauseReplay({ node: "primary" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/only be paused on a replica/) });
-    await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/Unknown node 'replica9'/) });
+    await expect(admin.replication.pauseReplay({ node: "primary" })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/only be paused on a replica/),
+    });
+    await expect(admin.replication.pauseReplay({ node: "replica9" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringMatching(/Unknown node 'replica9'/),
+    });
   });
 
   it("refuses cluster operations with PRECONDITION_FAILED when the app is not on the embedded cluster", async () => {
     const admin = await h.caller(ADMIN, { ...h.services, cluster: undefined });
     expect((await admin.replication.status()).cluster).toBe("environment");
-    for (const call of [() => admin.replication.pauseReplay({ node: "replica1" }), () => admin.replication.promote({ node: "replica1" })]) {
-      await expect(call()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/act on the embedded development cluster/) });
+    for (const call of [
+      () => admin.replication.pauseReplay({ node: "replica1" }),
+      () => admin.replication.promote({ node: "replica1" }),
+    ]) {
+      await expect(call()).rejects.toMatchObject({
+        code: "PRECONDITION_FAILED",
+        message: expect.stringMatching(/act on the embedded development cluster/),
+      });
     }
   });
 
   it("lagHistory: per replica samples that grow every second, show a paused replica's lag rising, and filter by since", async () => {
     const admin = await h.caller(ADMIN);
     const first = await admin.replication.lagHistory();
-    expect(first).toMatchObject({ windowMs: 300_000, resolutionMs: 1_000, maxLagMs: TEST_DATA_LAYER_SETTINGS.REPLICA_MAX_LAG_MS });
+    expect(first).toMatchObject({
+      windowMs: 300_000,
+      resolutionMs: 1_000,
+      maxLagMs: TEST_DATA_LAYER_SETTINGS.REPLICA_MAX_LAG_MS,
+    });
     expect(first.replicas.map((r) => r.node)).toEqual(["replica1", "replica2"]);
     const lastAt = Math.max(...first.replicas.flatMap((r) => r.samples.map((s) => s.at)));
     expect(lastAt).toBeLessThanOrEqual(first.now);
@@ -474,13 +547,19 @@ describe("admin procedures", () => {
     const latest = await admin.replication.lagHistory({ since: 0 });
     expect(latest.replicas[0].samples.length).toBeGreaterThan(first.replicas[0].samples.length);
     const newest = Math.max(...latest.replicas[0].samples.map((s) => s.at));
-    expect((await admin.replication.lagHistory({ since: newest })).replicas.every((r) => r.samples.every((s) => s.at > newest))).toBe(true);
+    expect(
+      (await admin.replication.lagHistory({ since: newest })).replicas.every((r) =>
+        r.samples.every((s) => s.at > newest),
+      ),
+    ).toBe(true);
 
     for (const since of ["yesterday", -1, 1.5]) {
       const bad = await h.rpc("replication.lagHistory", { since }, { headers: ADMIN });
       expect(bad.status, String(since)).toBe(400);
       expect(bad.error?.data.code).toBe("BAD_REQUEST");
-      expect(bad.error?.message).toMatch(/^Invalid input: since: since must (be a time in milliseconds|be a whole number|not be negative)/);
+      expect(bad.error?.message).toMatch(
+        /^Invalid input: since: since must (be a time in milliseconds|be a whole number|not be negative)/,
+      );
     }
   });
 
@@ -516,7 +595,10 @@ describe("admin procedures", () => {
 describe("misconfigured URLs: a sentence, never an internal error", () => {
   /** A data layer like the harness's, with the URLs given, behind the same API. */
   async function apiWith(primaryUrl: string, replicaUrls: string[]) {
-    const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl, replicaUrls } });
+    const db = createDataLayer({
+      ...TEST_DATA_LAYER_SETTINGS,
+      database: { source: "environment", primaryUrl, replicaUrls },
+    });
     return { db, api: await h.caller({}, { ...h.services, db }) };
   }
   const withPassword = (url: string, password: string) => Object.assign(new URL(url), { password }).toString();
@@ -535,10 +617,17 @@ describe("misconfigured URLs: a sentence, never an internal error", () => {
   });
 
   it("a wrong password: the node counts as unavailable; writes are SERVICE_UNAVAILABLE, reads go elsewhere", async () => {
-    const { db, api } = await apiWith(withPassword(h.cluster.primaryUrl, "not-the-password"), [withPassword(h.cluster.replicaUrls[0], "not-the-password"), h.cluster.replicaUrls[1]]);
+    const { db, api } = await apiWith(withPassword(h.cluster.primaryUrl, "not-the-password"), [
+      withPassword(h.cluster.replicaUrls[0], "not-the-password"),
+      h.cluster.replicaUrls[1],
+    ]);
     try {
-      await expect(api.user.create(newUser())).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/^The database is unavailable/) });
-      for (let i = 0; i < 4; i++) await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "replica2" } });
+      await expect(api.user.create(newUser())).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        message: expect.stringMatching(/^The database is unavailable/),
+      });
+      for (let i = 0; i < 4; i++)
+        await expect(api.user.list({ limit: 1 })).resolves.toMatchObject({ servedBy: { node: "replica2" } });
       expect(db.monitor.snapshot().map((n) => [n.name, n.reachable])).toEqual([
         ["primary", false],
         ["replica1", false],
@@ -560,7 +649,14 @@ describe("health and metrics", () => {
     expect(ready.status).toBe(200);
     const body = await ready.json();
     expect(body).toMatchObject({ status: "ready", writer: "primary", allReplicasOut: false });
-    expect(body.nodes.map((n: { node: string; role: string; routing: { routable: boolean; kind?: string } }) => [n.node, n.role, n.routing.routable, n.routing.kind])).toEqual([
+    expect(
+      body.nodes.map((n: { node: string; role: string; routing: { routable: boolean; kind?: string } }) => [
+        n.node,
+        n.role,
+        n.routing.routable,
+        n.routing.kind,
+      ]),
+    ).toEqual([
       ["primary", "primary", false, "primary"],
       ["replica1", "replica", true, undefined],
       ["replica2", "replica", true, undefined],
@@ -595,8 +691,11 @@ describe("health and metrics", () => {
     };
     expect(Object.fromEntries([...families].map(([name, f]) => [name, f.type]))).toEqual(expected);
     for (const family of families.values()) expect(family.help.length).toBeGreaterThan(10);
-    const sample = (name: string, node?: string) => families.get(name)?.samples.find((s) => s.labels.node === node)?.value;
-    expect((sample("tandem_reads_total", "replica1") ?? 0) + (sample("tandem_reads_total", "replica2") ?? 0)).toBeGreaterThan(0);
+    const sample = (name: string, node?: string) =>
+      families.get(name)?.samples.find((s) => s.labels.node === node)?.value;
+    expect(
+      (sample("tandem_reads_total", "replica1") ?? 0) + (sample("tandem_reads_total", "replica2") ?? 0),
+    ).toBeGreaterThan(0);
     expect(sample("tandem_writes_total", "primary")).toBeGreaterThan(0);
     expect(sample("tandem_replica_healthy", "replica1")).toBe(1);
     expect(sample("tandem_replica_healthy", "primary")).toBeUndefined(); // the writer is not a replica
@@ -616,7 +715,12 @@ describe("db:verify check 6 against this API", () => {
     await queryOne(h.cluster.superuserUrl, "DROP SCHEMA IF EXISTS tandem_verify CASCADE");
     const first = await clusterCli(h.cluster.root, ["verify", "--json"]);
     expect(first.stderr).not.toMatch(/permission denied/);
-    expect(await queryOne<{ owner: string }>(h.cluster.superuserUrl, "SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = 'tandem_verify'")).toMatchObject({ owner: "postgres" });
+    expect(
+      await queryOne<{ owner: string }>(
+        h.cluster.superuserUrl,
+        "SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = 'tandem_verify'",
+      ),
+    ).toMatchObject({ owner: "postgres" });
     await withClient(h.cluster.superuserUrl, (client) => grantRuntimePrivileges(client, h.cluster.state()));
     const result = await clusterCli(h.cluster.root, ["verify", "--json", "--app-url", h.url]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -634,7 +738,9 @@ describe("db:verify check 6 against this API", () => {
   it("is a SKIP saying how to start the app when nothing answers at the URL", async () => {
     const [port] = await freePorts(1);
     const results = await applicationCheck(`http://127.0.0.1:${port}`)(topologyOfState(h.cluster.state()));
-    expect(results).toEqual([{ node: "-", outcome: "skip", detail: expect.stringMatching(/did not answer \(connection refused.*npm run dev/) }]);
+    expect(results).toEqual([
+      { node: "-", outcome: "skip", detail: expect.stringMatching(/did not answer \(connection refused.*npm run dev/) },
+    ]);
   });
 });
 
@@ -643,7 +749,14 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     const primary = h.cluster.state().nodes.find((n) => n.name === "primary")!;
     const pid = Number(readFileSync(`${primary.dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
     process.kill(pid, "SIGINT"); // fast shutdown: sessions are cut, new connections refused
-    await waitFor("the primary to stop", async () => (await queryOne(h.cluster.primaryUrl, "SELECT 1").then(() => undefined, () => true)));
+    await waitFor(
+      "the primary to stop",
+      async () =>
+        await queryOne(h.cluster.primaryUrl, "SELECT 1").then(
+          () => undefined,
+          () => true,
+        ),
+    );
 
     const started = Date.now();
     const { status, error, text } = await h.rpc("user.create", newUser(), { type: "mutation" });
@@ -668,13 +781,20 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     // event log has the loss and that no node takes writes, as data.
     const admin = await h.caller(ADMIN);
     const primaryView = (await admin.replication.status()).nodes.find((n) => n.name === "primary");
-    expect(primaryView?.failure).toMatch(/^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down|the server is starting up or shutting down)\.$/);
+    expect(primaryView?.failure).toMatch(
+      /^Not answering at 127\.0\.0\.1:\d+: (connection refused|connection closed|the server shut down|the server is starting up or shutting down)\.$/,
+    );
     // A loss a read or a write found is told after the monitor's next round.
     const events = await waitFor("the loss and the missing writer in the event log", async () => {
       const { events } = await admin.replication.events();
-      return events.some((e) => e.kind === "node-lost" && e.node === "primary") && events.some((e) => e.kind === "no-writer") ? events : undefined;
+      return events.some((e) => e.kind === "node-lost" && e.node === "primary") &&
+        events.some((e) => e.kind === "no-writer")
+        ? events
+        : undefined;
     });
-    expect(events.find((e) => e.kind === "node-lost" && e.node === "primary")?.details).toMatchObject({ endpoint: expect.stringMatching(/:\d+$/) });
+    expect(events.find((e) => e.kind === "node-lost" && e.node === "primary")?.details).toMatchObject({
+      endpoint: expect.stringMatching(/:\d+$/),
+    });
     expect(events.find((e) => e.kind === "no-writer")?.details).toMatchObject({ from: "primary" });
   });
 
@@ -704,6 +824,9 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     // The promote (recorded once it is done; the monitor may see the writer move first) and the move.
     const { events } = await (await h.caller(ADMIN)).replication.events();
     expect(events.find((e) => e.kind === "promote")).toMatchObject({ node: "replica1", details: { from: null } }); // the primary was already down
-    expect(events.find((e) => e.kind === "writer-moved")).toMatchObject({ node: "replica1", details: { from: null, timeline: 2 } });
+    expect(events.find((e) => e.kind === "writer-moved")).toMatchObject({
+      node: "replica1",
+      details: { from: null, timeline: 2 },
+    });
   });
 });

@@ -21,7 +21,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const client = (args: string[], url = h.url) => run(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["src/scripts/client.ts", "--url", url, ...args]);
+const client = (args: string[], url = h.url) =>
+  run(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["src/scripts/client.ts", "--url", url, ...args]);
 
 function idOf(output: string): string {
   const id = /^created #(\d+) /m.exec(output)?.[1];
@@ -39,7 +40,9 @@ describe("npm run client", () => {
       const created = await client(["create", "--name", "Terminal Tess", "--email", email]);
       expect(created.code, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/^created #\d+ {2}Terminal Tess </m);
-      expect(created.stdout).toMatch(/^written on primary \(127\.0\.0\.1:\d+\); consistency token \d+:[0-9A-F]+\/[0-9A-F]+ kept/m);
+      expect(created.stdout).toMatch(
+        /^written on primary \(127\.0\.0\.1:\d+\); consistency token \d+:[0-9A-F]+\/[0-9A-F]+ kept/m,
+      );
       id = idOf(created.stdout);
 
       const got = await client(["get", id]);

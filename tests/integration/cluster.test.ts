@@ -3,16 +3,16 @@
  * restart, crash recovery, replay pause, errors. Promotion has its own file (it changes the topology).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts } from "~/cluster/ports";
 import { queryOne, withClient } from "~/cluster/sql";
+import { waitFor } from "~/cluster/wait-for";
 import { writeState } from "~/replication/state";
 import { clusterUrls } from "~/replication/urls";
-import { waitFor } from "~/cluster/wait-for";
-import { type TestCluster, freeBasePort, startTestCluster } from "../support/cluster";
+import { freeBasePort, startTestCluster, type TestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -51,7 +51,8 @@ describe("replication", () => {
       await c.query("CREATE TABLE notes (id serial PRIMARY KEY, body text)");
       await c.query("INSERT INTO notes (body) VALUES ('written on the primary')");
     });
-    for (const url of cluster.replicaUrls) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'written on the primary'");
+    for (const url of cluster.replicaUrls)
+      await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'written on the primary'");
   });
 
   it("uses scram-sha-256 for every role and allows replication only to the replicator role", async () => {
@@ -60,12 +61,20 @@ describe("replication", () => {
       "SELECT bool_and(rolpassword LIKE 'SCRAM-SHA-256$%') AS ok FROM pg_authid WHERE rolcanlogin",
     );
     expect(roles.ok).toBe(true);
-    const hba = await withClient(cluster.superuserUrl, async (c) =>
-      (await c.query<{ database: string[]; user_name: string[]; auth_method: string }>("SELECT database, user_name, auth_method FROM pg_hba_file_rules")).rows,
+    const hba = await withClient(
+      cluster.superuserUrl,
+      async (c) =>
+        (
+          await c.query<{ database: string[]; user_name: string[]; auth_method: string }>(
+            "SELECT database, user_name, auth_method FROM pg_hba_file_rules",
+          )
+        ).rows,
     );
     expect(hba.filter((r) => r.database.includes("replication")).map((r) => r.user_name)).toEqual([["replicator"]]);
     // Every line that lets anyone in asks for a scram password; the others turn roles away (db-roles.test.ts tries them).
-    expect(new Set(hba.filter((r) => r.auth_method !== "reject").map((r) => r.auth_method))).toEqual(new Set(["scram-sha-256"]));
+    expect(new Set(hba.filter((r) => r.auth_method !== "reject").map((r) => r.auth_method))).toEqual(
+      new Set(["scram-sha-256"]),
+    );
   });
 });
 
@@ -80,7 +89,9 @@ describe("db:status and db:verify", () => {
       ["replica2", "streaming"],
     ]);
     for (const node of [status.primary, ...status.replicas]) {
-      expect(node.url).toBe(`postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem?sslmode=verify-full&sslrootcert=${cluster.state().tls!.rootCert}`);
+      expect(node.url).toBe(
+        `postgresql://tandem:${cluster.state().app.password}@127.0.0.1:${node.port}/tandem?sslmode=verify-full&sslrootcert=${cluster.state().tls!.rootCert}`,
+      );
       expect((await queryOne<{ db: string }>(node.url, "SELECT current_database() AS db")).db).toBe("tandem");
       expect(node.timeline).toBe(1);
     }
@@ -100,7 +111,8 @@ describe("db:status and db:verify", () => {
     expect([...new Set(checks.map((c) => c.id))]).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(checks.filter((c) => c.id !== 6).every((c) => c.outcome === "pass")).toBe(true);
     expect(checks.find((c) => c.id === 6)?.outcome).toBe("skip");
-    for (const id of [1, 2, 3, 4, 5, 7]) expect(checks.filter((c) => c.id === id).map((c) => c.node)).toEqual(["replica1", "replica2"]);
+    for (const id of [1, 2, 3, 4, 5, 7])
+      expect(checks.filter((c) => c.id === id).map((c) => c.node)).toEqual(["replica1", "replica2"]);
   });
 
   it("prints tables that fit 100 columns, and every column with --wide", async () => {
@@ -121,20 +133,32 @@ describe("db:status and db:verify", () => {
 
   it("says when replay is paused, resumed or already so, and shows progress while verify waits for a paused replica", async () => {
     try {
-      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay (paused|pause requested)/m);
-      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: (replay is already paused|a replay pause is already requested)/m);
+      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(
+        /^\[cluster\] replica1: replay (paused|pause requested)/m,
+      );
+      expect((await clusterCli(cluster.root, ["pause", "replica1"])).stderr).toMatch(
+        /^\[cluster\] replica1: (replay is already paused|a replay pause is already requested)/m,
+      );
       const [devPort] = await freePorts(1);
       const verify = await clusterCli(cluster.root, ["verify"], { PORT: String(devPort), TANDEM_APP_URL: "" });
       expect(verify.code).toBe(1);
       expect(verify.stdout).toMatch(/replica1 +FAIL +not replayed within 5000 ms/);
       // Not a TTY: plain lines, after a second and when the wait ends (VISIBILITY_BOUND_MS, 5 s).
-      expect(verify.stderr).toMatch(/^… waiting for replica1, replica2 to replay a marker row \(at most 5 s each\) \(1\.\d s\)$/m);
-      expect(verify.stderr).toMatch(/^✓ waiting for replica1, replica2 to replay a marker row \(at most 5 s each\): done after \d+\.\d s$/m);
+      expect(verify.stderr).toMatch(
+        /^… waiting for replica1, replica2 to replay a marker row \(at most 5 s each\) \(1\.\d s\)$/m,
+      );
+      expect(verify.stderr).toMatch(
+        /^✓ waiting for replica1, replica2 to replay a marker row \(at most 5 s each\): done after \d+\.\d s$/m,
+      );
       expect(verify.stderr).not.toContain("\r");
     } finally {
-      expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay resumed$/m);
+      expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(
+        /^\[cluster\] replica1: replay resumed$/m,
+      );
     }
-    expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(/^\[cluster\] replica1: replay is already running \(not paused\)$/m);
+    expect((await clusterCli(cluster.root, ["resume", "replica1"])).stderr).toMatch(
+      /^\[cluster\] replica1: replay is already running \(not paused\)$/m,
+    );
   });
 
   it("fails verify, with a non-zero exit, when a replica is down", async () => {
@@ -159,7 +183,9 @@ describe("db:verify with the primary down", () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/primary accepts writes\s+primary\s+FAIL/);
       // The detail wraps in its column: any run of spaces and line breaks between the words.
-      expect(result.stdout.replace(/\s+/g, " ")).toContain("Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`");
+      expect(result.stdout.replace(/\s+/g, " ")).toContain(
+        "Start it with `npm run db:up`, or fail over with `npm run db:promote -- <replica>`",
+      );
     } finally {
       expect((await clusterCli(cluster.root, ["up"])).code).toBe(0);
     }
@@ -227,7 +253,8 @@ describe("restarts", () => {
     const upAgain = await clusterCli(cluster.root, ["up"]);
     expect(upAgain.code, upAgain.stderr).toBe(0);
     expect(upAgain.stderr).toMatch(/every replica is streaming/);
-    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls]) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the restart'");
+    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls])
+      await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the restart'");
   });
 
   it("recovers after kill -9 of every postgres process, losing no committed row", async () => {
@@ -241,7 +268,8 @@ describe("restarts", () => {
 
     const upAgain = await clusterCli(cluster.root, ["up"]);
     expect(upAgain.code, upAgain.stderr).toBe(0);
-    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls]) await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the crash'");
+    for (const url of [cluster.primaryUrl, ...cluster.replicaUrls])
+      await visibleOn(url, "SELECT 1 FROM notes WHERE body = 'before the crash'");
   });
 
   it("starts a node whose stale pid file names a live process that is not postgres", async () => {
@@ -269,7 +297,10 @@ describe("a cluster grown and repaired by db:up", () => {
     expect(small.state().nodes.map((n) => n.name)).toEqual(["primary"]);
     const grown = await clusterCli(small.root, ["up", "--replicas", "1"]);
     expect(grown.code, grown.stderr).toBe(0);
-    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([["primary", "primary"], ["replica1", "replica"]]);
+    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([
+      ["primary", "primary"],
+      ["replica1", "replica"],
+    ]);
     const status = JSON.parse((await clusterCli(small.root, ["status", "--json"])).stdout);
     expect(status.replicas.map((r: { state: string }) => r.state)).toEqual(["streaming"]);
   });
@@ -283,7 +314,14 @@ describe("a cluster grown and repaired by db:up", () => {
     const repaired = await clusterCli(small.root, ["up"]);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toMatch(/creating role 'tandem'/);
-    expect((await queryOne<{ owner: string }>(small.primaryUrl, "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'")).owner).toBe("tandem_owner");
+    expect(
+      (
+        await queryOne<{ owner: string }>(
+          small.primaryUrl,
+          "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tandem'",
+        )
+      ).owner,
+    ).toBe("tandem_owner");
   });
 
   it("creates a primary over the debris of a Ctrl-C during initdb, never writing through a planted password-file symlink, and leaves none", async () => {
@@ -327,8 +365,13 @@ describe("a cluster grown and repaired by db:up", () => {
     expect(result.stderr).toMatch(/replica1: started \(it was not running\)/);
     expect(result.stderr).toMatch(/no replicas are left/);
     expect(small.state()).toMatchObject({ targetReplicas: 0 });
-    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([["primary", "fenced"], ["replica1", "primary"]]);
-    expect((await queryOne<{ r: boolean }>(clusterUrls(small.state()).primary, "SELECT pg_is_in_recovery() AS r")).r).toBe(false);
+    expect(small.state().nodes.map((n) => [n.name, n.role])).toEqual([
+      ["primary", "fenced"],
+      ["replica1", "primary"],
+    ]);
+    expect(
+      (await queryOne<{ r: boolean }>(clusterUrls(small.state()).primary, "SELECT pg_is_in_recovery() AS r")).r,
+    ).toBe(false);
     // A plain db:up keeps the cluster as it now is: no replica is added back.
     expect((await clusterCli(small.root, ["up"])).stderr).toMatch(/the cluster has no replicas/);
   });
@@ -361,11 +404,15 @@ describe("errors a person can act on", () => {
   it("names the nodes when a replica name is unknown", async () => {
     const result = await clusterCli(cluster.root, ["pause", "replica9"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("Unknown node 'replica9'. This cluster has: primary (primary), replica1 (replica), replica2 (replica).");
+    expect(result.stderr).toContain(
+      "Unknown node 'replica9'. This cluster has: primary (primary), replica1 (replica), replica2 (replica).",
+    );
   });
 
   it("refuses to pause the primary or promote without a name", async () => {
-    expect((await clusterCli(cluster.root, ["pause", "primary"])).stderr).toMatch(/replay can only be paused on a replica/);
+    expect((await clusterCli(cluster.root, ["pause", "primary"])).stderr).toMatch(
+      /replay can only be paused on a replica/,
+    );
     const noName = await clusterCli(cluster.root, ["promote"]);
     expect(noName.code).toBe(1);
     expect(noName.stderr).toMatch(/Usage: npm run db:promote -- <node name>/);
@@ -472,4 +519,3 @@ function waitSync(condition: () => boolean, timeoutMs = 30_000): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }
-

@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "~/cluster/sql";
 import { waitFor } from "~/cluster/wait-for";
-import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer/data-layer";
+import { DatabaseUnavailableError, type DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 import { clusterCli } from "../support/run";
@@ -23,7 +23,10 @@ const SETTINGS = TEST_DATA_LAYER_SETTINGS;
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
-  db = createDataLayer({ ...SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+  db = createDataLayer({
+    ...SETTINGS,
+    database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls },
+  });
 });
 
 afterAll(async () => {
@@ -50,7 +53,11 @@ describe("routing", () => {
     const { data, servedBy, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
     expect(servedBy).toMatchObject({ node: "primary", role: "primary" });
     expect(consistencyToken).toMatch(/^1:[0-9A-F]+\/[0-9A-F]+$/); // timeline 1, then the WAL position
-    const onPrimary = await queryOne<{ n: number }>(cluster.primaryUrl, "SELECT count(*)::int AS n FROM users WHERE id = $1", [data.id]);
+    const onPrimary = await queryOne<{ n: number }>(
+      cluster.primaryUrl,
+      "SELECT count(*)::int AS n FROM users WHERE id = $1",
+      [data.id],
+    );
     expect(onPrimary.n).toBe(1);
   });
 });
@@ -58,8 +65,12 @@ describe("routing", () => {
 describe("read-your-writes", () => {
   it("reads its own write at once, every time, with the token", async () => {
     for (let i = 0; i < 30; i++) {
-      const { data: created, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
-      const { data: read, servedBy } = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: created.id } }));
+      const { data: created, consistencyToken } = await db
+        .forRequest()
+        .write((c) => c.user.create({ data: newUser() }));
+      const { data: read, servedBy } = await db
+        .forRequest(consistencyToken)
+        .read((c) => c.user.findUnique({ where: { id: created.id } }));
       expect(read?.email, JSON.stringify(servedBy)).toBe(created.email);
     }
   });
@@ -67,11 +78,15 @@ describe("read-your-writes", () => {
   it("with replay paused on a replica: the token still returns the new row, a read without it may not, and the lagging replica leaves the set", async () => {
     expect((await clusterCli(cluster.root, ["pause", "replica1"])).code).toBe(0);
     try {
-      const { data: created, consistencyToken } = await db.forRequest().write((c) => c.user.create({ data: newUser() }));
+      const { data: created, consistencyToken } = await db
+        .forRequest()
+        .write((c) => c.user.create({ data: newUser() }));
       // Directly on the paused replica the row is not there: a read routed to it without a token is stale.
       expect(await queryOne(cluster.replicaUrls[0], "SELECT 1 FROM users WHERE id = $1", [created.id])).toBeUndefined();
       for (let i = 0; i < 10; i++) {
-        const { data, servedBy } = await db.forRequest(consistencyToken).read((c) => c.user.findUnique({ where: { id: created.id } }));
+        const { data, servedBy } = await db
+          .forRequest(consistencyToken)
+          .read((c) => c.user.findUnique({ where: { id: created.id } }));
         expect(data?.id).toBe(created.id);
         expect(servedBy.node).not.toBe("replica1");
       }
@@ -80,8 +95,12 @@ describe("read-your-writes", () => {
         await db.forRequest().write((c) => c.user.create({ data: newUser() }));
         return routableNames().includes("replica1") ? undefined : true;
       });
-      expect(db.monitor.snapshot().find((h) => h.name === "replica1")?.routing).toMatchObject({ routable: false, kind: "lagging" });
-      for (let i = 0; i < 6; i++) expect((await db.forRequest().read((c) => c.user.count())).servedBy.node).toBe("replica2");
+      expect(db.monitor.snapshot().find((h) => h.name === "replica1")?.routing).toMatchObject({
+        routable: false,
+        kind: "lagging",
+      });
+      for (let i = 0; i < 6; i++)
+        expect((await db.forRequest().read((c) => c.user.count())).servedBy.node).toBe("replica2");
     } finally {
       expect((await clusterCli(cluster.root, ["resume", "replica1"])).code).toBe(0);
     }
@@ -107,7 +126,9 @@ describe("a replica killed during a stream of reads", () => {
     })();
     await waitFor("some reads", async () => (reads > 20 ? true : undefined));
     killPostmaster(replica2.dataDir);
-    await waitFor("replica2 to leave the routing set", async () => (routableNames().includes("replica2") ? undefined : true));
+    await waitFor("replica2 to leave the routing set", async () =>
+      routableNames().includes("replica2") ? undefined : true,
+    );
     const readsAfterKill = reads;
     await waitFor("more reads after the kill", async () => (reads > readsAfterKill + 50 ? true : undefined));
     stopped = true;
@@ -126,13 +147,19 @@ describe("a replica that hangs (kill -STOP): alive to TCP, silent to queries", (
   it("without hedging, ends the reads in flight on it when the probes find it gone, well before their query timeout", async () => {
     const replica1 = cluster.state().nodes.find((n) => n.name === "replica1")!;
     // Hedging off: this is the backstop for reads that were not hedged (the hedge budget was spent).
-    const db = createDataLayer({ ...SETTINGS, READ_HEDGE_FLOOR_MS: 0, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+    const db = createDataLayer({
+      ...SETTINGS,
+      READ_HEDGE_FLOOR_MS: 0,
+      database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls },
+    });
     const routableNames = () => db.monitor.routable().map((h) => h.name);
     await db.monitor.start(); // probing already, so the freeze is found by a probe, not by the first one
     await waitFor("replica1 routable", async () => (routableNames().includes("replica1") ? true : undefined));
     // Open connections to replica1 first: a read on an open connection is the one that would hang (a new
     // connection fails sooner, at the connect timeout).
-    await Promise.all(Array.from({ length: 2 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((c) => c.user.count())));
+    await Promise.all(
+      Array.from({ length: 2 * SETTINGS.REPLICA_POOL_SIZE }, () => db.forRequest().read((c) => c.user.count())),
+    );
     const frozen = serverProcesses(replica1.dataDir);
     const timed = async () => {
       const started = performance.now();
@@ -192,7 +219,10 @@ describe("primary stopped, then a replica promoted", () => {
 /** The postmaster of a node and its children: the whole server, to freeze or thaw. */
 function serverProcesses(dataDir: string): number[] {
   const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
+  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map(Number);
   return [pid, ...children];
 }
 

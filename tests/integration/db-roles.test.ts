@@ -13,7 +13,7 @@ import { up } from "~/cluster/lifecycle";
 import { queryOne, withClient } from "~/cluster/sql";
 import { primaryOf } from "~/replication/state";
 import { nodeUrl } from "~/replication/urls";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
 
 let cluster: TestCluster;
@@ -31,9 +31,14 @@ const refused = (url: string, sql: string) => expect(queryOne(url, sql)).rejects
 
 describe("the runtime role (the app's DATABASE_URL)", () => {
   it("reads and writes rows of the app's tables", async () => {
-    const { id } = await queryOne<{ id: number }>(cluster.primaryUrl, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@roles.test') RETURNING id");
+    const { id } = await queryOne<{ id: number }>(
+      cluster.primaryUrl,
+      "INSERT INTO users (name, email) VALUES ('Ada', 'ada@roles.test') RETURNING id",
+    );
     await queryOne(cluster.primaryUrl, "UPDATE users SET name = 'Ada L.' WHERE id = $1", [id]);
-    expect((await queryOne<{ name: string }>(cluster.primaryUrl, "SELECT name FROM users WHERE id = $1", [id])).name).toBe("Ada L.");
+    expect(
+      (await queryOne<{ name: string }>(cluster.primaryUrl, "SELECT name FROM users WHERE id = $1", [id])).name,
+    ).toBe("Ada L.");
     await queryOne(cluster.primaryUrl, "DELETE FROM users WHERE id = $1", [id]);
   });
 
@@ -50,9 +55,16 @@ describe("the runtime role (the app's DATABASE_URL)", () => {
   });
 
   it("is no member of pg_monitor, and reads the replication statistics through tandem_monitor's functions", async () => {
-    expect(await queryOne(cluster.primaryUrl, "SELECT pg_has_role(current_user, 'pg_monitor', 'member') AS monitor")).toEqual({ monitor: false });
+    expect(
+      await queryOne(cluster.primaryUrl, "SELECT pg_has_role(current_user, 'pg_monitor', 'member') AS monitor"),
+    ).toEqual({ monitor: false });
     // No replicas here: the functions answer (no rows), where the views would hide every column but pid.
-    expect(await queryOne(cluster.primaryUrl, "SELECT (SELECT count(*) FROM tandem_monitor.replication())::int AS streams, (SELECT count(*) FROM tandem_monitor.wal_receiver())::int AS receivers")).toEqual({ streams: 0, receivers: 0 });
+    expect(
+      await queryOne(
+        cluster.primaryUrl,
+        "SELECT (SELECT count(*) FROM tandem_monitor.replication())::int AS streams, (SELECT count(*) FROM tandem_monitor.wal_receiver())::int AS receivers",
+      ),
+    ).toEqual({ streams: 0, receivers: 0 });
   });
 });
 
@@ -60,7 +72,9 @@ describe("the owner role (Prisma Migrate)", () => {
   it("creates tables that the runtime role may use at once, rows only", async () => {
     await queryOne(cluster.ownerUrl, "CREATE TABLE later_migration (id serial PRIMARY KEY, body text)");
     await queryOne(cluster.primaryUrl, "INSERT INTO later_migration (body) VALUES ('default privileges')");
-    expect((await queryOne<{ n: number }>(cluster.primaryUrl, "SELECT count(*)::int AS n FROM later_migration")).n).toBe(1);
+    expect(
+      (await queryOne<{ n: number }>(cluster.primaryUrl, "SELECT count(*)::int AS n FROM later_migration")).n,
+    ).toBe(1);
     await refused(cluster.primaryUrl, "DROP TABLE later_migration");
     await queryOne(cluster.ownerUrl, "DROP TABLE later_migration");
   });
@@ -75,7 +89,9 @@ describe("the replicator and the superuser", () => {
   it("the replicator cannot open an ordinary session, only a replication connection", async () => {
     const state = cluster.state();
     const replicatorUrl = nodeUrl(state, primaryOf(state), state.replicator, "tandem");
-    await expect(queryOne(replicatorUrl, "SELECT 1")).rejects.toThrow(/pg_hba\.conf rejects connection .*user "replicator"/);
+    await expect(queryOne(replicatorUrl, "SELECT 1")).rejects.toThrow(
+      /pg_hba\.conf rejects connection .*user "replicator"/,
+    );
     // A physical replication connection (what a standby opens), the one kind pg_hba lets it make.
     const replication = new pg.Client({ connectionString: replicatorUrl, replication: true } as pg.ClientConfig);
     await replication.connect();
@@ -89,8 +105,17 @@ describe("the replicator and the superuser", () => {
 
   it("the superuser is refused over TCP and comes in through the cluster's private socket directory", async () => {
     const state = cluster.state();
-    await expect(queryOne(nodeUrl(state, primaryOf(state), state.superuser, "postgres"), "SELECT 1")).rejects.toThrow(/pg_hba\.conf rejects connection .*user "postgres"/);
-    expect((await queryOne<{ su: boolean }>(cluster.superuserUrl, "SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user")).su).toBe(true);
+    await expect(queryOne(nodeUrl(state, primaryOf(state), state.superuser, "postgres"), "SELECT 1")).rejects.toThrow(
+      /pg_hba\.conf rejects connection .*user "postgres"/,
+    );
+    expect(
+      (
+        await queryOne<{ su: boolean }>(
+          cluster.superuserUrl,
+          "SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user",
+        )
+      ).su,
+    ).toBe(true);
     expect(new URL(cluster.superuserUrl).searchParams.get("host")).toBe(state.socketDir);
     const dir = statSync(state.socketDir!);
     expect(dir.mode & 0o777).toBe(0o700);

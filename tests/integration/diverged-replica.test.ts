@@ -14,9 +14,9 @@ import { locateBinaries } from "~/cluster/binaries";
 import { adminUrl } from "~/cluster/context";
 import { resolveRunAs } from "~/cluster/os-user";
 import { queryOne, withClient } from "~/cluster/sql";
-import { parseLsn } from "~/replication/lsn";
 import { waitFor } from "~/cluster/wait-for";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { parseLsn } from "~/replication/lsn";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -25,7 +25,8 @@ beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 3 });
   await queryOne(urlOf("primary"), "CREATE TABLE users (id serial PRIMARY KEY, name text)");
   await queryOne(urlOf("primary"), "INSERT INTO users (name) VALUES ('before')");
-  for (const name of ["replica1", "replica2", "replica3"]) await waitFor("the first row on every replica", () => hasUser(urlOf(name), "before"));
+  for (const name of ["replica1", "replica2", "replica3"])
+    await waitFor("the first row on every replica", () => hasUser(urlOf(name), "before"));
 });
 
 afterAll(async () => {
@@ -41,7 +42,9 @@ async function hasUser(url: string, name: string): Promise<true | undefined> {
 }
 
 async function names(url: string): Promise<string[]> {
-  return withClient(url, async (c) => (await c.query<{ name: string }>("SELECT name FROM users ORDER BY id")).rows.map((r) => r.name));
+  return withClient(url, async (c) =>
+    (await c.query<{ name: string }>("SELECT name FROM users ORDER BY id")).rows.map((r) => r.name),
+  );
 }
 
 async function statusJson() {
@@ -58,7 +61,9 @@ async function cli(args: string[]) {
 
 /** The aside directory a rebuild announced ("kept at <dir> until …" / "kept at <dir>;"). */
 function asideDirIn(output: string, name: string): string {
-  const match = new RegExp(`${name}: REBUILDING it from replica1; its old data directory is kept at (\\S+) until`).exec(output);
+  const match = new RegExp(`${name}: REBUILDING it from replica1; its old data directory is kept at (\\S+) until`).exec(
+    output,
+  );
   expect(match, output).not.toBeNull();
   return match![1];
 }
@@ -72,10 +77,14 @@ describe("a failover that loses a write", () => {
     await cli(["down", "primary"]);
 
     const promoted = await cli(["promote", "replica1"]);
-    expect(promoted.stderr).toMatch(/replica2: diverged: replayed timeline 1 up to \S+, past \S+ where the primary's timeline 2 forked off it, so it can never follow/);
+    expect(promoted.stderr).toMatch(
+      /replica2: diverged: replayed timeline 1 up to \S+, past \S+ where the primary's timeline 2 forked off it, so it can never follow/,
+    );
     const aside = asideDirIn(promoted.stderr, "replica2");
     expect(path.dirname(aside)).toBe(path.dirname(nodeOf("replica2").dataDir));
-    expect(promoted.stderr).toContain(`replica2: rebuilt; streaming from replica1; removed its old data directory ${aside}`);
+    expect(promoted.stderr).toContain(
+      `replica2: rebuilt; streaming from replica1; removed its old data directory ${aside}`,
+    );
     expect(promoted.stderr).toMatch(/replica1 is the primary; 2 replica\(s\) follow it \(replica2 rebuilt\)/);
     expect(existsSync(aside)).toBe(false);
     expect(nodeOf("replica2").rebuild).toBeUndefined();
@@ -86,8 +95,18 @@ describe("a failover that loses a write", () => {
 
     const status = await statusJson();
     expect(status.primary).toMatchObject({ name: "replica1", timeline: 2 });
-    expect(status.timelineHistory).toEqual({ timeline: 2, forks: [{ timeline: 1, forkLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/) }] });
-    expect(status.replicas.map((r: { name: string; running: boolean; state: string | null; diverged: boolean | null }) => [r.name, r.running, r.state, r.diverged])).toEqual([
+    expect(status.timelineHistory).toEqual({
+      timeline: 2,
+      forks: [{ timeline: 1, forkLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/) }],
+    });
+    expect(
+      status.replicas.map((r: { name: string; running: boolean; state: string | null; diverged: boolean | null }) => [
+        r.name,
+        r.running,
+        r.state,
+        r.diverged,
+      ]),
+    ).toEqual([
       ["replica2", true, "streaming", false],
       ["replica3", false, null, null],
     ]);
@@ -101,10 +120,14 @@ describe("a failover that loses a write", () => {
   it("db:status reports a replica that replayed W and was started outside the cluster manager as diverged, with the positions", async () => {
     const replica3 = nodeOf("replica3");
     const runAs = resolveRunAs();
-    execFileSync(locateBinaries().pg_ctl, ["start", "-w", "-D", replica3.dataDir, "-l", path.join(cluster.root, "logs", "replica3.log")], {
-      ...(runAs.switchUser ? { uid: runAs.uid, gid: runAs.gid } : {}),
-      cwd: "/",
-    });
+    execFileSync(
+      locateBinaries().pg_ctl,
+      ["start", "-w", "-D", replica3.dataDir, "-l", path.join(cluster.root, "logs", "replica3.log")],
+      {
+        ...(runAs.switchUser ? { uid: runAs.uid, gid: runAs.gid } : {}),
+        cwd: "/",
+      },
+    );
     expect(await hasUser(urlOf("replica3"), "W")).toBe(true); // it still serves the lost write
 
     const status = await statusJson();
@@ -112,12 +135,20 @@ describe("a failover that loses a write", () => {
     expect(replica3Status).toMatchObject({
       running: true,
       diverged: true,
-      divergence: { kind: "diverged", cause: "past-fork", replicaTimeline: 1, primaryTimeline: 2, forkLsn: status.timelineHistory.forks[0].forkLsn },
+      divergence: {
+        kind: "diverged",
+        cause: "past-fork",
+        replicaTimeline: 1,
+        primaryTimeline: 2,
+        forkLsn: status.timelineHistory.forks[0].forkLsn,
+      },
     });
     expect(parseLsn(replica3Status.divergence.replayLsn)).toBeGreaterThan(parseLsn(replica3Status.divergence.forkLsn));
 
     const text = await cli(["status"]);
-    expect(text.stdout).toMatch(/replica3 DIVERGED: replayed timeline 1 up to \S+, past \S+ where the primary's timeline 2 forked off it/);
+    expect(text.stdout).toMatch(
+      /replica3 DIVERGED: replayed timeline 1 up to \S+, past \S+ where the primary's timeline 2 forked off it/,
+    );
     expect(text.stdout).toMatch(/Fix: npm run db:up rebuilds it from the primary/);
   });
 
@@ -133,7 +164,9 @@ describe("a failover that loses a write", () => {
       expect(failed.code, failed.stderr).toBe(1);
       aside = asideDirIn(failed.stderr, "replica3");
       expect(failed.stderr).toContain(`replica3: the rebuild failed: ENXIO`);
-      expect(failed.stderr).toContain(`Its old data directory is kept at ${aside}; \`npm run db:up\` finishes the rebuild once the cause is fixed.`);
+      expect(failed.stderr).toContain(
+        `Its old data directory is kept at ${aside}; \`npm run db:up\` finishes the rebuild once the cause is fixed.`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -141,20 +174,36 @@ describe("a failover that loses a write", () => {
     await expect(queryOne(urlOf("replica3"), "SELECT 1")).rejects.toThrow(); // stopped: it no longer serves W
     expect(nodeOf("replica3").rebuild).toEqual({ asideDir: aside });
     const pending = await statusJson();
-    expect(pending.replicas.find((r: { name: string }) => r.name === "replica3")).toMatchObject({ running: false, rebuild: { asideDir: aside } });
-    expect((await cli(["status"])).stdout).toContain(`replica3: a rebuild is unfinished (old data at ${aside}). Fix: npm run db:up finishes it`);
+    expect(pending.replicas.find((r: { name: string }) => r.name === "replica3")).toMatchObject({
+      running: false,
+      rebuild: { asideDir: aside },
+    });
+    expect((await cli(["status"])).stdout).toContain(
+      `replica3: a rebuild is unfinished (old data at ${aside}). Fix: npm run db:up finishes it`,
+    );
 
     const finished = await cli(["up"]);
     expect(finished.stderr).toMatch(/replica3: not started \(a rebuild is unfinished/);
-    expect(finished.stderr).toContain(`replica3: finishing its rebuild from replica1 (left unfinished by an earlier run; old data kept at ${aside})`);
-    expect(finished.stderr).toContain(`replica3: rebuilt; streaming from replica1; removed its old data directory ${aside}`);
+    expect(finished.stderr).toContain(
+      `replica3: finishing its rebuild from replica1 (left unfinished by an earlier run; old data kept at ${aside})`,
+    );
+    expect(finished.stderr).toContain(
+      `replica3: rebuilt; streaming from replica1; removed its old data directory ${aside}`,
+    );
     expect(finished.stderr).toMatch(/every replica is streaming \(2\)/);
     expect(existsSync(aside)).toBe(false);
     expect(nodeOf("replica3").rebuild).toBeUndefined();
     expect(await names(urlOf("replica3"))).toEqual(["before", "after"]);
 
     const status = await statusJson();
-    expect(status.replicas.map((r: { name: string; state: string; timeline: number; diverged: boolean }) => [r.name, r.state, r.timeline, r.diverged])).toEqual([
+    expect(
+      status.replicas.map((r: { name: string; state: string; timeline: number; diverged: boolean }) => [
+        r.name,
+        r.state,
+        r.timeline,
+        r.diverged,
+      ]),
+    ).toEqual([
       ["replica2", "streaming", 2, false],
       ["replica3", "streaming", 2, false],
     ]);
@@ -170,7 +219,9 @@ describe("a failover that loses a write", () => {
     await queryOne(urlOf("replica3"), "INSERT INTO users (name) VALUES ('written on replica3')");
     const result = await clusterCli(cluster.root, ["up"]);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/replica3 cannot follow replica1 and is left as it is \(never rebuilt: it may hold writes\):\n\s+replica3: not in recovery/);
+    expect(result.stderr).toMatch(
+      /replica3 cannot follow replica1 and is left as it is \(never rebuilt: it may hold writes\):\n\s+replica3: not in recovery/,
+    );
     expect(result.stderr).not.toMatch(/REBUILDING/);
     expect(nodeOf("replica3").rebuild).toBeUndefined();
     expect(await names(urlOf("replica3"))).toEqual(["before", "after", "written on replica3"]);

@@ -10,14 +10,14 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminUrl } from "~/cluster/context";
 import { queryOne, withClient } from "~/cluster/sql";
-import type { NodeState } from "~/replication/state";
 import { waitFor } from "~/cluster/wait-for";
+import type { NodeState } from "~/replication/state";
 import { idempotencySettings } from "~/server/api/idempotency/settings";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
-import { type DataLayer, DatabaseUnavailableError } from "~/server/db/data-layer/data-layer";
+import { DatabaseUnavailableError, type DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { type ReadLatency, readConcurrently, warmReplicaPools } from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
@@ -38,8 +38,16 @@ async function cluster(replicas: number): Promise<TestCluster> {
 }
 
 /** A data layer on these URLs, probing already. */
-async function dataLayer(primaryUrl: string, replicaUrls: string[], overrides: Partial<typeof SETTINGS> = {}): Promise<DataLayer> {
-  const db = createDataLayer({ ...SETTINGS, ...overrides, database: { source: "environment", primaryUrl, replicaUrls } });
+async function dataLayer(
+  primaryUrl: string,
+  replicaUrls: string[],
+  overrides: Partial<typeof SETTINGS> = {},
+): Promise<DataLayer> {
+  const db = createDataLayer({
+    ...SETTINGS,
+    ...overrides,
+    database: { source: "environment", primaryUrl, replicaUrls },
+  });
   cleanups.push(() => db.close());
   await db.monitor.start();
   return db;
@@ -58,7 +66,10 @@ const newUser = () => ({ name: `Failover ${++seq}`, email: `failover${seq}-${Dat
 /** The postmaster of a node and its children: the whole server, to freeze or thaw. */
 function serverProcesses(dataDir: string): number[] {
   const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").map(Number);
+  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map(Number);
   return [pid, ...children];
 }
 
@@ -86,13 +97,23 @@ describe("a failover that loses a write (replica1 down while W is written; prima
     // promoted behind the app's back; replica2 replayed W past the fork point and can never follow.
     signalPostmaster(node(c, "primary").dataDir, "SIGQUIT");
     expect((await clusterCli(c.root, ["up", "replica1"])).code).toBe(0);
-    expect((await queryOne<{ promoted: boolean }>(superuser(c, "replica1"), "SELECT pg_promote(true, 60) AS promoted")).promoted).toBe(true);
-    await waitFor("the app to write to replica1", async () => (db.monitor.writer()?.name === "replica1" ? true : undefined));
+    expect(
+      (await queryOne<{ promoted: boolean }>(superuser(c, "replica1"), "SELECT pg_promote(true, 60) AS promoted"))
+        .promoted,
+    ).toBe(true);
+    await waitFor("the app to write to replica1", async () =>
+      db.monitor.writer()?.name === "replica1" ? true : undefined,
+    );
     expect(db.monitor.writerLine()?.timeline).toBe(2);
-    await waitFor("replica2 to be out as diverged", async () => (exclusionOf(db, "replica2") === "diverged" ? true : undefined));
+    await waitFor("replica2 to be out as diverged", async () =>
+      exclusionOf(db, "replica2") === "diverged" ? true : undefined,
+    );
 
     const caller = (token?: string) =>
-      createTRPCContext({ headers: new Headers(token ? { "x-consistency-token": token } : {}), services: { db, adminToken: "x".repeat(32), idempotency: idempotencySettings(24) } }).then(createCaller);
+      createTRPCContext({
+        headers: new Headers(token ? { "x-consistency-token": token } : {}),
+        services: { db, adminToken: "x".repeat(32), idempotency: idempotencySettings(24) },
+      }).then(createCaller);
     const withToken = await caller(w.consistencyToken);
     const without = await caller();
     let reads = 0;
@@ -101,11 +122,16 @@ describe("a failover that loses a write (replica1 down while W is written; prima
       const plain = await db.forRequest().read((r) => r.user.findUnique({ where: { id: w.data.id } }));
       expect(plain.data).toBeNull();
       expect(plain.servedBy.node).not.toBe("replica2");
-      const tokened = await db.forRequest(w.consistencyToken).read((r) => r.user.findUnique({ where: { id: w.data.id } }));
+      const tokened = await db
+        .forRequest(w.consistencyToken)
+        .read((r) => r.user.findUnique({ where: { id: w.data.id } }));
       expect(tokened.data).toBeNull();
       expect(tokened.servedBy).toMatchObject({ node: "replica1", reason: "write-lost" });
       expect(tokened.servedBy.detail).toMatch(/lost in a failover/);
-      await expect(withToken.user.byId({ id: w.data.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/lost in a failover/) });
+      await expect(withToken.user.byId({ id: w.data.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+        message: expect.stringMatching(/lost in a failover/),
+      });
       await expect(without.user.byId({ id: w.data.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
       reads += 4;
     }
@@ -120,10 +146,17 @@ describe("a replica promoted with pg_promote() while the old primary keeps runni
     const db = await dataLayer(c.primaryUrl, c.replicaUrls);
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     const before = await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
-    await waitFor("replica1 to replay it", async () => ((await replayedOn(c.replicaUrls[0], before.consistencyToken.split(":")[1])) ? true : undefined));
+    await waitFor("replica1 to replay it", async () =>
+      (await replayedOn(c.replicaUrls[0], before.consistencyToken.split(":")[1])) ? true : undefined,
+    );
 
-    expect((await queryOne<{ promoted: boolean }>(superuser(c, "replica1"), "SELECT pg_promote(true, 60) AS promoted")).promoted).toBe(true);
-    await waitFor("the app to see both writable nodes", async () => (db.monitor.writer()?.name === "replica1" ? true : undefined));
+    expect(
+      (await queryOne<{ promoted: boolean }>(superuser(c, "replica1"), "SELECT pg_promote(true, 60) AS promoted"))
+        .promoted,
+    ).toBe(true);
+    await waitFor("the app to see both writable nodes", async () =>
+      db.monitor.writer()?.name === "replica1" ? true : undefined,
+    );
     expect(routing(db, "primary")).toMatchObject({ routable: false, kind: "stale-primary" });
     expect(db.monitor.snapshot().find((h) => h.name === "primary")?.role).toBe("stale-primary");
 
@@ -131,14 +164,20 @@ describe("a replica promoted with pg_promote() while the old primary keeps runni
     for (let i = 0; i < 20; i++) written.push(await db.forRequest().write((tx) => tx.user.create({ data: newUser() })));
     expect(written.every((w) => w.servedBy.node === "replica1" && w.consistencyToken.startsWith("2:"))).toBe(true);
     const ids = written.map((w) => w.data.id);
-    const onOld = await queryOne<{ n: number }>(c.primaryUrl, "SELECT count(*)::int AS n FROM users WHERE id = ANY($1)", [ids]);
+    const onOld = await queryOne<{ n: number }>(
+      c.primaryUrl,
+      "SELECT count(*)::int AS n FROM users WHERE id = ANY($1)",
+      [ids],
+    );
     expect(onOld.n).toBe(0);
     for (let i = 0; i < 10; i++) {
       const read = await db.forRequest().read((r) => r.user.count());
       expect(read.servedBy.node).not.toBe("primary");
     }
     // The write made before the promotion, on timeline 1 before the fork, is kept by timeline 2.
-    const kept = await db.forRequest(before.consistencyToken).read((r) => r.user.findUnique({ where: { id: before.data.id } }));
+    const kept = await db
+      .forRequest(before.consistencyToken)
+      .read((r) => r.user.findUnique({ where: { id: before.data.id } }));
     expect(kept.data?.id).toBe(before.data.id);
     expect(kept.servedBy.reason).not.toBe("write-lost");
   });
@@ -171,7 +210,10 @@ describe("a replica that hangs (kill -STOP) under concurrent reads, plain and wi
     } finally {
       for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
-    expect(latencies.length, JSON.stringify(latencies.map((l) => [Math.round(l.ms), l.node, l.hedged, l.detail]))).toBeGreaterThan(50);
+    expect(
+      latencies.length,
+      JSON.stringify(latencies.map((l) => [Math.round(l.ms), l.node, l.hedged, l.detail])),
+    ).toBeGreaterThan(50);
     expect(latencies.some((l) => l.hedged)).toBe(true);
     expect(latencies.every((l) => l.node !== "replica1" || !l.hedged)).toBe(true);
     const slowest = latencies.reduce((a, b) => (b.ms > a.ms ? b : a));
@@ -184,14 +226,16 @@ describe("a replica that hangs (kill -STOP) under concurrent reads, plain and wi
 });
 
 /** iptables needs root; the rule names one loopback port, so clusters of other tests are not touched. */
-const canBlackHole = process.getuid?.() === 0 && (() => {
-  try {
-    execFileSync("iptables", ["-L", "OUTPUT", "-n"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const canBlackHole =
+  process.getuid?.() === 0 &&
+  (() => {
+    try {
+      execFileSync("iptables", ["-L", "OUTPUT", "-n"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 describe.runIf(canBlackHole)("a replica black-holed by the network (iptables DROP) under concurrent reads", () => {
   it("fails no read, takes the replica out of routing as unreachable, and re-admits it when the network is back", async () => {
@@ -213,7 +257,9 @@ describe.runIf(canBlackHole)("a replica black-holed by the network (iptables DRO
     expect(latencies.length).toBeGreaterThan(50);
     // Hedged by the ceiling (10 x READ_HEDGE_FLOOR_MS); the margin is for a loaded CI machine.
     expect(Math.max(...latencies.map((l) => l.ms))).toBeLessThan(800);
-    await waitFor("replica1 out as unreachable", async () => (exclusionOf(db, "replica1") === "unreachable" ? true : undefined));
+    await waitFor("replica1 out as unreachable", async () =>
+      exclusionOf(db, "replica1") === "unreachable" ? true : undefined,
+    );
     restore();
     await waitFor("replica1 routable again", async () => (routing(db, "replica1")?.routable ? true : undefined));
   });
@@ -226,11 +272,16 @@ describe("a commit whose position query fails", () => {
     const result = await db.forRequest().write(async (tx) => {
       const user = await tx.user.create({ data: newUser() });
       // Committed. Now every connection the position query could use is terminated.
-      await queryOne(superuser(c, "primary"), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tandem-monitor'");
+      await queryOne(
+        superuser(c, "primary"),
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tandem-monitor'",
+      );
       return user;
     });
     expect(result.consistencyToken).toMatch(/^1:[0-9A-F]+\/[0-9A-F]+$/);
-    const read = await db.forRequest(result.consistencyToken).read((r) => r.user.findUnique({ where: { id: result.data.id } }));
+    const read = await db
+      .forRequest(result.consistencyToken)
+      .read((r) => r.user.findUnique({ where: { id: result.data.id } }));
     expect(read.data?.id).toBe(result.data.id);
   });
 
@@ -241,7 +292,14 @@ describe("a commit whose position query fails", () => {
     const result = await db.forRequest().write(async (tx) => {
       const user = await tx.user.create({ data: newUser() });
       signalPostmaster(primary.dataDir, "SIGQUIT"); // committed, then gone before the position can be asked
-      await waitFor("the primary to be down", async () => (await queryOne(c.primaryUrl, "SELECT 1").then(() => undefined, () => true)));
+      await waitFor(
+        "the primary to be down",
+        async () =>
+          await queryOne(c.primaryUrl, "SELECT 1").then(
+            () => undefined,
+            () => true,
+          ),
+      );
       return user;
     });
     expect(result.consistencyToken).toMatch(/^1:[0-9A-F]+\/[0-9A-F]+:primary$/);
@@ -270,7 +328,12 @@ describe("a read cancelled on a replica by a conflict with recovery (40001)", ()
     const db = await dataLayer(c.primaryUrl, c.replicaUrls, { READ_HEDGE_FLOOR_MS: 0 }); // this read is slow on purpose
     await waitFor("both replicas routable", async () => (db.monitor.routable().length === 2 ? true : undefined));
     await db.forRequest().write((tx) => tx.user.create({ data: newUser() }));
-    const reading = db.forRequest().read((r) => r.$queryRaw<{ n: number }[]>`SELECT (SELECT count(*)::int FROM users) AS n, pg_sleep(1.5)::text AS slept`);
+    const reading = db
+      .forRequest()
+      .read(
+        (r) =>
+          r.$queryRaw<{ n: number }[]>`SELECT (SELECT count(*)::int FROM users) AS n, pg_sleep(1.5)::text AS slept`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 300)); // the read holds its lock on users by now
     await withClient(c.superuserUrl, async (client) => {
       await client.query("BEGIN");

@@ -16,14 +16,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminAttemptGuard } from "~/server/api/admin-attempts";
 import { routingView } from "~/server/routing-view";
 import { createApiClient } from "~/trpc/api-client";
-import { type ApiHarness, TEST_ADMIN_TOKEN, startApiHarness } from "../support/api-harness";
+import { type ApiHarness, startApiHarness, TEST_ADMIN_TOKEN } from "../support/api-harness";
 import { type HostileCase, hostileCorpus } from "./hostile-corpus";
 
 let h: ApiHarness;
 const adminLog: string[] = [];
 
 beforeAll(async () => {
-  h = await startApiHarness({ services: { adminAttempts: new AdminAttemptGuard({ maxFailures: 10, windowSeconds: 60, log: (line) => adminLog.push(line) }) } });
+  h = await startApiHarness({
+    services: {
+      adminAttempts: new AdminAttemptGuard({ maxFailures: 10, windowSeconds: 60, log: (line) => adminLog.push(line) }),
+    },
+  });
 });
 
 afterAll(async () => {
@@ -47,14 +51,20 @@ function send(base: string, c: HostileCase): Promise<Answer> {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          ms: performance.now() - started,
+        });
         // Answered before it read our whole body (a 413): the connection cannot carry another request.
         if (!req.writableFinished) req.destroy();
       });
       res.on("error", reject);
     });
     // The server may answer (413) and close before it has read all we send.
-    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error),
+    );
     // An answer that never comes is a finding, not a hung test.
     req.setTimeout(10_000, () => {
       resolve({ status: 0, body: "no answer within 10 s", ms: performance.now() - started });
@@ -65,7 +75,8 @@ function send(base: string, c: HostileCase): Promise<Answer> {
       const body = Buffer.from(c.body);
       for (let offset = 0; offset < body.length; offset += 16_384) req.write(body.subarray(offset, offset + 16_384));
       req.end();
-    } else if (c.declaredLength !== undefined) req.write(c.body); // and never the rest: the answer must not wait for it
+    } else if (c.declaredLength !== undefined)
+      req.write(c.body); // and never the rest: the answer must not wait for it
     else req.end(c.body);
   });
 }
@@ -78,7 +89,10 @@ function leaksIn(body: string, secrets: string[]): string[] {
     ["SQL", /\b(SELECT|INSERT INTO|UPDATE "|DELETE FROM|pg_catalog)\b/],
     ["Prisma", /prisma|Invalid `/i],
     ["connection URL", /postgres(ql)?:\/\//],
-    ["parser message", /Unexpected (token|end of JSON)|" is not valid JSON|Cannot destructure|Cannot read properties|is not a function/],
+    [
+      "parser message",
+      /Unexpected (token|end of JSON)|" is not valid JSON|Cannot destructure|Cannot read properties|is not a function/,
+    ],
     ["error class", /\b(TypeError|SyntaxError|RangeError|ReferenceError)\b/],
   ];
   const found = patterns.filter(([, pattern]) => pattern.test(body)).map(([what]) => what);
@@ -86,7 +100,8 @@ function leaksIn(body: string, secrets: string[]): string[] {
   return found;
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
 describe("the hostile corpus", () => {
   it("gets clear 4xx answers that leak nothing, while the server stays responsive and a legitimate client keeps working", async () => {
@@ -94,7 +109,13 @@ describe("the hostile corpus", () => {
     const corpus = hostileCorpus(run);
     expect(corpus.length).toBeGreaterThanOrEqual(500);
     const state = h.cluster.state();
-    const secrets = [TEST_ADMIN_TOKEN, state.superuser.password, state.app.password, state.replicator.password, state.owner!.password];
+    const secrets = [
+      TEST_ADMIN_TOKEN,
+      state.superuser.password,
+      state.app.password,
+      state.replicator.password,
+      state.owner!.password,
+    ];
 
     // The monitor has seen every node before the replay starts.
     const before = await routingView(h.db);
@@ -133,7 +154,13 @@ describe("the hostile corpus", () => {
 
     const answers: Answer[] = new Array(corpus.length);
     const pending = new Set<number>();
-    const watchdog = setInterval(() => console.info(`pending: ${[...pending].map((i) => corpus[i]!.name).join(" | ")}; done ${answers.filter(Boolean).length}; replaying ${replaying}`), 15_000);
+    const watchdog = setInterval(
+      () =>
+        console.info(
+          `pending: ${[...pending].map((i) => corpus[i]!.name).join(" | ")}; done ${answers.filter(Boolean).length}; replaying ${replaying}`,
+        ),
+      15_000,
+    );
     let next = 0;
     const started = performance.now();
     await Promise.all(
@@ -155,10 +182,15 @@ describe("the hostile corpus", () => {
     corpus.forEach((c, i) => {
       const answer = answers[i]!;
       const expected = c.status === undefined ? undefined : [c.status].flat();
-      if (answer.status >= 500 || answer.status === 0) problems.push(`${c.name}: ${answer.status} ${answer.body.slice(0, 200)}`);
-      else if (expected && !expected.includes(answer.status)) problems.push(`${c.name}: ${answer.status}, expected ${expected.join(" or ")}: ${answer.body.slice(0, 200)}`);
+      if (answer.status >= 500 || answer.status === 0)
+        problems.push(`${c.name}: ${answer.status} ${answer.body.slice(0, 200)}`);
+      else if (expected && !expected.includes(answer.status))
+        problems.push(`${c.name}: ${answer.status}, expected ${expected.join(" or ")}: ${answer.body.slice(0, 200)}`);
       // A 2xx carries stored rows, which hold the injection strings the corpus stored as text.
-      const leaks = answer.status < 300 ? leaksIn(answer.body, secrets).filter((what) => what !== "SQL") : leaksIn(answer.body, secrets);
+      const leaks =
+        answer.status < 300
+          ? leaksIn(answer.body, secrets).filter((what) => what !== "SQL")
+          : leaksIn(answer.body, secrets);
       if (leaks.length > 0) problems.push(`${c.name}: leaks ${leaks.join(", ")}: ${answer.body.slice(0, 300)}`);
     });
     expect(problems).toEqual([]);
@@ -182,7 +214,9 @@ describe("the hostile corpus", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     // Wrong admin tokens: 429 once the address used up its failures, logged once for the window.
-    const tokenAnswers = corpus.map((c, i) => [c, answers[i]!] as const).filter(([c]) => c.name.startsWith("wrong admin token"));
+    const tokenAnswers = corpus
+      .map((c, i) => [c, answers[i]!] as const)
+      .filter(([c]) => c.name.startsWith("wrong admin token"));
     expect(tokenAnswers.filter(([, a]) => a.status === 429).length).toBeGreaterThan(0);
     expect(adminLog).toHaveLength(1);
   });

@@ -21,11 +21,15 @@ let dir: string;
 
 /** The cluster CLI as `nobody`, with its own data root. */
 function asNobody(root: string, args: string[]): Promise<RunResult> {
-  return run("runuser", ["-u", USER, "--", path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), "src/cluster/cli.ts", ...args], {
-    TANDEM_DATA_DIR: root,
-    DATABASE_URL: "",
-    HOME: dir,
-  });
+  return run(
+    "runuser",
+    ["-u", USER, "--", path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), "src/cluster/cli.ts", ...args],
+    {
+      TANDEM_DATA_DIR: root,
+      DATABASE_URL: "",
+      HOME: dir,
+    },
+  );
 }
 
 describe.runIf(isRoot())("as a normal user", () => {
@@ -61,7 +65,9 @@ describe.runIf(isRoot())("as a normal user", () => {
 
   it("refuses, with the fix, a data root it cannot write", async () => {
     const rootsOwn = mkdtempSync(path.join(os.tmpdir(), "tandem-root-only-")); // 0700, owned by root
-    const result = await asNobody(path.join(rootsOwn, "data"), ["up"]).finally(() => rmSync(rootsOwn, { recursive: true }));
+    const result = await asNobody(path.join(rootsOwn, "data"), ["up"]).finally(() =>
+      rmSync(rootsOwn, { recursive: true }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Permission denied: mkdir .*\/data\n[\s\S]*Fix: .*TANDEM_DATA_DIR=/);
   });

@@ -15,11 +15,23 @@ import { waitFor } from "~/cluster/wait-for";
 import type { NodeState } from "~/replication/state";
 import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
-import { type TestCluster, startTestCluster } from "../support/cluster";
-import { type ReadLatency, latencyReport, readConcurrently, timed, warmReplicaPools } from "../support/concurrent-reads";
+import { startTestCluster, type TestCluster } from "../support/cluster";
+import {
+  latencyReport,
+  type ReadLatency,
+  readConcurrently,
+  timed,
+  warmReplicaPools,
+} from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
-import { type NetnsTopology, createNetnsTopology, leftoversOf, netnsUnavailable, sweepStaleNetns } from "../support/netns";
+import {
+  createNetnsTopology,
+  leftoversOf,
+  type NetnsTopology,
+  netnsUnavailable,
+  sweepStaleNetns,
+} from "../support/netns";
 
 const SETTINGS = TEST_DATA_LAYER_SETTINGS;
 /** Hedged by the ceiling (10 × READ_HEDGE_FLOOR_MS = 200 ms here); the margin is for a loaded CI machine. */
@@ -39,7 +51,10 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     topology = createNetnsTopology(["primary", "replica1", "replica2"]);
     cluster = await startTestCluster({ replicas: 2, network: topology.network });
     await migrate(cluster.ownerUrl);
-    db = createDataLayer({ ...SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+    db = createDataLayer({
+      ...SETTINGS,
+      database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls },
+    });
     await db.monitor.start();
   });
 
@@ -56,17 +71,25 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
 
   const layer = () => db as DataLayer;
   const net = () => topology as NetnsTopology;
-  const health = (name: string) => layer().monitor.snapshot().find((h) => h.name === name);
+  const health = (name: string) =>
+    layer()
+      .monitor.snapshot()
+      .find((h) => h.name === name);
   const exclusionOf = (name: string) => {
     const routing = health(name)?.routing;
     return routing && !routing.routable ? routing.kind : undefined;
   };
-  const bothRoutable = () => waitFor("both replicas routable", async () => (layer().monitor.routable().length === 2 ? true : undefined));
+  const bothRoutable = () =>
+    waitFor("both replicas routable", async () => (layer().monitor.routable().length === 2 ? true : undefined));
   const streamingFromPrimary = (name: string) =>
     waitFor(`${name} streaming from the primary`, async () => {
       const state = (cluster as TestCluster).state();
       const primary = state.nodes.find((n) => n.role === "primary") as NodeState;
-      const row = await queryOne<{ n: number }>(adminUrl(state, primary), "SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [name]);
+      const row = await queryOne<{ n: number }>(
+        adminUrl(state, primary),
+        "SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'",
+        [name],
+      );
       return row.n === 1 ? true : undefined;
     });
   let seq = 0;
@@ -74,7 +97,10 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
 
   it("runs every node in its own namespace, at its own address, TLS verified for that address", async () => {
     for (const node of net().nodes) {
-      const url = node.name === "primary" ? (cluster as TestCluster).primaryUrl : (cluster as TestCluster).replicaUrls[Number(node.name.slice(-1)) - 1];
+      const url =
+        node.name === "primary"
+          ? (cluster as TestCluster).primaryUrl
+          : (cluster as TestCluster).replicaUrls[Number(node.name.slice(-1)) - 1];
       expect(new URL(url).hostname).toBe(node.host);
       expect(new URL(url).searchParams.get("sslmode")).toBe("verify-full");
       expect((await queryOne<{ addr: string }>(url, "SELECT host(inet_server_addr()) AS addr")).addr).toBe(node.host);
@@ -85,12 +111,18 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
       adminUrl(state, state.nodes[0]),
       "SELECT coalesce(json_agg(json_build_object('name', application_name, 'addr', host(client_addr)) ORDER BY application_name), '[]') AS rows FROM pg_stat_replication",
     );
-    expect(rows).toEqual(net().nodes.slice(1).map((n) => ({ name: n.name, addr: n.host })));
+    expect(rows).toEqual(
+      net()
+        .nodes.slice(1)
+        .map((n) => ({ name: n.name, addr: n.host })),
+    );
   });
 
   it("replica1 cut off (DROP both ways) under concurrent reads: no read fails, reads stay bounded, replica1 is out as unreachable, then back", async () => {
     await bothRoutable();
-    const { consistencyToken, data } = await layer().forRequest().write((tx) => tx.user.create({ data: newUser() }));
+    const { consistencyToken, data } = await layer()
+      .forRequest()
+      .write((tx) => tx.user.create({ data: newUser() }));
     await warmReplicaPools(layer());
     const routingChanges = watchRouting(layer());
     net().isolate("replica1");
@@ -98,7 +130,9 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     try {
       // Packets vanish: no RST, no error, only silence, which the hedges and then the probes must see.
       latencies = await readConcurrently(layer(), consistencyToken, data.id, 3_000);
-      await waitFor("replica1 out as unreachable", async () => (exclusionOf("replica1") === "unreachable" ? true : undefined));
+      await waitFor("replica1 out as unreachable", async () =>
+        exclusionOf("replica1") === "unreachable" ? true : undefined,
+      );
     } finally {
       net().heal("replica1");
     }
@@ -109,7 +143,9 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     expect(Math.max(...latencies.map((l) => l.ms))).toBeLessThan(MAX_READ_MS);
     expect(Math.max(...latencies.filter((l) => l.token).map((l) => l.ms))).toBeLessThan(MAX_READ_MS);
     expect(net().rules("replica1")).toEqual([]);
-    await waitFor("replica1 routable again", async () => (health("replica1")?.routing.routable ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor("replica1 routable again", async () => (health("replica1")?.routing.routable ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     await streamingFromPrimary("replica1");
   });
 
@@ -129,13 +165,21 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
       // Until replica2 is well behind (its lag several times the limit) with enough tokened reads meanwhile;
       // a bound on time, not a count of reads, so a loaded machine takes longer rather than failing.
       const farBehind = () => Math.max(0, ...lags) > 4 * SETTINGS.REPLICA_MAX_LAG_MS;
-      outcome = await writeAndReadUntil(layer(), (tokened) => farBehind() && tokened >= 10, 20_000, sampleLag, () => exclusionOf("replica2"));
+      outcome = await writeAndReadUntil(
+        layer(),
+        (tokened) => farBehind() && tokened >= 10,
+        20_000,
+        sampleLag,
+        () => exclusionOf("replica2"),
+      );
     } finally {
       net().heal("replica2");
     }
     const { latencies, tokened, exclusions } = outcome;
     console.log(latencyReport("replica2 separated from the primary", latencies));
-    console.log(`replica2's lag as the app measured it (ms, every 100 ms): ${lags.join(" ")}\nrouting:\n  ${routingChanges().join("\n  ")}`);
+    console.log(
+      `replica2's lag as the app measured it (ms, every 100 ms): ${lags.join(" ")}\nrouting:\n  ${routingChanges().join("\n  ")}`,
+    );
     expect(tokened.length).toBeGreaterThanOrEqual(10);
     // Excluded for lag (its replay stands still while the primary moves on), not as unreachable.
     expect([...exclusions]).toContain("lagging");
@@ -147,12 +191,18 @@ describe.skipIf(unavailable !== undefined)("a cluster on separate hosts (network
     expect(Math.max(...latencies.map((l) => l.ms))).toBeLessThan(MAX_READ_MS);
 
     const last = tokened.at(-1) as TokenedRead;
-    await waitFor("replica2 routable again", async () => (health("replica2")?.routing.routable ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor("replica2 routable again", async () => (health("replica2")?.routing.routable ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     await streamingFromPrimary("replica2");
     const lsn = last.token.split(":")[1];
     const url = (cluster as TestCluster).replicaUrls[1];
-    expect((await queryOne<{ ok: boolean }>(url, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [lsn])).ok).toBe(true);
-    expect((await queryOne<{ n: number }>(url, "SELECT count(*)::int AS n FROM users WHERE id = $1", [last.id])).n).toBe(1);
+    expect(
+      (await queryOne<{ ok: boolean }>(url, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [lsn])).ok,
+    ).toBe(true);
+    expect(
+      (await queryOne<{ n: number }>(url, "SELECT count(*)::int AS n FROM users WHERE id = $1", [last.id])).n,
+    ).toBe(1);
   });
 });
 
@@ -167,7 +217,13 @@ interface TokenedRead {
  * back at once with its token; 4 plain readers; a sampler watching replica2 (its lag, and what routing
  * excludes it as) every 100 ms.
  */
-async function writeAndReadUntil(db: DataLayer, done: (tokened: number) => boolean, timeoutMs: number, sample: () => void, exclusion: () => string | undefined) {
+async function writeAndReadUntil(
+  db: DataLayer,
+  done: (tokened: number) => boolean,
+  timeoutMs: number,
+  sample: () => void,
+  exclusion: () => string | undefined,
+) {
   const begin = performance.now();
   let finished = false;
   const running = () => {
@@ -181,8 +237,12 @@ async function writeAndReadUntil(db: DataLayer, done: (tokened: number) => boole
   let n = 0;
   const writer = async () => {
     while (running()) {
-      const written = await db.forRequest().write((tx) => tx.user.create({ data: { name: `Lag ${++n}`, email: `lag${n}-${Date.now()}@example.com` } }));
-      const row = await timed(latencies, begin, true, () => db.forRequest(written.consistencyToken).read((r) => r.user.findUnique({ where: { id: written.data.id } })));
+      const written = await db
+        .forRequest()
+        .write((tx) => tx.user.create({ data: { name: `Lag ${++n}`, email: `lag${n}-${Date.now()}@example.com` } }));
+      const row = await timed(latencies, begin, true, () =>
+        db.forRequest(written.consistencyToken).read((r) => r.user.findUnique({ where: { id: written.data.id } })),
+      );
       tokened.push({ id: written.data.id, token: written.consistencyToken, found: row?.id === written.data.id });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -222,4 +282,3 @@ function watchRouting(db: DataLayer): () => string[] {
     return changes;
   };
 }
-

@@ -25,7 +25,10 @@ beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 1 });
   replicaUrl = cluster.replicaUrls[0]!;
   workspace = mkdtempSync(path.join(os.tmpdir(), "tandem-prisma-"));
-  cpSync(path.join(PROJECT_ROOT, "prisma"), path.join(workspace, "prisma"), { recursive: true, filter: (src) => !src.endsWith(".ts") });
+  cpSync(path.join(PROJECT_ROOT, "prisma"), path.join(workspace, "prisma"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".ts"),
+  });
   // Relative paths in a Prisma config resolve against the config file, so the re-exported config points
   // at the workspace's prisma/ while keeping the project's engine and database settings.
   writeFileSync(
@@ -57,7 +60,15 @@ function prismaInWorkspace(args: string[], env: Record<string, string> = {}): Pr
 
 /** `npm run migrate:revert [-- flags]` on the workspace copy. Its stdin is not a terminal (as in CI). */
 function revertInWorkspace(env: Record<string, string> = {}, flags: string[] = []): Promise<RunResult> {
-  const args = ["run", "--silent", "migrate:revert", "--", "--config", path.join(workspace, "prisma.config.ts"), ...flags];
+  const args = [
+    "run",
+    "--silent",
+    "migrate:revert",
+    "--",
+    "--config",
+    path.join(workspace, "prisma.config.ts"),
+    ...flags,
+  ];
   return run("npm", args, commandEnv(env));
 }
 
@@ -77,7 +88,8 @@ async function countRows(url: string, table: string): Promise<number> {
 
 /** Whether the migration whose name ends with `suffix` is applied (a rolled-back earlier run does not count). */
 async function isApplied(url: string, suffix: string): Promise<boolean> {
-  const sql = "SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name LIKE '%' || $1 AND rolled_back_at IS NULL";
+  const sql =
+    "SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name LIKE '%' || $1 AND rolled_back_at IS NULL";
   return (await queryOne<{ n: number }>(url, sql, [suffix])).n > 0;
 }
 
@@ -117,7 +129,13 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     // The migration's bookkeeping row is written last: once the replica shows it finished, all of it is there.
     await waitFor(
       "the migration on the replica",
-      async () => (await queryOne<{ done: boolean }>(replicaUrl, "SELECT bool_and(finished_at IS NOT NULL) AS done FROM _prisma_migrations")).done || undefined,
+      async () =>
+        (
+          await queryOne<{ done: boolean }>(
+            replicaUrl,
+            "SELECT bool_and(finished_at IS NOT NULL) AS done FROM _prisma_migrations",
+          )
+        ).done || undefined,
       { timeoutMs: 10_000, intervalMs: 20 },
     );
     expect(await tableExists(replicaUrl, "users")).toBe(true);
@@ -131,7 +149,9 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
   });
 
   it("migrate diff prints the SQL between two schema sources", async () => {
-    const fromEmpty = expectSuccess(await prisma(["migrate", "diff", "--from-empty", "--to-schema", "prisma/schema.prisma", "--script"]));
+    const fromEmpty = expectSuccess(
+      await prisma(["migrate", "diff", "--from-empty", "--to-schema", "prisma/schema.prisma", "--script"]),
+    );
     expect(fromEmpty.stdout).toContain('CREATE TABLE "users"');
     expect(fromEmpty.stdout).toContain('CREATE UNIQUE INDEX "users_email_key"');
 
@@ -143,13 +163,18 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
 
   it("migrate dev --name creates a migration from a schema change and applies it", async () => {
     const repoMigrationsBefore = readdirSync(path.join(PROJECT_ROOT, "prisma/migrations"));
-    writeFileSync(path.join(workspace, "prisma/schema.prisma"), readFileSync(path.join(workspace, "prisma/schema.prisma"), "utf8") + POST_MODEL);
+    writeFileSync(
+      path.join(workspace, "prisma/schema.prisma"),
+      readFileSync(path.join(workspace, "prisma/schema.prisma"), "utf8") + POST_MODEL,
+    );
 
     expectSuccess(await prismaInWorkspace(["migrate", "dev", "--name", "add_posts"]));
 
     const created = readdirSync(path.join(workspace, "prisma/migrations")).find((name) => name.endsWith("_add_posts"));
     expect(created).toBeDefined();
-    expect(readFileSync(path.join(workspace, "prisma/migrations", created!, "migration.sql"), "utf8")).toContain('CREATE TABLE "posts"');
+    expect(readFileSync(path.join(workspace, "prisma/migrations", created!, "migration.sql"), "utf8")).toContain(
+      'CREATE TABLE "posts"',
+    );
     expect(await tableExists(cluster.ownerUrl, "posts")).toBe(true);
     // The temporary shadow database is gone, and the repository's migrations are untouched.
     const shadows = await queryOne<{ n: number }>(
@@ -183,12 +208,16 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     const revertPosts = expectSuccess(await revertInWorkspace());
     expect(revertPosts.stdout).toMatch(/Reverting \d+_add_posts/);
     expect(revertPosts.stdout).toContain('DROP TABLE "public"."posts";');
-    expect(revertPosts.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies it again\./);
+    expect(revertPosts.stdout).toMatch(
+      /Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies it again\./,
+    );
     expect(revertPosts.stderr).not.toContain("Warning");
     expect(await tableExists(cluster.ownerUrl, "posts")).toBe(false);
 
     const status = await prismaInWorkspace(["migrate", "status"]);
-    expect(status.stdout).toMatch(/Following migrations? have not yet been applied:\s+\d+_add_posts\s+29990101000000_greeting_function/);
+    expect(status.stdout).toMatch(
+      /Following migrations? have not yet been applied:\s+\d+_add_posts\s+29990101000000_greeting_function/,
+    );
 
     const deploy = expectSuccess(await prismaInWorkspace(["migrate", "deploy"]));
     expect(deploy.stdout).toMatch(/_add_posts/);
@@ -201,14 +230,18 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
 
     const refused = await revertInWorkspace();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('This drops table "posts" (1,500 rows) — the data cannot be restored by migrate:deploy.');
+    expect(refused.stderr).toContain(
+      'This drops table "posts" (1,500 rows) — the data cannot be restored by migrate:deploy.',
+    );
     expect(refused.stderr).toContain("Re-run with --force to accept the loss");
     expect(await countRows(cluster.ownerUrl, "posts")).toBe(1500);
     expect(await isApplied(cluster.ownerUrl, "_add_posts")).toBe(true);
 
     const forced = expectSuccess(await revertInWorkspace({}, ["--force"]));
     expect(forced.stderr).toContain('This drops table "posts" (1,500 rows)');
-    expect(forced.stdout).toMatch(/Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies the schema again; the dropped data is gone\./);
+    expect(forced.stdout).toMatch(
+      /Done: \d+_add_posts is no longer applied; `npm run migrate:deploy` applies the schema again; the dropped data is gone\./,
+    );
     expect(await tableExists(cluster.ownerUrl, "posts")).toBe(false);
     expect(await isApplied(cluster.ownerUrl, "_add_posts")).toBe(false);
 
@@ -286,7 +319,9 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     expect(badPassword.stderr).not.toMatch(ENGINE_CRASH);
 
     const [closedPort] = await freePorts(1);
-    const unreachable = await prisma(["migrate", "status"], { DATABASE_URL: `postgresql://tandem:x@127.0.0.1:${closedPort}/tandem` });
+    const unreachable = await prisma(["migrate", "status"], {
+      DATABASE_URL: `postgresql://tandem:x@127.0.0.1:${closedPort}/tandem`,
+    });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain(`P1001: Can't reach database server at \`127.0.0.1:${closedPort}\``);
     expect(unreachable.stderr).not.toMatch(ENGINE_CRASH);
@@ -318,7 +353,18 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     await queryOne(cluster.superuserUrl, "CREATE DATABASE shadow_over_tls OWNER tandem");
     const shadowUrl = cluster.primaryUrl.replace("/tandem?", "/shadow_over_tls?");
     const diff = expectSuccess(
-      await prisma(["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--script"], { SHADOW_DATABASE_URL: shadowUrl }),
+      await prisma(
+        [
+          "migrate",
+          "diff",
+          "--from-migrations",
+          "prisma/migrations",
+          "--to-schema",
+          "prisma/schema.prisma",
+          "--script",
+        ],
+        { SHADOW_DATABASE_URL: shadowUrl },
+      ),
     );
     expect(diff.stdout).toContain("-- This is an empty migration.");
     // The migrations were replayed into the shadow database, not the main one.
@@ -329,11 +375,15 @@ describe("prisma migrate through the WebAssembly schema engine", () => {
     const otherCa = path.join(workspace, "other-ca.crt");
     writeFileSync(otherCa, (await createCertificateAuthority("Not this cluster's CA")).certificate);
     const started = performance.now();
-    const status = await prisma(["migrate", "status"], { DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, `sslrootcert=${otherCa}`) });
+    const status = await prisma(["migrate", "status"], {
+      DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, `sslrootcert=${otherCa}`),
+    });
     expect(status.code).toBe(1);
     expect(status.stderr).toContain("P1011: Error opening a TLS connection: unable to verify the first certificate");
     expect(performance.now() - started).toBeLessThan(30_000); // the CLI's start-up on a loaded box; tls.test.ts bounds the handshake itself
-    const missing = await prisma(["migrate", "status"], { DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, "sslrootcert=/nonexistent/ca.crt") });
+    const missing = await prisma(["migrate", "status"], {
+      DATABASE_URL: cluster.primaryUrl.replace(/sslrootcert=[^&]*/, "sslrootcert=/nonexistent/ca.crt"),
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("sslrootcert (/nonexistent/ca.crt) cannot be read: ENOENT");
   });

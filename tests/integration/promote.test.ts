@@ -4,7 +4,7 @@
  * replica3, down during the promote, follows the new primary once db:up starts it.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinaries } from "~/cluster/binaries";
@@ -18,7 +18,7 @@ import { idempotencySettings } from "~/server/api/idempotency/settings";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
 import { createDataLayer } from "~/server/db/index";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { clusterCli } from "../support/run";
 
@@ -28,7 +28,9 @@ beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 3 });
   await queryOne(cluster.ownerUrl, "CREATE TABLE events (id serial PRIMARY KEY, what text)");
   await queryOne(cluster.primaryUrl, "INSERT INTO events (what) VALUES ('before the promote')");
-  await waitFor("replica3 to replay the table", async () => ((await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events")) ? true : undefined));
+  await waitFor("replica3 to replay the table", async () =>
+    (await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events")) ? true : undefined,
+  );
   stopReplica3();
 });
 
@@ -78,15 +80,21 @@ describe("db:promote replica1", () => {
     const newPrimary = urlOf("replica1");
     await queryOne(newPrimary, "INSERT INTO events (what) VALUES ('after the promote')");
     await waitFor("the write to reach replica2", async () =>
-      (await queryOne(urlOf("replica2"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'")) ? true : undefined,
+      (await queryOne(urlOf("replica2"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'"))
+        ? true
+        : undefined,
     );
-    const rows = await withClient(urlOf("replica2"), async (c) => (await c.query("SELECT what FROM events ORDER BY id")).rows);
+    const rows = await withClient(
+      urlOf("replica2"),
+      async (c) => (await c.query("SELECT what FROM events ORDER BY id")).rows,
+    );
     expect(rows.map((r) => r.what)).toEqual(["before the promote", "after the promote"]);
   });
 
   it("keeps only the slots of current replicas on the new primary", async () => {
-    const slots = await withClient(urlOf("replica1"), async (c) =>
-      (await c.query("SELECT slot_name, active FROM pg_replication_slots ORDER BY slot_name")).rows,
+    const slots = await withClient(
+      urlOf("replica1"),
+      async (c) => (await c.query("SELECT slot_name, active FROM pg_replication_slots ORDER BY slot_name")).rows,
     );
     expect(slots).toEqual([
       { slot_name: "replica2", active: true },
@@ -98,10 +106,14 @@ describe("db:promote replica1", () => {
     const upAgain = await clusterCli(cluster.root, ["up"]);
     expect(upAgain.code, upAgain.stderr).toBe(0);
     await waitFor("replica3 to replay a write made after the promote", async () =>
-      (await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'")) ? true : undefined,
+      (await queryOne(urlOf("replica3"), "SELECT 1 AS ok FROM events WHERE what = 'after the promote'"))
+        ? true
+        : undefined,
     );
     const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
-    expect(status.replicas.map((r: { name: string; state: string; timeline: number }) => [r.name, r.state, r.timeline])).toEqual([
+    expect(
+      status.replicas.map((r: { name: string; state: string; timeline: number }) => [r.name, r.state, r.timeline]),
+    ).toEqual([
       ["replica2", "streaming", 2],
       ["replica3", "streaming", 2],
     ]);
@@ -127,13 +139,18 @@ describe("db:promote replica1", () => {
     for (const node of nodes) {
       expect(readFileSync(path.join(node.dataDir, "postgresql.auto.conf"), "utf8")).not.toContain(replicator.password);
     }
-    const logs = readdirSync(path.join(cluster.root, "logs")).map((f) => readFileSync(path.join(cluster.root, "logs", f), "utf8"));
+    const logs = readdirSync(path.join(cluster.root, "logs")).map((f) =>
+      readFileSync(path.join(cluster.root, "logs", f), "utf8"),
+    );
     expect(logs.join("")).toContain("primary_conninfo"); // the re-pointing was logged...
     expect(logs.join("")).not.toContain(replicator.password); // ...without the password
   });
 
   it("an app started now calls each node what the cluster does, and its admin levers act on the node they name", async () => {
-    const { database } = parseEnv({ NODE_ENV: "test", TANDEM_DATA_DIR: cluster.root }, { embedded: () => embeddedClusterUrls(cluster.root) });
+    const { database } = parseEnv(
+      { NODE_ENV: "test", TANDEM_DATA_DIR: cluster.root },
+      { embedded: () => embeddedClusterUrls(cluster.root) },
+    );
     const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database });
     try {
       // Not "primary, replica1, replica2" by position: the fenced primary is gone and replica1 writes.
@@ -145,7 +162,12 @@ describe("db:promote replica1", () => {
       const admin = createCaller(
         await createTRPCContext({
           headers: new Headers({ authorization: "Bearer an-admin-token-for-this-test" }),
-          services: { db, adminToken: "an-admin-token-for-this-test", cluster: embeddedClusterControl(cluster.root), idempotency: idempotencySettings(24) },
+          services: {
+            db,
+            adminToken: "an-admin-token-for-this-test",
+            cluster: embeddedClusterControl(cluster.root),
+            idempotency: idempotencySettings(24),
+          },
         }),
       );
       const status = await admin.replication.status();
@@ -156,10 +178,17 @@ describe("db:promote replica1", () => {
         ["replica3", "replica", `127.0.0.1:${new URL(urlOf("replica3")).port}`],
       ]);
       // The fenced former primary is not a node of the data layer, but the page still lists it, as fenced.
-      expect(status.nodes.filter((n) => n.fenced)).toEqual([expect.objectContaining({ name: "primary", role: "unknown", routing: expect.objectContaining({ routable: false }) })]);
+      expect(status.nodes.filter((n) => n.fenced)).toEqual([
+        expect.objectContaining({
+          name: "primary",
+          role: "unknown",
+          routing: expect.objectContaining({ routable: false }),
+        }),
+      ]);
 
       await admin.replication.pauseReplay({ node: "replica2" });
-      const pauseState = async (name: string) => (await queryOne<{ s: string }>(urlOf(name), "SELECT pg_get_wal_replay_pause_state() AS s")).s;
+      const pauseState = async (name: string) =>
+        (await queryOne<{ s: string }>(urlOf(name), "SELECT pg_get_wal_replay_pause_state() AS s")).s;
       expect(await pauseState("replica2")).not.toBe("not paused");
       expect(await pauseState("replica3")).toBe("not paused");
       await admin.replication.resumeReplay({ node: "replica2" });
@@ -172,6 +201,8 @@ describe("db:promote replica1", () => {
   it("refuses to promote anything but a replica", async () => {
     const result = await clusterCli(cluster.root, ["promote", "primary"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("'primary' is a fenced former primary (replaced by a promote; it never starts again), not a replica");
+    expect(result.stderr).toContain(
+      "'primary' is a fenced former primary (replaced by a promote; it never starts again), not a replica",
+    );
   });
 });

@@ -37,11 +37,25 @@ interface User {
   createdAt: string;
 }
 
-function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
-  return h.request(path, { method, headers: { ...(body !== undefined && JSON_HEADERS), ...headers }, body: body === undefined ? undefined : JSON.stringify(body), signal });
+function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  return h.request(path, {
+    method,
+    headers: { ...(body !== undefined && JSON_HEADERS), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
 }
 
-async function create(user = newUser(), headers: Record<string, string> = {}): Promise<{ response: Response; user: User }> {
+async function create(
+  user = newUser(),
+  headers: Record<string, string> = {},
+): Promise<{ response: Response; user: User }> {
   const response = await send("POST", "/api/users", user, headers);
   expect(response.status, await response.clone().text()).toBe(201);
   return { response, user: (await response.json()) as User };
@@ -68,7 +82,10 @@ async function expectProblem(response: Response, status: number, code?: string) 
 }
 
 async function countUsersWithEmail(email: string): Promise<number> {
-  return Number((await queryOne<{ n: string }>(h.cluster.primaryUrl, "SELECT count(*) AS n FROM users WHERE email = $1", [email]))?.n);
+  return Number(
+    (await queryOne<{ n: string }>(h.cluster.primaryUrl, "SELECT count(*) AS n FROM users WHERE email = $1", [email]))
+      ?.n,
+  );
 }
 
 describe("the demo's routes", () => {
@@ -76,14 +93,21 @@ describe("the demo's routes", () => {
     const input = newUser("Ada Lovelace");
     const { response, user } = await create(input);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(user).toEqual({ id: expect.any(Number), name: "Ada Lovelace", email: input.email, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
+    expect(user).toEqual({
+      id: expect.any(Number),
+      name: "Ada Lovelace",
+      email: input.email,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
     expect(response.headers.get("location")).toBe(`/api/users/${user.id}`);
     expect(response.headers.get("x-consistency-token")).toMatch(TOKEN);
     expect(response.headers.get("x-served-by")).toBe("primary");
     expect(response.headers.get("x-served-by-reason")).toBe("write");
     expect(response.headers.get("x-served-by-detail")).toBe("writes go to the primary");
 
-    const read = await h.request(response.headers.get("location")!, { headers: { "x-consistency-token": response.headers.get("x-consistency-token")! } });
+    const read = await h.request(response.headers.get("location")!, {
+      headers: { "x-consistency-token": response.headers.get("x-consistency-token")! },
+    });
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual(user);
     expect(read.headers.get("x-served-by-reason")).not.toBe("replica");
@@ -122,7 +146,10 @@ describe("the demo's routes", () => {
   it("GET /users?sort=name: X-Total-Count, and the Link header pages by offset to the end", async () => {
     const tag = `restsort${run}`;
     let token = "";
-    for (const n of ["Cy", "Ab", "Bo"]) token = (await create({ name: `${n} ${tag}`, email: `${n}-${run}@example.com` })).response.headers.get("x-consistency-token")!;
+    for (const n of ["Cy", "Ab", "Bo"])
+      token = (await create({ name: `${n} ${tag}`, email: `${n}-${run}@example.com` })).response.headers.get(
+        "x-consistency-token",
+      )!;
     const headers = { "x-consistency-token": token };
     const first = await fetch(`${h.url}/api/users?search=${tag}&sort=name&limit=2`, { headers });
     expect(first.status).toBe(200);
@@ -156,7 +183,11 @@ describe("the demo's routes", () => {
     expect(deleted.status).toBe(200);
     expect(((await deleted.json()) as User).id).toBe(user.id);
     const token = deleted.headers.get("x-consistency-token")!;
-    const gone = await expectProblem(await h.request(`/api/users/${user.id}`, { headers: { "x-consistency-token": token } }), 404, "NOT_FOUND");
+    const gone = await expectProblem(
+      await h.request(`/api/users/${user.id}`, { headers: { "x-consistency-token": token } }),
+      404,
+      "NOT_FOUND",
+    );
     expect(gone.consistency).toBeUndefined(); // the token was honoured: the user is gone, no write was lost
     await expectProblem(await send("DELETE", `/api/users/${user.id}`), 404, "NOT_FOUND");
     await expectProblem(await send("PATCH", `/api/users/${user.id}`, { name: "Ghost" }), 404, "NOT_FOUND");
@@ -173,7 +204,11 @@ describe("the demo's routes", () => {
 
 describe("errors are problem+json", () => {
   it("422 with a pointer per invalid body field", async () => {
-    const problem = await expectProblem(await send("POST", "/api/users", { name: " ", email: "nope" }), 422, "BAD_REQUEST");
+    const problem = await expectProblem(
+      await send("POST", "/api/users", { name: " ", email: "nope" }),
+      422,
+      "BAD_REQUEST",
+    );
     expect(problem.errors).toEqual([
       { detail: "Name is required", pointer: "#/name" },
       { detail: "Enter a valid email address", pointer: "#/email" },
@@ -184,36 +219,79 @@ describe("errors are problem+json", () => {
   });
 
   it("400 with the parameter named for a bad path or query value", async () => {
-    expect((await expectProblem(await h.request("/api/users/abc"), 400)).errors).toEqual([{ detail: "id must be a number", parameter: "id" }]);
-    expect((await expectProblem(await h.request("/api/users/0"), 400)).errors).toEqual([{ detail: "id must be positive", parameter: "id" }]);
-    expect((await expectProblem(await h.request("/api/users?limit=500"), 400)).errors).toEqual([{ detail: "limit must be from 1 to 100", parameter: "limit" }]);
-    expect((await expectProblem(await h.request("/api/users?limit=1e1"), 400)).errors).toEqual([{ detail: "limit must be a number", parameter: "limit" }]);
-    expect((await expectProblem(await h.request("/api/users?cursor=1&cursor=2"), 400)).errors?.[0].parameter).toBe("cursor");
+    expect((await expectProblem(await h.request("/api/users/abc"), 400)).errors).toEqual([
+      { detail: "id must be a number", parameter: "id" },
+    ]);
+    expect((await expectProblem(await h.request("/api/users/0"), 400)).errors).toEqual([
+      { detail: "id must be positive", parameter: "id" },
+    ]);
+    expect((await expectProblem(await h.request("/api/users?limit=500"), 400)).errors).toEqual([
+      { detail: "limit must be from 1 to 100", parameter: "limit" },
+    ]);
+    expect((await expectProblem(await h.request("/api/users?limit=1e1"), 400)).errors).toEqual([
+      { detail: "limit must be a number", parameter: "limit" },
+    ]);
+    expect((await expectProblem(await h.request("/api/users?cursor=1&cursor=2"), 400)).errors?.[0].parameter).toBe(
+      "cursor",
+    );
     await expectProblem(await send("PATCH", "/api/users/abc", { name: "x" }), 400);
   });
 
   it("400 for malformed JSON, a malformed token or key header, or an id in the body that is not the path's", async () => {
     const malformed = await h.request("/api/users", { method: "POST", headers: JSON_HEADERS, body: '{"name": "A",' });
     expect((await expectProblem(malformed, 400, "PARSE_ERROR")).detail).toMatch(/^The body is not valid JSON/);
-    expect((await expectProblem(await h.request("/api/users", { headers: { "x-consistency-token": "yesterday" } }), 400)).detail).toMatch(/x-consistency-token header must be a consistency token like 2:0\/3000148/);
+    expect(
+      (await expectProblem(await h.request("/api/users", { headers: { "x-consistency-token": "yesterday" } }), 400))
+        .detail,
+    ).toMatch(/x-consistency-token header must be a consistency token like 2:0\/3000148/);
     await expectProblem(await send("POST", "/api/users", newUser(), { "idempotency-key": '"unterminated' }), 400);
     await expectProblem(await send("PATCH", "/api/users/5", { id: 6, name: "x" }), 400);
   });
 
   it("415 for a body that is not JSON, 413 for a huge one", async () => {
-    const form = await h.request("/api/users", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=A&email=a@x.org" });
-    expect((await expectProblem(form, 415, "UNSUPPORTED_MEDIA_TYPE")).detail).toMatch(/Content-Type: application\/json \(not application\/x-www-form-urlencoded\)/);
+    const form = await h.request("/api/users", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "name=A&email=a@x.org",
+    });
+    expect((await expectProblem(form, 415, "UNSUPPORTED_MEDIA_TYPE")).detail).toMatch(
+      /Content-Type: application\/json \(not application\/x-www-form-urlencoded\)/,
+    );
     await expectProblem(await send("POST", "/api/users", { name: "x".repeat(70_000), email: "a@b.org" }), 413);
-    await expectProblem(await h.request("/api/users", { method: "POST", headers: { ...JSON_HEADERS, "content-length": "100000" }, body: "x".repeat(100_000) }), 413);
+    await expectProblem(
+      await h.request("/api/users", {
+        method: "POST",
+        headers: { ...JSON_HEADERS, "content-length": "100000" },
+        body: "x".repeat(100_000),
+      }),
+      413,
+    );
     // The same limits as tRPC (request-limits.ts): a body streamed without a length is cut at the limit, a long URL is 414.
-    const chunked = new ReadableStream({ start: (c) => { c.enqueue(new TextEncoder().encode(`{"name":"${"x".repeat(100_000)}"}`)); c.close(); } });
-    await expectProblem(await h.request("/api/users", { method: "POST", headers: JSON_HEADERS, body: chunked, duplex: "half" } as RequestInit), 413);
+    const chunked = new ReadableStream({
+      start: (c) => {
+        c.enqueue(new TextEncoder().encode(`{"name":"${"x".repeat(100_000)}"}`));
+        c.close();
+      },
+    });
+    await expectProblem(
+      await h.request("/api/users", {
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: chunked,
+        duplex: "half",
+      } as RequestInit),
+      413,
+    );
     await expectProblem(await h.request(`/api/users?search=${"a".repeat(9_000)}`), 414);
   });
 
   it("409 for a duplicate email", async () => {
     const { user } = await create();
-    const problem = await expectProblem(await send("POST", "/api/users", { name: "Twin", email: user.email.toUpperCase() }), 409, "CONFLICT");
+    const problem = await expectProblem(
+      await send("POST", "/api/users", { name: "Twin", email: user.email.toUpperCase() }),
+      409,
+      "CONFLICT",
+    );
     expect(problem.detail).toBe("A user with this email already exists");
   });
 
@@ -269,7 +347,8 @@ describe("Idempotency-Key", () => {
     const again = await send("POST", "/api/users", input, { "idempotency-key": `"${k}"` }); // the draft's quoted form is the same key
     expect(again.status).toBe(201);
     expect(await again.json()).toEqual(first.user);
-    for (const header of ["location", "x-consistency-token", "x-served-by"]) expect(again.headers.get(header), header).toBe(first.response.headers.get(header));
+    for (const header of ["location", "x-consistency-token", "x-served-by"])
+      expect(again.headers.get(header), header).toBe(first.response.headers.get(header));
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(first.response.headers.get("idempotent-replayed")).toBeNull();
     expect(await countUsersWithEmail(input.email)).toBe(1);
@@ -278,7 +357,9 @@ describe("Idempotency-Key", () => {
   it("concurrent requests with one key make one change, and all get its answer", async () => {
     const input = newUser();
     const k = key();
-    const responses = await Promise.all(Array.from({ length: 8 }, () => send("POST", "/api/users", input, { "idempotency-key": k })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => send("POST", "/api/users", input, { "idempotency-key": k })),
+    );
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<User>));
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
@@ -292,7 +373,9 @@ describe("Idempotency-Key", () => {
     const gaveUp = new AbortController();
     const lost = send("POST", "/api/users", input, { "idempotency-key": k }, gaveUp.signal).catch((e: Error) => e);
     // The client hangs up as soon as the row is committed, before reading the answer.
-    await waitFor("the write to commit", async () => ((await countUsersWithEmail(input.email)) === 1 ? true : undefined));
+    await waitFor("the write to commit", async () =>
+      (await countUsersWithEmail(input.email)) === 1 ? true : undefined,
+    );
     gaveUp.abort();
     await lost;
     const retry = await send("POST", "/api/users", input, { "idempotency-key": k });
@@ -305,11 +388,17 @@ describe("Idempotency-Key", () => {
     const k = key();
     const { user } = await create(newUser(), { "idempotency-key": k });
     const other = newUser();
-    const problem = await expectProblem(await send("POST", "/api/users", other, { "idempotency-key": k }), 422, "UNPROCESSABLE_CONTENT");
+    const problem = await expectProblem(
+      await send("POST", "/api/users", other, { "idempotency-key": k }),
+      422,
+      "UNPROCESSABLE_CONTENT",
+    );
     expect(problem.detail).toMatch(/already used for a different request/);
     expect(await countUsersWithEmail(other.email)).toBe(0);
     await expectProblem(await send("DELETE", `/api/users/${user.id}`, undefined, { "idempotency-key": k }), 422);
-    expect((await h.request(`/api/users/${user.id}`, { headers: { "x-consistency-token": "99:FFFFFFFF/FFFFFFFF" } })).status).toBe(200);
+    expect(
+      (await h.request(`/api/users/${user.id}`, { headers: { "x-consistency-token": "99:FFFFFFFF/FFFFFFFF" } })).status,
+    ).toBe(200);
   });
 
   it("records nothing for a request that failed: its retry runs again", async () => {
@@ -331,7 +420,9 @@ describe("Idempotency-Key", () => {
     const overRest = await send("POST", "/api/users", input, { "idempotency-key": k });
     expect(overRest.status).toBe(201);
     expect(((await overRest.json()) as User).id).toBe((first.result as { user: { id: number } }).user.id);
-    expect((await h.rpc("user.create", newUser(), { type: "mutation", headers: { "idempotency-key": k } })).error?.data.code).toBe("UNPROCESSABLE_CONTENT");
+    expect(
+      (await h.rpc("user.create", newUser(), { type: "mutation", headers: { "idempotency-key": k } })).error?.data.code,
+    ).toBe("UNPROCESSABLE_CONTENT");
     expect(await countUsersWithEmail(input.email)).toBe(1);
   });
 
@@ -339,7 +430,11 @@ describe("Idempotency-Key", () => {
     const input = newUser();
     const k = key();
     await create(input, { "idempotency-key": k });
-    await queryOne(h.cluster.primaryUrl, "UPDATE idempotency_keys SET expires_at = CURRENT_TIMESTAMP - interval '1 second' WHERE key = $1", [k]);
+    await queryOne(
+      h.cluster.primaryUrl,
+      "UPDATE idempotency_keys SET expires_at = CURRENT_TIMESTAMP - interval '1 second' WHERE key = $1",
+      [k],
+    );
     // Run again: the user exists, so this time the answer is the duplicate's 409, not a replay.
     await expectProblem(await send("POST", "/api/users", input, { "idempotency-key": k }), 409);
     // Expired and another body: a new request for the key, not a 422.
@@ -348,7 +443,11 @@ describe("Idempotency-Key", () => {
 
     const stale = key();
     await create(newUser(), { "idempotency-key": stale });
-    await queryOne(h.cluster.primaryUrl, "UPDATE idempotency_keys SET expires_at = CURRENT_TIMESTAMP - interval '1 second' WHERE key = $1", [stale]);
+    await queryOne(
+      h.cluster.primaryUrl,
+      "UPDATE idempotency_keys SET expires_at = CURRENT_TIMESTAMP - interval '1 second' WHERE key = $1",
+      [stale],
+    );
     const interval = h.services.idempotency.sweepIntervalMs;
     h.services.idempotency.sweepIntervalMs = 0;
     try {
@@ -356,9 +455,15 @@ describe("Idempotency-Key", () => {
     } finally {
       h.services.idempotency.sweepIntervalMs = interval;
     }
-    expect(await queryOne(h.cluster.primaryUrl, "SELECT 1 FROM idempotency_keys WHERE key = $1", [stale])).toBeUndefined();
+    expect(
+      await queryOne(h.cluster.primaryUrl, "SELECT 1 FROM idempotency_keys WHERE key = $1", [stale]),
+    ).toBeUndefined();
     // The live key (taken over by the new request above) stays, kept for the TTL.
-    const live = await queryOne<{ hours: string }>(h.cluster.primaryUrl, "SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = $1", [k]);
+    const live = await queryOne<{ hours: string }>(
+      h.cluster.primaryUrl,
+      "SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM idempotency_keys WHERE key = $1",
+      [k],
+    );
     expect(Number(live?.hours)).toBeCloseTo(24, 5);
   });
 });
@@ -366,19 +471,27 @@ describe("Idempotency-Key", () => {
 describe("one source of truth", () => {
   it("the OpenAPI document is valid OpenAPI 3.1 and describes every REST route from the procedures", async () => {
     const response = await h.request("/api/openapi.json");
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+    };
     const validation = await new Validator().validate(document as never);
     expect(validation, JSON.stringify(validation.errors)).toMatchObject({ valid: true });
     expect(document.openapi).toBe("3.1.0");
-    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
     expect(operations.sort()).toEqual(restRoutes.map((r) => `${r.rest.method} ${r.rest.path} ${r.procedure}`).sort());
     expect(operations).toHaveLength(5);
-    expect(Object.keys(document.paths["/users"].post.responses)).toEqual(expect.arrayContaining(["201", "409", "422", "503"]));
+    expect(Object.keys(document.paths["/users"].post.responses)).toEqual(
+      expect.arrayContaining(["201", "409", "422", "503"]),
+    );
   });
 
   it("leaves the tRPC procedures' validation as it was (no coercion leaks from REST's text parameters)", async () => {
     await h.request("/api/users/1");
-    for (const id of ["1", true, null]) expect((await h.rpc("user.byId", { id })).error?.data.code, String(id)).toBe("BAD_REQUEST");
+    for (const id of ["1", true, null])
+      expect((await h.rpc("user.byId", { id })).error?.data.code, String(id)).toBe("BAD_REQUEST");
   });
 });
 
@@ -387,17 +500,30 @@ describe("a stopped primary (last: it changes the cluster)", () => {
     const primary = h.cluster.state().nodes.find((n) => n.name === "primary")!;
     const pid = Number(readFileSync(`${primary.dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
     process.kill(pid, "SIGINT");
-    await waitFor("the primary to stop", async () => (await queryOne(h.cluster.primaryUrl, "SELECT 1").then(() => undefined, () => true)));
+    await waitFor(
+      "the primary to stop",
+      async () =>
+        await queryOne(h.cluster.primaryUrl, "SELECT 1").then(
+          () => undefined,
+          () => true,
+        ),
+    );
 
     const withKey = await send("POST", "/api/users", newUser(), { "idempotency-key": key() });
     expect(withKey.headers.get("retry-after")).toBe("2");
     const problem = await expectProblem(withKey, 503, "SERVICE_UNAVAILABLE");
-    expect(problem.detail).toMatch(/^The database is unavailable: primary cannot be reached\..*Retrying with the same Idempotency-Key is safe/);
+    expect(problem.detail).toMatch(
+      /^The database is unavailable: primary cannot be reached\..*Retrying with the same Idempotency-Key is safe/,
+    );
     const withoutKey = await expectProblem(await send("DELETE", "/api/users/1"), 503);
     expect(withoutKey.detail).toMatch(/Send writes with an Idempotency-Key header to make retrying them safe/);
 
     // tRPC's 503 says when to retry too.
-    const overTrpc = await h.request("/api/trpc/user.create", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ json: newUser() }) });
+    const overTrpc = await h.request("/api/trpc/user.create", {
+      method: "POST",
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ json: newUser() }),
+    });
     expect(overTrpc.status).toBe(503);
     expect(overTrpc.headers.get("retry-after")).toBe("2");
 

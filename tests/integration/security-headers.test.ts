@@ -9,18 +9,19 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import config from "../../next.config";
 import { CLIENT_ADDRESS_HEADER } from "~/http/headers";
 import { guardAllHttpServers, guardServerMethods } from "~/http/incoming-guard";
 import { API_CSP, STATIC_SECURITY_HEADERS } from "~/http/security-headers";
 import { proxy } from "~/proxy";
+import config from "../../next.config";
 
 const PATHS = ["/", "/users/1", "/favicon.svg", "/api/health", "/api/trpc/user.list?input=%7B%7D"];
 
 describe("next.config.ts", () => {
   it("sends the static security headers on every path and the API's CSP under /api, without X-Powered-By", async () => {
     const rules = await config.headers!();
-    const headersOf = (source: string) => Object.fromEntries(rules.find((r) => r.source === source)!.headers.map(({ key, value }) => [key, value]));
+    const headersOf = (source: string) =>
+      Object.fromEntries(rules.find((r) => r.source === source)!.headers.map(({ key, value }) => [key, value]));
     expect(headersOf("/:path*")).toEqual(STATIC_SECURITY_HEADERS);
     expect(headersOf("/api/:path((?!docs(?:/|$)).*)")).toEqual({ "content-security-policy": API_CSP });
     expect(API_CSP).toMatch(/default-src 'none'/);
@@ -45,7 +46,12 @@ describe("src/proxy.ts (pages)", () => {
 });
 
 /** node:http, not fetch: fetch refuses to send TRACE. */
-function send(url: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function send(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}${path}`, { method, headers }, (res) => {
       let body = "";
@@ -64,7 +70,10 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 describe.each([
-  ["a server we create (guardServerMethods)", (handler: http.RequestListener) => guardServerMethods(http.createServer(handler))],
+  [
+    "a server we create (guardServerMethods)",
+    (handler: http.RequestListener) => guardServerMethods(http.createServer(handler)),
+  ],
   [
     "every server of the process, as next start's (guardAllHttpServers)",
     (handler: http.RequestListener) => {
@@ -96,15 +105,18 @@ describe.each([
   });
 
   // TRACK never gets this far: Node's HTTP parser does not know it and answers 400 itself.
-  it.each(PATHS.map((path) => ["TRACE", path]))("answers %s %s with 405 and the security headers, before any handler", async (method, path) => {
-    seen.length = 0;
-    const { status, headers, body } = await send(url, method, path);
-    expect(status).toBe(405);
-    expect(headers.allow).toBe("GET, HEAD, POST, OPTIONS");
-    for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) expect(headers[name]).toBe(value);
-    expect(body).not.toMatch(/at |Error|node:/);
-    expect(seen).toEqual([]);
-  });
+  it.each(PATHS.map((path) => ["TRACE", path]))(
+    "answers %s %s with 405 and the security headers, before any handler",
+    async (method, path) => {
+      seen.length = 0;
+      const { status, headers, body } = await send(url, method, path);
+      expect(status).toBe(405);
+      expect(headers.allow).toBe("GET, HEAD, POST, OPTIONS");
+      for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) expect(headers[name]).toBe(value);
+      expect(body).not.toMatch(/at |Error|node:/);
+      expect(seen).toEqual([]);
+    },
+  );
 
   it("lets other methods through, stamped with the socket's address whatever the client sent", async () => {
     seen.length = 0;

@@ -13,14 +13,14 @@ import { createCertificateAuthority } from "~/cluster/certificates";
 import { pgHba, tandemConf } from "~/cluster/config-files";
 import { adminUrl } from "~/cluster/context";
 import { queryOne, withClient } from "~/cluster/sql";
+import { servedCertificate } from "~/cluster/tls-probe";
+import { waitFor } from "~/cluster/wait-for";
 import { type ClusterState, type NodeState, replicasOf, writeState } from "~/replication/state";
 import { TLS_SETTINGS } from "~/replication/tls-settings";
-import { servedCertificate } from "~/cluster/tls-probe";
 import { nodeUrl } from "~/replication/urls";
-import { waitFor } from "~/cluster/wait-for";
 import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 import { clusterCli } from "../support/run";
@@ -32,7 +32,10 @@ let scratch: string;
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
-  db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } });
+  db = createDataLayer({
+    ...TEST_DATA_LAYER_SETTINGS,
+    database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls },
+  });
   scratch = mkdtempSync(path.join(os.tmpdir(), "tandem-tls-"));
 });
 
@@ -48,7 +51,9 @@ const superuserUrl = (node: NodeState, state: ClusterState = cluster.state()) =>
 const plain = (url: string) => url.replace(/\?.*$/, "");
 
 /** What connecting with `config` throws (undefined if it connected), and how long it took. */
-async function connectOutcome(config: pg.ClientConfig): Promise<{ error: (Error & { code?: string }) | undefined; ms: number }> {
+async function connectOutcome(
+  config: pg.ClientConfig,
+): Promise<{ error: (Error & { code?: string }) | undefined; ms: number }> {
   const client = new pg.Client({ connectionTimeoutMillis: 10_000, ...config });
   client.on("error", () => {});
   const started = performance.now();
@@ -63,12 +68,16 @@ async function connectOutcome(config: pg.ClientConfig): Promise<{ error: (Error 
 
 /** TCP connections to `node` as pg_stat_ssl sees them, asked over TLS by the superuser. */
 async function sslConnections(node: NodeState) {
-  return withClient(superuserUrl(node), async (client) =>
-    (await client.query<{ application_name: string; backend_type: string; ssl: boolean; version: string | null }>(
-      `SELECT a.application_name, a.backend_type, s.ssl, s.version
+  return withClient(
+    superuserUrl(node),
+    async (client) =>
+      (
+        await client.query<{ application_name: string; backend_type: string; ssl: boolean; version: string | null }>(
+          `SELECT a.application_name, a.backend_type, s.ssl, s.version
          FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
         WHERE a.client_addr IS NOT NULL AND a.pid <> pg_backend_pid()`,
-    )).rows,
+        )
+      ).rows,
   );
 }
 
@@ -101,7 +110,10 @@ describe("TLS on every connection", () => {
     const env = (await clusterCli(cluster.root, ["env"])).stdout;
     const status = JSON.parse((await clusterCli(cluster.root, ["status", "--json"])).stdout);
     const urls = [
-      ...env.trim().split("\n").flatMap((line) => line.slice(line.indexOf("=") + 1).split(",")),
+      ...env
+        .trim()
+        .split("\n")
+        .flatMap((line) => line.slice(line.indexOf("=") + 1).split(",")),
       ...[status.primary, ...status.replicas].map((n: { url: string }) => n.url),
     ];
     expect(urls).toHaveLength(7); // db:env: DATABASE_URL, MIGRATE_DATABASE_URL, two replicas; status: three nodes
@@ -117,15 +129,33 @@ describe("TLS on every connection", () => {
   it("refuses plain TCP on every node: the app role, the superuser and replication", async () => {
     const state = cluster.state();
     for (const node of nodes()) {
-      for (const [who, database, replication] of [[state.app, "tandem", undefined], [state.superuser, "postgres", undefined], [state.replicator, "replication", "true"]] as const) {
+      for (const [who, database, replication] of [
+        [state.app, "tandem", undefined],
+        [state.superuser, "postgres", undefined],
+        [state.replicator, "replication", "true"],
+      ] as const) {
         // `replication` is a startup parameter pg passes on, missing from its ClientConfig type.
-        const { error } = await connectOutcome({ host: state.host, port: node.port, user: who.user, password: who.password, database, replication, ssl: false } as pg.ClientConfig);
+        const { error } = await connectOutcome({
+          host: state.host,
+          port: node.port,
+          user: who.user,
+          password: who.password,
+          database,
+          replication,
+          ssl: false,
+        } as pg.ClientConfig);
         // The superuser matches its own reject line first (it comes in only through the private socket).
-        const refusal = who === state.superuser ? /pg_hba\.conf rejects connection .*user "postgres"/ : /no pg_hba\.conf entry for .*no encryption/;
+        const refusal =
+          who === state.superuser
+            ? /pg_hba\.conf rejects connection .*user "postgres"/
+            : /no pg_hba\.conf entry for .*no encryption/;
         expect(error?.message, `${node.name} as ${who.user}`).toMatch(refusal);
       }
       // Over TLS, the replicator can open a replication connection (what the replicas do).
-      const tls = new pg.Client({ connectionString: nodeUrl(state, node, state.replicator, "replication"), replication: "true" } as pg.ClientConfig);
+      const tls = new pg.Client({
+        connectionString: nodeUrl(state, node, state.replicator, "replication"),
+        replication: "true",
+      } as pg.ClientConfig);
       await tls.connect();
       expect((await tls.query("IDENTIFY_SYSTEM")).rows).toHaveLength(1);
       await tls.end();
@@ -133,9 +163,15 @@ describe("TLS on every connection", () => {
   });
 
   it("pg_stat_ssl: every app connection (query pools and the monitor's) and every replication connection is encrypted", async () => {
-    const { data } = await db.forRequest().write((c) => c.user.create({ data: { name: "Over TLS", email: `tls-${Date.now()}@example.com` } }));
+    const { data } = await db
+      .forRequest()
+      .write((c) => c.user.create({ data: { name: "Over TLS", email: `tls-${Date.now()}@example.com` } }));
     for (let i = 0; i < 10; i++) await db.forRequest().read((c) => c.user.findUnique({ where: { id: data.id } }));
-    await waitFor("the monitor to probe every node", async () => (db.monitor.routable().length === 2 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(
+      "the monitor to probe every node",
+      async () => (db.monitor.routable().length === 2 ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
 
     const primary = await sslConnections(nodes().find((n) => n.role === "primary")!);
     const walsenders = primary.filter((c) => c.backend_type === "walsender");
@@ -143,8 +179,14 @@ describe("TLS on every connection", () => {
     for (const node of nodes()) {
       const connections = node.role === "primary" ? primary : await sslConnections(node);
       const names = new Set(connections.map((c) => c.application_name));
-      expect(names.has(`tandem-app (${node.name})`) && names.has("tandem-monitor"), `${node.name}: ${[...names].join(", ")}`).toBe(true);
-      expect(connections.filter((c) => !c.ssl), `${node.name}: unencrypted connections`).toEqual([]);
+      expect(
+        names.has(`tandem-app (${node.name})`) && names.has("tandem-monitor"),
+        `${node.name}: ${[...names].join(", ")}`,
+      ).toBe(true);
+      expect(
+        connections.filter((c) => !c.ssl),
+        `${node.name}: unencrypted connections`,
+      ).toEqual([]);
       expect(new Set(connections.map((c) => c.version))).toEqual(new Set(["TLSv1.3"]));
     }
   });
@@ -160,21 +202,28 @@ describe("TLS on every connection", () => {
 
     const started = performance.now();
     const status = await clusterCli(cluster.root, ["status"], { DATABASE_URL: wrongCa });
-    expect(status.stdout).toContain(`unreachable: TLS: the certificate of 127.0.0.1:${new URL(wrongCa).port} is not signed by the CA in sslrootcert (${otherCa}) (unable to verify the first certificate).`);
+    expect(status.stdout).toContain(
+      `unreachable: TLS: the certificate of 127.0.0.1:${new URL(wrongCa).port} is not signed by the CA in sslrootcert (${otherCa}) (unable to verify the first certificate).`,
+    );
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it("db:certs -- rotate replaces every server certificate by a reload while reads go on: none fails", async () => {
     const state = cluster.state();
     const ca = readFileSync(state.tls!.rootCert, "utf8");
-    const serials = async () => Promise.all(nodes().map(async (n) => (await servedCertificate(state.host, n.port, ca)).serialNumber));
+    const serials = async () =>
+      Promise.all(nodes().map(async (n) => (await servedCertificate(state.host, n.port, ca)).serialNumber));
     const before = await serials();
 
-    const { data } = await db.forRequest().write((c) => c.user.create({ data: { name: "Rotation", email: `rotation-${Date.now()}@example.com` } }));
+    const { data } = await db
+      .forRequest()
+      .write((c) => c.user.create({ data: { name: "Rotation", email: `rotation-${Date.now()}@example.com` } }));
     // Pooled reads keep their sessions; fresh connections make a handshake each, before, during and after the reloads.
     const streams = [
       readStream(() => db.forRequest().read((c) => c.user.findUniqueOrThrow({ where: { id: data.id } }))),
-      ...[cluster.primaryUrl, ...cluster.replicaUrls].map((url) => readStream(() => queryOne(url, "SELECT count(*) FROM users"))),
+      ...[cluster.primaryUrl, ...cluster.replicaUrls].map((url) =>
+        readStream(() => queryOne(url, "SELECT count(*) FROM users")),
+      ),
     ];
     await new Promise((resolve) => setTimeout(resolve, 200));
     const rotate = await clusterCli(cluster.root, ["certs", "rotate"]);
@@ -187,7 +236,14 @@ describe("TLS on every connection", () => {
     for (const r of results) expect(r.ok).toBeGreaterThan(5);
     const after = await serials();
     for (const [i, serial] of after.entries()) expect(serial).not.toBe(before[i]);
-    await waitFor("replicas streaming after the rotation", async () => ((await sslConnections(nodes()[0])).filter((c) => c.backend_type === "walsender" && c.ssl).length === 2 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(
+      "replicas streaming after the rotation",
+      async () =>
+        (await sslConnections(nodes()[0])).filter((c) => c.backend_type === "walsender" && c.ssl).length === 2
+          ? true
+          : undefined,
+      { timeoutMs: 10_000 },
+    );
   });
 
   it("after db:promote, the re-pointed replica streams from the new primary with verify-full", async () => {
@@ -196,13 +252,24 @@ describe("TLS on every connection", () => {
     expect(promoted.code, promoted.stderr).toBe(0);
     const state = cluster.state();
     const replica2 = state.nodes.find((n) => n.name === "replica2")!;
-    const conninfo = await queryOne<{ c: string }>(superuserUrl(replica2), "SELECT current_setting('primary_conninfo') AS c");
+    const conninfo = await queryOne<{ c: string }>(
+      superuserUrl(replica2),
+      "SELECT current_setting('primary_conninfo') AS c",
+    );
     expect(conninfo.c).toContain(`port=${state.nodes.find((n) => n.name === "replica1")!.port} `);
     expect(conninfo.c).toContain(`sslmode=verify-full sslrootcert=${state.tls!.rootCert}`);
-    await waitFor("replica2 streaming from replica1 over TLS", async () => {
-      const walsenders = (await sslConnections(state.nodes.find((n) => n.name === "replica1")!)).filter((c) => c.backend_type === "walsender");
-      return walsenders.length === 1 && walsenders[0].application_name === "replica2" && walsenders[0].ssl ? true : undefined;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      "replica2 streaming from replica1 over TLS",
+      async () => {
+        const walsenders = (await sslConnections(state.nodes.find((n) => n.name === "replica1")!)).filter(
+          (c) => c.backend_type === "walsender",
+        );
+        return walsenders.length === 1 && walsenders[0].application_name === "replica2" && walsenders[0].ssl
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
   });
 
   // Last: it turns this cluster into one "created without TLS", then upgrades it.
@@ -215,12 +282,23 @@ describe("TLS on every connection", () => {
     expect(oldState.tls).toBeUndefined();
     const oldPrimary = plain(nodeUrl(oldState, primary));
     // Really plain now: the replicas stream without TLS, and rows go in over a plain connection.
-    await waitFor("replicas streaming in plain text", async () => {
-      const rows = await queryOne<{ n: number }>(superuserUrl(primary, oldState), "SELECT count(*)::int AS n FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid) WHERE r.state = 'streaming' AND NOT s.ssl");
-      return rows.n === replicaNames.length ? true : undefined;
-    }, { timeoutMs: 15_000 });
-    await queryOne(oldPrimary, "INSERT INTO users (name, email) SELECT 'Old ' || g, 'old' || g || '@example.com' FROM generate_series(1, 100) g");
-    const count = async (url: string) => (await queryOne<{ n: number }>(url, "SELECT count(*)::int AS n FROM users WHERE email LIKE 'old%'")).n;
+    await waitFor(
+      "replicas streaming in plain text",
+      async () => {
+        const rows = await queryOne<{ n: number }>(
+          superuserUrl(primary, oldState),
+          "SELECT count(*)::int AS n FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid) WHERE r.state = 'streaming' AND NOT s.ssl",
+        );
+        return rows.n === replicaNames.length ? true : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    await queryOne(
+      oldPrimary,
+      "INSERT INTO users (name, email) SELECT 'Old ' || g, 'old' || g || '@example.com' FROM generate_series(1, 100) g",
+    );
+    const count = async (url: string) =>
+      (await queryOne<{ n: number }>(url, "SELECT count(*)::int AS n FROM users WHERE email LIKE 'old%'")).n;
 
     const upgrade = await clusterCli(cluster.root, ["up"]);
     expect(upgrade.code, upgrade.stderr).toBe(0);
@@ -230,13 +308,27 @@ describe("TLS on every connection", () => {
     expect(upgraded.tls?.rootCert).toBeDefined();
     const urls = [nodeUrl(upgraded, primary), ...replicasOf(upgraded).map((r) => nodeUrl(upgraded, r))];
     for (const url of urls) {
-      await waitFor(`the rows on ${new URL(url).port}`, async () => ((await count(url)) === 100 ? true : undefined), { timeoutMs: 10_000 });
-      expect((await connectOutcome({ connectionString: plain(url) })).error?.message).toMatch(/no pg_hba\.conf entry .*no encryption/);
+      await waitFor(`the rows on ${new URL(url).port}`, async () => ((await count(url)) === 100 ? true : undefined), {
+        timeoutMs: 10_000,
+      });
+      expect((await connectOutcome({ connectionString: plain(url) })).error?.message).toMatch(
+        /no pg_hba\.conf entry .*no encryption/,
+      );
     }
-    await waitFor("every replica streaming over TLS", async () => {
-      const walsenders = (await sslConnections(primary)).filter((c) => c.backend_type === "walsender");
-      return walsenders.filter((c) => c.ssl).map((c) => c.application_name).sort().join() === replicaNames.sort().join() ? true : undefined;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      "every replica streaming over TLS",
+      async () => {
+        const walsenders = (await sslConnections(primary)).filter((c) => c.backend_type === "walsender");
+        return walsenders
+          .filter((c) => c.ssl)
+          .map((c) => c.application_name)
+          .sort()
+          .join() === replicaNames.sort().join()
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     // Idempotent: a second db:up finds nothing to do.
     const again = await clusterCli(cluster.root, ["up"]);
     expect(again.code).toBe(0);
@@ -257,13 +349,15 @@ async function downgradeToPlaintext(state: ClusterState): Promise<void> {
       writeFileSync(path.join(node.dataDir, "tandem.conf"), oldSettings);
       writeFileSync(path.join(node.dataDir, "pg_hba.conf"), oldHba);
       if (node.role === "replica") {
-        const conninfo = (await client.query<{ c: string }>("SELECT current_setting('primary_conninfo') AS c")).rows[0].c;
+        const conninfo = (await client.query<{ c: string }>("SELECT current_setting('primary_conninfo') AS c")).rows[0]
+          .c;
         await client.query(`ALTER SYSTEM SET primary_conninfo = '${conninfo.replace(/ sslmode=.*$/, "")}'`);
       }
       await client.query("SELECT pg_reload_conf()");
     });
   }
-  for (const node of state.nodes) for (const file of ["server.crt", "server.key"]) rmSync(path.join(node.dataDir, file), { force: true });
+  for (const node of state.nodes)
+    for (const file of ["server.crt", "server.key"]) rmSync(path.join(node.dataDir, file), { force: true });
   rmSync(path.dirname(state.tls!.rootCert), { recursive: true, force: true });
   rmSync(path.join(cluster.root, "tls"), { recursive: true, force: true });
   writeState(cluster.root, withoutTls);

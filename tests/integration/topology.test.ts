@@ -17,7 +17,7 @@ import { readState, writeState } from "../../src/replication/state";
 import type { DataLayer } from "../../src/server/db/data-layer/data-layer";
 import { createDataLayer } from "../../src/server/db/index";
 import { routingView } from "../../src/server/routing-view";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
 
@@ -29,7 +29,11 @@ let ports: Record<string, number>;
 beforeAll(async () => {
   cluster = await startTestCluster({ replicas: 1 });
   await migrate(cluster.ownerUrl);
-  ports = { primary: cluster.state().basePort, replica1: cluster.state().basePort + 1, replica2: cluster.state().basePort + 2 };
+  ports = {
+    primary: cluster.state().basePort,
+    replica1: cluster.state().basePort + 1,
+    replica2: cluster.state().basePort + 2,
+  };
   db = createDataLayer({
     ...TEST_DATA_LAYER_SETTINGS,
     TOPOLOGY_POLL_INTERVAL_MS: 200,
@@ -67,7 +71,11 @@ describe("embedded topology source", () => {
     expect(db.nodes.map((n) => n.name)).toEqual(["primary", "replica1"]);
     await up({ root: cluster.root, replicas: 2 });
     expect(cluster.state().nodes.map((n) => n.name)).toContain("replica2");
-    await waitFor("reads served by replica2", async () => ((await servedBy(4)).includes("replica2") ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      "reads served by replica2",
+      async () => ((await servedBy(4)).includes("replica2") ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     const view = await routingView(db);
     expect(view.nodes.map((n) => n.node)).toEqual(["primary", "replica1", "replica2"]);
     expect(view.topology).toMatchObject({ kind: "embedded", lastError: null });
@@ -77,7 +85,11 @@ describe("embedded topology source", () => {
     const replica2 = cluster.state().nodes.find((n) => n.name === "replica2");
     if (!replica2) throw new Error("replica2 missing");
     const replica2Url = cluster.replicaUrls[0].replace(/:\d+\//, `:${replica2.port}/`);
-    await waitFor("replica2 routable", async () => (db.monitor.routable().some((r) => r.name === "replica2") ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      "replica2 routable",
+      async () => (db.monitor.routable().some((r) => r.name === "replica2") ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
 
     // Concurrent readers, each read long enough (100 ms on the server) that some are on replica2 when it leaves.
     let reading = true;
@@ -97,13 +109,25 @@ describe("embedded topology source", () => {
     const readers = Array.from({ length: 8 }, reader);
     let leftAt: number;
     try {
-      await waitFor("reads on replica2 under way", async () => (reads.filter((r) => r.node === "replica2").length >= 4 ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
+      await waitFor(
+        "reads on replica2 under way",
+        async () => (reads.filter((r) => r.node === "replica2").length >= 4 ? true : undefined),
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
       const state = readState(cluster.root);
       if (!state) throw new Error("no state");
       writeState(cluster.root, { ...state, nodes: state.nodes.filter((n) => n.name !== "replica2") }); // the node itself keeps running
-      await waitFor("replica2 out of the topology", async () => (db.nodes.some((n) => n.name === "replica2") ? undefined : true), { timeoutMs: 10_000, intervalMs: 10 });
+      await waitFor(
+        "replica2 out of the topology",
+        async () => (db.nodes.some((n) => n.name === "replica2") ? undefined : true),
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
       leftAt = performance.now();
-      await waitFor("replica2's pool closed", async () => ((await appConnections(replica2Url, "replica2")) === 0 ? true : undefined), { timeoutMs: 20_000 });
+      await waitFor(
+        "replica2's pool closed",
+        async () => ((await appConnections(replica2Url, "replica2")) === 0 ? true : undefined),
+        { timeoutMs: 20_000 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 500)); // keep reading a while after the close
     } finally {
       reading = false;
@@ -155,7 +179,13 @@ describe("dns topology source, over a real DNS exchange", () => {
         const [question] = request.questions;
         if (question.name === NAME && question.type === dns2.Packet.TYPE.A) {
           // A plain record, as dns2's own examples push (its type wants the class it decodes into).
-          const records = answer.map((address) => ({ name: NAME, type: dns2.Packet.TYPE.A, class: dns2.Packet.CLASS.IN, ttl: 0, address }));
+          const records = answer.map((address) => ({
+            name: NAME,
+            type: dns2.Packet.TYPE.A,
+            class: dns2.Packet.CLASS.IN,
+            ttl: 0,
+            address,
+          }));
           response.answers.push(...(records as unknown as typeof response.answers));
         }
         send(response); // AAAA: an empty answer, which node:dns reports as ENODATA
@@ -181,7 +211,12 @@ describe("dns topology source, over a real DNS exchange", () => {
       {
         ...TEST_DATA_LAYER_SETTINGS,
         TOPOLOGY_POLL_INTERVAL_MS: 200,
-        database: { source: "environment", topology: { kind: "dns", name: { host: NAME, port } }, primaryUrl: template.toString(), replicaUrls: [] },
+        database: {
+          source: "environment",
+          topology: { kind: "dns", name: { host: NAME, port } },
+          primaryUrl: template.toString(),
+          replicaUrls: [],
+        },
       },
       { dnsResolver: resolver },
     );
@@ -199,7 +234,9 @@ describe("dns topology source, over a real DNS exchange", () => {
     const port = (forwarders[0].address() as net.AddressInfo).port;
     expect(layer.nodes.map((n) => n.name)).toEqual([`127.0.0.2:${port}`, `127.0.0.3:${port}`]);
     expect(layer.monitor.writerName()).toBe(`127.0.0.2:${port}`); // DNS names no roles: the probes found it
-    const written = await layer.forRequest().write((c) => c.user.create({ data: { name: "Via DNS", email: `dns-${Date.now()}@example.com` } }));
+    const written = await layer
+      .forRequest()
+      .write((c) => c.user.create({ data: { name: "Via DNS", email: `dns-${Date.now()}@example.com` } }));
     expect(written.servedBy.node).toBe(`127.0.0.2:${port}`);
 
     const reads = async (n: number) => {
@@ -208,15 +245,30 @@ describe("dns topology source, over a real DNS exchange", () => {
       return nodes;
     };
     answer = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]; // a pod added
-    await waitFor("reads on the new address", async () => ((await reads(4)).has(`127.0.0.4:${port}`) ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      "reads on the new address",
+      async () => ((await reads(4)).has(`127.0.0.4:${port}`) ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
 
     answer = ["127.0.0.2", "127.0.0.4"]; // a pod removed
-    await waitFor("127.0.0.3 gone", async () => (layer.nodes.some((n) => n.name === `127.0.0.3:${port}`) ? undefined : true), { timeoutMs: 10_000, intervalMs: 20 });
+    await waitFor(
+      "127.0.0.3 gone",
+      async () => (layer.nodes.some((n) => n.name === `127.0.0.3:${port}`) ? undefined : true),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
     expect([...(await reads(6))]).not.toContain(`127.0.0.3:${port}`);
-    expect(layer.topologyStatus()).toMatchObject({ kind: "dns", description: `dns (${NAME}:${port})`, lastError: null });
+    expect(layer.topologyStatus()).toMatchObject({
+      kind: "dns",
+      description: `dns (${NAME}:${port})`,
+      lastError: null,
+    });
 
     answer = []; // the name stops resolving: the last node set is kept
-    await waitFor("the source's failure seen", async () => (layer.topologyStatus().lastError ? true : undefined), { timeoutMs: 10_000, intervalMs: 20 });
+    await waitFor("the source's failure seen", async () => (layer.topologyStatus().lastError ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
     expect(layer.nodes.map((n) => n.name)).toEqual([`127.0.0.2:${port}`, `127.0.0.4:${port}`]);
     expect((await layer.forRequest().read((c) => c.user.count())).data).toBeGreaterThan(0);
   });

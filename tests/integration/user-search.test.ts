@@ -12,7 +12,7 @@ import { PrismaClient } from "~/generated/prisma/client";
 import type { ReadClient } from "~/server/db";
 import { replicaReadClient } from "~/server/db/data-layer/read-client";
 import { findUserPage, narrowedByTrigrams, PROBE_ROWS, plainUserPage, type UserPageQuery } from "~/server/search/users";
-import { type TestCluster, startTestCluster } from "../support/cluster";
+import { startTestCluster, type TestCluster } from "../support/cluster";
 import { migrate } from "../support/migrate";
 
 const ROWS = 3000;
@@ -26,19 +26,51 @@ function userRow(i: number): { name: string; email: string } {
   if (i > ROWS - 30) words.push("Freshman");
   if ([7, 1500, 2999].includes(i)) words.push("ZEBRA");
   const special: Record<number, string> = {
-    11: "100% sure", 12: "1000 sure", 13: "under_score", 14: "underXscore", 15: "back\\slash", 16: "Ærøskøbing ÄRGER", 17: "ärger",
-    2900: "50%_off", 2901: "50%xoff", 2902: "rxs",
+    11: "100% sure",
+    12: "1000 sure",
+    13: "under_score",
+    14: "underXscore",
+    15: "back\\slash",
+    16: "Ærøskøbing ÄRGER",
+    17: "ärger",
+    2900: "50%_off",
+    2901: "50%xoff",
+    2902: "rxs",
   };
   if (special[i]) words.push(special[i]);
-  const email = i === 900 ? "zebra.crossing@example.com" : i === 901 ? "OLDTIMER-mail@example.com" : `user${i}@example.com`;
+  const email =
+    i === 900 ? "zebra.crossing@example.com" : i === 901 ? "OLDTIMER-mail@example.com" : `user${i}@example.com`;
   return { name: words.join(" "), email };
 }
 
 const TERMS = [
-  "common", "COMMON", "sparse", "oldtimer", "freshman", "zebra", "Zebra", "crossing", "person 1", "example.com",
-  "0% sure", "100%", "r_s", "under_score", "back\\slash", "50%_", "ärger", "ÆRØ", "ger", "nothing-matches-this", "zzz",
+  "common",
+  "COMMON",
+  "sparse",
+  "oldtimer",
+  "freshman",
+  "zebra",
+  "Zebra",
+  "crossing",
+  "person 1",
+  "example.com",
+  "0% sure",
+  "100%",
+  "r_s",
+  "under_score",
+  "back\\slash",
+  "50%_",
+  "ärger",
+  "ÆRØ",
+  "ger",
+  "nothing-matches-this",
+  "zzz",
   // Too short for trigrams: the plain query runs, and must still agree.
-  "co", "e", "%", "_", "\\",
+  "co",
+  "e",
+  "%",
+  "_",
+  "\\",
 ];
 
 let cluster: TestCluster;
@@ -51,7 +83,10 @@ beforeAll(async () => {
   const seed = new pg.Client({ connectionString: cluster.primaryUrl });
   await seed.connect();
   const rows = Array.from({ length: ROWS }, (_, i) => userRow(i + 1));
-  await seed.query("INSERT INTO users (name, email) SELECT * FROM unnest($1::text[], $2::text[])", [rows.map((r) => r.name), rows.map((r) => r.email)]);
+  await seed.query("INSERT INTO users (name, email) SELECT * FROM unnest($1::text[], $2::text[])", [
+    rows.map((r) => r.name),
+    rows.map((r) => r.email),
+  ]);
   await seed.query("ANALYZE users");
   await seed.end();
   client = new PrismaClient({ adapter: new PrismaPg({ connectionString: cluster.primaryUrl, max: 4 }) });
@@ -70,7 +105,10 @@ async function expectSamePages(search: string, limit: number, probeRows: number,
   while (pages < maxPages) {
     const query: UserPageQuery = { search, cursor, take: limit + 1 };
     const expected = await plainUserPage(db, query);
-    expect(await findUserPage(db, query, probeRows), `search ${JSON.stringify(search)}, limit ${limit}, cursor ${cursor}, probe ${probeRows}`).toEqual(expected);
+    expect(
+      await findUserPage(db, query, probeRows),
+      `search ${JSON.stringify(search)}, limit ${limit}, cursor ${cursor}, probe ${probeRows}`,
+    ).toEqual(expected);
     pages++;
     if (expected.length <= limit) break;
     cursor = expected[limit - 1].id;
@@ -108,7 +146,9 @@ describe("user search strategy", () => {
       for (const search of ["common", "sparse", "oldtimer", "freshman", "zebra", "person 2"]) {
         for (const probeRows of [10, PROBE_ROWS]) {
           const query = { search, cursor, take: 21 };
-          expect(await findUserPage(db, query, probeRows), `${search} below ${cursor}`).toEqual(await plainUserPage(db, query));
+          expect(await findUserPage(db, query, probeRows), `${search} below ${cursor}`).toEqual(
+            await plainUserPage(db, query),
+          );
         }
       }
     }
@@ -116,7 +156,12 @@ describe("user search strategy", () => {
 
   it("runs on the replica the data layer chose, not on the primary (its one raw statement included)", async () => {
     // The data layer's replica read client, whose primary is a port nothing listens on: only the replica can answer.
-    const unreachable = new PrismaClient({ adapter: new PrismaPg({ connectionString: "postgresql://tandem:x@127.0.0.1:1/tandem", connectionTimeoutMillis: 2000 }) });
+    const unreachable = new PrismaClient({
+      adapter: new PrismaPg({
+        connectionString: "postgresql://tandem:x@127.0.0.1:1/tandem",
+        connectionTimeoutMillis: 2000,
+      }),
+    });
     const replicaClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: cluster.primaryUrl, max: 1 }) });
     const onReplica = replicaReadClient(unreachable, replicaClient);
     try {

@@ -9,23 +9,23 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { waitFor } from "~/cluster/wait-for";
+import { guardServerMethods } from "~/http/incoming-guard";
 import { embeddedClusterControl } from "~/server/api/embedded-cluster-control";
 import { TRPC_ENDPOINT } from "~/server/api/handler";
 import { idempotencySettings } from "~/server/api/idempotency/settings";
 import { createCaller } from "~/server/api/root";
-import { handleRestRequest } from "~/server/rest/handler";
-import { openApiDocument } from "~/server/rest/openapi";
 import type { ApiServices } from "~/server/api/services";
 import { createTRPCContext } from "~/server/api/trpc";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { createDataLayer } from "~/server/db/index";
 import { inMemoryOpsRecords } from "~/server/db/ops-records";
-import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { livenessResponse, readinessResponse } from "~/server/health";
-import { guardServerMethods } from "~/http/incoming-guard";
 import { apiRoutes } from "~/server/http/api-routes";
 import { dispatch, fetchRoute } from "~/server/http/dispatch";
 import { metricsResponse } from "~/server/metrics";
-import { type TestCluster, startTestCluster } from "./cluster";
+import { handleRestRequest } from "~/server/rest/handler";
+import { openApiDocument } from "~/server/rest/openapi";
+import { startTestCluster, type TestCluster } from "./cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
 import { migrate } from "./migrate";
 
@@ -42,7 +42,11 @@ export interface ApiHarness {
   /** `fetch` against the server: request("/api/health/ready"). */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** One procedure call over raw HTTP, as any HTTP client would make it; the error is what goes on the wire. */
-  rpc(procedure: string, input: unknown, options?: { type?: "query" | "mutation"; headers?: Record<string, string> }): Promise<RpcResponse>;
+  rpc(
+    procedure: string,
+    input: unknown,
+    options?: { type?: "query" | "mutation"; headers?: Record<string, string> },
+  ): Promise<RpcResponse>;
   /** A server-side caller with these headers and (by default) the harness's services. */
   caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
   /** Runs `body` with both replicas' replay paused (through the admin API), then resumes it and waits until both are routable. */
@@ -53,7 +57,15 @@ export interface ApiHarness {
 export interface WireError {
   message: string;
   code: number;
-  data: { code: string; httpStatus: number; path?: string; fieldErrors?: Record<string, string[]>; formErrors?: string[]; consistency?: { reason: string; detail: string }; stack?: string };
+  data: {
+    code: string;
+    httpStatus: number;
+    path?: string;
+    fieldErrors?: Record<string, string[]>;
+    formErrors?: string[];
+    consistency?: { reason: string; detail: string };
+    stack?: string;
+  };
 }
 
 export interface RpcResponse {
@@ -69,7 +81,13 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
   const cluster = await startTestCluster({ replicas: 2 });
   await migrate(cluster.ownerUrl);
   const records = inMemoryOpsRecords();
-  const db = createDataLayer({ ...TEST_DATA_LAYER_SETTINGS, database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls } }, { records });
+  const db = createDataLayer(
+    {
+      ...TEST_DATA_LAYER_SETTINGS,
+      database: { source: "environment", primaryUrl: cluster.primaryUrl, replicaUrls: cluster.replicaUrls },
+    },
+    { records },
+  );
   const services: ApiServices = {
     db,
     adminToken: TEST_ADMIN_TOKEN,
@@ -79,10 +97,18 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
     ...options.services,
   };
   // As the app's server (src/server/http/server.ts) has it: the incoming-request guard, the API's routes, then what Next serves.
-  const server = guardServerMethods(http.createServer(dispatch(apiRoutes(() => services), fetchRoute((req) => nextRoutes(req, services)))));
+  const server = guardServerMethods(
+    http.createServer(
+      dispatch(
+        apiRoutes(() => services),
+        fetchRoute((req) => nextRoutes(req, services)),
+      ),
+    ),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const caller = async (headers: Record<string, string> = {}, chosen = services) => createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
+  const caller = async (headers: Record<string, string> = {}, chosen = services) =>
+    createCaller(await createTRPCContext({ headers: new Headers(headers), services: chosen }));
   return {
     cluster,
     db,
@@ -99,7 +125,9 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
         return await body();
       } finally {
         for (const node of replicas) await admin.replication.resumeReplay({ node });
-        await waitFor("both replicas routable again", async () => (db.monitor.routable().length === replicas.length ? true : undefined));
+        await waitFor("both replicas routable again", async () =>
+          db.monitor.routable().length === replicas.length ? true : undefined,
+        );
       }
     },
     stop: async () => {
@@ -121,10 +149,22 @@ async function rpc(
   const response =
     type === "query"
       ? await fetch(`${url}${TRPC_ENDPOINT}/${procedure}?input=${encodeURIComponent(payload)}`, { headers })
-      : await fetch(`${url}${TRPC_ENDPOINT}/${procedure}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload });
+      : await fetch(`${url}${TRPC_ENDPOINT}/${procedure}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: payload,
+        });
   const text = await response.text();
-  const body = JSON.parse(text) as { error?: { json: WireError }; result?: { data: Parameters<typeof superjson.deserialize>[0] } };
-  return { status: response.status, text, error: body.error?.json, result: body.result && superjson.deserialize(body.result.data) };
+  const body = JSON.parse(text) as {
+    error?: { json: WireError };
+    result?: { data: Parameters<typeof superjson.deserialize>[0] };
+  };
+  return {
+    status: response.status,
+    text,
+    error: body.error?.json,
+    result: body.result && superjson.deserialize(body.result.data),
+  };
 }
 
 /** The route handlers Next serves (src/app/api/**): each route file is a one-line call of the same function. */

@@ -31,13 +31,20 @@ export function testRunDir(): string {
 }
 
 /** `network`: nodes on addresses of their own, in network namespaces (./netns.ts); unset, all on 127.0.0.1. */
-export async function startTestCluster(options: { replicas?: number; network?: ClusterNetwork } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: { replicas?: number; network?: ClusterNetwork } = {},
+): Promise<TestCluster> {
   const parent = testRunDir();
   mkdirTraversable(parent);
   const root = path.join(mkdtempSync(path.join(parent, "cluster-")), "data");
   // mkdtemp makes a 0700 directory; as root the servers run as another user who must traverse it.
   chmodSync(path.dirname(root), 0o755);
-  const state = await up({ root, replicas: options.replicas ?? 2, basePort: await freeBasePort((options.replicas ?? 2) + 1), network: options.network });
+  const state = await up({
+    root,
+    replicas: options.replicas ?? 2,
+    basePort: await freeBasePort((options.replicas ?? 2) + 1),
+    network: options.network,
+  });
   const urls = clusterUrls(state);
   return {
     root,
@@ -63,7 +70,9 @@ export async function sweepTestClusters(): Promise<void> {
     return;
   }
   for (const entry of entries) {
-    await clean({ root: path.join(parent, entry, "data") }).catch((error: Error) => console.error(`sweep: ${error.message}`));
+    await clean({ root: path.join(parent, entry, "data") }).catch((error: Error) =>
+      console.error(`sweep: ${error.message}`),
+    );
     rmSync(path.join(parent, entry), { recursive: true, force: true });
   }
 }

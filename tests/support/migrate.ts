@@ -4,6 +4,8 @@ import { PROJECT_ROOT, run } from "./run";
 
 /** `ownerUrl`: the role that owns the tables (TestCluster.ownerUrl). */
 export async function migrate(ownerUrl: string): Promise<void> {
-  const result = await run(path.join(PROJECT_ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], { DATABASE_URL: ownerUrl });
+  const result = await run(path.join(PROJECT_ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    DATABASE_URL: ownerUrl,
+  });
   if (result.code !== 0) throw new Error(`prisma migrate deploy failed:\n${result.stdout}${result.stderr}`);
 }

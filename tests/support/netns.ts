@@ -13,7 +13,7 @@
  * namespace: packets vanish (no RST, no ICMP), as on a real network that lost a link.
  */
 import { execFileSync } from "node:child_process";
-import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ClusterNetwork } from "../../src/cluster/node-network";
 
@@ -29,7 +29,11 @@ const SUBNET_PREFIX = "10.213";
 /** Why this machine cannot run the topology, or undefined when it can (tests skip with this reason). */
 export function netnsUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "network namespaces need root (ip netns, iptables)";
-  for (const [tool, args] of [["ip", ["-V"]], ["iptables", ["--version"]], ["nsenter", ["--version"]]] as const) {
+  for (const [tool, args] of [
+    ["ip", ["-V"]],
+    ["iptables", ["--version"]],
+    ["nsenter", ["--version"]],
+  ] as const) {
     try {
       execFileSync(tool, args, { stdio: "ignore" });
     } catch {
@@ -83,7 +87,19 @@ export function createNetnsTopology(names: string[]): NetnsTopology {
   const subnet = `${SUBNET_PREFIX}.${octet}.0/24`;
   const gateway = `${SUBNET_PREFIX}.${octet}.1`;
   const bridge = `${BRIDGE_PREFIX}${pid}`;
-  const forwardRule = ["FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", `${RULE_COMMENT_PREFIX}${pid}`, "-j", "ACCEPT"];
+  const forwardRule = [
+    "FORWARD",
+    "-i",
+    bridge,
+    "-o",
+    bridge,
+    "-m",
+    "comment",
+    "--comment",
+    `${RULE_COMMENT_PREFIX}${pid}`,
+    "-j",
+    "ACCEPT",
+  ];
   const nodes: NetnsNode[] = names.map((name, i) => ({
     name,
     netns: `${NETNS_PREFIX}${pid}-${name}`,
@@ -132,12 +148,16 @@ export function createNetnsTopology(names: string[]): NetnsTopology {
     if (!node) throw new Error(`no node '${name}' in this topology (${names.join(", ")})`);
     return node;
   };
-  const iptables = (name: string, args: string[]) => run("ip", ["netns", "exec", find(name).netns, "iptables", "-w", ...args]);
+  const iptables = (name: string, args: string[]) =>
+    run("ip", ["netns", "exec", find(name).netns, "iptables", "-w", ...args]);
   return {
     gateway,
     subnet,
     nodes,
-    network: { nodes: Object.fromEntries(nodes.map((n) => [n.name, { host: n.host, netns: n.netns }])), clientNetworks: [subnet] },
+    network: {
+      nodes: Object.fromEntries(nodes.map((n) => [n.name, { host: n.host, netns: n.netns }])),
+      clientNetworks: [subnet],
+    },
     isolate(name) {
       iptables(name, ["-A", "INPUT", "-i", "eth0", "-j", "DROP"]);
       iptables(name, ["-A", "OUTPUT", "-o", "eth0", "-j", "DROP"]);
@@ -152,7 +172,9 @@ export function createNetnsTopology(names: string[]): NetnsTopology {
       iptables(name, ["-F", "OUTPUT"]);
     },
     rules(name) {
-      return iptables(name, ["-S"]).split("\n").filter((line) => line.startsWith("-A "));
+      return iptables(name, ["-S"])
+        .split("\n")
+        .filter((line) => line.startsWith("-A "));
     },
     destroy,
   };
@@ -190,15 +212,22 @@ export function sweepStaleNetns(): string[] {
     rmSync(path.join(CLAIMS_DIR, claim), { force: true });
     removed.push(`subnet claim ${SUBNET_PREFIX}.${claim}.0/24`);
   }
-  for (const entry of readdirSafe(CLAIMS_DIR).filter((name) => name.startsWith(".pid-") && stale(name.slice(5)))) rmSync(path.join(CLAIMS_DIR, entry), { force: true });
+  for (const entry of readdirSafe(CLAIMS_DIR).filter((name) => name.startsWith(".pid-") && stale(name.slice(5))))
+    rmSync(path.join(CLAIMS_DIR, entry), { force: true });
   return removed;
 }
 
 /** Every namespace, link and rule of this process's topologies (what a passing run must leave: nothing after destroy). */
 export function leftoversOf(pid = process.pid): string[] {
-  const netns = tryRun("ip", ["netns", "list"]).split("\n").filter((l) => l.startsWith(`${NETNS_PREFIX}${pid}-`));
-  const links = tryRun("ip", ["-o", "link", "show"]).split("\n").filter((l) => new RegExp(`: (?:tndb|tndv)${pid}(?:\\D|$)`).test(l));
-  const rules = tryRun("iptables", ["-w", "-S", "FORWARD"]).split("\n").filter((l) => l.includes(`${RULE_COMMENT_PREFIX}${pid}`));
+  const netns = tryRun("ip", ["netns", "list"])
+    .split("\n")
+    .filter((l) => l.startsWith(`${NETNS_PREFIX}${pid}-`));
+  const links = tryRun("ip", ["-o", "link", "show"])
+    .split("\n")
+    .filter((l) => new RegExp(`: (?:tndb|tndv)${pid}(?:\\D|$)`).test(l));
+  const rules = tryRun("iptables", ["-w", "-S", "FORWARD"])
+    .split("\n")
+    .filter((l) => l.includes(`${RULE_COMMENT_PREFIX}${pid}`));
   const claims = listClaims().filter((c) => readOwner(c) === String(pid));
   return [...netns, ...links, ...rules, ...claims.map((c) => `claim ${c}`)];
 }

@@ -5,23 +5,35 @@
  * `patroniMissing` says why a test must skip when they are not installed.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { waitFor } from "../../src/cluster/wait-for";
 import { appEnvironment } from "../../src/ha/app-env";
 import { ETCD_BINARY } from "../../src/ha/etcd-process";
 import { PATRONI_BINARY, patroniPid } from "../../src/ha/member-process";
 import { migrateLeader } from "../../src/ha/migrate";
-import { type PatroniCluster, type PatroniMember, fetchCluster, leaderOf } from "../../src/ha/patroni-api";
+import { fetchCluster, leaderOf, type PatroniCluster, type PatroniMember } from "../../src/ha/patroni-api";
 import { addMember, haClean, haUp, waitUntilHealthy } from "../../src/ha/profile";
-import { type HaMember, type HaProfile, apiUrl, memberNamed, ownerUrl, readProfile, superuserSocketUrl } from "../../src/ha/profile-state";
+import {
+  apiUrl,
+  type HaMember,
+  type HaProfile,
+  memberNamed,
+  ownerUrl,
+  readProfile,
+  superuserSocketUrl,
+} from "../../src/ha/profile-state";
 import type { PatroniTimings } from "../../src/ha/timings";
 import { testRunDir } from "./cluster";
 
 /** Why the Patroni tests cannot run here, or undefined when they can. */
 export const patroniMissing: string | undefined = (() => {
-  const missing = [PATRONI_BINARY, ETCD_BINARY].filter((binary) => spawnSync(binary, ["--version"], { stdio: "ignore" }).status !== 0);
-  return missing.length === 0 ? undefined : `${missing.join(" and ")} not installed (Debian: apt-get install patroni etcd-server; .ci/run installs them)`;
+  const missing = [PATRONI_BINARY, ETCD_BINARY].filter(
+    (binary) => spawnSync(binary, ["--version"], { stdio: "ignore" }).status !== 0,
+  );
+  return missing.length === 0
+    ? undefined
+    : `${missing.join(" and ")} not installed (Debian: apt-get install patroni etcd-server; .ci/run installs them)`;
 })();
 
 export interface TestPatroni {
@@ -44,7 +56,9 @@ export interface TestPatroni {
 
 const PREFIX = "patroni-";
 
-export async function startTestPatroni(options: { members?: number; timings?: PatroniTimings } = {}): Promise<TestPatroni> {
+export async function startTestPatroni(
+  options: { members?: number; timings?: PatroniTimings } = {},
+): Promise<TestPatroni> {
   const parent = testRunDir();
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o755);
@@ -65,7 +79,8 @@ export async function startTestPatroni(options: { members?: number; timings?: Pa
   const profile = () => readProfile(root);
   const apiUrls = () => profile().members.map((m) => apiUrl(profile(), m));
   const cluster = () => fetchCluster(apiUrls());
-  const leader = () => waitFor("a running Patroni leader", async () => leaderOf(await cluster()), { timeoutMs: 60_000, intervalMs: 100 });
+  const leader = () =>
+    waitFor("a running Patroni leader", async () => leaderOf(await cluster()), { timeoutMs: 60_000, intervalMs: 100 });
   return {
     root,
     profile,
@@ -74,7 +89,8 @@ export async function startTestPatroni(options: { members?: number; timings?: Pa
     cluster,
     leader,
     member: (name) => memberNamed(profile(), name),
-    postmasterPid: (name) => Number(readFileSync(path.join(memberNamed(profile(), name).dataDir, "postmaster.pid"), "utf8").split("\n")[0]),
+    postmasterPid: (name) =>
+      Number(readFileSync(path.join(memberNamed(profile(), name).dataDir, "postmaster.pid"), "utf8").split("\n")[0]),
     patroniPid: (name) => patroniPid(memberNamed(profile(), name)),
     superuserUrl: (port, database) => superuserSocketUrl(profile(), port, database),
     addMember: async () => {
@@ -96,7 +112,9 @@ export async function sweepTestPatroni(): Promise<void> {
   const parent = testRunDir();
   if (!existsSync(parent)) return;
   for (const entry of readdirSync(parent).filter((e) => e.startsWith(PREFIX))) {
-    await haClean({ root: path.join(parent, entry, "ha") }).catch((error: Error) => console.error(`sweep: ${error.message}`));
+    await haClean({ root: path.join(parent, entry, "ha") }).catch((error: Error) =>
+      console.error(`sweep: ${error.message}`),
+    );
     rmSync(path.join(parent, entry), { recursive: true, force: true });
   }
 }

@@ -12,7 +12,11 @@ export interface RunResult {
 
 export function run(command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -23,7 +27,11 @@ export function run(command: string, args: string[], env: Record<string, string 
 }
 
 /** The cluster CLI (what `npm run db:*` runs) against the cluster under `root`. */
-export function clusterCli(root: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+export function clusterCli(
+  root: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<RunResult> {
   // Empty DATABASE_URL: status and verify target the embedded cluster, whatever the caller's shell has.
   return run(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["src/cluster/cli.ts", ...args], {
     TANDEM_DATA_DIR: root,

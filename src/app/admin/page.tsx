@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: "Admin" };
 export default function AdminPage() {
   return (
     <Page>
-      <PageHeader title="Replication admin" description="Each node's role, health and lag as the data layer sees it, with the levers of the embedded cluster." />
+      <PageHeader
+        title="Replication admin"
+        description="Each node's role, health and lag as the data layer sees it, with the levers of the embedded cluster."
+      />
       <AdminConsole />
     </Page>
   );

@@ -7,8 +7,8 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { createTRPCClient } from "@trpc/client";
-import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useMemo } from "react";
 import type { AppRouter } from "~/server/api/root";
 import { sessionStorageTokenStore } from "~/trpc/consistency-token";
@@ -20,7 +20,9 @@ export type ProbeResult = inferRouterOutputs<AppRouter>["replication"]["probe"];
 
 export function createAdminClient(token: string) {
   const url = `${typeof window === "undefined" ? "" : window.location.origin}/api/trpc`;
-  return createTRPCClient<AppRouter>({ links: apiLinks({ url, tokenStore: sessionStorageTokenStore(), adminToken: token }) });
+  return createTRPCClient<AppRouter>({
+    links: apiLinks({ url, tokenStore: sessionStorageTokenStore(), adminToken: token }),
+  });
 }
 
 /** The admin client itself, for a query whose input changes on every call (the lag chart's `since`). */

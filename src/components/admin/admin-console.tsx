@@ -19,7 +19,7 @@ export function AdminConsole() {
   // Only after a sign-in or sign-out on this page: opening /admin leaves the focus where browsers put it.
   const [moveFocus, setMoveFocus] = useState(false);
 
-  if (token === undefined) return <Skeleton className="h-40 w-full max-w-xl"/>;
+  if (token === undefined) return <Skeleton className="h-40 w-full max-w-xl" />;
   if (token === null) {
     return (
       <SignIn

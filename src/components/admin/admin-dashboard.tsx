@@ -9,7 +9,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { useAdminApi } from "./admin-api";
 import { EventLogPanel } from "./event-log-panel";
 import { LagPanel } from "./lag-panel";
-import { NodeCard, type LagTrend, type TrafficTrend } from "./node-card";
+import { type LagTrend, NodeCard, type TrafficTrend } from "./node-card";
 import { ProbePanel } from "./probe-panel";
 import { ReadsPanel } from "./reads-panel";
 import { TopologyDiagram } from "./topology-diagram";
@@ -21,7 +21,15 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "
 const TREND_POINTS = 60;
 
 /** Replication status, refreshed every second: the topology, a card per node with its levers, lag, reads, events and the probe. */
-export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: string; onSignOut: (reason: string | null) => void; focusOnMount: boolean }) {
+export function AdminDashboard({
+  token,
+  onSignOut,
+  focusOnMount,
+}: {
+  token: string;
+  onSignOut: (reason: string | null) => void;
+  focusOnMount: boolean;
+}) {
   const api = useAdminApi(token);
   const statusLine = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
@@ -60,7 +68,10 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
   const trafficTrends = useMemo(() => trafficTrendsOf(traffic.data), [traffic.data]);
   const lagTrends = useMemo(() => lagTrendsOf(lagHistory.data), [lagHistory.data]);
   const readsRows = useMemo(
-    () => (data?.nodes ?? []).filter((n) => !n.fenced).map((n) => ({ node: n.name, readsPerSecond: trafficTrends.get(n.name)?.readsPerSecond.at(-1) ?? 0 })),
+    () =>
+      (data?.nodes ?? [])
+        .filter((n) => !n.fenced)
+        .map((n) => ({ node: n.name, readsPerSecond: trafficTrends.get(n.name)?.readsPerSecond.at(-1) ?? 0 })),
     [data?.nodes, trafficTrends],
   );
   // Stable handlers (the mutations' own functions are), so a memoised card is not re-rendered for them.
@@ -75,11 +86,22 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
   return (
     <div className="grid gap-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-muted-foreground" aria-live="off" tabIndex={-1} ref={statusLine} data-testid="status-line">
+        <p
+          className="text-sm text-muted-foreground"
+          aria-live="off"
+          tabIndex={-1}
+          ref={statusLine}
+          data-testid="status-line"
+        >
           {data ? (
             <>
-              Writes go to <strong className="text-foreground">{data.writer ?? "no node (no writable primary is reachable)"}</strong>. Updated{" "}
-              <time dateTime={new Date(status.dataUpdatedAt).toISOString()}>{timeFormat.format(status.dataUpdatedAt)}</time>, refreshing every second
+              Writes go to{" "}
+              <strong className="text-foreground">{data.writer ?? "no node (no writable primary is reachable)"}</strong>
+              . Updated{" "}
+              <time dateTime={new Date(status.dataUpdatedAt).toISOString()}>
+                {timeFormat.format(status.dataUpdatedAt)}
+              </time>
+              , refreshing every second
               {data.cluster === "embedded" ? "." : "; pause, resume and promote need the embedded cluster."}
             </>
           ) : (
@@ -93,7 +115,9 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
 
       {status.isError && !unauthorized && (
         <FormError>
-          {data ? "The status could not be refreshed; showing the last answer. " : "The replication status could not be loaded. "}
+          {data
+            ? "The status could not be refreshed; showing the last answer. "
+            : "The replication status could not be loaded. "}
           {errorMessage(status.error)}
         </FormError>
       )}
@@ -110,7 +134,9 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
           <CardHeader>
             <div className="grid gap-1">
               <CardTitle>Topology</CardTitle>
-              <CardDescription>Writes go to the writer, which streams to each replica; the lag is on each edge.</CardDescription>
+              <CardDescription>
+                Writes go to the writer, which streams to each replica; the lag is on each edge.
+              </CardDescription>
             </div>
           </CardHeader>
           <CardContent>
@@ -133,7 +159,8 @@ export function AdminDashboard({ token, onSignOut, focusOnMount }: { token: stri
                 onPromote={onPromote}
                 onPromoted={onPromoted}
                 pending={
-                  (pause.isPending && pause.variables?.node === node.name) || (resume.isPending && resume.variables?.node === node.name)
+                  (pause.isPending && pause.variables?.node === node.name) ||
+                  (resume.isPending && resume.variables?.node === node.name)
                 }
                 actionError={
                   pause.isError && pause.variables?.node === node.name
@@ -170,12 +197,17 @@ function trafficTrendsOf(traffic: TrafficAnswer): Map<string, TrafficTrend> {
   return new Map(
     (traffic?.nodes ?? []).map(({ node, points }) => {
       const shown = points.slice(-TREND_POINTS);
-      return [node, { readsPerSecond: shown.map((p) => p.readsPerSecond), errorsPerSecond: shown.map((p) => p.errorsPerSecond) }];
+      return [
+        node,
+        { readsPerSecond: shown.map((p) => p.readsPerSecond), errorsPerSecond: shown.map((p) => p.errorsPerSecond) },
+      ];
     }),
   );
 }
 
 /** Each replica's lag in ms, the last TREND_POINTS samples. */
 function lagTrendsOf(history: LagAnswer): Map<string, LagTrend> {
-  return new Map((history?.replicas ?? []).map(({ node, samples }) => [node, samples.slice(-TREND_POINTS).map((s) => s.lagMs)]));
+  return new Map(
+    (history?.replicas ?? []).map(({ node, samples }) => [node, samples.slice(-TREND_POINTS).map((s) => s.lagMs)]),
+  );
 }

@@ -22,19 +22,45 @@ export function eventWords(event: OpsEventView): { label: string; tone: Tone; se
     case "writer-moved": {
       const timeline = typeof details.timeline === "number" ? ` on timeline ${details.timeline}` : "";
       const from = text(details.from);
-      return { label: "Writer", tone: "info", sentence: from ? `Writes moved from ${from} to ${node}${timeline}.` : `Writes go to ${node}${timeline}.` };
+      return {
+        label: "Writer",
+        tone: "info",
+        sentence: from ? `Writes moved from ${from} to ${node}${timeline}.` : `Writes go to ${node}${timeline}.`,
+      };
     }
     case "no-writer":
-      return { label: "No writer", tone: "danger", sentence: `No node accepts writes: ${text(details.reason) ?? "none is reachable"}.` };
+      return {
+        label: "No writer",
+        tone: "danger",
+        sentence: `No node accepts writes: ${text(details.reason) ?? "none is reachable"}.`,
+      };
     case "diverged":
-      return { label: "Diverged", tone: "danger", sentence: `${node} diverged from the writer's history and serves no reads: ${text(details.detail) ?? "it cannot follow"}.` };
+      return {
+        label: "Diverged",
+        tone: "danger",
+        sentence: `${node} diverged from the writer's history and serves no reads: ${text(details.detail) ?? "it cannot follow"}.`,
+      };
     case "stale-primary":
-      return { label: "Stale primary", tone: "warn", sentence: `${node} still accepts writes on an older timeline; it gets neither writes nor reads.` };
+      return {
+        label: "Stale primary",
+        tone: "warn",
+        sentence: `${node} still accepts writes on an older timeline; it gets neither writes nor reads.`,
+      };
     case "conflicting-primary":
-      return { label: "Two writers", tone: "danger", sentence: `${node} accepts writes on the writer's timeline too: ${text(details.detail) ?? "writes are refused"}.` };
+      return {
+        label: "Two writers",
+        tone: "danger",
+        sentence: `${node} accepts writes on the writer's timeline too: ${text(details.detail) ?? "writes are refused"}.`,
+      };
     case "promote": {
       const from = text(details.from);
-      return { label: "Promote", tone: "info", sentence: from ? `${node} was promoted from this page; ${from} was fenced.` : `${node} was promoted from this page.` };
+      return {
+        label: "Promote",
+        tone: "info",
+        sentence: from
+          ? `${node} was promoted from this page; ${from} was fenced.`
+          : `${node} was promoted from this page.`,
+      };
     }
     case "pause":
       return { label: "Pause", tone: "warn", sentence: `Replay on ${node} was paused from this page.` };

@@ -4,8 +4,18 @@
  * The recharts part of the lag chart, loaded on its own (next/dynamic in lag-panel.tsx) so recharts is
  * downloaded only once an admin has signed in, and never by the other pages.
  */
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type LagSeries, type Measure, STATE_WORDS, chartRows, formatLag, valueOf, yTicks } from "./lag-series";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { chartRows, formatLag, type LagSeries, type Measure, STATE_WORDS, valueOf, yTicks } from "./lag-series";
 
 /** Colour and dash per series: told apart by line style as well as by colour (CSS variables, so dark mode follows). */
 const SERIES_STYLES = [
@@ -44,66 +54,87 @@ export default function LagChart({ series, measure, summary }: LagChartProps) {
   const ticks = yTicks(Math.max(highest, limit === undefined ? 1024 : limit * 1.25), measure);
   return (
     <div className="flex h-full flex-col gap-2">
-    <div className="min-h-0 flex-1">
-    <ResponsiveContainer width="100%" height="100%">
-      {/* role="img" with the summary as its name; recharts' accessibility layer keeps it focusable, and the
+      <div className="min-h-0 flex-1">
+        <ResponsiveContainer width="100%" height="100%">
+          {/* role="img" with the summary as its name; recharts' accessibility layer keeps it focusable, and the
           arrow keys then step the tooltip through the samples. */}
-      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 8 }} role="img" aria-label={summary} accessibilityLayer>
-        <CartesianGrid stroke="var(--border)" vertical={false} />
-        <XAxis
-          dataKey="at"
-          type="number"
-          scale="time"
-          domain={[from, to]}
-          ticks={minuteTicks(from, to)}
-          tickFormatter={(at: number) => clock.format(at)}
-          allowDataOverflow
-          tick={axisTick}
-          stroke="var(--border)"
-        />
-        <YAxis
-          width={72}
-          domain={[0, ticks.at(-1) as number]}
-          ticks={ticks}
-          tickFormatter={(value: number) => formatLag(value, measure)}
-          tick={axisTick}
-          stroke="var(--border)"
-        />
-        {/* The limit is named in the key under the chart, not on the line, where a label meets the axis ticks. */}
-        {limit !== undefined && <ReferenceLine y={limit} stroke="var(--danger)" strokeDasharray="4 4" />}
-        <Tooltip content={({ active, label }) => <LagTooltip active={active} label={label} series={series} measure={measure} />} isAnimationActive={false} />
-        <Legend iconType="plainline" wrapperStyle={{ fontSize: "0.875rem", paddingTop: 4 }} />
-        {series.replicas.map(({ node }, i) => (
-          <Line
-            key={node}
-            dataKey={node}
-            name={node}
-            type="linear"
-            dot={false}
-            strokeWidth={2}
-            {...SERIES_STYLES[i % SERIES_STYLES.length]}
-            // Redrawn every second: an animation would restart each time and look like flicker.
-            isAnimationActive={false}
-            connectNulls={false}
-          />
-        ))}
-      </LineChart>
-    </ResponsiveContainer>
-    </div>
-    {limit !== undefined && (
-      <p className="flex items-center gap-2 text-sm text-muted-foreground">
-        <svg width="24" height="8" aria-hidden="true">
-          <line x1="0" y1="4" x2="24" y2="4" stroke="var(--danger)" strokeWidth="2" strokeDasharray="4 4" />
-        </svg>
-        routing limit {formatLag(limit, measure)}
-      </p>
-    )}
+          <LineChart
+            data={rows}
+            margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
+            role="img"
+            aria-label={summary}
+            accessibilityLayer
+          >
+            <CartesianGrid stroke="var(--border)" vertical={false} />
+            <XAxis
+              dataKey="at"
+              type="number"
+              scale="time"
+              domain={[from, to]}
+              ticks={minuteTicks(from, to)}
+              tickFormatter={(at: number) => clock.format(at)}
+              allowDataOverflow
+              tick={axisTick}
+              stroke="var(--border)"
+            />
+            <YAxis
+              width={72}
+              domain={[0, ticks.at(-1) as number]}
+              ticks={ticks}
+              tickFormatter={(value: number) => formatLag(value, measure)}
+              tick={axisTick}
+              stroke="var(--border)"
+            />
+            {/* The limit is named in the key under the chart, not on the line, where a label meets the axis ticks. */}
+            {limit !== undefined && <ReferenceLine y={limit} stroke="var(--danger)" strokeDasharray="4 4" />}
+            <Tooltip
+              content={({ active, label }) => (
+                <LagTooltip active={active} label={label} series={series} measure={measure} />
+              )}
+              isAnimationActive={false}
+            />
+            <Legend iconType="plainline" wrapperStyle={{ fontSize: "0.875rem", paddingTop: 4 }} />
+            {series.replicas.map(({ node }, i) => (
+              <Line
+                key={node}
+                dataKey={node}
+                name={node}
+                type="linear"
+                dot={false}
+                strokeWidth={2}
+                {...SERIES_STYLES[i % SERIES_STYLES.length]}
+                // Redrawn every second: an animation would restart each time and look like flicker.
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      {limit !== undefined && (
+        <p className="flex items-center gap-2 text-sm text-muted-foreground">
+          <svg width="24" height="8" aria-hidden="true">
+            <line x1="0" y1="4" x2="24" y2="4" stroke="var(--danger)" strokeWidth="2" strokeDasharray="4 4" />
+          </svg>
+          routing limit {formatLag(limit, measure)}
+        </p>
+      )}
     </div>
   );
 }
 
 /** The time, then each replica's lag and state at that sample, in words (never colour alone). */
-function LagTooltip({ active, label, series, measure }: { active?: boolean; label?: unknown; series: LagSeries; measure: Measure }) {
+function LagTooltip({
+  active,
+  label,
+  series,
+  measure,
+}: {
+  active?: boolean;
+  label?: unknown;
+  series: LagSeries;
+  measure: Measure;
+}) {
   if (!active || typeof label !== "number") return null;
   return (
     <div className="lag-tooltip grid gap-1 rounded-md border bg-popover px-3 py-2 text-sm text-popover-foreground shadow-md">
@@ -113,9 +144,15 @@ function LagTooltip({ active, label, series, measure }: { active?: boolean; labe
           const sample = samples.find((s) => s.at === label);
           if (!sample) return null;
           return (
-            <li key={node} className="border-l-4 pl-2" style={{ borderColor: SERIES_STYLES[i % SERIES_STYLES.length].stroke }}>
+            <li
+              key={node}
+              className="border-l-4 pl-2"
+              style={{ borderColor: SERIES_STYLES[i % SERIES_STYLES.length].stroke }}
+            >
               <strong>{node}</strong> {formatLag(valueOf(sample, measure), measure)}
-              {sample.state !== "routable" && <span className="text-muted-foreground"> · {STATE_WORDS[sample.state]}</span>}
+              {sample.state !== "routable" && (
+                <span className="text-muted-foreground"> · {STATE_WORDS[sample.state]}</span>
+              )}
             </li>
           );
         })}

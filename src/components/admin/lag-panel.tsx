@@ -5,10 +5,21 @@ import { memo, useId, useState } from "react";
 import { errorMessage } from "~/components/api-error";
 import { FormError } from "~/components/form-error";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
-import { type LagSeries, type Measure, formatLag, lagSummary, replicaFigures, stateWords, valueOf, windowWords } from "./lag-series";
+import {
+  formatLag,
+  type LagSeries,
+  lagSummary,
+  type Measure,
+  replicaFigures,
+  stateWords,
+  valueOf,
+  windowWords,
+} from "./lag-series";
 
 /** The same box while recharts loads as once it has: the page does not jump. */
-const ChartPlaceholder = () => <p className="flex h-full items-center text-sm text-muted-foreground">Loading the chart…</p>;
+const ChartPlaceholder = () => (
+  <p className="flex h-full items-center text-sm text-muted-foreground">Loading the chart…</p>
+);
 
 // recharts is large: load it after sign-in, in its own chunk, and never on the server (it measures the DOM).
 const LagChart = dynamic(() => import("./lag-chart"), { ssr: false, loading: ChartPlaceholder });
@@ -27,7 +38,10 @@ export const LagPanel = memo(function LagPanel({ series, error }: { series: LagS
   const id = useId();
 
   return (
-    <figure className="grid gap-4 rounded-lg border bg-card p-5 text-card-foreground shadow-sm" aria-labelledby={`${id}-caption`}>
+    <figure
+      className="grid gap-4 rounded-lg border bg-card p-5 text-card-foreground shadow-sm"
+      aria-labelledby={`${id}-caption`}
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <figcaption id={`${id}-caption`}>
           <h2 className="text-lg font-semibold">Replication lag</h2>
@@ -36,8 +50,18 @@ export const LagPanel = memo(function LagPanel({ series, error }: { series: LagS
           <legend className="sr-only">Show lag in</legend>
           {MEASURES.map(({ value, label }) => (
             // The radio covers its label, invisible: a click lands on it, and the label shows its state and focus.
-            <label key={value} className="relative rounded px-3 py-1 text-sm font-semibold has-checked:bg-primary has-checked:text-primary-foreground has-focus-visible:outline-2 has-focus-visible:outline-ring">
-              <input className="absolute inset-0 cursor-pointer opacity-0" type="radio" name={`${id}-measure`} value={value} checked={measure === value} onChange={() => setMeasure(value)} />
+            <label
+              key={value}
+              className="relative rounded px-3 py-1 text-sm font-semibold has-checked:bg-primary has-checked:text-primary-foreground has-focus-visible:outline-2 has-focus-visible:outline-ring"
+            >
+              <input
+                className="absolute inset-0 cursor-pointer opacity-0"
+                type="radio"
+                name={`${id}-measure`}
+                value={value}
+                checked={measure === value}
+                onChange={() => setMeasure(value)}
+              />
               {label}
             </label>
           ))}
@@ -45,18 +69,28 @@ export const LagPanel = memo(function LagPanel({ series, error }: { series: LagS
       </div>
       <p className="text-sm text-muted-foreground">
         Per replica over {windowWords(series?.windowMs ?? 300_000)}, one sample a second, kept across server restarts.
-        {series && measure === "time" && ` Above the dashed routing limit (${formatLag(series.maxLagMs, "time")}) a replica serves no reads.`} Gaps are
-        times a replica could not be reached.
+        {series &&
+          measure === "time" &&
+          ` Above the dashed routing limit (${formatLag(series.maxLagMs, "time")}) a replica serves no reads.`}{" "}
+        Gaps are times a replica could not be reached.
       </p>
 
       {error != null && (
         <FormError>
-          {series ? "The lag history could not be refreshed; showing the last answer. " : "The lag history could not be loaded. "}
+          {series
+            ? "The lag history could not be refreshed; showing the last answer. "
+            : "The lag history could not be loaded. "}
           {errorMessage(error)}
         </FormError>
       )}
 
-      <div className="h-72">{series ? <LagChart series={series} measure={measure} summary={lagSummary(series, measure)} /> : <ChartPlaceholder />}</div>
+      <div className="h-72">
+        {series ? (
+          <LagChart series={series} measure={measure} summary={lagSummary(series, measure)} />
+        ) : (
+          <ChartPlaceholder />
+        )}
+      </div>
 
       {series && (
         <details className="text-sm">
@@ -84,7 +118,9 @@ function LagTable({ series, measure }: { series: LagSeries; measure: Measure }) 
         {replicaFigures(series, measure).map((figures) => (
           <TableRow key={figures.node}>
             <TableHead scope="row">{figures.node}</TableHead>
-            <TableCell>{figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}</TableCell>
+            <TableCell>
+              {figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}
+            </TableCell>
             <TableCell>{stateWords(figures)}</TableCell>
             <TableCell>{formatLag(figures.highest, measure)}</TableCell>
           </TableRow>

@@ -4,8 +4,8 @@
  * sentence that says what the chart shows.
  */
 import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "~/server/api/root";
 import { formatBytes, formatDuration } from "~/format/units";
+import type { AppRouter } from "~/server/api/root";
 
 export type LagHistoryAnswer = inferRouterOutputs<AppRouter>["replication"]["lagHistory"];
 export type LagSample = LagHistoryAnswer["replicas"][number]["samples"][number];
@@ -115,7 +115,12 @@ export function replicaFigures(series: LagSeries, measure: Measure): ReplicaFigu
   return series.replicas.map(({ node, samples }) => {
     const values = samples.map((s) => valueOf(s, measure)).filter((v): v is number => v !== null);
     const latest = samples.at(-1);
-    return { node, latest, current: latest !== undefined && latest.at === newestRound, highest: values.length ? Math.max(...values) : null };
+    return {
+      node,
+      latest,
+      current: latest !== undefined && latest.at === newestRound,
+      highest: values.length ? Math.max(...values) : null,
+    };
   });
 }
 
@@ -130,7 +135,11 @@ const NOT_SAMPLED = "no longer sampled (promoted or removed)";
 /** "the last 5 minutes" */
 export function windowWords(windowMs: number): string {
   const minutes = windowMs / 60_000;
-  return minutes === 1 ? "the last minute" : Number.isInteger(minutes) ? `the last ${minutes} minutes` : `the last ${Math.round(windowMs / 1000)} seconds`;
+  return minutes === 1
+    ? "the last minute"
+    : Number.isInteger(minutes)
+      ? `the last ${minutes} minutes`
+      : `the last ${Math.round(windowMs / 1000)} seconds`;
 }
 
 /**
@@ -142,7 +151,8 @@ export function lagSummary(series: LagSeries, measure: Measure): string {
     if (!latest) return `${node} has no samples yet`;
     if (!current) return `${node} ${NOT_SAMPLED}`;
     const now = valueOf(latest, measure);
-    if (latest.state === "down") return `${node} down${highest === null ? "" : ` (max ${formatLag(highest, measure)})`}`;
+    if (latest.state === "down")
+      return `${node} down${highest === null ? "" : ` (max ${formatLag(highest, measure)})`}`;
     const state = latest.state === "routable" ? "" : `, ${STATE_WORDS[latest.state]}`;
     const max = highest !== null && now !== null && highest > now ? ` (max ${formatLag(highest, measure)})` : "";
     return `${node} now ${formatLag(now, measure)}${state}${max}`;

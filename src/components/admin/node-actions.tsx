@@ -3,6 +3,7 @@
 import { ChevronDown } from "lucide-react";
 import { useRef, useState } from "react";
 import { errorMessage } from "~/components/api-error";
+import { FormError } from "~/components/form-error";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -13,8 +14,13 @@ import {
   AlertDialogTitle,
 } from "~/components/ui/alert-dialog";
 import { Button } from "~/components/ui/button";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from "~/components/ui/dropdown-menu";
-import { FormError } from "~/components/form-error";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "~/components/ui/dropdown-menu";
 
 interface NodeActionsProps {
   name: string;
@@ -60,13 +66,21 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button ref={trigger} variant="outline" size="sm" aria-label={`Actions for ${name}`} aria-disabled={pending || undefined}>
+          <Button
+            ref={trigger}
+            variant="outline"
+            size="sm"
+            aria-label={`Actions for ${name}`}
+            aria-disabled={pending || undefined}
+          >
             {pending ? (paused ? "Resuming…" : "Pausing…") : "Actions"}
             <ChevronDown aria-hidden="true" />
           </Button>
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
-          <DropdownMenuItem onSelect={paused ? onResume : onPause}>{`${paused ? "Resume" : "Pause"} replay on ${name}`}</DropdownMenuItem>
+          <DropdownMenuItem
+            onSelect={paused ? onResume : onPause}
+          >{`${paused ? "Resume" : "Pause"} replay on ${name}`}</DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem destructive onSelect={() => setConfirming(true)}>{`Promote ${name}…`}</DropdownMenuItem>
         </DropdownMenuContent>
@@ -91,14 +105,19 @@ export function NodeActions({ name, paused, pending, onPause, onResume, onPromot
           <AlertDialogHeader>
             <AlertDialogTitle>Promote {name}?</AlertDialogTitle>
             <AlertDialogDescription>
-              {name} stops replaying and becomes the writable primary, on a new timeline, and writes follow it. The current primary is stopped and
-              fenced (never started again), and the other replicas are re-pointed to replicate from {name}. This cannot be undone from this page.
+              {name} stops replaying and becomes the writable primary, on a new timeline, and writes follow it. The
+              current primary is stopped and fenced (never started again), and the other replicas are re-pointed to
+              replicate from {name}. This cannot be undone from this page.
             </AlertDialogDescription>
           </AlertDialogHeader>
           {error && <FormError>{error}</FormError>}
           <AlertDialogFooter>
             <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button variant="destructive" aria-disabled={promoting || undefined} onClick={promoting ? undefined : promote}>
+            <Button
+              variant="destructive"
+              aria-disabled={promoting || undefined}
+              onClick={promoting ? undefined : promote}
+            >
               {promoting ? "Promoting…" : `Promote ${name}`}
             </Button>
           </AlertDialogFooter>

@@ -1,10 +1,10 @@
 "use client";
 
-import { type ReactNode, memo, useId } from "react";
-import { formatBytes, formatDuration, formatRate } from "~/format/units";
+import { memo, type ReactNode, useId } from "react";
+import { FormError } from "~/components/form-error";
 import { Badge } from "~/components/ui/badge";
 import { Card } from "~/components/ui/card";
-import { FormError } from "~/components/form-error";
+import { formatBytes, formatDuration, formatRate } from "~/format/units";
 import type { NodeView } from "./admin-api";
 import { NodeActions } from "./node-actions";
 import { conditionOf } from "./node-condition";
@@ -44,7 +44,18 @@ const seconds = (s: number | null | undefined) => formatDuration(s === null || s
  * One node at a glance: its state, the headline figures with their trends, the levers; every raw field behind a disclosure.
  * Memoised: the page polls every second, and a card whose props are unchanged keeps its last render.
  */
-export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTrend = NO_TRAFFIC, canControl, pending, actionError, onPause, onResume, onPromote, onPromoted }: NodeCardProps) {
+export const NodeCard = memo(function NodeCard({
+  node,
+  lagTrend = [],
+  trafficTrend = NO_TRAFFIC,
+  canControl,
+  pending,
+  actionError,
+  onPause,
+  onResume,
+  onPromote,
+  onPromoted,
+}: NodeCardProps) {
   const id = useId();
   const condition = conditionOf(node);
   const { stream } = node;
@@ -54,7 +65,11 @@ export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTre
   const errorsNow = trafficTrend.errorsPerSecond.at(-1);
 
   return (
-    <Card className="grid content-start gap-4 p-5" aria-labelledby={`${id}-name`} aria-describedby={`${id}-explanation`}>
+    <Card
+      className="grid content-start gap-4 p-5"
+      aria-labelledby={`${id}-name`}
+      aria-describedby={`${id}-explanation`}
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <h2 id={`${id}-name`} className="text-lg font-semibold">
@@ -65,7 +80,15 @@ export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTre
           </Badge>
         </div>
         {isReplica && node.reachable && canControl && (
-          <NodeActions name={node.name} paused={paused} pending={pending} onPause={() => onPause(node.name)} onResume={() => onResume(node.name)} onPromote={() => onPromote(node.name)} onPromoted={onPromoted} />
+          <NodeActions
+            name={node.name}
+            paused={paused}
+            pending={pending}
+            onPause={() => onPause(node.name)}
+            onResume={() => onResume(node.name)}
+            onPromote={() => onPromote(node.name)}
+            onPromoted={onPromoted}
+          />
         )}
       </div>
       <p id={`${id}-explanation`} className="text-sm text-muted-foreground">
@@ -91,8 +114,18 @@ export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTre
           trend={isReplica ? lagTrend : undefined}
           color={TONE_COLOR[condition.tone]}
         />
-        <Figure term="Reads/s" value={formatRate(readsNow)} trend={trafficTrend.readsPerSecond} color="var(--replica)" />
-        <Figure term="Errors/s" value={formatRate(errorsNow)} trend={trafficTrend.errorsPerSecond} color="var(--danger)" />
+        <Figure
+          term="Reads/s"
+          value={formatRate(readsNow)}
+          trend={trafficTrend.readsPerSecond}
+          color="var(--replica)"
+        />
+        <Figure
+          term="Errors/s"
+          value={formatRate(errorsNow)}
+          trend={trafficTrend.errorsPerSecond}
+          color="var(--danger)"
+        />
       </dl>
 
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -130,7 +163,11 @@ export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTre
               <dt>WAL receiver</dt>
               <dd>{node.walReceiver ? node.walReceiver.status : "none"}</dd>
               <dt>Slot</dt>
-              <dd>{node.slot ? `${node.slot.name} (${node.slot.active ? "active" : "inactive"}${node.slot.walStatus ? `, ${node.slot.walStatus}` : ""})` : "none"}</dd>
+              <dd>
+                {node.slot
+                  ? `${node.slot.name} (${node.slot.active ? "active" : "inactive"}${node.slot.walStatus ? `, ${node.slot.walStatus}` : ""})`
+                  : "none"}
+              </dd>
             </>
           )}
           {node.lsn && (
@@ -153,7 +190,19 @@ export const NodeCard = memo(function NodeCard({ node, lagTrend = [], trafficTre
   );
 });
 
-function Figure({ term, value, trend, color, testId }: { term: string; value: ReactNode; trend?: (number | null)[]; color: string; testId?: string }) {
+function Figure({
+  term,
+  value,
+  trend,
+  color,
+  testId,
+}: {
+  term: string;
+  value: ReactNode;
+  trend?: (number | null)[];
+  color: string;
+  testId?: string;
+}) {
   return (
     <div className="grid min-w-0 gap-1">
       <dt className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{term}</dt>

@@ -15,22 +15,36 @@ export interface Condition {
  * Lagging, Excluded or Healthy.
  * Paused and lagging can both hold: the label says both.
  */
-export function conditionOf(node: Pick<NodeView, "fenced" | "reachable" | "role" | "configuredRole" | "routing" | "replayPaused">): Condition {
+export function conditionOf(
+  node: Pick<NodeView, "fenced" | "reachable" | "role" | "configuredRole" | "routing" | "replayPaused">,
+): Condition {
   const { routing } = node;
   if (node.fenced) {
-    return { label: "Fenced", tone: "info", explanation: "A former primary, replaced by a promote: stopped for good, so two nodes never take writes." };
+    return {
+      label: "Fenced",
+      tone: "info",
+      explanation: "A former primary, replaced by a promote: stopped for good, so two nodes never take writes.",
+    };
   }
   if (!node.reachable) {
     return { label: "Down", tone: "danger", explanation: "Unreachable: it serves no reads or writes." };
   }
   if (node.role === "primary") {
     if (node.configuredRole === "replica") {
-      return { label: "Promoted · writer", tone: "info", explanation: "Configured as a replica, promoted: writes now go here." };
+      return {
+        label: "Promoted · writer",
+        tone: "info",
+        explanation: "Configured as a replica, promoted: writes now go here.",
+      };
     }
     return { label: "Writer", tone: "ok", explanation: "Writes go here; reads only when no replica can serve them." };
   }
   if (node.role === "stale-primary") {
-    return { label: "Writable · not the writer", tone: "warn", explanation: routing.routable ? "It accepts writes but the app does not write to it." : routing.detail };
+    return {
+      label: "Writable · not the writer",
+      tone: "warn",
+      explanation: routing.routable ? "It accepts writes but the app does not write to it." : routing.detail,
+    };
   }
   const paused = node.replayPaused === true;
   const lagging = !routing.routable && routing.kind === "lagging";

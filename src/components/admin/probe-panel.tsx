@@ -12,7 +12,8 @@ import type { AdminApi, ProbeResult } from "./admin-api";
 
 type Leg = ProbeResult["replicas"][number]["replayed"];
 
-const legWords = (leg: Leg, missed: string) => (leg.ok ? formatDuration(leg.ms) : `${missed} in ${formatDuration(leg.ms)}${leg.error ? ` (${leg.error})` : ""}`);
+const legWords = (leg: Leg, missed: string) =>
+  leg.ok ? formatDuration(leg.ms) : `${missed} in ${formatDuration(leg.ms)}${leg.error ? ` (${leg.error})` : ""}`;
 
 /** Writes a marker on the writer and shows how long each replica took to replay it and to show it. */
 export const ProbePanel = memo(function ProbePanel({ api }: { api: AdminApi }) {
@@ -25,7 +26,10 @@ export const ProbePanel = memo(function ProbePanel({ api }: { api: AdminApi }) {
           <CardTitle id={`${id}-heading`}>Replication probe</CardTitle>
           <CardDescription>Writes a marker row on the writer and times its arrival on every replica.</CardDescription>
         </div>
-        <Button aria-disabled={probe.isPending || undefined} onClick={probe.isPending ? undefined : () => probe.mutate()}>
+        <Button
+          aria-disabled={probe.isPending || undefined}
+          onClick={probe.isPending ? undefined : () => probe.mutate()}
+        >
           {probe.isPending ? "Probing…" : "Run replication probe"}
         </Button>
       </CardHeader>

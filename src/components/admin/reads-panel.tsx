@@ -22,7 +22,9 @@ export const ReadsPanel = memo(function ReadsPanel({ rows }: { rows: ReadsRow[] 
       <CardHeader>
         <div className="grid gap-1">
           <CardTitle id={`${id}-title`}>Reads per node</CardTitle>
-          <CardDescription>Where reads go right now, per second over the last second; the writer serves reads only when no replica can.</CardDescription>
+          <CardDescription>
+            Where reads go right now, per second over the last second; the writer serves reads only when no replica can.
+          </CardDescription>
         </div>
       </CardHeader>
       <CardContent>
@@ -31,7 +33,10 @@ export const ReadsPanel = memo(function ReadsPanel({ rows }: { rows: ReadsRow[] 
             <div key={row.node} className="grid grid-cols-[5.5rem_1fr_4.5rem] items-center gap-3 text-sm">
               <span className="truncate text-muted-foreground">{row.node}</span>
               <span className="h-5 rounded-r bg-muted">
-                <span className="block h-full rounded-r bg-replica" style={{ width: `${(row.readsPerSecond / highest) * 100}%` }} />
+                <span
+                  className="block h-full rounded-r bg-replica"
+                  style={{ width: `${(row.readsPerSecond / highest) * 100}%` }}
+                />
               </span>
               <span className="text-right tabular-nums">{formatRate(row.readsPerSecond)}</span>
             </div>
@@ -41,4 +46,3 @@ export const ReadsPanel = memo(function ReadsPanel({ rows }: { rows: ReadsRow[] 
     </Card>
   );
 });
-

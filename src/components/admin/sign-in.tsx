@@ -12,7 +12,15 @@ import { createAdminClient } from "./admin-api";
  * Asks for the admin token and checks it against the server (one replication.status call) before
  * keeping it: a wrong token is said so here, not discovered later.
  */
-export function SignIn({ notice, autoFocus, onSignedIn }: { notice: string | null; autoFocus: boolean; onSignedIn: (token: string) => void }) {
+export function SignIn({
+  notice,
+  autoFocus,
+  onSignedIn,
+}: {
+  notice: string | null;
+  autoFocus: boolean;
+  onSignedIn: (token: string) => void;
+}) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -51,8 +59,8 @@ export function SignIn({ notice, autoFocus, onSignedIn }: { notice: string | nul
       <CardHeader className="block space-y-1.5">
         <CardTitle id={`${id}-heading`}>Sign in</CardTitle>
         <CardDescription>
-          Replication status and controls need the server&rsquo;s admin token (<code>ADMIN_TOKEN</code>). It is kept in this tab only and
-          forgotten when the tab closes.
+          Replication status and controls need the server&rsquo;s admin token (<code>ADMIN_TOKEN</code>). It is kept in
+          this tab only and forgotten when the tab closes.
         </CardDescription>
       </CardHeader>
       <CardContent>

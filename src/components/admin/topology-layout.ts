@@ -5,7 +5,7 @@
  */
 import { formatDuration } from "~/format/units";
 import type { NodeView } from "./admin-api";
-import { type Tone, conditionOf } from "./node-condition";
+import { conditionOf, type Tone } from "./node-condition";
 
 export interface TopologyNode {
   name: string;
@@ -42,13 +42,23 @@ export function topologyLayout(nodes: NodeView[], writer: string | null): Topolo
   const others = nodes.filter((n) => n !== writerNode && !replicas.includes(n));
   const right = [...replicas, ...others];
   const height = Math.max(1, right.length) * (NODE_HEIGHT + GAP_Y) - GAP_Y;
-  const placed: TopologyNode[] = right.map((n, i) => ({ ...badge(n), x: COLUMN_X, y: i * (NODE_HEIGHT + GAP_Y), role: replicas.includes(n) ? "replica" : "other" }));
+  const placed: TopologyNode[] = right.map((n, i) => ({
+    ...badge(n),
+    x: COLUMN_X,
+    y: i * (NODE_HEIGHT + GAP_Y),
+    role: replicas.includes(n) ? "replica" : "other",
+  }));
   if (writerNode) placed.unshift({ ...badge(writerNode), x: 0, y: (height - NODE_HEIGHT) / 2, role: "writer" });
   const edges: TopologyEdge[] = writerNode
     ? replicas.map((r) => {
         const condition = conditionOf(r);
         const lag = `lag ${formatDuration(r.lagSeconds === null ? null : r.lagSeconds * 1000)}`;
-        return { from: writerNode.name, to: r.name, label: condition.tone === "ok" ? lag : `${lag} · ${condition.label.toLowerCase()}`, tone: condition.tone };
+        return {
+          from: writerNode.name,
+          to: r.name,
+          label: condition.tone === "ok" ? lag : `${lag} · ${condition.label.toLowerCase()}`,
+          tone: condition.tone,
+        };
       })
     : [];
   return { width: COLUMN_X + NODE_WIDTH, height, nodes: placed, edges };

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { retryUnlessClientError } from "~/components/api-error";
 import { useAdminClient } from "./admin-api";
-import { type LagSeries, isAheadOfServer, mergeLagHistory, newestAt } from "./lag-series";
+import { isAheadOfServer, type LagSeries, mergeLagHistory, newestAt } from "./lag-series";
 
 /**
  * The lag history for the chart: the whole window once, then every second only the samples newer than

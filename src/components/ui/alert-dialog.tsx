@@ -34,15 +34,26 @@ export function AlertDialogTitle({ className, ...props }: ComponentProps<typeof 
   return <AlertDialogPrimitive.Title className={cn("text-lg font-semibold", className)} {...props} />;
 }
 
-export function AlertDialogDescription({ className, ...props }: ComponentProps<typeof AlertDialogPrimitive.Description>) {
+export function AlertDialogDescription({
+  className,
+  ...props
+}: ComponentProps<typeof AlertDialogPrimitive.Description>) {
   return <AlertDialogPrimitive.Description className={cn("text-sm text-muted-foreground", className)} {...props} />;
 }
 
-export function AlertDialogCancel({ className, variant = "outline", ...props }: ComponentProps<typeof AlertDialogPrimitive.Cancel> & Pick<ButtonProps, "variant">) {
+export function AlertDialogCancel({
+  className,
+  variant = "outline",
+  ...props
+}: ComponentProps<typeof AlertDialogPrimitive.Cancel> & Pick<ButtonProps, "variant">) {
   return <AlertDialogPrimitive.Cancel className={cn(buttonVariants({ variant }), className)} {...props} />;
 }
 
 /** Closes the dialog when clicked; to keep it open while the action runs, use a plain Button instead. */
-export function AlertDialogAction({ className, variant = "destructive", ...props }: ComponentProps<typeof AlertDialogPrimitive.Action> & Pick<ButtonProps, "variant">) {
+export function AlertDialogAction({
+  className,
+  variant = "destructive",
+  ...props
+}: ComponentProps<typeof AlertDialogPrimitive.Action> & Pick<ButtonProps, "variant">) {
   return <AlertDialogPrimitive.Action className={cn(buttonVariants({ variant }), className)} {...props} />;
 }

@@ -6,7 +6,9 @@ export function Card({ className, ...props }: ComponentProps<"section">) {
 }
 
 export function CardHeader({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("flex flex-wrap items-center justify-between gap-x-4 gap-y-2 p-5 pb-3", className)} {...props} />;
+  return (
+    <div className={cn("flex flex-wrap items-center justify-between gap-x-4 gap-y-2 p-5 pb-3", className)} {...props} />
+  );
 }
 
 export function CardTitle({ className, ...props }: ComponentProps<"h2">) {

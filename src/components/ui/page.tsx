@@ -10,7 +10,17 @@ export function Page({ className, ...props }: ComponentProps<"main">) {
 }
 
 /** Title, optional description and actions (a "New user" button) in one row that wraps on phones. */
-export function PageHeader({ title, description, actions, titleProps }: { title: React.ReactNode; description?: React.ReactNode; actions?: React.ReactNode; titleProps?: ComponentProps<"h1"> }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  titleProps,
+}: {
+  title: React.ReactNode;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+  titleProps?: ComponentProps<"h1">;
+}) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div className="grid min-w-0 gap-1.5">

@@ -5,7 +5,9 @@ import { cn } from "./cn";
 
 /** The page numbers to show: the first, the last, and the current one with a neighbour each side; "gap" where pages are left out. */
 export function pageWindow(current: number, last: number): (number | "gap")[] {
-  const shown = [...new Set([1, current - 1, current, current + 1, last])].filter((n) => n >= 1 && n <= last).sort((a, b) => a - b);
+  const shown = [...new Set([1, current - 1, current, current + 1, last])]
+    .filter((n) => n >= 1 && n <= last)
+    .sort((a, b) => a - b);
   return shown.flatMap((n, i) => (i > 0 && n - shown[i - 1] > 1 ? ["gap" as const, n] : [n]));
 }
 
@@ -21,17 +23,34 @@ interface PaginationProps {
 export function Pagination({ page, pageCount, hrefFor, busy = false }: PaginationProps) {
   const link = (target: number, label: string, content: React.ReactNode, enabled: boolean, className?: string) =>
     enabled ? (
-      <Link href={hrefFor(target)} scroll={false} aria-label={label} className={cn(buttonVariants({ variant: "outline", size: "sm" }), busy && "pointer-events-none", className)}>
+      <Link
+        href={hrefFor(target)}
+        scroll={false}
+        aria-label={label}
+        className={cn(buttonVariants({ variant: "outline", size: "sm" }), busy && "pointer-events-none", className)}
+      >
         {content}
       </Link>
     ) : (
-      <span aria-disabled="true" role="link" aria-label={label} className={cn(buttonVariants({ variant: "outline", size: "sm" }), className)}>
+      <span
+        aria-disabled="true"
+        role="link"
+        aria-label={label}
+        className={cn(buttonVariants({ variant: "outline", size: "sm" }), className)}
+      >
         {content}
       </span>
     );
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2">
-      {link(page - 1, "Previous page", <><ChevronLeftIcon aria-hidden="true" /> Previous</>, page > 1)}
+      {link(
+        page - 1,
+        "Previous page",
+        <>
+          <ChevronLeftIcon aria-hidden="true" /> Previous
+        </>,
+        page > 1,
+      )}
       <ul className="flex flex-wrap items-center gap-1">
         {pageWindow(page, pageCount).map((n, i) =>
           n === "gap" ? (
@@ -45,7 +64,10 @@ export function Pagination({ page, pageCount, hrefFor, busy = false }: Paginatio
                 scroll={false}
                 aria-label={`Page ${n}`}
                 aria-current={n === page ? "page" : undefined}
-                className={cn(buttonVariants({ variant: n === page ? "default" : "ghost", size: "sm" }), "min-w-9 tabular-nums")}
+                className={cn(
+                  buttonVariants({ variant: n === page ? "default" : "ghost", size: "sm" }),
+                  "min-w-9 tabular-nums",
+                )}
               >
                 {n}
               </Link>
@@ -53,7 +75,14 @@ export function Pagination({ page, pageCount, hrefFor, busy = false }: Paginatio
           ),
         )}
       </ul>
-      {link(page + 1, "Next page", <>Next <ChevronRightIcon aria-hidden="true" /></>, page < pageCount)}
+      {link(
+        page + 1,
+        "Next page",
+        <>
+          Next <ChevronRightIcon aria-hidden="true" />
+        </>,
+        page < pageCount,
+      )}
     </nav>
   );
 }

@@ -9,7 +9,15 @@ import { formatLsn } from "~/replication/lsn";
 export const PG_CONTROL_VERSION = 1300;
 
 /** DBState, in enum order. */
-const CLUSTER_STATES = ["starting up", "shut down", "shut down in recovery", "shutting down", "in crash recovery", "in archive recovery", "in production"];
+const CLUSTER_STATES = [
+  "starting up",
+  "shut down",
+  "shut down in recovery",
+  "shutting down",
+  "in crash recovery",
+  "in archive recovery",
+  "in production",
+];
 const WAL_LEVELS = ["minimal", "replica", "logical"];
 
 /** Byte offsets in ControlFileData (with its embedded CheckPoint at 40), 8-byte alignment for 64-bit fields. */
@@ -53,7 +61,8 @@ export function describeControlFile(buffer: Buffer): [string, string][] {
   const bool = (at: number) => (buffer[at] ? "on" : "off");
   const time = (at: number) => cTime(new Date(Number(buffer.readBigInt64LE(at)) * 1000));
   const version = u32(AT.controlVersion);
-  if (version !== PG_CONTROL_VERSION) throw new Error(`pg_control version ${version} is not ${PG_CONTROL_VERSION} (PostgreSQL 13–16)`);
+  if (version !== PG_CONTROL_VERSION)
+    throw new Error(`pg_control version ${version} is not ${PG_CONTROL_VERSION} (PostgreSQL 13–16)`);
   const nextXid = buffer.readBigUInt64LE(AT.nextXid);
   return [
     ["pg_control version number", String(version)],

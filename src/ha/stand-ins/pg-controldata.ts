@@ -9,7 +9,9 @@ import { describeControlFile, formatControlData } from "./pg-control-file";
 const dataDir = process.argv.slice(2).find((arg) => !arg.startsWith("-")) ?? process.env.PGDATA;
 try {
   if (!dataDir) throw new Error("no data directory specified");
-  process.stdout.write(formatControlData(describeControlFile(readFileSync(path.join(dataDir, "global", "pg_control")))));
+  process.stdout.write(
+    formatControlData(describeControlFile(readFileSync(path.join(dataDir, "global", "pg_control")))),
+  );
 } catch (error) {
   process.stderr.write(`pg_controldata: error: ${(error as Error).message}\n`);
   process.exitCode = 1;

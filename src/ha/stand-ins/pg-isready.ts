@@ -11,7 +11,14 @@ import pg from "pg";
 const CANNOT_CONNECT_NOW = "57P03";
 const TIMEOUT_MS = 3_000; // pg_isready's default
 
-const OPTIONS = { host: { type: "string", short: "h" }, port: { type: "string", short: "p" }, dbname: { type: "string", short: "d" }, username: { type: "string", short: "U" }, quiet: { type: "boolean", short: "q" }, timeout: { type: "string", short: "t" } } as const;
+const OPTIONS = {
+  host: { type: "string", short: "h" },
+  port: { type: "string", short: "p" },
+  dbname: { type: "string", short: "d" },
+  username: { type: "string", short: "U" },
+  quiet: { type: "boolean", short: "q" },
+  timeout: { type: "string", short: "t" },
+} as const;
 
 /** pg_isready's own options, or undefined when they do not parse (its exit code 3). */
 function parsedOptions() {

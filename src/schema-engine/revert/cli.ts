@@ -19,7 +19,7 @@
  */
 import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "../database-url";
-import { UserFacingError, describe } from "../errors";
+import { describe, UserFacingError } from "../errors";
 import { isInRecovery, withConnection } from "../preflight";
 import { replicaRefusal } from "../replica-guard";
 import { confirmLoss } from "./confirm";
@@ -41,7 +41,9 @@ interface CommandLine {
 
 function parseCommandLine(): CommandLine {
   try {
-    const { values } = parseArgs({ options: { config: { type: "string" }, force: { type: "boolean", default: false } } });
+    const { values } = parseArgs({
+      options: { config: { type: "string" }, force: { type: "boolean", default: false } },
+    });
     return { config: values.config, force: values.force };
   } catch (error) {
     // parseArgs throws a TypeError for an unknown or malformed flag: a typo deserves a message, not a stack.
@@ -64,7 +66,10 @@ async function main(): Promise<void> {
       return;
     }
     console.log(`Reverting ${last.migration_name} on ${target.label}`);
-    const downSql = computeDownSql(workspace, applied.slice(0, -1).map((m) => m.migration_name));
+    const downSql = computeDownSql(
+      workspace,
+      applied.slice(0, -1).map((m) => m.migration_name),
+    );
     console.log(`\n${downSql.trim()}\n`);
     if (downSql.trim() === EMPTY_DIFF) {
       console.log(
@@ -82,7 +87,9 @@ async function main(): Promise<void> {
     const lost = await inMigrateTransaction(client, async () => {
       // The down SQL was computed without the lock: make sure no migrate command moved the history since.
       if ((await appliedMigrations(client)).at(-1)?.id !== last.id) {
-        throw new UserFacingError("The migration history changed while reverting; nothing was reverted. Run the command again.");
+        throw new UserFacingError(
+          "The migration history changed while reverting; nothing was reverted. Run the command again.",
+        );
       }
       // Measured again holding the table locks the down SQL takes anyway: the counts are exactly what it
       // destroys, and no row can be written between this check and the drop.

@@ -1,7 +1,7 @@
 /** Asking before data is destroyed: `--force`, or a typed confirmation on a terminal; never silence. */
 import readline from "node:readline";
 import { UserFacingError } from "../errors";
-import { type Loss, formatLosses } from "./losses";
+import { formatLosses, type Loss } from "./losses";
 
 /** Warns about `losses`; returns if the user accepts them (`--force`, or a typed confirmation), else throws. */
 export async function confirmLoss(losses: Loss[], migrationName: string, force: boolean): Promise<void> {

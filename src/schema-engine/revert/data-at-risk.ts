@@ -26,7 +26,11 @@ const TABLE_ROWS = `format('%I.%I', n.nspname, c.relname) AS sql,
  * EXISTS) or hold nothing are left out. With `lock`, the tables are first locked the way the down SQL will
  * lock them (ACCESS EXCLUSIVE), so the counts stay true until it runs: call it in the revert's transaction.
  */
-export async function dataAtRisk(client: pg.Client, destructions: Destruction[], { lock = false } = {}): Promise<Loss[]> {
+export async function dataAtRisk(
+  client: pg.Client,
+  destructions: Destruction[],
+  { lock = false } = {},
+): Promise<Loss[]> {
   const targets = (await Promise.all(destructions.map((d) => resolveTargets(client, d)))).flat();
   if (lock && targets.length) {
     const tables = [...new Set(targets.map((t) => t.table.sql))];
@@ -46,10 +50,14 @@ export async function dataAtRisk(client: pg.Client, destructions: Destruction[],
 /** The existing objects a destructive statement works on, named the way the warning shows them. */
 async function resolveTargets(client: pg.Client, destruction: Destruction): Promise<Target[]> {
   if (destruction.kind === "drop-schema") {
-    const { rows } = await client.query<Table>(`SELECT ${TABLE_ROWS} WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`, [
-      destruction.schema,
-    ]);
-    return rows.map((table) => ({ table, action: `drops schema "${destruction.schema}", and with it table ${table.label}` }));
+    const { rows } = await client.query<Table>(
+      `SELECT ${TABLE_ROWS} WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
+      [destruction.schema],
+    );
+    return rows.map((table) => ({
+      table,
+      action: `drops schema "${destruction.schema}", and with it table ${table.label}`,
+    }));
   }
   const { rows } = await client.query<Table>(`SELECT ${TABLE_ROWS} WHERE c.oid = to_regclass($1)`, [
     destruction.table.map(quoteIdentifier).join("."),

@@ -1,5 +1,5 @@
 /** Which statements of a down SQL script destroy data, and in which tables, schemas and columns. */
-import { type QualifiedName, TokenReader, type Token, splitAt, tokenize } from "./sql-tokens";
+import { type QualifiedName, splitAt, type Token, TokenReader, tokenize } from "./sql-tokens";
 
 /** A statement that destroys data, and what in. */
 export type Destruction =

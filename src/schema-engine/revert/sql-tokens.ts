@@ -17,7 +17,8 @@ export interface Token {
  * a default value or a comment (Prisma's scripts carry "-- DropTable" headers and warning blocks) is never
  * read as syntax. Groups: 1 dollar-quote tag, 2 quoted identifier, 3 word, 4 any other character.
  */
-const SQL_TOKEN = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|"((?:[^"]|"")*)"|([A-Za-z_][\w$]*)|(.)/g;
+const SQL_TOKEN =
+  /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|"((?:[^"]|"")*)"|([A-Za-z_][\w$]*)|(.)/g;
 
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
@@ -55,7 +56,9 @@ export class TokenReader {
 
   /** Consumes `words` if they come next, all of them, as unquoted keywords ("if" is not the column "if"). */
   keywords(...words: string[]): boolean {
-    const next = words.every((word, i) => this.tokens[this.at + i]?.kind === "word" && this.tokens[this.at + i]!.text === word);
+    const next = words.every(
+      (word, i) => this.tokens[this.at + i]?.kind === "word" && this.tokens[this.at + i]!.text === word,
+    );
     if (next) this.at += words.length;
     return next;
   }

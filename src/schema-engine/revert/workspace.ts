@@ -21,7 +21,9 @@ export async function loadWorkspace(config: string | undefined): Promise<Workspa
   const prismaConfig = (await import(pathToFileURL(configPath).href)).default as PrismaConfig;
   const url = prismaConfig.datasource?.url;
   if (!url) {
-    throw new UserFacingError(`${configPath} names no database: set DATABASE_URL, or run \`npm run db:up\` to start the embedded cluster.`);
+    throw new UserFacingError(
+      `${configPath} names no database: set DATABASE_URL, or run \`npm run db:up\` to start the embedded cluster.`,
+    );
   }
   // Relative paths in a Prisma config are relative to the config file.
   const migrationsDir = path.resolve(path.dirname(configPath), prismaConfig.migrations?.path ?? "prisma/migrations");
@@ -40,7 +42,9 @@ export function computeDownSql({ configPath, url, migrationsDir }: Workspace, ke
     for (const name of keep) {
       const dir = path.join(migrationsDir, name);
       if (!existsSync(dir)) {
-        throw new UserFacingError(`Migration ${name} is applied but missing from ${migrationsDir}; cannot rebuild the schema before the last migration.`);
+        throw new UserFacingError(
+          `Migration ${name} is applied but missing from ${migrationsDir}; cannot rebuild the schema before the last migration.`,
+        );
       }
       cpSync(dir, path.join(tmp, name), { recursive: true });
     }

@@ -21,7 +21,9 @@ export interface AdminAttemptSettings {
   log?: (line: string) => void;
 }
 
-export function adminAttemptSettingsFrom(env: Pick<Env, "ADMIN_AUTH_MAX_FAILURES" | "ADMIN_AUTH_WINDOW_SECONDS">): AdminAttemptSettings {
+export function adminAttemptSettingsFrom(
+  env: Pick<Env, "ADMIN_AUTH_MAX_FAILURES" | "ADMIN_AUTH_WINDOW_SECONDS">,
+): AdminAttemptSettings {
   return { maxFailures: env.ADMIN_AUTH_MAX_FAILURES, windowSeconds: env.ADMIN_AUTH_WINDOW_SECONDS };
 }
 

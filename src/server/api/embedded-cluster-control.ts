@@ -15,7 +15,10 @@ export function embeddedClusterControl(root: string): ClusterControl {
     pauseReplay: (node) => translated(() => setReplayPaused(node, true, { root })),
     resumeReplay: (node) => translated(() => setReplayPaused(node, false, { root })),
     promote: (node) => translated(async () => void (await promote(node, { root }))),
-    fencedNodes: () => readState(root)?.nodes.filter((n) => n.role === "fenced").map((n) => n.name) ?? [],
+    fencedNodes: () =>
+      readState(root)
+        ?.nodes.filter((n) => n.role === "fenced")
+        .map((n) => n.name) ?? [],
     endpointOf: (node) => {
       const state = readState(root);
       const port = state?.nodes.find((n) => n.name === node)?.port;

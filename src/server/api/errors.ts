@@ -12,9 +12,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
+import { InputFormatError } from "~/http/transformer";
 import { isConnectionError, sqlStateOf } from "~/replication/connection-errors";
 import { DatabaseUnavailableError, type ServedBy } from "~/server/db/data-layer/data-layer";
-import { InputFormatError } from "~/http/transformer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
 
@@ -34,7 +34,8 @@ const UNIQUE_VIOLATION_MESSAGES: Record<string, string> = {
 
 export function translateError(error: TRPCError): TRPCError {
   const cause = error.cause;
-  if (cause instanceof z.ZodError) return new TRPCError({ code: "BAD_REQUEST", message: describeInputError(cause), cause });
+  if (cause instanceof z.ZodError)
+    return new TRPCError({ code: "BAD_REQUEST", message: describeInputError(cause), cause });
   // Anything else not INTERNAL was thrown on purpose and already says what it means.
   if (error.code !== "INTERNAL_SERVER_ERROR") return error;
   if (cause instanceof DatabaseUnavailableError) {
@@ -45,13 +46,22 @@ export function translateError(error: TRPCError): TRPCError {
   }
   // A write reached a node in recovery: DATABASE_URL names a replica, or a failover is under way.
   if (sqlStateOf(cause) === "25006") {
-    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database cannot take writes right now: the primary is read-only. Try again in a few seconds.", cause });
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "The database cannot take writes right now: the primary is read-only. Try again in a few seconds.",
+      cause,
+    });
   }
   if (isConnectionError(cause)) {
-    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "A database node cannot be reached. Try again in a few seconds.", cause });
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "A database node cannot be reached. Try again in a few seconds.",
+      cause,
+    });
   }
   if (cause instanceof Prisma.PrismaClientKnownRequestError) {
-    if (cause.code === "P2002") return new TRPCError({ code: "CONFLICT", message: uniqueViolationMessage(cause), cause });
+    if (cause.code === "P2002")
+      return new TRPCError({ code: "CONFLICT", message: uniqueViolationMessage(cause), cause });
     if (cause.code === "P2025") return recordNotFound(String(cause.meta?.modelName ?? "Record"));
   }
   return error;
@@ -63,12 +73,23 @@ export function translateError(error: TRPCError): TRPCError {
  * cannot be verified), the message says so: "not found" alone would hide that the write is gone.
  */
 export function recordNotFound(model: string, servedBy?: ServedBy): TRPCError {
-  const notice = servedBy && (LOST_WRITE_REASONS as readonly string[]).includes(servedBy.reason) ? new ConsistencyNotice(servedBy) : undefined;
-  return new TRPCError({ code: "NOT_FOUND", message: `${model} not found${notice ? ` (${servedBy?.detail})` : ""}`, cause: notice });
+  const notice =
+    servedBy && (LOST_WRITE_REASONS as readonly string[]).includes(servedBy.reason)
+      ? new ConsistencyNotice(servedBy)
+      : undefined;
+  return new TRPCError({
+    code: "NOT_FOUND",
+    message: `${model} not found${notice ? ` (${servedBy?.detail})` : ""}`,
+    cause: notice,
+  });
 }
 
 /** The reasons a read could not honour the client's last write (REST's problem details list them too). */
-export const LOST_WRITE_REASONS = ["write-lost", "token-ahead", "write-unverifiable"] as const satisfies readonly ServedBy["reason"][];
+export const LOST_WRITE_REASONS = [
+  "write-lost",
+  "token-ahead",
+  "write-unverifiable",
+] as const satisfies readonly ServedBy["reason"][];
 
 /** Why a read could not honour the client's last write; sent as `data.consistency` (formatError). */
 export class ConsistencyNotice extends Error {
@@ -79,13 +100,17 @@ export class ConsistencyNotice extends Error {
 }
 
 /** The error shape clients receive (tRPC's default shape, minus the stack, plus zod's field errors). */
-export function formatError<Shape extends { message: string; data: { stack?: string } }>(shape: Shape, error: TRPCError) {
+export function formatError<Shape extends { message: string; data: { stack?: string } }>(
+  shape: Shape,
+  error: TRPCError,
+) {
   const { stack: _stack, ...data } = shape.data;
   const input = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : undefined;
   const notice = error.cause instanceof ConsistencyNotice ? error.cause.servedBy : undefined;
   return {
     ...shape,
-    message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : (requestErrorMessage(error) ?? shape.message),
+    message:
+      error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : (requestErrorMessage(error) ?? shape.message),
     data: {
       ...data,
       ...(input && { fieldErrors: input.fieldErrors as Record<string, string[]>, formErrors: input.formErrors }),
@@ -101,8 +126,15 @@ export function formatError<Shape extends { message: string; data: { stack?: str
 function requestErrorMessage(error: TRPCError): string | undefined {
   if (error.code !== "BAD_REQUEST" && error.code !== "PARSE_ERROR") return undefined;
   const cause = error.cause;
-  if (!(cause instanceof Error) || cause instanceof TRPCError || cause instanceof InputFormatError || cause instanceof z.ZodError) return undefined;
-  if (cause instanceof SyntaxError) return 'The request\'s input is not valid JSON. Send {"json": <input>} (URL-encoded in ?input= for a query).';
+  if (
+    !(cause instanceof Error) ||
+    cause instanceof TRPCError ||
+    cause instanceof InputFormatError ||
+    cause instanceof z.ZodError
+  )
+    return undefined;
+  if (cause instanceof SyntaxError)
+    return 'The request\'s input is not valid JSON. Send {"json": <input>} (URL-encoded in ?input= for a query).';
   return "The request could not be read. Check its input and content type.";
 }
 
@@ -112,6 +144,7 @@ function describeInputError(error: z.ZodError): string {
 }
 
 function uniqueViolationMessage(error: Prisma.PrismaClientKnownRequestError): string {
-  const index = (error.meta?.driverAdapterError as { cause?: { constraint?: { index?: string } } } | undefined)?.cause?.constraint?.index;
+  const index = (error.meta?.driverAdapterError as { cause?: { constraint?: { index?: string } } } | undefined)?.cause
+    ?.constraint?.index;
   return (index && UNIQUE_VIOLATION_MESSAGES[index]) ?? "This would duplicate a value that must be unique";
 }

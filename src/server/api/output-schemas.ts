@@ -30,7 +30,9 @@ export const servedByOutput = z
     }),
     detail: z.string().meta({ description: "Why this node, in a sentence" }),
     waitedMs: z.number().meta({ description: "Time spent waiting for a replica to replay your last write" }),
-    hedged: z.boolean().meta({ description: "The read was slow on its first node and was also sent to this one, which answered first" }),
+    hedged: z
+      .boolean()
+      .meta({ description: "The read was slow on its first node and was also sent to this one, which answered first" }),
   })
   .meta({ id: "ServedBy" });
 
@@ -42,14 +44,32 @@ export const consistencyTokenOutput = z.string().meta({
 });
 
 /** A mutation's answer: the row, where it was written, and the token to read it back. */
-export const writtenOutput = z.object({ user: userOutput, servedBy: servedByOutput, consistencyToken: consistencyTokenOutput });
+export const writtenOutput = z.object({
+  user: userOutput,
+  servedBy: servedByOutput,
+  consistencyToken: consistencyTokenOutput,
+});
 
 export const userReadOutput = z.object({ user: userOutput, servedBy: servedByOutput });
 
 export const userPageOutput = z.object({
   items: z.array(userOutput),
-  nextCursor: id.nullable().meta({ description: "The cursor of the next page, or null on the last page (and when paging by offset)" }),
-  nextOffset: z.number().int().nonnegative().nullable().meta({ description: "The offset of the next page when paging by offset, or null on the last page (and when paging by cursor)" }),
-  total: z.number().int().nonnegative().meta({ description: "How many users match the search (all users without one)" }),
+  nextCursor: id
+    .nullable()
+    .meta({ description: "The cursor of the next page, or null on the last page (and when paging by offset)" }),
+  nextOffset: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .meta({
+      description:
+        "The offset of the next page when paging by offset, or null on the last page (and when paging by cursor)",
+    }),
+  total: z
+    .number()
+    .int()
+    .nonnegative()
+    .meta({ description: "How many users match the search (all users without one)" }),
   servedBy: servedByOutput,
 });

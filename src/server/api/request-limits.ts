@@ -19,8 +19,14 @@ export interface ApiLimits {
   maxBatchSize: number;
 }
 
-export function apiLimitsFrom(settings: Pick<Env, "API_MAX_BODY_BYTES" | "API_MAX_URL_BYTES" | "API_MAX_BATCH_SIZE">): ApiLimits {
-  return { maxBodyBytes: settings.API_MAX_BODY_BYTES, maxUrlBytes: settings.API_MAX_URL_BYTES, maxBatchSize: settings.API_MAX_BATCH_SIZE };
+export function apiLimitsFrom(
+  settings: Pick<Env, "API_MAX_BODY_BYTES" | "API_MAX_URL_BYTES" | "API_MAX_BATCH_SIZE">,
+): ApiLimits {
+  return {
+    maxBodyBytes: settings.API_MAX_BODY_BYTES,
+    maxUrlBytes: settings.API_MAX_URL_BYTES,
+    maxBatchSize: settings.API_MAX_BATCH_SIZE,
+  };
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = apiLimitsFrom(DEFAULT_SETTINGS);
@@ -53,22 +59,33 @@ export function urlViolation(pathAndQuery: string, limits: ApiLimits): LimitViol
 }
 
 /** A body whose Content-Length already says it is too large is refused before a byte of it is read. */
-export function declaredBodyViolation(contentLength: string | null | undefined, limits: ApiLimits): LimitViolation | undefined {
+export function declaredBodyViolation(
+  contentLength: string | null | undefined,
+  limits: ApiLimits,
+): LimitViolation | undefined {
   if (contentLength === null || contentLength === undefined) return undefined;
   const length = Number(contentLength);
-  if (!Number.isSafeInteger(length) || length < 0) return { status: 400, code: "BAD_REQUEST", message: "The Content-Length header is not a whole number of bytes." };
+  if (!Number.isSafeInteger(length) || length < 0)
+    return { status: 400, code: "BAD_REQUEST", message: "The Content-Length header is not a whole number of bytes." };
   return length > limits.maxBodyBytes ? bodyTooLarge(limits) : undefined;
 }
 
 function bodyTooLarge(limits: ApiLimits): LimitViolation {
-  return { status: 413, code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${limits.maxBodyBytes} bytes, the most this API accepts.` };
+  return {
+    status: 413,
+    code: "PAYLOAD_TOO_LARGE",
+    message: `The request body is larger than ${limits.maxBodyBytes} bytes, the most this API accepts.`,
+  };
 }
 
 /**
  * The body, read until it ends or passes `limits.maxBodyBytes` (then LimitExceededError, having read at
  * most one chunk past the limit). For chunked bodies, which declare no length.
  */
-export async function readBodyWithin(body: AsyncIterable<Uint8Array> | null | undefined, limits: ApiLimits): Promise<Buffer> {
+export async function readBodyWithin(
+  body: AsyncIterable<Uint8Array> | null | undefined,
+  limits: ApiLimits,
+): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -85,16 +102,29 @@ export async function readBodyWithin(body: AsyncIterable<Uint8Array> | null | un
  * tRPC batches name their procedures in the path, comma-separated (`/api/trpc/a,b,c?batch=1`); one
  * request may not start more than `maxBatchSize` of them.
  */
-export function batchViolation(procedurePath: string, searchParams: URLSearchParams, limits: ApiLimits): LimitViolation | undefined {
+export function batchViolation(
+  procedurePath: string,
+  searchParams: URLSearchParams,
+  limits: ApiLimits,
+): LimitViolation | undefined {
   if (searchParams.get("batch") !== "1") return undefined;
   let calls = 1;
   for (let i = procedurePath.indexOf(","); i !== -1; i = procedurePath.indexOf(",", i + 1)) calls++;
   if (calls <= limits.maxBatchSize) return undefined;
-  return { status: 400, code: "BAD_REQUEST", message: `The batch has ${calls} calls; at most ${limits.maxBatchSize} are accepted in one request.` };
+  return {
+    status: 400,
+    code: "BAD_REQUEST",
+    message: `The batch has ${calls} calls; at most ${limits.maxBatchSize} are accepted in one request.`,
+  };
 }
 
 /** A method the route does not serve: 405 with the `Allow` header RFC 9110 asks for. */
 export function methodViolation(method: string, allowed: readonly string[]): LimitViolation | undefined {
   if (allowed.includes(method.toUpperCase())) return undefined;
-  return { status: 405, code: "METHOD_NOT_SUPPORTED", message: `${method.toUpperCase()} is not served here; use ${allowed.join(" or ")}.`, headers: { allow: allowed.join(", ") } };
+  return {
+    status: 405,
+    code: "METHOD_NOT_SUPPORTED",
+    message: `${method.toUpperCase()} is not served here; use ${allowed.join(" or ")}.`,
+    headers: { allow: allowed.join(", ") },
+  };
 }

@@ -9,13 +9,13 @@
 import { getEnv } from "~/env";
 import { defaultDataRoot } from "~/replication/state";
 import { getDataLayer } from "~/server/db";
-import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import { appOpsRecords } from "~/server/db/app-ops-records";
+import type { DataLayer } from "~/server/db/data-layer/data-layer";
 import type { EventLog } from "~/server/db/event-log";
 import { AdminAttemptGuard, adminAttemptSettingsFrom } from "./admin-attempts";
 import type { ClusterControl } from "./cluster-control";
-import { type ApiLimits, apiLimitsFrom } from "./request-limits";
 import { type IdempotencySettings, idempotencySettings } from "./idempotency/settings";
+import { type ApiLimits, apiLimitsFrom } from "./request-limits";
 
 export interface ApiServices {
   db: DataLayer;
@@ -51,7 +51,10 @@ export function getApiServices(): Promise<ApiServices> {
 
 async function createApiServices(): Promise<ApiServices> {
   const env = getEnv();
-  const cluster = env.database.source === "embedded" ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot()) : undefined;
+  const cluster =
+    env.database.source === "embedded"
+      ? (await import("./embedded-cluster-control")).embeddedClusterControl(defaultDataRoot())
+      : undefined;
   // Built once with the services, so the wrong-token counts outlive the request that made them.
   return {
     db: getDataLayer(),

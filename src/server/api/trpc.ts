@@ -7,16 +7,16 @@
  * 2. Initialization: superjson (Dates survive the wire) and the error shape clients see (./errors.ts).
  * 3. Procedures: `publicProcedure`, and `adminProcedure`, which needs the admin token.
  */
-import { TRPCError, initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { transformer } from "~/http/transformer";
+import type { ApiMeta } from "~/server/rest/route-meta";
 import { adminTokenMatches } from "./admin-token";
 import { formatError, translateError } from "./errors";
-import { withIdempotency } from "./idempotency/idempotent-writes";
 import { requestFingerprint } from "./idempotency/fingerprint";
+import { withIdempotency } from "./idempotency/idempotent-writes";
 import { idempotencyKeyFrom } from "./idempotency/key-header";
 import { bearerTokenFrom, consistencyTokenFrom } from "./request-headers";
-import { transformer } from "~/http/transformer";
 import type { ApiServices } from "./services";
-import type { ApiMeta } from "~/server/rest/route-meta";
 
 export async function createTRPCContext(opts: { headers: Headers; services: ApiServices }) {
   return {
@@ -34,10 +34,13 @@ export async function createTRPCContext(opts: { headers: Headers; services: ApiS
 
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
-const t = initTRPC.context<Context>().meta<ApiMeta>().create({
-  transformer,
-  errorFormatter: ({ shape, error }) => formatError(shape, error),
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ApiMeta>()
+  .create({
+    transformer,
+    errorFormatter: ({ shape, error }) => formatError(shape, error),
+  });
 
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
@@ -74,7 +77,10 @@ export const publicProcedure = t.procedure.use(translateErrors).use(idempotentMu
 /** Needs `Authorization: Bearer <ADMIN_TOKEN>`: replication status and cluster operations. */
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.bearerToken) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Admin procedures need an `Authorization: Bearer <ADMIN_TOKEN>` header" });
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Admin procedures need an `Authorization: Bearer <ADMIN_TOKEN>` header",
+    });
   }
   if (!adminTokenMatches(ctx.bearerToken, ctx.services.adminToken)) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "The admin token is not valid" });

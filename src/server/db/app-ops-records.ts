@@ -4,13 +4,15 @@
  * re-evaluates modules). The data layer's monitor writes to it, the admin API reads it.
  */
 import { defaultDataRoot } from "~/replication/state";
-import { type OpsRecords, fileOpsRecords, opsRecordsDir } from "./ops-records";
+import { fileOpsRecords, type OpsRecords, opsRecordsDir } from "./ops-records";
 
 const globalForOps = globalThis as unknown as { tandemOpsRecords?: OpsRecords };
 
 export function appOpsRecords(): OpsRecords {
   globalForOps.tandemOpsRecords ??= fileOpsRecords(opsRecordsDir(defaultDataRoot()), (file, error) =>
-    console.warn(`[admin] ${file} cannot be written (${(error as Error).message}); the admin page's events and lag history are kept in memory only until a restart`),
+    console.warn(
+      `[admin] ${file} cannot be written (${(error as Error).message}); the admin page's events and lag history are kept in memory only until a restart`,
+    ),
   );
   return globalForOps.tandemOpsRecords;
 }

@@ -3,8 +3,9 @@
  * JSONL file (./bounded-jsonl.ts) when one is given, and read back from it on start, so the log
  * survives a restart. Without a file (tests, or a data root that cannot be written) it is memory only.
  */
-import type { NodeEvent, OpsEvent } from "./node-events";
+
 import type { BoundedJsonl } from "./bounded-jsonl";
+import type { NodeEvent, OpsEvent } from "./node-events";
 
 export const EVENT_LOG_CAPACITY = 500;
 
@@ -49,5 +50,12 @@ export class EventLog {
 /** A line from an older or damaged file that is not an event is left out rather than shown half. */
 function isEvent(value: unknown): value is OpsEvent {
   const e = value as OpsEvent;
-  return typeof e === "object" && e !== null && typeof e.id === "number" && typeof e.at === "number" && typeof e.kind === "string" && typeof e.details === "object";
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.id === "number" &&
+    typeof e.at === "number" &&
+    typeof e.kind === "string" &&
+    typeof e.details === "object"
+  );
 }

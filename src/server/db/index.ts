@@ -7,9 +7,9 @@
  */
 import { type Env, getEnv } from "~/env";
 import { appOpsRecords } from "./app-ops-records";
-import { type OpsRecords, inMemoryOpsRecords } from "./ops-records";
 import { DataLayer } from "./data-layer/data-layer";
 import { ReplicationMonitor } from "./monitor/replication-monitor";
+import { inMemoryOpsRecords, type OpsRecords } from "./ops-records";
 import { type SourceSettings, topologySourceOf } from "./topology/create-source";
 import { Topology } from "./topology/topology";
 
@@ -36,10 +36,16 @@ export interface DataLayerOptions extends Pick<SourceSettings, "dnsResolver"> {
   records?: OpsRecords;
 }
 
-export function createDataLayer(config: DataLayerConfig, { records = inMemoryOpsRecords(), dnsResolver }: DataLayerOptions = {}): DataLayer {
+export function createDataLayer(
+  config: DataLayerConfig,
+  { records = inMemoryOpsRecords(), dnsResolver }: DataLayerOptions = {},
+): DataLayer {
   // Not under test runners: tests stop nodes on purpose, and their output is about the tests.
   const log = process.env.NODE_ENV === "test" ? undefined : (line: string) => console.warn(`[db] ${line}`);
-  const { source, initial } = topologySourceOf(config.database, { memberTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, dnsResolver });
+  const { source, initial } = topologySourceOf(config.database, {
+    memberTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    dnsResolver,
+  });
   const topology = new Topology(
     source,
     {
@@ -65,7 +71,10 @@ export function createDataLayer(config: DataLayerConfig, { records = inMemoryOps
     onEvent: records.events.record,
     lagHistory: records.lagHistory,
   });
-  return new DataLayer(topology, monitor, { rywMaxWaitMs: config.RYW_MAX_WAIT_MS, hedgeFloorMs: config.READ_HEDGE_FLOOR_MS });
+  return new DataLayer(topology, monitor, {
+    rywMaxWaitMs: config.RYW_MAX_WAIT_MS,
+    hedgeFloorMs: config.READ_HEDGE_FLOOR_MS,
+  });
 }
 
 const globalForDb = globalThis as unknown as { tandemDataLayer?: DataLayer };
@@ -76,5 +85,13 @@ export function getDataLayer(): DataLayer {
   return globalForDb.tandemDataLayer;
 }
 
-export type { ReadClient, ReadOptions, ReadResult, RequestDb, ServedBy, ServedReason, WriteResult } from "./data-layer/data-layer";
+export type {
+  ReadClient,
+  ReadOptions,
+  ReadResult,
+  RequestDb,
+  ServedBy,
+  ServedReason,
+  WriteResult,
+} from "./data-layer/data-layer";
 export { DatabaseUnavailableError } from "./data-layer/data-layer";

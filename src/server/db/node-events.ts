@@ -5,7 +5,14 @@
  */
 
 /** Seen by the monitor's probes. */
-export type MonitorEventKind = "node-lost" | "node-back" | "writer-moved" | "no-writer" | "diverged" | "stale-primary" | "conflicting-primary";
+export type MonitorEventKind =
+  | "node-lost"
+  | "node-back"
+  | "writer-moved"
+  | "no-writer"
+  | "diverged"
+  | "stale-primary"
+  | "conflicting-primary";
 /** Done through the admin API. */
 export type ActionEventKind = "promote" | "pause" | "resume";
 export type OpsEventKind = MonitorEventKind | ActionEventKind;
@@ -28,5 +35,13 @@ export interface OpsEvent extends NodeEvent {
   at: number;
 }
 
-export const MONITOR_EVENT_KINDS: readonly MonitorEventKind[] = ["node-lost", "node-back", "writer-moved", "no-writer", "diverged", "stale-primary", "conflicting-primary"];
+export const MONITOR_EVENT_KINDS: readonly MonitorEventKind[] = [
+  "node-lost",
+  "node-back",
+  "writer-moved",
+  "no-writer",
+  "diverged",
+  "stale-primary",
+  "conflicting-primary",
+];
 export const OPS_EVENT_KINDS: readonly OpsEventKind[] = [...MONITOR_EVENT_KINDS, "promote", "pause", "resume"];

@@ -7,10 +7,10 @@
  * lag history, 512 KiB a file, which holds far more than the 5-minute window the chart draws.
  */
 import path from "node:path";
-import { LagHistory } from "./monitor/lag-history";
-import type { OpsEvent } from "./node-events";
 import { BoundedJsonl } from "./bounded-jsonl";
 import { EventLog } from "./event-log";
+import { LagHistory } from "./monitor/lag-history";
+import type { OpsEvent } from "./node-events";
 
 export const EVENTS_FILE_MAX_BYTES = 256 * 1024;
 export const LAG_FILE_MAX_BYTES = 512 * 1024;

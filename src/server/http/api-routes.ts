@@ -11,7 +11,7 @@ import { apiSecurityHeaders } from "~/http/security-headers";
 import { handleTrpcNodeRequest, TRPC_ENDPOINT } from "~/server/api/handler";
 import type { ApiServicesSource } from "~/server/api/services";
 import { benchRoutesEnabled, byIdRawPgNode, FAST_PATH_BENCH_PREFIX } from "~/server/bench-baselines";
-import { type Guard, type Route, guarded } from "./dispatch";
+import { type Guard, guarded, type Route } from "./dispatch";
 
 /** The headers next.config.ts gives Next's API routes (src/http/security-headers.ts); Node merges them with each handler's own. */
 const securityHeaders: Guard = (_req, res) => {

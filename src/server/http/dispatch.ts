@@ -21,7 +21,9 @@ export function pathnameOf(target: string): string {
 
 export function routeFor(routes: readonly Route[], target: string): Route | undefined {
   const pathname = pathnameOf(target);
-  return routes.find(({ prefix }) => pathname === prefix || (pathname.startsWith(prefix) && pathname[prefix.length] === "/"));
+  return routes.find(
+    ({ prefix }) => pathname === prefix || (pathname.startsWith(prefix) && pathname[prefix.length] === "/"),
+  );
 }
 
 export function dispatch(routes: readonly Route[], fallback: NodeHandler): NodeHandler {
@@ -37,7 +39,10 @@ export type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
 /** The same routes, each behind `guards` (tried in order; the first that answers ends the request). */
 export function guarded(guards: readonly Guard[], routes: readonly Route[]): Route[] {
   if (guards.length === 0) return [...routes];
-  return routes.map(({ prefix, handle }) => ({ prefix, handle: (req, res) => (guards.some((guard) => guard(req, res)) ? undefined : handle(req, res)) }));
+  return routes.map(({ prefix, handle }) => ({
+    prefix,
+    handle: (req, res) => (guards.some((guard) => guard(req, res)) ? undefined : handle(req, res)),
+  }));
 }
 
 /** A handler written against the Fetch API (Request in, Response out) as a table entry. */

@@ -22,11 +22,16 @@ import { dispatch } from "./dispatch";
 import { applyServerTimeouts } from "./timeouts";
 
 const { values } = parseArgs({
-  options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+  options: {
+    dev: { type: "boolean", default: false },
+    port: { type: "string", short: "p" },
+    hostname: { type: "string", short: "H" },
+  },
 });
 const dev = values.dev;
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a number from 0 to 65535, not ${values.port ?? process.env.PORT}`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  throw new Error(`The port must be a number from 0 to 65535, not ${values.port ?? process.env.PORT}`);
 const hostname = values.hostname;
 // What `next dev` and `next start` set, before anything reads them (the start-up notice shows PORT).
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
@@ -39,15 +44,23 @@ const server = guardServerMethods(applyServerTimeouts(http.createServer(), getEn
 const app = next({ dev, dir, hostname, port, httpServer: server, conf: standaloneConfig() });
 await app.prepare();
 const nextHandler = app.getRequestHandler();
-server.on("request", dispatch(apiRoutes(getApiServices), (req, res) => nextHandler(req, res)));
+server.on(
+  "request",
+  dispatch(apiRoutes(getApiServices), (req, res) => nextHandler(req, res)),
+);
 
 await new Promise<void>((resolve, reject) => {
   server.once("error", reject);
   server.listen(port, hostname, resolve);
 });
 const address = server.address();
-const shown = typeof address === "object" && address ? `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}` : String(address);
-console.log(`[tandem] ${dev ? "development" : "production"} server on http://${shown} (API on the fast path, pages through Next)`);
+const shown =
+  typeof address === "object" && address
+    ? `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`
+    : String(address);
+console.log(
+  `[tandem] ${dev ? "development" : "production"} server on http://${shown} (API on the fast path, pages through Next)`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown(signal));
 
@@ -68,7 +81,8 @@ async function shutdown(signal: string): Promise<void> {
  * Next with the configuration the build recorded, and so does this. Elsewhere Next reads next.config.mjs.
  */
 function standaloneConfig() {
-  if (dev || ["next.config.mjs", "next.config.js", "next.config.ts"].some((file) => existsSync(path.join(dir, file)))) return undefined;
+  if (dev || ["next.config.mjs", "next.config.js", "next.config.ts"].some((file) => existsSync(path.join(dir, file))))
+    return undefined;
   const { config } = JSON.parse(readFileSync(path.join(dir, ".next", "required-server-files.json"), "utf8"));
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
   return config;

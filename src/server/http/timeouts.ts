@@ -10,7 +10,10 @@
 import type { Server } from "node:http";
 import type { Env } from "~/config/parse-env";
 
-export type TimeoutSettings = Pick<Env, "HTTP_HEADERS_TIMEOUT_MS" | "HTTP_REQUEST_TIMEOUT_MS" | "HTTP_KEEP_ALIVE_TIMEOUT_MS">;
+export type TimeoutSettings = Pick<
+  Env,
+  "HTTP_HEADERS_TIMEOUT_MS" | "HTTP_REQUEST_TIMEOUT_MS" | "HTTP_KEEP_ALIVE_TIMEOUT_MS"
+>;
 
 export function applyServerTimeouts(server: Server, settings: TimeoutSettings): Server {
   // Node requires headersTimeout <= requestTimeout (a whole request includes its headers).

@@ -47,12 +47,20 @@ export function docsPageResponse(): Response {
   </body>
 </html>
 `;
-  return new Response(html, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY } });
+  return new Response(html, {
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-cache",
+      "content-security-policy": CONTENT_SECURITY_POLICY,
+    },
+  });
 }
 
 let bundle: Promise<Buffer> | undefined;
 
 export async function scalarBundleResponse(): Promise<Response> {
   bundle ??= readFile(BUNDLE_FILE);
-  return new Response(new Uint8Array(await bundle), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" } });
+  return new Response(new Uint8Array(await bundle), {
+    headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" },
+  });
 }

@@ -4,18 +4,23 @@
  * (./representation.ts) and the problem details (./problem.ts). Nothing here restates a field.
  */
 import { z } from "zod";
-import { type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, createDocument } from "zod-openapi";
-import { IDEMPOTENCY_KEY_HEADER } from "~/server/api/idempotency/key-header";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
 import { LOST_WRITE_REASONS, RETRY_AFTER_SECONDS } from "~/server/api/errors";
+import { IDEMPOTENCY_KEY_HEADER } from "~/server/api/idempotency/key-header";
+import { REST_PREFIX } from "./handler";
 import { PROBLEM_CONTENT_TYPE } from "./problem";
 import { documentedHeaders } from "./representation";
-import { REST_PREFIX } from "./handler";
 import { type BoundRoute, restRoutes } from "./routes";
 
 const problemSchema = z
   .object({
-    type: z.string().meta({ description: 'Always "about:blank": the status says what kind of problem it is', example: "about:blank" }),
+    type: z
+      .string()
+      .meta({
+        description: 'Always "about:blank": the status says what kind of problem it is',
+        example: "about:blank",
+      }),
     title: z.string().meta({ example: "Conflict" }),
     status: z.number().int().meta({ example: 409 }),
     detail: z.string().meta({ example: "A user with this email already exists" }),
@@ -24,7 +29,10 @@ const problemSchema = z
       .array(
         z.object({
           detail: z.string(),
-          pointer: z.string().optional().meta({ description: 'JSON pointer into the body ("#/email"; "#" for the body as a whole)' }),
+          pointer: z
+            .string()
+            .optional()
+            .meta({ description: 'JSON pointer into the body ("#/email"; "#" for the body as a whole)' }),
           parameter: z.string().optional().meta({ description: "The path or query parameter" }),
         }),
       )
@@ -33,10 +41,15 @@ const problemSchema = z
     consistency: z
       .object({
         reason: z.enum(LOST_WRITE_REASONS),
-        detail: z.string().meta({ example: "your last write was lost in a failover: it was made at 0/3000148 on timeline 1, …" }),
+        detail: z
+          .string()
+          .meta({ example: "your last write was lost in a failover: it was made at 0/3000148 on timeline 1, …" }),
       })
       .optional()
-      .meta({ description: "On a 404 read with x-consistency-token: the read could not honour your last write (a failover lost it, or it cannot be checked), so the row may be missing because your write is gone" }),
+      .meta({
+        description:
+          "On a 404 read with x-consistency-token: the read could not honour your last write (a failover lost it, or it cannot be checked), so the row may be missing because your write is gone",
+      }),
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details" });
 
@@ -61,7 +74,8 @@ function inputShape(schema: z.ZodType): ZodShape {
   return current._zod.def.shape ?? {};
 }
 
-const pick = (shape: ZodShape, keep: (field: string) => boolean) => z.object(Object.fromEntries(Object.entries(shape).filter(([field]) => keep(field))));
+const pick = (shape: ZodShape, keep: (field: string) => boolean) =>
+  z.object(Object.fromEntries(Object.entries(shape).filter(([field]) => keep(field))));
 
 const headerText = (description: string) => z.string().meta({ description });
 
@@ -71,10 +85,26 @@ function operation(route: BoundRoute): ZodOpenApiOperationObject {
   const hasBody = route.rest.method === "POST" || route.rest.method === "PATCH";
   const mutation = route.type === "mutation";
   const status = route.rest.status ?? 200;
-  const successHeaders: ZodShape = Object.fromEntries(documentedHeaders(route).map((h) => [h.name, h.optional ? headerText(h.description).optional() : headerText(h.description)]));
-  if (status === 201) successHeaders.Location = headerText("The new user's path, e.g. /api/users/42 (/users/42 when created at /users)");
-  if (mutation) successHeaders["Idempotent-Replayed"] = headerText('"true" when this is the first answer to this Idempotency-Key, replayed').optional();
-  const errorStatuses = [400, ...(route.pathParams.length ? [404] : []), ...(hasBody ? [409, 413, 415, 422] : mutation ? [422] : []), 414, 500, 503];
+  const successHeaders: ZodShape = Object.fromEntries(
+    documentedHeaders(route).map((h) => [
+      h.name,
+      h.optional ? headerText(h.description).optional() : headerText(h.description),
+    ]),
+  );
+  if (status === 201)
+    successHeaders.Location = headerText("The new user's path, e.g. /api/users/42 (/users/42 when created at /users)");
+  if (mutation)
+    successHeaders["Idempotent-Replayed"] = headerText(
+      '"true" when this is the first answer to this Idempotency-Key, replayed',
+    ).optional();
+  const errorStatuses = [
+    400,
+    ...(route.pathParams.length ? [404] : []),
+    ...(hasBody ? [409, 413, 415, 422] : mutation ? [422] : []),
+    414,
+    500,
+    503,
+  ];
   return {
     operationId: route.procedure,
     summary: route.rest.summary,
@@ -85,11 +115,24 @@ function operation(route: BoundRoute): ZodOpenApiOperationObject {
       ...(!hasBody && { query: pick(shape, (field) => !isPath(field)) }),
       header: z.object(
         mutation
-          ? { [IDEMPOTENCY_KEY_HEADER]: headerText("Makes retrying safe: a retry with the same key and body gets the first answer, and the change is made once (IETF httpapi draft). Kept 24 h by default.").optional() }
-          : { [CONSISTENCY_TOKEN_HEADER]: headerText("The X-Consistency-Token of your last write: the read comes from a node that has it").optional() },
+          ? {
+              [IDEMPOTENCY_KEY_HEADER]: headerText(
+                "Makes retrying safe: a retry with the same key and body gets the first answer, and the change is made once (IETF httpapi draft). Kept 24 h by default.",
+              ).optional(),
+            }
+          : {
+              [CONSISTENCY_TOKEN_HEADER]: headerText(
+                "The X-Consistency-Token of your last write: the read comes from a node that has it",
+              ).optional(),
+            },
       ),
     },
-    ...(hasBody && { requestBody: { required: true, content: { "application/json": { schema: pick(shape, (field) => !isPath(field)) } } } }),
+    ...(hasBody && {
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: pick(shape, (field) => !isPath(field)) } },
+      },
+    }),
     responses: {
       [status]: {
         description: status === 201 ? "Created" : "OK",
@@ -101,7 +144,9 @@ function operation(route: BoundRoute): ZodOpenApiOperationObject {
           code,
           {
             description: ERROR_DESCRIPTIONS[code],
-            ...(code === 503 && { headers: z.object({ "Retry-After": headerText("Seconds to wait before retrying") }) }),
+            ...(code === 503 && {
+              headers: z.object({ "Retry-After": headerText("Seconds to wait before retrying") }),
+            }),
             content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
           },
         ]),
@@ -135,7 +180,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     {
       // JSON carries dates as ISO 8601 strings.
       override: ({ jsonSchema, zodSchema, io }) => {
-        if (io === "output" && zodSchema._zod.def.type === "date") Object.assign(jsonSchema, { type: "string", format: "date-time" });
+        if (io === "output" && zodSchema._zod.def.type === "date")
+          Object.assign(jsonSchema, { type: "string", format: "date-time" });
       },
     },
   );

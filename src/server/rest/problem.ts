@@ -43,7 +43,14 @@ export function problemResponse(problem: Problem, headers: HeadersInit = {}): Re
 
 export function problem(status: number, code: string, detail: string, errors?: FieldProblem[]): Problem {
   // "about:blank": the status code says what kind of problem it is (RFC 9457 §4.2.1); `code` refines it.
-  return { type: "about:blank", title: STATUS_CODES[status] ?? "Error", status, detail, code, ...(errors && { errors }) };
+  return {
+    type: "about:blank",
+    title: STATUS_CODES[status] ?? "Error",
+    status,
+    detail,
+    code,
+    ...(errors && { errors }),
+  };
 }
 
 export interface ProblemContext {
@@ -60,9 +67,15 @@ export function problemFromError(error: unknown, context: ProblemContext): Probl
   if (trpcError.code === "INTERNAL_SERVER_ERROR") return problem(500, trpcError.code, INTERNAL_ERROR_MESSAGE);
   if (trpcError.cause instanceof z.ZodError) {
     const errors = trpcError.cause.issues.map((issue) => fieldProblem(issue, context.isParameter));
-    return problem(errors.some((e) => e.parameter !== undefined) ? 400 : 422, trpcError.code, trpcError.message, errors);
+    return problem(
+      errors.some((e) => e.parameter !== undefined) ? 400 : 422,
+      trpcError.code,
+      trpcError.message,
+      errors,
+    );
   }
-  if (trpcError.code === "SERVICE_UNAVAILABLE" && context.mutation) return problem(503, trpcError.code, `${trpcError.message} ${retryAdvice(context.idempotencyKey)}`);
+  if (trpcError.code === "SERVICE_UNAVAILABLE" && context.mutation)
+    return problem(503, trpcError.code, `${trpcError.message} ${retryAdvice(context.idempotencyKey)}`);
   if (trpcError.cause instanceof ConsistencyNotice) {
     const { reason, detail } = trpcError.cause.servedBy;
     return { ...problem(status, trpcError.code, trpcError.message), consistency: { reason, detail } };
@@ -73,7 +86,10 @@ export function problemFromError(error: unknown, context: ProblemContext): Probl
 function fieldProblem(issue: z.core.$ZodIssue, isParameter: (field: string) => boolean): FieldProblem {
   const [field] = issue.path;
   if (typeof field === "string" && isParameter(field)) return { detail: issue.message, parameter: field };
-  return { detail: issue.message, pointer: `#${issue.path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}` };
+  return {
+    detail: issue.message,
+    pointer: `#${issue.path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`,
+  };
 }
 
 /** Whether the change may have been made before the failure is unknown to the server; the key makes that not matter. */

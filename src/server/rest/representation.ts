@@ -9,8 +9,9 @@
  *  - total → X-Total-Count (how many rows match, all pages together).
  * The OpenAPI document describes these headers from the same table.
  */
-import type { ServedBy } from "~/server/db/data-layer/data-layer";
+
 import { CONSISTENCY_TOKEN_HEADER } from "~/http/headers";
+import type { ServedBy } from "~/server/db/data-layer/data-layer";
 import type { BoundRoute } from "./routes";
 
 interface HeaderDoc {
@@ -27,7 +28,11 @@ interface MetadataField {
 
 const servedByHeaders: HeaderDoc[] = [
   { name: "X-Served-By", description: "The database node that answered, e.g. replica1 or primary" },
-  { name: "X-Served-By-Reason", description: "Why that node: replica (a healthy replica), read-your-writes (one that has replayed your last write) or fallback (the primary)" },
+  {
+    name: "X-Served-By-Reason",
+    description:
+      "Why that node: replica (a healthy replica), read-your-writes (one that has replayed your last write) or fallback (the primary)",
+  },
   { name: "X-Served-By-Detail", description: "The reason in a sentence, e.g. which replicas were out and why" },
 ];
 
@@ -48,7 +53,9 @@ export function servedByToHeaders(servedBy: Pick<ServedBy, "node" | "reason" | "
 /** Link: <this URL with `param` set to the value>; rel="next", or nothing on the last page. */
 function nextLink(param: "cursor" | "offset"): MetadataField {
   return {
-    headers: [{ name: "Link", description: 'The next page: <URL>; rel="next" (absent on the last page)', optional: true }],
+    headers: [
+      { name: "Link", description: 'The next page: <URL>; rel="next" (absent on the last page)', optional: true },
+    ],
     toHeaders: (value, requestUrl) => {
       if (value === null || value === undefined) return [];
       const next = new URL(requestUrl);
@@ -61,7 +68,12 @@ function nextLink(param: "cursor" | "offset"): MetadataField {
 const METADATA: Record<string, MetadataField> = {
   servedBy: { headers: servedByHeaders, toHeaders: (value) => servedByToHeaders(value as ServedBy) },
   consistencyToken: {
-    headers: [{ name: "X-Consistency-Token", description: `This write's consistency token (timeline:LSN, e.g. 2:0/3000148); send it as ${CONSISTENCY_TOKEN_HEADER} on later reads to read it back` }],
+    headers: [
+      {
+        name: "X-Consistency-Token",
+        description: `This write's consistency token (timeline:LSN, e.g. 2:0/3000148); send it as ${CONSISTENCY_TOKEN_HEADER} on later reads to read it back`,
+      },
+    ],
     toHeaders: (value) => [["X-Consistency-Token", String(value)]],
   },
   nextCursor: nextLink("cursor"),
@@ -73,8 +85,14 @@ const METADATA: Record<string, MetadataField> = {
 };
 
 /** The body and headers of a route's successful answer. */
-export function represent(route: BoundRoute, output: Record<string, unknown>, requestUrl: URL): { body: unknown; headers: [string, string][] } {
-  const headers = Object.entries(output).flatMap(([field, value]) => METADATA[field]?.toHeaders(value, requestUrl) ?? []);
+export function represent(
+  route: BoundRoute,
+  output: Record<string, unknown>,
+  requestUrl: URL,
+): { body: unknown; headers: [string, string][] } {
+  const headers = Object.entries(output).flatMap(
+    ([field, value]) => METADATA[field]?.toHeaders(value, requestUrl) ?? [],
+  );
   return { body: output[route.rest.body], headers };
 }
 

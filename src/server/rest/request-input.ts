@@ -4,9 +4,15 @@
  * one, but only when it is written as one ("12", not "12abc", "" or "0x10"), so anything else reaches
  * the schema unchanged and fails with its own message. The procedure's schema does all the validating.
  */
-import { type ApiLimits, LimitExceededError, type LimitViolation, declaredBodyViolation, readBodyWithin } from "~/server/api/request-limits";
-import type { BoundRoute } from "./routes";
+import {
+  type ApiLimits,
+  declaredBodyViolation,
+  LimitExceededError,
+  type LimitViolation,
+  readBodyWithin,
+} from "~/server/api/request-limits";
 import { type Problem, problem } from "./problem";
+import type { BoundRoute } from "./routes";
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -25,8 +31,16 @@ export function limitProblem(violation: LimitViolation): InputProblem {
   return new InputProblem(problem(violation.status, violation.code, violation.message));
 }
 
-export async function requestInput(req: Request, url: URL, route: BoundRoute, params: Record<string, string>, limits: ApiLimits): Promise<Record<string, unknown>> {
-  const fromPath = Object.fromEntries(Object.entries(params).map(([field, value]) => [field, fromText(route, field, value)]));
+export async function requestInput(
+  req: Request,
+  url: URL,
+  route: BoundRoute,
+  params: Record<string, string>,
+  limits: ApiLimits,
+): Promise<Record<string, unknown>> {
+  const fromPath = Object.fromEntries(
+    Object.entries(params).map(([field, value]) => [field, fromText(route, field, value)]),
+  );
   const hasBody = route.rest.method === "POST" || route.rest.method === "PATCH";
   if (!hasBody) {
     const query: Record<string, unknown> = {};
@@ -39,14 +53,23 @@ export async function requestInput(req: Request, url: URL, route: BoundRoute, pa
   }
   const body = await jsonBody(req, limits);
   const clash = route.pathParams.find((field) => field in body && body[field] !== fromPath[field]);
-  if (clash) throw new InputProblem(problem(400, "BAD_REQUEST", `${clash} is given by the path; leave it out of the body or make them equal`));
+  if (clash)
+    throw new InputProblem(
+      problem(400, "BAD_REQUEST", `${clash} is given by the path; leave it out of the body or make them equal`),
+    );
   return { ...body, ...fromPath };
 }
 
 async function jsonBody(req: Request, limits: ApiLimits): Promise<Record<string, unknown>> {
   const contentType = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   if (contentType !== "application/json" && !contentType?.endsWith("+json")) {
-    throw new InputProblem(problem(415, "UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with Content-Type: application/json${contentType ? ` (not ${contentType})` : ""}`));
+    throw new InputProblem(
+      problem(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        `Send the body as JSON with Content-Type: application/json${contentType ? ` (not ${contentType})` : ""}`,
+      ),
+    );
   }
   const declared = declaredBodyViolation(req.headers.get("content-length"), limits);
   if (declared) throw limitProblem(declared); // refused unread
@@ -65,7 +88,11 @@ async function jsonBody(req: Request, limits: ApiLimits): Promise<Record<string,
     throw new InputProblem(problem(400, "PARSE_ERROR", `The body is not valid JSON: ${(error as Error).message}`));
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new InputProblem(problem(422, "BAD_REQUEST", "The body must be a JSON object", [{ detail: "must be a JSON object", pointer: "#" }]));
+    throw new InputProblem(
+      problem(422, "BAD_REQUEST", "The body must be a JSON object", [
+        { detail: "must be a JSON object", pointer: "#" },
+      ]),
+    );
   }
   return body as Record<string, unknown>;
 }

@@ -35,16 +35,29 @@ function bind(procedure: string, def: ProcedureDef): BoundRoute | undefined {
   }
   const pathParams = [...rest.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   const source = rest.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{(\w+)\\?\}/g, "(?<$1>[^/]+)");
-  const jsonSchema = z.toJSONSchema(def.inputs[0], { io: "input", unrepresentable: "any" }) as { properties?: Record<string, { type?: string }> };
+  const jsonSchema = z.toJSONSchema(def.inputs[0], { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, { type?: string }>;
+  };
   const numericFields = new Set(
     Object.entries(jsonSchema.properties ?? {})
       .filter(([, schema]) => schema.type === "integer" || schema.type === "number")
       .map(([field]) => field),
   );
-  return { procedure, type: def.type, rest, input: def.inputs[0], output: def.output, pattern: new RegExp(`^${source}$`), pathParams, numericFields };
+  return {
+    procedure,
+    type: def.type,
+    rest,
+    input: def.inputs[0],
+    output: def.output,
+    pattern: new RegExp(`^${source}$`),
+    pathParams,
+    numericFields,
+  };
 }
 
-export const restRoutes: BoundRoute[] = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>)
+export const restRoutes: BoundRoute[] = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>,
+)
   .map(([path, procedure]) => bind(path, procedure._def))
   .filter((route): route is BoundRoute => route !== undefined);
 
@@ -60,6 +73,8 @@ export function matchRoute(method: string, path: string): RouteMatch {
   const wanted = method === "HEAD" ? "GET" : method;
   const found = matching.find((m) => m.route.rest.method === wanted);
   if (!found) return { allowed: matching.map((m) => m.route.rest.method) };
-  const params = Object.fromEntries(Object.entries(found.groups).map(([name, value]) => [name, decodeURIComponent(value)]));
+  const params = Object.fromEntries(
+    Object.entries(found.groups).map(([name, value]) => [name, decodeURIComponent(value)]),
+  );
   return { route: found.route, params };
 }

@@ -99,7 +99,10 @@ function matching(search: string | undefined): Prisma.UserWhereInput {
 }
 
 /** The reference: what Prisma sends for the same page (any sort, cursor or offset). The strategy's tests compare against it. */
-export function plainUserPage(db: ReadClient, { search, cursor, sort = "newest", offset, take }: UserPageQuery): Promise<User[]> {
+export function plainUserPage(
+  db: ReadClient,
+  { search, cursor, sort = "newest", offset, take }: UserPageQuery,
+): Promise<User[]> {
   const where: Prisma.UserWhereInput = { ...matching(search), ...(cursor !== undefined && { id: { lt: cursor } }) };
   return db.user.findMany({ where, orderBy: ORDER[sort], skip: offset, take });
 }

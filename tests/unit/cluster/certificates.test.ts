@@ -2,11 +2,24 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
 import { describe, expect, it } from "vitest";
-import { RENEW_WITHIN_DAYS, createCertificateAuthority, describeCertificate, expiresWithin, issueServerCertificate } from "~/cluster/certificates";
+import {
+  createCertificateAuthority,
+  describeCertificate,
+  expiresWithin,
+  issueServerCertificate,
+  RENEW_WITHIN_DAYS,
+} from "~/cluster/certificates";
 
 /** A TLS handshake against a server holding `server`, trusting `ca`, dialling `host` (or naming `servername`). */
-async function handshake(server: { certificate: string; privateKey: string }, ca: string, options: { servername?: string } = {}): Promise<string | undefined> {
-  const listener = tls.createServer({ cert: server.certificate, key: server.privateKey, minVersion: "TLSv1.2" }, (socket) => socket.end());
+async function handshake(
+  server: { certificate: string; privateKey: string },
+  ca: string,
+  options: { servername?: string } = {},
+): Promise<string | undefined> {
+  const listener = tls.createServer(
+    { cert: server.certificate, key: server.privateKey, minVersion: "TLSv1.2" },
+    (socket) => socket.end(),
+  );
   listener.listen(0, "127.0.0.1");
   await once(listener, "listening");
   const { port } = listener.address() as AddressInfo;
@@ -37,8 +50,12 @@ describe("cluster certificates", () => {
     const ca = await createCertificateAuthority("Tandem test CA");
     const other = await createCertificateAuthority("Another CA");
     const server = await issueServerCertificate(ca, "primary", ["127.0.0.1", "localhost"]);
-    expect(await handshake(server, other.certificate)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
-    expect(await handshake(server, ca.certificate, { servername: "db.example.com" })).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
+    expect(await handshake(server, other.certificate)).toMatch(
+      /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/,
+    );
+    expect(await handshake(server, ca.certificate, { servername: "db.example.com" })).toBe(
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+    );
   });
 
   it("each certificate gets its own key and serial; expiry is checked against a clock", async () => {

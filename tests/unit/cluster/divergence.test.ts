@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { assessDivergence, describeDivergence } from "~/cluster/divergence";
-import { type TimelineHistory, parseTimelineHistory } from "~/replication/timeline";
+import { parseTimelineHistory, type TimelineHistory } from "~/replication/timeline";
 
-const historyOf = (timeline: number, text: string): TimelineHistory => ({ timeline, forks: parseTimelineHistory(text, timeline) });
+const historyOf = (timeline: number, text: string): TimelineHistory => ({
+  timeline,
+  forks: parseTimelineHistory(text, timeline),
+});
 
 // What PostgreSQL 16 wrote on the second and third promotions of a cluster (tabs, reason text).
 const TIMELINE_2 = "1\t0/40262B0\tno recovery target specified\n";
@@ -13,7 +16,11 @@ describe("assessDivergence", () => {
   const standby = (timeline: number, replayLsn: string) => ({ inRecovery: true as const, timeline, replayLsn });
 
   it("a replica on the primary's timeline follows", () => {
-    expect(assessDivergence(history2, standby(2, "0/9000000"))).toEqual({ kind: "follows", replicaTimeline: 2, primaryTimeline: 2 });
+    expect(assessDivergence(history2, standby(2, "0/9000000"))).toEqual({
+      kind: "follows",
+      replicaTimeline: 2,
+      primaryTimeline: 2,
+    });
   });
 
   it("a replica on the old timeline that replayed up to the fork point, or less, can still follow", () => {
@@ -23,7 +30,14 @@ describe("assessDivergence", () => {
 
   it("a replica that replayed past the fork point has diverged, with the positions that prove it", () => {
     const verdict = assessDivergence(history2, standby(1, "0/40262B8"));
-    expect(verdict).toEqual({ kind: "diverged", cause: "past-fork", replicaTimeline: 1, primaryTimeline: 2, replayLsn: "0/40262B8", forkLsn: "0/40262B0" });
+    expect(verdict).toEqual({
+      kind: "diverged",
+      cause: "past-fork",
+      replicaTimeline: 1,
+      primaryTimeline: 2,
+      replayLsn: "0/40262B8",
+      forkLsn: "0/40262B0",
+    });
     expect(describeDivergence(verdict)).toBe(
       "diverged: replayed timeline 1 up to 0/40262B8, past 0/40262B0 where the primary's timeline 2 forked off it, so it can never follow",
     );
@@ -38,8 +52,15 @@ describe("assessDivergence", () => {
   it("a replica on a timeline the primary's history does not contain has diverged wherever it stands", () => {
     // Timeline 3 forked straight off 1: timeline 2 is a sibling branch (another promotion's).
     const sibling = historyOf(3, "1\t0/40262B0\tno recovery target specified\n");
-    expect(assessDivergence(sibling, standby(2, "0/4000000"))).toMatchObject({ kind: "diverged", cause: "off-history", forkLsn: null });
-    expect(assessDivergence(history2, standby(3, "0/4000000"))).toMatchObject({ kind: "diverged", cause: "off-history" });
+    expect(assessDivergence(sibling, standby(2, "0/4000000"))).toMatchObject({
+      kind: "diverged",
+      cause: "off-history",
+      forkLsn: null,
+    });
+    expect(assessDivergence(history2, standby(3, "0/4000000"))).toMatchObject({
+      kind: "diverged",
+      cause: "off-history",
+    });
   });
 
   it("cannot judge a replica it could not ask, nor one that accepts writes", () => {

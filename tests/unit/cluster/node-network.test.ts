@@ -17,9 +17,13 @@ const runAs = { name: "postgres", uid: 105, gid: 109, switchUser: true };
 
 describe("nodes on addresses of their own", () => {
   it("are dialled at their address (URLs, primary_conninfo); others at the cluster's host", () => {
-    expect(nodeUrl(state, inNamespace)).toMatch(/^postgresql:\/\/tandem:secret@10\.213\.7\.10:54320\/tandem\?sslmode=verify-full&/);
+    expect(nodeUrl(state, inNamespace)).toMatch(
+      /^postgresql:\/\/tandem:secret@10\.213\.7\.10:54320\/tandem\?sslmode=verify-full&/,
+    );
     expect(nodeUrl(state, onLoopback)).toMatch(/@127\.0\.0\.1:54320\//);
-    expect(primaryConninfo(state, inNamespace, "replica1", "/data/replication.pgpass")).toMatch(/^host=10\.213\.7\.10 port=54320 user=replicator /);
+    expect(primaryConninfo(state, inNamespace, "replica1", "/data/replication.pgpass")).toMatch(
+      /^host=10\.213\.7\.10 port=54320 user=replicator /,
+    );
   });
 
   it("listen on their address only, and nothing else changes for a node on 127.0.0.1", () => {

@@ -1,11 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PROGRESS_TIMING, doneText, fitLine, formatElapsed, plainLinesDue, progressTerminal, progressText } from "~/cluster/progress";
+import {
+  doneText,
+  fitLine,
+  formatElapsed,
+  PROGRESS_TIMING,
+  plainLinesDue,
+  progressTerminal,
+  progressText,
+} from "~/cluster/progress";
 
 describe("progress texts", () => {
   it("say what is awaited and for how long", () => {
     expect(progressText("waiting for replica1 to stream", 1_234)).toBe("… waiting for replica1 to stream (1.2 s)");
-    expect(doneText("waiting for replica1 to stream", 16_500, false)).toBe("✓ waiting for replica1 to stream: done after 16.5 s");
-    expect(doneText("waiting for replica1 to stream", 60_000, true)).toBe("✗ waiting for replica1 to stream: gave up after 1 min 00 s");
+    expect(doneText("waiting for replica1 to stream", 16_500, false)).toBe(
+      "✓ waiting for replica1 to stream: done after 16.5 s",
+    );
+    expect(doneText("waiting for replica1 to stream", 60_000, true)).toBe(
+      "✗ waiting for replica1 to stream: gave up after 1 min 00 s",
+    );
   });
 
   it("writes minutes past a minute", () => {

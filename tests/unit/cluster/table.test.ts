@@ -35,7 +35,11 @@ describe("columnWidths", () => {
 
 describe("wrapText", () => {
   it("breaks at spaces", () => {
-    expect(wrapText("not replayed within 5000 ms (replay paused): timed out", 20)).toEqual(["not replayed within", "5000 ms (replay", "paused): timed out"]);
+    expect(wrapText("not replayed within 5000 ms (replay paused): timed out", 20)).toEqual([
+      "not replayed within",
+      "5000 ms (replay",
+      "paused): timed out",
+    ]);
   });
 
   it("cuts a word longer than the column", () => {
@@ -57,8 +61,20 @@ describe("longestWord", () => {
 describe("formatTable", () => {
   const headers = ["#", "check", "node", "result", "detail"];
   const rows = [
-    ["3", "pg_stat_wal_receiver: streaming, recent messages", "replica1", "PASS", "status streaming, last message 0.1 s ago"],
-    ["6", "application-level: write via API, read on replicas", "-", "SKIP", `not run: ${"give the running app's URL ".repeat(6)}`],
+    [
+      "3",
+      "pg_stat_wal_receiver: streaming, recent messages",
+      "replica1",
+      "PASS",
+      "status streaming, last message 0.1 s ago",
+    ],
+    [
+      "6",
+      "application-level: write via API, read on replicas",
+      "-",
+      "SKIP",
+      `not run: ${"give the running app's URL ".repeat(6)}`,
+    ],
   ];
 
   it("prints every column at full width without a limit", () => {

@@ -16,37 +16,74 @@ function problems(env: Record<string, string>): string[] {
 
 describe("DATABASE_TOPOLOGY", () => {
   it("defaults to static with DATABASE_URL, embedded without", () => {
-    expect(parseEnv({ DATABASE_URL: TEMPLATE }, { embedded: noEmbedded }).database.topology).toEqual({ kind: "static" });
+    expect(parseEnv({ DATABASE_URL: TEMPLATE }, { embedded: noEmbedded }).database.topology).toEqual({
+      kind: "static",
+    });
     const embedded = () => ({ primary: TEMPLATE, replicas: [], names: ["primary"] });
     expect(parseEnv({}, { embedded }).database.topology).toEqual({ kind: "embedded" });
   });
 
   it("dns: DATABASE_DNS_NAME with its port, DATABASE_URL as the template", () => {
-    const env = parseEnv({ DATABASE_TOPOLOGY: "dns", DATABASE_URL: TEMPLATE, DATABASE_DNS_NAME: "pg.ns.svc:6432" }, { embedded: noEmbedded });
-    expect(env.database).toEqual({ source: "environment", topology: { kind: "dns", name: { host: "pg.ns.svc", port: 6432 } }, primaryUrl: TEMPLATE, replicaUrls: [] });
+    const env = parseEnv(
+      { DATABASE_TOPOLOGY: "dns", DATABASE_URL: TEMPLATE, DATABASE_DNS_NAME: "pg.ns.svc:6432" },
+      { embedded: noEmbedded },
+    );
+    expect(env.database).toEqual({
+      source: "environment",
+      topology: { kind: "dns", name: { host: "pg.ns.svc", port: 6432 } },
+      primaryUrl: TEMPLATE,
+      replicaUrls: [],
+    });
   });
 
   it("patroni: PATRONI_URLS, trimmed", () => {
-    const env = parseEnv({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE, PATRONI_URLS: " http://127.0.0.1:8008 , http://127.0.0.1:8009" }, { embedded: noEmbedded });
-    expect(env.database.topology).toEqual({ kind: "patroni", apiUrls: ["http://127.0.0.1:8008", "http://127.0.0.1:8009"] });
+    const env = parseEnv(
+      {
+        DATABASE_TOPOLOGY: "patroni",
+        DATABASE_URL: TEMPLATE,
+        PATRONI_URLS: " http://127.0.0.1:8008 , http://127.0.0.1:8009",
+      },
+      { embedded: noEmbedded },
+    );
+    expect(env.database.topology).toEqual({
+      kind: "patroni",
+      apiUrls: ["http://127.0.0.1:8008", "http://127.0.0.1:8009"],
+    });
   });
 
   it("names what dns and patroni need when it is missing", () => {
-    expect(problems({ DATABASE_TOPOLOGY: "dns" })).toEqual([expect.stringMatching(/^DATABASE_TOPOLOGY=dns needs DATABASE_URL .* and DATABASE_DNS_NAME$/)]);
-    expect(problems({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE })).toEqual(["DATABASE_TOPOLOGY=patroni needs PATRONI_URLS"]);
+    expect(problems({ DATABASE_TOPOLOGY: "dns" })).toEqual([
+      expect.stringMatching(/^DATABASE_TOPOLOGY=dns needs DATABASE_URL .* and DATABASE_DNS_NAME$/),
+    ]);
+    expect(problems({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE })).toEqual([
+      "DATABASE_TOPOLOGY=patroni needs PATRONI_URLS",
+    ]);
   });
 
   it("refuses replica URLs beside a discovering source, and URLs beside embedded", () => {
-    expect(problems({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE, PATRONI_URLS: "http://a:8008", DATABASE_REPLICA_URLS: TEMPLATE })).toEqual([
-      expect.stringMatching(/DATABASE_REPLICA_URLS is not used with DATABASE_TOPOLOGY=patroni/),
+    expect(
+      problems({
+        DATABASE_TOPOLOGY: "patroni",
+        DATABASE_URL: TEMPLATE,
+        PATRONI_URLS: "http://a:8008",
+        DATABASE_REPLICA_URLS: TEMPLATE,
+      }),
+    ).toEqual([expect.stringMatching(/DATABASE_REPLICA_URLS is not used with DATABASE_TOPOLOGY=patroni/)]);
+    expect(problems({ DATABASE_TOPOLOGY: "embedded", DATABASE_URL: TEMPLATE })).toEqual([
+      expect.stringMatching(/^DATABASE_TOPOLOGY=embedded takes its URLs/),
     ]);
-    expect(problems({ DATABASE_TOPOLOGY: "embedded", DATABASE_URL: TEMPLATE })).toEqual([expect.stringMatching(/^DATABASE_TOPOLOGY=embedded takes its URLs/)]);
   });
 
   it("tells an unknown topology and bad values once each", () => {
-    expect(problems({ DATABASE_TOPOLOGY: "consul", DATABASE_URL: TEMPLATE })).toEqual(["DATABASE_TOPOLOGY: must be one of static, embedded, dns, patroni"]);
-    expect(problems({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE, PATRONI_URLS: "127.0.0.1:8008" })).toEqual([expect.stringMatching(/^PATRONI_URLS: entry 1 of 1 must be an http/)]);
-    expect(problems({ DATABASE_TOPOLOGY: "dns", DATABASE_URL: TEMPLATE, DATABASE_DNS_NAME: "pg:99999" })).toEqual(["DATABASE_DNS_NAME: must be host or host:port"]);
+    expect(problems({ DATABASE_TOPOLOGY: "consul", DATABASE_URL: TEMPLATE })).toEqual([
+      "DATABASE_TOPOLOGY: must be one of static, embedded, dns, patroni",
+    ]);
+    expect(problems({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: TEMPLATE, PATRONI_URLS: "127.0.0.1:8008" })).toEqual([
+      expect.stringMatching(/^PATRONI_URLS: entry 1 of 1 must be an http/),
+    ]);
+    expect(problems({ DATABASE_TOPOLOGY: "dns", DATABASE_URL: TEMPLATE, DATABASE_DNS_NAME: "pg:99999" })).toEqual([
+      "DATABASE_DNS_NAME: must be host or host:port",
+    ]);
   });
 });
 
@@ -67,13 +104,21 @@ describe("one naming of URL nodes", () => {
       ["replica1", "replica", "a"],
       ["replica2", "replica", "b"],
     ]);
-    expect(namedNodes({ primaryUrl: "p", replicaUrls: ["a"], names: ["replica1", "primary"] }).map((n) => n.name)).toEqual(["replica1", "primary"]);
+    expect(
+      namedNodes({ primaryUrl: "p", replicaUrls: ["a"], names: ["replica1", "primary"] }).map((n) => n.name),
+    ).toEqual(["replica1", "primary"]);
   });
 
   it("the CLI's target is the same split of DATABASE_REPLICA_URLS", () => {
-    expect(urlTargetOf({ DATABASE_URL: "p", DATABASE_REPLICA_URLS: " a, b " })?.map((n) => n.url)).toEqual(["p", "a", "b"]);
+    expect(urlTargetOf({ DATABASE_URL: "p", DATABASE_REPLICA_URLS: " a, b " })?.map((n) => n.url)).toEqual([
+      "p",
+      "a",
+      "b",
+    ]);
     expect(urlTargetOf({ DATABASE_URL: " " })).toBeUndefined();
-    expect(() => urlTargetOf({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: "p" })).toThrow(/DATABASE_URL is a template/);
+    expect(() => urlTargetOf({ DATABASE_TOPOLOGY: "patroni", DATABASE_URL: "p" })).toThrow(
+      /DATABASE_URL is a template/,
+    );
   });
 
   it("Prisma migrates MIGRATE_DATABASE_URL, else DATABASE_URL, else the embedded owner URL", () => {

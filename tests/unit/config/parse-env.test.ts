@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import type { ClusterUrls } from "~/replication/urls";
 import { type EnvSource, InvalidEnvError, parseEnv } from "~/config/parse-env";
 import { redactUrl } from "~/config/redact-url";
+import type { ClusterUrls } from "~/replication/urls";
 
 const PASSWORD = "s3cret-pw";
 const PRIMARY = `postgresql://app:${PASSWORD}@db-primary:5432/tandem`;
@@ -22,7 +22,10 @@ const noEmbeddedCluster = () => undefined;
 const embeddedCluster = () => EMBEDDED;
 
 /** The problems parseEnv reports for `source`; fails the test if it accepts it. */
-function problemsOf(source: EnvSource, embedded: () => Omit<ClusterUrls, "migration"> | undefined = noEmbeddedCluster): string[] {
+function problemsOf(
+  source: EnvSource,
+  embedded: () => Omit<ClusterUrls, "migration"> | undefined = noEmbeddedCluster,
+): string[] {
   try {
     parseEnv(source, { embedded });
   } catch (error) {
@@ -38,8 +41,16 @@ function problemsOf(source: EnvSource, embedded: () => Omit<ClusterUrls, "migrat
 describe("parseEnv: database URLs from the environment", () => {
   it("accepts a primary alone: no replicas", () => {
     const primary = `${PRIMARY}?sslmode=verify-full`; // production requires TLS (env-production.test.ts)
-    const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: primary, ADMIN_TOKEN }, { embedded: noEmbeddedCluster });
-    expect(env.database).toEqual({ source: "environment", topology: { kind: "static" }, primaryUrl: primary, replicaUrls: [] });
+    const env = parseEnv(
+      { NODE_ENV: "production", DATABASE_URL: primary, ADMIN_TOKEN },
+      { embedded: noEmbeddedCluster },
+    );
+    expect(env.database).toEqual({
+      source: "environment",
+      topology: { kind: "static" },
+      primaryUrl: primary,
+      replicaUrls: [],
+    });
     expect(env.NODE_ENV).toBe("production");
   });
 
@@ -48,7 +59,12 @@ describe("parseEnv: database URLs from the environment", () => {
       { DATABASE_URL: ` ${PRIMARY} `, DATABASE_REPLICA_URLS: ` ${REPLICA_1} ,\n ${REPLICA_2}\n` },
       { embedded: noEmbeddedCluster },
     );
-    expect(env.database).toEqual({ source: "environment", topology: { kind: "static" }, primaryUrl: PRIMARY, replicaUrls: [REPLICA_1, REPLICA_2] });
+    expect(env.database).toEqual({
+      source: "environment",
+      topology: { kind: "static" },
+      primaryUrl: PRIMARY,
+      replicaUrls: [REPLICA_1, REPLICA_2],
+    });
   });
 
   it("treats a blank DATABASE_REPLICA_URLS as no replicas", () => {
@@ -71,16 +87,19 @@ describe("parseEnv: database URLs from the environment", () => {
 });
 
 describe("parseEnv: the embedded cluster fallback", () => {
-  it.each(["development", "test", undefined])("uses the embedded cluster when neither variable is set (NODE_ENV=%s)", (nodeEnv) => {
-    const env = parseEnv({ NODE_ENV: nodeEnv }, { embedded: embeddedCluster });
-    expect(env.database).toEqual({
-      source: "embedded",
-      topology: { kind: "embedded" },
-      primaryUrl: EMBEDDED.primary,
-      replicaUrls: EMBEDDED.replicas,
-      names: ["replica1", "replica2"],
-    });
-  });
+  it.each(["development", "test", undefined])(
+    "uses the embedded cluster when neither variable is set (NODE_ENV=%s)",
+    (nodeEnv) => {
+      const env = parseEnv({ NODE_ENV: nodeEnv }, { embedded: embeddedCluster });
+      expect(env.database).toEqual({
+        source: "embedded",
+        topology: { kind: "embedded" },
+        primaryUrl: EMBEDDED.primary,
+        replicaUrls: EMBEDDED.replicas,
+        names: ["replica1", "replica2"],
+      });
+    },
+  );
 
   it("treats blank variables as unset", () => {
     const env = parseEnv({ DATABASE_URL: "", DATABASE_REPLICA_URLS: " " }, { embedded: embeddedCluster });
@@ -102,7 +121,10 @@ describe("parseEnv: the embedded cluster fallback", () => {
   });
 
   it("uses the embedded cluster in production when TANDEM_DATA_DIR names it", () => {
-    const env = parseEnv({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/tandem" }, { embedded: embeddedCluster });
+    const env = parseEnv(
+      { NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/tandem" },
+      { embedded: embeddedCluster },
+    );
     expect(env.database).toEqual({
       source: "embedded",
       topology: { kind: "embedded", dataRoot: "/srv/tandem" },
@@ -113,7 +135,10 @@ describe("parseEnv: the embedded cluster fallback", () => {
   });
 
   it("says there is no cluster there when production names an empty data root", () => {
-    const problems = problemsOf({ NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/empty" }, noEmbeddedCluster);
+    const problems = problemsOf(
+      { NODE_ENV: "production", ADMIN_TOKEN, TANDEM_DATA_DIR: "/srv/empty" },
+      noEmbeddedCluster,
+    );
     expect(problems).toEqual([
       "DATABASE_URL is not set and there is no embedded cluster under TANDEM_DATA_DIR (/srv/empty): create one there with `TANDEM_DATA_DIR=/srv/empty npm run db:up`, or set DATABASE_URL",
     ]);
@@ -148,7 +173,10 @@ describe("parseEnv: readable messages for bad input", () => {
   });
 
   it("names the position of an invalid replica entry", () => {
-    const problems = problemsOf({ DATABASE_URL: PRIMARY, DATABASE_REPLICA_URLS: `${REPLICA_1},http://app:${PASSWORD}@web/` });
+    const problems = problemsOf({
+      DATABASE_URL: PRIMARY,
+      DATABASE_REPLICA_URLS: `${REPLICA_1},http://app:${PASSWORD}@web/`,
+    });
     expect(problems).toEqual([
       'DATABASE_REPLICA_URLS: entry 2 of 2 must be a postgres:// or postgresql:// URL with a host, got "http://app:***@web/"',
     ]);
@@ -195,7 +223,10 @@ describe("redactUrl", () => {
   it.each([
     [PRIMARY, "postgresql://app:***@db-primary:5432/tandem"],
     ["postgresql://app@db/tandem", "postgresql://app@db/tandem"],
-    ["postgresql://db/tandem?sslmode=require&password=x&user=app", "postgresql://db/tandem?sslmode=require&password=***&user=app"],
+    [
+      "postgresql://db/tandem?sslmode=require&password=x&user=app",
+      "postgresql://db/tandem?sslmode=require&password=***&user=app",
+    ],
     ["app:secret@db:5432", "app:***@db:5432"],
     ["not a url", "not a url"],
   ])("%s -> %s", (value, redacted) => {

@@ -43,7 +43,6 @@ describe("formatBytes and formatRate", () => {
   });
 });
 
-
 describe("secondsAsMs", () => {
   it("reads seconds from PostgreSQL as milliseconds, unknown as a dash", () => {
     expect(secondsAsMs(0.0123)).toBe("12.3 ms");

@@ -2,10 +2,11 @@
  * Who gets the page at /users…: the negotiation rule, and the proxy's matcher, which must leave out every
  * request of Next's own router (Next strips their headers before the proxy could look).
  */
-import { describe, expect, it } from "vitest";
+
 import * as nextHeaders from "next/dist/client/components/app-router-headers";
-import { config } from "~/proxy";
+import { describe, expect, it } from "vitest";
 import { wantsPage } from "~/http/negotiation";
+import { config } from "~/proxy";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
@@ -38,13 +39,15 @@ describe("the proxy's matcher", () => {
   it("runs on every page, /users and below included, and on no API route or static file", () => {
     const source = new RegExp(`^${matcher.source}$`);
     for (const path of ["/", "/users", "/users/1", "/admin"]) expect(path).toMatch(source);
-    for (const path of ["/api/users", "/api/trpc/user.list", "/_next/static/chunk.js", "/favicon.svg"]) expect(path).not.toMatch(source);
+    for (const path of ["/api/users", "/api/trpc/user.list", "/_next/static/chunk.js", "/favicon.svg"])
+      expect(path).not.toMatch(source);
   });
 
   it("leaves out every request Next's router marks as its own, by Next's own header names", () => {
     const flight = nextHeaders.FLIGHT_HEADERS as readonly string[];
     expect(flight.length).toBeGreaterThan(3);
-    for (const header of [...flight, nextHeaders.ACTION_HEADER]) expect(missing, header).toContain(`header:${header.toLowerCase()}`);
+    for (const header of [...flight, nextHeaders.ACTION_HEADER])
+      expect(missing, header).toContain(`header:${header.toLowerCase()}`);
     expect(missing).toContain(`query:${nextHeaders.NEXT_RSC_UNION_QUERY}`);
   });
 });

@@ -3,7 +3,14 @@ import net from "node:net";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { causeChain } from "~/replication/cause-chain";
-import { describeConnectionFailure, firstErrorCode, isConnectionError, isUnreachable, socketFailureOf, sqlStateOf } from "~/replication/connection-errors";
+import {
+  describeConnectionFailure,
+  firstErrorCode,
+  isConnectionError,
+  isUnreachable,
+  socketFailureOf,
+  sqlStateOf,
+} from "~/replication/connection-errors";
 
 /** A real refused connection from `pg`: a port nobody listens on. */
 async function refusedError(): Promise<unknown> {
@@ -12,11 +19,18 @@ async function refusedError(): Promise<unknown> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   const client = new pg.Client({ host: "127.0.0.1", port, user: "x", database: "x", connectionTimeoutMillis: 2_000 });
-  return client.connect().then(() => undefined, (error: unknown) => error);
+  return client.connect().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 /** The shape Prisma gives a PostgreSQL session ended under it (P2039 carrying the SQLSTATE). */
-const adapterError = (originalCode: string, kind = "postgres") => ({ code: "P2039", message: "", meta: { driverAdapterError: { cause: { kind, originalCode } } } });
+const adapterError = (originalCode: string, kind = "postgres") => ({
+  code: "P2039",
+  message: "",
+  meta: { driverAdapterError: { cause: { kind, originalCode } } },
+});
 
 describe("isConnectionError / describeConnectionFailure", () => {
   it("a refused TCP connection", async () => {
@@ -32,7 +46,10 @@ describe("isConnectionError / describeConnectionFailure", () => {
     [{ code: "P1017", message: "Server has closed the connection." }, "connection closed"],
     [{ code: "P1001", message: "" }, "connection refused"],
     [adapterError("28P01"), "the server refused the app's credentials (check the user and password in its URL)"],
-    [{ code: "P1000", message: "Authentication failed" }, "the server refused the app's credentials (check the user and password in its URL)"],
+    [
+      { code: "P1000", message: "Authentication failed" },
+      "the server refused the app's credentials (check the user and password in its URL)",
+    ],
     [adapterError("3D000"), "the database in its URL does not exist"],
     [new Error("wrapped", { cause: { code: "ECONNRESET" } }), "connection closed"],
   ])("%j is a connection failure: %s", (error, words) => {

@@ -4,32 +4,41 @@
  * `npm run docker:up` writes. What only a Docker engine could show (the containers running) is not here.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { describeCertificate } from "~/cluster/certificates";
 import { SHARED_SETTINGS } from "~/cluster/config-files";
+import { namedNodes } from "~/config/database";
 import { parseEnv } from "~/config/parse-env";
 import { productionProblems } from "~/config/production-rules";
+import { endpointOf } from "~/config/redact-url";
+import { TLS_SETTINGS } from "~/replication/tls-settings";
 import {
-  HOST_PORTS,
-  PLACEHOLDER,
-  PRIMARY_VOLUME,
-  SECRET_NAMES,
-  type Secrets,
   composeInvocation,
   ensureEnvFile,
+  HOST_PORTS,
   hostUrls,
+  PLACEHOLDER,
+  PRIMARY_VOLUME,
   parseEnvFile,
+  SECRET_NAMES,
+  type Secrets,
   upRefusal,
   volumeState,
 } from "~/scripts/docker";
-import { namedNodes } from "~/config/database";
-import { endpointOf } from "~/config/redact-url";
-import { POSTGRES_CONTAINERS, ensureDockerCertificates } from "~/scripts/docker-tls";
-import { TLS_SETTINGS } from "~/replication/tls-settings";
-import { describeCertificate } from "~/cluster/certificates";
+import { ensureDockerCertificates, POSTGRES_CONTAINERS } from "~/scripts/docker-tls";
 import { MIGRATE_ROOTS, packageClosure } from "../../../docker/migrate-deps";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -52,7 +61,11 @@ interface Service {
 
 const composeText = read("docker/compose.yml");
 // merge: resolve the `<<` keys of x-postgres and x-replica, which YAML 1.2 (yaml's default) does not have.
-const compose = parse(composeText, { merge: true }) as { name: string; services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(composeText, { merge: true }) as {
+  name: string;
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 
 /** The compose file's environment as the app would get it, with ${VAR…} filled in from `secrets`. */
@@ -70,7 +83,9 @@ const SAMPLE_SECRETS: Secrets = {
   TANDEM_DB_PASSWORD: "c".repeat(64),
   ADMIN_TOKEN: "5be0c8f14a9d27e36c1b0f8a4d92e7c35af06b1d8e47c2a9f3b60d5e18c7a42f", // production refuses low-entropy tokens
 };
-const appEnv = Object.fromEntries(Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), SAMPLE_SECRETS)]));
+const appEnv = Object.fromEntries(
+  Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), SAMPLE_SECRETS)]),
+);
 
 /** Bind mounts as [source relative to docker/, target]; named volumes are skipped. */
 const bindMounts = (service: Service) =>
@@ -97,10 +112,13 @@ describe("docker/compose.yml", () => {
     const mounts = Object.values(services).flatMap(bindMounts);
     expect(mounts.length).toBeGreaterThanOrEqual(9);
     // docker/tls/ is not in the repository: docker:up writes it (checked below, under "TLS").
-    for (const [source] of mounts.filter(([s]) => !s.startsWith("./tls/"))) expect(existsSync(path.resolve(dockerDir, source)), source).toBe(true);
+    for (const [source] of mounts.filter(([s]) => !s.startsWith("./tls/")))
+      expect(existsSync(path.resolve(dockerDir, source)), source).toBe(true);
     for (const service of Object.values(services)) expect(service.env_file).toBeUndefined();
     // Every named volume used is declared, and each node has its own.
-    const named = Object.values(services).flatMap((s) => (s.volumes ?? []).filter((v) => !v.startsWith(".")).map((v) => v.split(":")[0]));
+    const named = Object.values(services).flatMap((s) =>
+      (s.volumes ?? []).filter((v) => !v.startsWith(".")).map((v) => v.split(":")[0]),
+    );
     expect(named.sort()).toEqual(Object.keys(compose.volumes).sort());
   });
 
@@ -108,12 +126,14 @@ describe("docker/compose.yml", () => {
   it("takes every ${VAR} from docker/.env as generated, each failing clearly when missing", () => {
     const used = new Set([...composeText.matchAll(/\$\{(\w+)/g)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...SECRET_NAMES].sort());
-    for (const name of used) expect(composeText, `\${${name}:?…} somewhere`).toMatch(new RegExp(`\\$\\{${name}:\\?[^}]+\\}`));
+    for (const name of used)
+      expect(composeText, `\${${name}:?…} somewhere`).toMatch(new RegExp(`\\$\\{${name}:\\?[^}]+\\}`));
   });
 
   it("publishes each node and the app on 127.0.0.1 only, at the ports docker:env prints", () => {
     expect(services["pg-primary"].ports).toEqual([`127.0.0.1:${HOST_PORTS.primary}:5432`]);
-    for (const [i, { service }] of REPLICAS.entries()) expect(services[service].ports).toEqual([`127.0.0.1:${HOST_PORTS.replicas[i]}:5432`]);
+    for (const [i, { service }] of REPLICAS.entries())
+      expect(services[service].ports).toEqual([`127.0.0.1:${HOST_PORTS.replicas[i]}:5432`]);
     expect(services.app.ports).toEqual([`127.0.0.1:${HOST_PORTS.app}:3000`]);
     const urls = hostUrls(SAMPLE_SECRETS, "/p/docker/tls/ca.crt");
     expect(urls.replicas.map((u) => Number(new URL(u).port))).toEqual(REPLICAS.map((r) => r.hostPort));
@@ -157,20 +177,33 @@ describe("docker/compose.yml", () => {
       expect(s.environment.PRIMARY_HOST).toBe("pg-primary");
       expect(s.environment.REPLICATOR_PASSWORD).toMatch(/^\$\{REPLICATOR_PASSWORD/);
       // Through sh: the bind-mounted script's exec bit is whatever the checkout left it. TLS first.
-      expect(s.entrypoint).toEqual(["sh", mountTarget(s, "./postgres/tls-entrypoint.sh"), "sh", mountTarget(s, "./postgres/replica-entrypoint.sh")]);
+      expect(s.entrypoint).toEqual([
+        "sh",
+        mountTarget(s, "./postgres/tls-entrypoint.sh"),
+        "sh",
+        mountTarget(s, "./postgres/replica-entrypoint.sh"),
+      ]);
       expect(s.command).toEqual(["postgres"]); // an entrypoint in compose drops the image's CMD
       expect(s.healthcheck?.test.join(" ")).toMatch(/pg_is_in_recovery\(\).*pg_stat_wal_receiver.*streaming/);
       // pg_basebackup runs before the server does: its failing checks must not count toward retries.
       expect(parseInt(s.healthcheck?.start_period ?? "0", 10)).toBeGreaterThanOrEqual(300);
     }
-    expect(mountTarget(services["pg-primary"], "./postgres/init-primary.sh")).toMatch(/^\/docker-entrypoint-initdb\.d\/[\w-]+\.sh$/);
+    expect(mountTarget(services["pg-primary"], "./postgres/init-primary.sh")).toMatch(
+      /^\/docker-entrypoint-initdb\.d\/[\w-]+\.sh$/,
+    );
     // TCP: the image's first-run temporary server has no TCP listener, so this is not fooled by it.
     expect(services["pg-primary"].healthcheck?.test).toContain("--host=127.0.0.1");
   });
 
   it("defines the replicas once (x-replica): they differ only in name, REPLICA_NAME, data volume, certificate and port", () => {
     const isOwnCertificate = (v: string) => v.startsWith("./tls/pg-");
-    const own = ({ container_name, ports, volumes = [], environment: { REPLICA_NAME, ...environment }, ...rest }: Service) => ({
+    const own = ({
+      container_name,
+      ports,
+      volumes = [],
+      environment: { REPLICA_NAME, ...environment },
+      ...rest
+    }: Service) => ({
       shared: { ...rest, environment, volumes: volumes.slice(1).filter((v) => !isOwnCertificate(v)) },
       own: { container_name, ports, REPLICA_NAME, data: volumes[0], certificate: volumes.filter(isOwnCertificate) },
     });
@@ -199,17 +232,25 @@ describe("docker/compose.yml", () => {
 
 /** `key = value` lines of a postgresql.conf, comments and quotes dropped. */
 function settings(text: string): Map<string, string> {
-  const lines = text.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
-  return new Map(lines.map((l) => l.split(/\s*=\s*/) as [string, string]).map(([k, v]) => [k, v.replace(/^'|'$/g, "")]));
+  const lines = text
+    .split("\n")
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean);
+  return new Map(
+    lines.map((l) => l.split(/\s*=\s*/) as [string, string]).map(([k, v]) => [k, v.replace(/^'|'$/g, "")]),
+  );
 }
 
 describe("docker/postgres configuration", () => {
   it("uses the embedded cluster's replication settings and scram", () => {
     const embedded = settings(SHARED_SETTINGS);
     const docker = settings(read("docker/postgres/tandem.conf"));
-    const replicationKeys = settings(SHARED_SETTINGS.slice(SHARED_SETTINGS.indexOf("# Streaming replication"), SHARED_SETTINGS.indexOf("# Logging")));
+    const replicationKeys = settings(
+      SHARED_SETTINGS.slice(SHARED_SETTINGS.indexOf("# Streaming replication"), SHARED_SETTINGS.indexOf("# Logging")),
+    );
     expect(replicationKeys.size).toBeGreaterThanOrEqual(10);
-    for (const key of [...replicationKeys.keys(), "password_encryption"]) expect([key, docker.get(key)]).toEqual([key, embedded.get(key)]);
+    for (const key of [...replicationKeys.keys(), "password_encryption"])
+      expect([key, docker.get(key)]).toEqual([key, embedded.get(key)]);
   });
 
   it("pg_hba.conf: replication for the replicator only, scram over the network, no superuser over TCP", () => {
@@ -219,7 +260,9 @@ describe("docker/postgres configuration", () => {
       .filter(Boolean)
       .map((l) => l.split(/\s+/));
     const host = rules.filter((r) => r[0].startsWith("host"));
-    expect(host.filter((r) => r[1] === "replication")).toEqual([["hostssl", "replication", "replicator", "all", "scram-sha-256"]]);
+    expect(host.filter((r) => r[1] === "replication")).toEqual([
+      ["hostssl", "replication", "replicator", "all", "scram-sha-256"],
+    ]);
     expect(host.every((r) => ["scram-sha-256", "reject"].includes(r.at(-1)!))).toBe(true);
     // TLS only: every line that lets anyone in over the network is hostssl (a plain connection matches none).
     expect(host.filter((r) => r.at(-1) !== "reject").every((r) => r[0] === "hostssl")).toBe(true);
@@ -250,10 +293,17 @@ describe("docker TLS", () => {
 
   it("docker:up's certificates are every ./tls/ file compose mounts; a second run writes nothing; a lost key is reissued", async () => {
     const written = await ensureDockerCertificates(dir);
-    const mounted = new Set(Object.values(services).flatMap(bindMounts).map(([source]) => source).filter((s) => s.startsWith("./tls/")));
+    const mounted = new Set(
+      Object.values(services)
+        .flatMap(bindMounts)
+        .map(([source]) => source)
+        .filter((s) => s.startsWith("./tls/")),
+    );
     expect(mounted.size).toBe(7); // the CA and three pairs
     for (const source of mounted) expect(existsSync(path.join(dir, source)), source).toBe(true);
-    expect(written.filter((f) => f.endsWith(".key")).map((f) => statSync(path.join(dir, "tls", f)).mode & 0o777)).toEqual([0o600, 0o600, 0o600, 0o600]);
+    expect(
+      written.filter((f) => f.endsWith(".key")).map((f) => statSync(path.join(dir, "tls", f)).mode & 0o777),
+    ).toEqual([0o600, 0o600, 0o600, 0o600]);
     expect(await ensureDockerCertificates(dir)).toEqual([]);
     rmSync(path.join(dir, "tls", "pg-replica.key"));
     expect(await ensureDockerCertificates(dir)).toEqual(["pg-replica.key", "pg-replica.crt"]);
@@ -265,8 +315,16 @@ describe("docker TLS", () => {
       expect(service.entrypoint?.slice(0, 2)).toEqual(["sh", mountTarget(service, "./postgres/tls-entrypoint.sh")]);
       const crt = mountTarget(service, `./tls/${container}.crt`);
       const key = mountTarget(service, `./tls/${container}.key`);
-      expect([crt, key, mountTarget(service, "./tls/ca.crt")]).toEqual([`${entrypointPath("src")}/server.crt`, `${entrypointPath("src")}/server.key`, `${entrypointPath("src")}/ca.crt`]);
-      expect(describeCertificate(readFileSync(path.join(dir, "tls", `${container}.crt`), "utf8")).names).toEqual([`DNS:${container}`, "DNS:localhost", "IP:127.0.0.1"]);
+      expect([crt, key, mountTarget(service, "./tls/ca.crt")]).toEqual([
+        `${entrypointPath("src")}/server.crt`,
+        `${entrypointPath("src")}/server.key`,
+        `${entrypointPath("src")}/ca.crt`,
+      ]);
+      expect(describeCertificate(readFileSync(path.join(dir, "tls", `${container}.crt`), "utf8")).names).toEqual([
+        `DNS:${container}`,
+        "DNS:localhost",
+        "IP:127.0.0.1",
+      ]);
     }
     expect(services["pg-primary"].entrypoint?.slice(2)).toEqual(["docker-entrypoint.sh"]);
     expect(services["pg-primary"].command).toEqual(["postgres"]);
@@ -275,7 +333,8 @@ describe("docker TLS", () => {
   it("tandem.conf has the embedded cluster's TLS settings, with the paths tls-entrypoint.sh installs to", () => {
     const docker = settings(read("docker/postgres/tandem.conf"));
     const embedded = settings(TLS_SETTINGS);
-    for (const key of ["ssl", "ssl_min_protocol_version"]) expect([key, docker.get(key)]).toEqual([key, embedded.get(key)]);
+    for (const key of ["ssl", "ssl_min_protocol_version"])
+      expect([key, docker.get(key)]).toEqual([key, embedded.get(key)]);
     expect(docker.get("ssl_cert_file")).toBe(`${entrypointPath("dest")}/server.crt`);
     expect(docker.get("ssl_key_file")).toBe(`${entrypointPath("dest")}/server.key`);
   });
@@ -284,17 +343,33 @@ describe("docker TLS", () => {
     const sandbox = path.join(dir, "entrypoint");
     const [src, dest, bin] = ["src", "dest", "bin"].map((d) => path.join(sandbox, d));
     for (const d of [src, bin]) mkdirSync(d, { recursive: true });
-    writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "chown $*" >>"${path.join(sandbox, "chown.log")}"\n`, { mode: 0o755 });
+    writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "chown $*" >>"${path.join(sandbox, "chown.log")}"\n`, {
+      mode: 0o755,
+    });
     const script = path.join(sandbox, "tls-entrypoint.sh");
-    writeFileSync(script, tlsEntrypoint.replace(`src=${entrypointPath("src")}`, `src=${src}`).replace(`dest=${entrypointPath("dest")}`, `dest=${dest}`));
-    const runIt = () => spawnSync("sh", [script, "echo", "handed over"], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } as unknown as NodeJS.ProcessEnv });
+    writeFileSync(
+      script,
+      tlsEntrypoint
+        .replace(`src=${entrypointPath("src")}`, `src=${src}`)
+        .replace(`dest=${entrypointPath("dest")}`, `dest=${dest}`),
+    );
+    const runIt = () =>
+      spawnSync("sh", [script, "echo", "handed over"], {
+        encoding: "utf8",
+        env: { PATH: `${bin}:${process.env.PATH}` } as unknown as NodeJS.ProcessEnv,
+      });
 
     const missing = runIt();
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(`${src}/server.crt is missing; run npm run docker:up, which writes docker/tls/`);
     expect(missing.stdout).toBe("");
 
-    for (const [name, mode] of [["server.crt", 0o644], ["server.key", 0o600], ["ca.crt", 0o644]] as const) writeFileSync(path.join(src, name), `${name} content\n`, { mode });
+    for (const [name, mode] of [
+      ["server.crt", 0o644],
+      ["server.key", 0o600],
+      ["ca.crt", 0o644],
+    ] as const)
+      writeFileSync(path.join(src, name), `${name} content\n`, { mode });
     const ok = runIt();
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toBe("handed over\n");
@@ -308,7 +383,8 @@ describe("docker TLS", () => {
     const conninfo = /^conninfo="([^"]+)"$/m.exec(read("docker/postgres/replica-entrypoint.sh"))?.[1] ?? "";
     expect(conninfo).toContain("host=$PRIMARY_HOST");
     expect(conninfo).toContain("sslmode=verify-full");
-    for (const { service } of REPLICAS) expect(conninfo).toContain(`sslrootcert=${mountTarget(services[service], "./tls/ca.crt")}`);
+    for (const { service } of REPLICAS)
+      expect(conninfo).toContain(`sslrootcert=${mountTarget(services[service], "./tls/ca.crt")}`);
   });
 });
 
@@ -318,7 +394,8 @@ const dockerfile = read("docker/Dockerfile")
   .split("\n")
   .map((l) => l.trim())
   .filter((l) => l && !l.startsWith("#"));
-const instructions = (keyword: string) => dockerfile.filter((l) => l.startsWith(`${keyword} `)).map((l) => l.slice(keyword.length + 1).trim());
+const instructions = (keyword: string) =>
+  dockerfile.filter((l) => l.startsWith(`${keyword} `)).map((l) => l.slice(keyword.length + 1).trim());
 const packageScripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
 /** Paths the build stage produces rather than copies from the repository. */
 const BUILT = [/^\/app\/\.next\//, /^\/migrate\//];
@@ -347,14 +424,17 @@ describe("docker/Dockerfile", () => {
     for (const { from, sources } of copies) {
       for (const source of sources) {
         if (from === undefined) expect(existsSync(path.join(root, source)), source).toBe(true);
-        else if (!BUILT.some((re) => re.test(source))) expect(existsSync(path.join(root, source.replace(/^\/app\//, ""))), source).toBe(true);
+        else if (!BUILT.some((re) => re.test(source)))
+          expect(existsSync(path.join(root, source.replace(/^\/app\//, ""))), source).toBe(true);
       }
     }
     // Through sh, and the shim Prisma runs as a program made executable: COPY keeps the checkout's modes.
     const entrypoint = JSON.parse(instructions("ENTRYPOINT")[0]) as string[];
     expect(entrypoint).toHaveLength(2);
     expect(entrypoint[0]).toBe("sh");
-    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[1])).toBe(true);
+    expect(copies.some((c) => c.sources.includes("/app/docker/app-entrypoint.sh") && c.target === entrypoint[1])).toBe(
+      true,
+    );
     expect(instructions("RUN")).toContain("chmod 0755 src/schema-engine/bin/schema-engine");
     expect(instructions("USER").at(-1)).toBe("node");
     expect(instructions("ENV").join(" ")).toMatch(/NODE_ENV=production.*HOSTNAME=0\.0\.0\.0/);
@@ -388,9 +468,23 @@ describe("docker/Dockerfile", () => {
 
   it("gives migrate every package the schema-engine shim and prisma.config.ts import", () => {
     const dirs = packageClosure(root).map((dir) => path.relative(path.join(root, "node_modules"), dir));
-    const sources = ["prisma.config.ts", ...readdirSync(path.join(root, "src/schema-engine")).filter((f) => f.endsWith(".ts")).map((f) => `src/schema-engine/${f}`)];
+    const sources = [
+      "prisma.config.ts",
+      ...readdirSync(path.join(root, "src/schema-engine"))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `src/schema-engine/${f}`),
+    ];
     const imported = sources.flatMap((file) => [...read(file).matchAll(/from "([^."~][^"]*)"/g)].map((m) => m[1]));
-    const packages = new Set(imported.filter((s) => !s.startsWith("node:")).map((s) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/")));
+    const packages = new Set(
+      imported
+        .filter((s) => !s.startsWith("node:"))
+        .map((s) =>
+          s
+            .split("/")
+            .slice(0, s.startsWith("@") ? 2 : 1)
+            .join("/"),
+        ),
+    );
     expect(packages.size).toBeGreaterThanOrEqual(4);
     for (const name of [...packages, ...MIGRATE_ROOTS]) expect(dirs, name).toContain(name);
     // The shim starts under tsx's loader (src/schema-engine/bin/schema-engine).
@@ -400,14 +494,38 @@ describe("docker/Dockerfile", () => {
   });
 
   it(".dockerignore keeps secrets and host builds out of the context, and nothing the image needs", () => {
-    const ignored = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     for (const entry of ["node_modules", ".next", ".tandem", "docker/.env", ".git"]) expect(ignored).toContain(entry);
-    const needed = ["package.json", "package-lock.json", "prisma", "prisma.config.ts", "src", "public", "docker/migrate-deps.ts", "docker/app-entrypoint.sh", "next.config.ts", "tsconfig.json"];
-    for (const file of needed) expect(ignored.some((pattern) => file === pattern || file.startsWith(`${pattern}/`)), file).toBe(false);
+    const needed = [
+      "package.json",
+      "package-lock.json",
+      "prisma",
+      "prisma.config.ts",
+      "src",
+      "public",
+      "docker/migrate-deps.ts",
+      "docker/app-entrypoint.sh",
+      "next.config.ts",
+      "tsconfig.json",
+    ];
+    for (const file of needed)
+      expect(
+        ignored.some((pattern) => file === pattern || file.startsWith(`${pattern}/`)),
+        file,
+      ).toBe(false);
   });
 });
 
-const shellScripts = ["docker/postgres/init-primary.sh", "docker/postgres/replica-entrypoint.sh", "docker/postgres/tls-entrypoint.sh", "docker/app-entrypoint.sh", "src/schema-engine/bin/schema-engine"];
+const shellScripts = [
+  "docker/postgres/init-primary.sh",
+  "docker/postgres/replica-entrypoint.sh",
+  "docker/postgres/tls-entrypoint.sh",
+  "docker/app-entrypoint.sh",
+  "src/schema-engine/bin/schema-engine",
+];
 const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 
 describe("shell scripts", () => {
@@ -428,7 +546,11 @@ describe("shell scripts", () => {
 
   // .ci/run installs shellcheck from Debian, so CI always runs this; elsewhere it needs `apt-get install shellcheck`.
   it.skipIf(!shellcheck)("pass shellcheck (skipped when shellcheck is not installed)", () => {
-    const output = spawnSync("shellcheck", ["--shell=sh", "--severity=style", ...shellScripts.map((f) => path.join(root, f))], { encoding: "utf8" });
+    const output = spawnSync(
+      "shellcheck",
+      ["--shell=sh", "--severity=style", ...shellScripts.map((f) => path.join(root, f))],
+      { encoding: "utf8" },
+    );
     expect(output.stdout).toBe("");
     expect(output.status).toBe(0);
   });
@@ -451,12 +573,25 @@ describe("docker/.env, as npm run docker:up writes it", () => {
 
   it("passes production's rules, for the app in compose and for tools on the host", () => {
     const { secrets } = ensureEnvFile(path.join(dir, "rules.env"));
-    const inCompose = Object.fromEntries(Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), secrets)]));
+    const inCompose = Object.fromEntries(
+      Object.entries(services.app.environment).map(([k, v]) => [k, interpolate(String(v), secrets)]),
+    );
     expect(productionProblems(inCompose)).toEqual([]);
     const urls = hostUrls(secrets, path.join(dir, "tls", "ca.crt"));
-    expect(productionProblems({ DATABASE_URL: urls.primary, DATABASE_REPLICA_URLS: urls.replicas.join(","), ADMIN_TOKEN: secrets.ADMIN_TOKEN })).toEqual([]);
+    expect(
+      productionProblems({
+        DATABASE_URL: urls.primary,
+        DATABASE_REPLICA_URLS: urls.replicas.join(","),
+        ADMIN_TOKEN: secrets.ADMIN_TOKEN,
+      }),
+    ).toEqual([]);
     // The same check refuses a well-known password, so the assertions above can fail.
-    expect(productionProblems({ ...inCompose, DATABASE_URL: inCompose.DATABASE_URL.replace(secrets.TANDEM_DB_PASSWORD, "postgres") })).toHaveLength(1);
+    expect(
+      productionProblems({
+        ...inCompose,
+        DATABASE_URL: inCompose.DATABASE_URL.replace(secrets.TANDEM_DB_PASSWORD, "postgres"),
+      }),
+    ).toHaveLength(1);
   });
 
   it("keeps existing values (the volumes hold them), adds missing ones and tightens the mode", () => {
@@ -476,9 +611,15 @@ describe("docker/.env, as npm run docker:up writes it", () => {
     const project = path.join(dir, "project");
     mkdirSync(path.join(project, "docker"), { recursive: true });
     const { secrets } = ensureEnvFile(path.join(project, "docker", ".env"));
-    const output = execFileSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/scripts/docker.ts"), "env"], { cwd: project, encoding: "utf8" });
+    const output = execFileSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      [path.join(root, "src/scripts/docker.ts"), "env"],
+      { cwd: project, encoding: "utf8" },
+    );
     const printed = parseEnvFile(output);
-    expect(printed.DATABASE_URL).toBe(`postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem?sslmode=verify-full&sslrootcert=${project}/docker/tls/ca.crt`);
+    expect(printed.DATABASE_URL).toBe(
+      `postgresql://tandem:${secrets.TANDEM_DB_PASSWORD}@127.0.0.1:5432/tandem?sslmode=verify-full&sslrootcert=${project}/docker/tls/ca.crt`,
+    );
     expect(printed.DATABASE_REPLICA_URLS.split(",").map((u) => new URL(u).port)).toEqual(["5433", "5434"]);
     expect(printed.TANDEM_APP_URL).toBe("http://127.0.0.1:3000");
   });
@@ -494,12 +635,20 @@ describe("docker:down, docker:clean and docker:up around docker/.env and the vol
     expect(without.env).toEqual(Object.fromEntries(SECRET_NAMES.map((n) => [n, PLACEHOLDER])));
     // Every ${VAR:?…} in compose.yml is then satisfied, so compose gets as far as removing things.
     for (const service of Object.values(services)) {
-      for (const value of Object.values(service.environment)) expect(() => interpolate(String(value), without.env)).not.toThrow();
+      for (const value of Object.values(service.environment))
+        expect(() => interpolate(String(value), without.env)).not.toThrow();
     }
 
-    const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, ["down", "--volumes"]);
+    const partial = composeInvocation(composeFile, envFile, { POSTGRES_PASSWORD: "kept", ADMIN_TOKEN: "kept" }, [
+      "down",
+      "--volumes",
+    ]);
     expect(partial.argv).toEqual(["compose", "-f", composeFile, "--env-file", envFile, "down", "--volumes"]);
-    expect(partial.env).toEqual({ REPLICATOR_PASSWORD: PLACEHOLDER, TANDEM_OWNER_PASSWORD: PLACEHOLDER, TANDEM_DB_PASSWORD: PLACEHOLDER });
+    expect(partial.env).toEqual({
+      REPLICATOR_PASSWORD: PLACEHOLDER,
+      TANDEM_OWNER_PASSWORD: PLACEHOLDER,
+      TANDEM_DB_PASSWORD: PLACEHOLDER,
+    });
     expect(composeInvocation(composeFile, envFile, SAMPLE_SECRETS, ["up"]).env).toEqual({});
   });
 
@@ -510,9 +659,16 @@ describe("docker:down, docker:clean and docker:up around docker/.env and the vol
 
   it("reads docker volume inspect: present, absent, or Docker could not be asked", () => {
     expect(volumeState({ status: 0, stderr: "" })).toBe("present");
-    expect(volumeState({ status: 1, stderr: `Error response from daemon: get ${PRIMARY_VOLUME}: no such volume\n` })).toBe("absent");
+    expect(
+      volumeState({ status: 1, stderr: `Error response from daemon: get ${PRIMARY_VOLUME}: no such volume\n` }),
+    ).toBe("absent");
     expect(volumeState({ status: 1, stderr: `Error: No such volume: ${PRIMARY_VOLUME}\n` })).toBe("absent");
-    expect(volumeState({ status: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n" })).toBe("unknown");
+    expect(
+      volumeState({
+        status: 1,
+        stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n",
+      }),
+    ).toBe("unknown");
     expect(volumeState({ status: null, stderr: "" })).toBe("unknown"); // no docker binary
   });
 
@@ -520,10 +676,14 @@ describe("docker:down, docker:clean and docker:up around docker/.env and the vol
     expect(upRefusal([], true, "present")).toBeUndefined(); // a complete docker/.env: the usual restart
     expect(upRefusal([...SECRET_NAMES], false, "absent")).toBeUndefined(); // the first up
     const refusal = upRefusal([...SECRET_NAMES], false, "present");
-    expect(refusal).toMatch(/there is no docker\/\.env, but the volume tandem_pg-primary-data exists: the volumes hold the old passwords/);
+    expect(refusal).toMatch(
+      /there is no docker\/\.env, but the volume tandem_pg-primary-data exists: the volumes hold the old passwords/,
+    );
     expect(refusal).toContain("npm run docker:clean");
     expect(upRefusal(["ADMIN_TOKEN"], true, "present")).toMatch(/^\[docker\] docker\/\.env lacks ADMIN_TOKEN, but/);
-    expect(upRefusal(["ADMIN_TOKEN"], true, "unknown")).toMatch(/could not say whether the volume .* exists.*not writing new secrets/);
+    expect(upRefusal(["ADMIN_TOKEN"], true, "unknown")).toMatch(
+      /could not say whether the volume .* exists.*not writing new secrets/,
+    );
   });
 
   describe("the script, with a stand-in docker on PATH", () => {
@@ -549,20 +709,40 @@ exit 0
     const envPath = path.join(project, "docker", ".env");
     const script = (command: string, volume: "present" | "absent") => {
       writeFileSync(log, "");
-      const result = spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "src/scripts/docker.ts"), command], {
-        cwd: project,
-        encoding: "utf8",
-        env: { ...process.env, PATH: `${path.join(project, "bin")}:${process.env.PATH}`, STUB_VOLUME: volume, POSTGRES_PASSWORD: "" },
-      });
-      return { status: result.status, stderr: result.stderr, calls: readFileSync(log, "utf8").trim().split("\n").filter((l) => !l.startsWith("compose version")) };
+      const result = spawnSync(
+        path.join(root, "node_modules/.bin/tsx"),
+        [path.join(root, "src/scripts/docker.ts"), command],
+        {
+          cwd: project,
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            PATH: `${path.join(project, "bin")}:${process.env.PATH}`,
+            STUB_VOLUME: volume,
+            POSTGRES_PASSWORD: "",
+          },
+        },
+      );
+      return {
+        status: result.status,
+        stderr: result.stderr,
+        calls: readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .filter((l) => !l.startsWith("compose version")),
+      };
     };
     const composeFile = path.join(project, "docker", "compose.yml");
 
     it("clean and down without docker/.env still run compose, with placeholders", () => {
       const clean = script("clean", "present");
       expect(clean.status).toBe(0);
-      expect(clean.calls).toEqual([`compose -f ${composeFile} down --volumes --remove-orphans | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
-      expect(script("down", "present").calls).toEqual([`compose -f ${composeFile} down | POSTGRES_PASSWORD=${PLACEHOLDER}`]);
+      expect(clean.calls).toEqual([
+        `compose -f ${composeFile} down --volumes --remove-orphans | POSTGRES_PASSWORD=${PLACEHOLDER}`,
+      ]);
+      expect(script("down", "present").calls).toEqual([
+        `compose -f ${composeFile} down | POSTGRES_PASSWORD=${PLACEHOLDER}`,
+      ]);
     });
 
     it("up without docker/.env refuses while the primary's volume exists, and writes nothing", () => {
@@ -577,15 +757,22 @@ exit 0
       const up = script("up", "absent");
       expect(up.status).toBe(0);
       const { POSTGRES_PASSWORD } = parseEnvFile(readFileSync(envPath, "utf8"));
-      expect(up.calls).toEqual([`volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`, `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      expect(up.calls).toEqual([
+        `volume inspect ${PRIMARY_VOLUME} | POSTGRES_PASSWORD=`,
+        `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`,
+      ]);
       // A complete docker/.env: the next up does not look at volumes; clean uses the file, then deletes it.
-      expect(script("up", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`]);
+      expect(script("up", "present").calls).toEqual([
+        `compose -f ${composeFile} --env-file ${envPath} up -d --build --wait | POSTGRES_PASSWORD=`,
+      ]);
       // The certificates the containers mount were written before compose ran, keys private.
       for (const container of POSTGRES_CONTAINERS) {
         expect(statSync(path.join(project, "docker", "tls", `${container}.key`)).mode & 0o777).toBe(0o600);
         expect(existsSync(path.join(project, "docker", "tls", `${container}.crt`))).toBe(true);
       }
-      expect(script("clean", "present").calls).toEqual([`compose -f ${composeFile} --env-file ${envPath} down --volumes --remove-orphans | POSTGRES_PASSWORD=`]);
+      expect(script("clean", "present").calls).toEqual([
+        `compose -f ${composeFile} --env-file ${envPath} down --volumes --remove-orphans | POSTGRES_PASSWORD=`,
+      ]);
       expect(existsSync(envPath)).toBe(false);
       expect(existsSync(path.join(project, "docker", "tls"))).toBe(false);
       expect(POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{64}$/);

@@ -1,26 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { newerToken } from "~/trpc/consistency-token";
 import { tandemMetrics } from "~/server/metrics";
 import { formatPrometheus } from "~/server/prometheus";
 import type { NodeRouting, RoutingView } from "~/server/routing-view";
+import { newerToken } from "~/trpc/consistency-token";
 import { parsePrometheusText } from "../../support/prometheus-text";
 
 describe("formatPrometheus", () => {
   it("writes HELP, TYPE and samples, escaping label values and help text", () => {
     const text = formatPrometheus([
-      { name: "x_total", type: "counter", help: "a \\ b\nc", samples: [{ labels: { node: 'we"ird\\\n' }, value: 3 }, { value: Number.NaN }] },
+      {
+        name: "x_total",
+        type: "counter",
+        help: "a \\ b\nc",
+        samples: [{ labels: { node: 'we"ird\\\n' }, value: 3 }, { value: Number.NaN }],
+      },
       { name: "y", type: "gauge", help: "y", samples: [{ value: Number.POSITIVE_INFINITY }] },
     ]);
     expect(text).toBe(
-      ['# HELP x_total a \\\\ b\\nc', "# TYPE x_total counter", 'x_total{node="we\\"ird\\\\\\n"} 3', "x_total NaN", "# HELP y y", "# TYPE y gauge", "y +Inf", ""].join("\n"),
+      [
+        "# HELP x_total a \\\\ b\\nc",
+        "# TYPE x_total counter",
+        'x_total{node="we\\"ird\\\\\\n"} 3',
+        "x_total NaN",
+        "# HELP y y",
+        "# TYPE y gauge",
+        "y +Inf",
+        "",
+      ].join("\n"),
     );
     const parsed = parsePrometheusText(text);
     expect(parsed.get("x_total")?.samples).toHaveLength(2);
   });
 
   it("refuses names Prometheus would reject", () => {
-    expect(() => formatPrometheus([{ name: "bad-name", type: "gauge", help: "h", samples: [] }])).toThrow(/Invalid metric name/);
-    expect(() => formatPrometheus([{ name: "ok", type: "gauge", help: "h", samples: [{ labels: { "bad-label": "v" }, value: 1 }] }])).toThrow(/Invalid label name/);
+    expect(() => formatPrometheus([{ name: "bad-name", type: "gauge", help: "h", samples: [] }])).toThrow(
+      /Invalid metric name/,
+    );
+    expect(() =>
+      formatPrometheus([
+        { name: "ok", type: "gauge", help: "h", samples: [{ labels: { "bad-label": "v" }, value: 1 }] },
+      ]),
+    ).toThrow(/Invalid label name/);
   });
 });
 
@@ -52,18 +72,44 @@ describe("tandemMetrics", () => {
   const view: RoutingView = {
     writer: "primary",
     allReplicasOut: false,
-    topology: { kind: "patroni", description: "patroni (3 member APIs)", lastDiscoveryAt: "2026-12-02T15:00:00.000Z", lastError: null, draining: ["pg4"] },
+    topology: {
+      kind: "patroni",
+      description: "patroni (3 member APIs)",
+      lastDiscoveryAt: "2026-12-02T15:00:00.000Z",
+      lastError: null,
+      draining: ["pg4"],
+    },
     nodes: [
-      node("primary", { role: "primary", routing: { routable: false, kind: "primary", detail: "the primary" }, lagBytes: null, lagSeconds: null, readsServed: 2, writes: 7 }),
+      node("primary", {
+        role: "primary",
+        routing: { routable: false, kind: "primary", detail: "the primary" },
+        lagBytes: null,
+        lagSeconds: null,
+        readsServed: 2,
+        writes: 7,
+      }),
       node("replica1", { readsServed: 40, lagBytes: 128, lagSeconds: 0.25 }),
-      node("replica2", { reachable: false, routing: { routable: false, kind: "unreachable", detail: "unreachable" }, lagBytes: null, lagSeconds: null, readsServed: 3, fallbacks: 1, errors: 2 }),
+      node("replica2", {
+        reachable: false,
+        routing: { routable: false, kind: "unreachable", detail: "unreachable" },
+        lagBytes: null,
+        lagSeconds: null,
+        readsServed: 3,
+        fallbacks: 1,
+        errors: 2,
+      }),
     ],
   };
   const families = parsePrometheusText(formatPrometheus(tandemMetrics(view)));
-  const value = (name: string, nodeName?: string) => families.get(name)?.samples.find((s) => s.labels.node === nodeName)?.value;
+  const value = (name: string, nodeName?: string) =>
+    families.get(name)?.samples.find((s) => s.labels.node === nodeName)?.value;
 
   it("counts reads, fallbacks, errors and writes per node", () => {
-    expect([value("tandem_reads_total", "primary"), value("tandem_reads_total", "replica1"), value("tandem_reads_total", "replica2")]).toEqual([2, 40, 3]);
+    expect([
+      value("tandem_reads_total", "primary"),
+      value("tandem_reads_total", "replica1"),
+      value("tandem_reads_total", "replica2"),
+    ]).toEqual([2, 40, 3]);
     expect(value("tandem_read_fallbacks_total", "replica2")).toBe(1);
     expect(value("tandem_db_errors_total", "replica2")).toBe(2);
     expect(value("tandem_writes_total", "primary")).toBe(7);

@@ -15,7 +15,10 @@ describe("ReadRates: where reads go right now, from the counters", () => {
     ]);
     rates.sample(counts(5, 5), 500); // too soon: not a sample
     const window = rates.sample(counts(40, 10, 4), 2_000);
-    expect(window.nodes.map((n) => n.points.map((p) => [p.readsPerSecond, p.errorsPerSecond]))).toEqual([[[20, 2]], [[5, 0]]]);
+    expect(window.nodes.map((n) => n.points.map((p) => [p.readsPerSecond, p.errorsPerSecond]))).toEqual([
+      [[20, 2]],
+      [[5, 0]],
+    ]);
   });
 
   it("keeps only the window, and never reports a negative rate when counters start over", () => {

@@ -10,17 +10,20 @@ export default function NewUserPage() {
   return (
     <Page>
       <div className="grid max-w-2xl gap-6">
-      <p>
-        <Link href="/users" className="text-sm font-medium text-primary hover:underline">
-          ← All users
-        </Link>
-      </p>
-      <PageHeader title="New user" description="The user is written to the primary; its page then reads it back from a replica that has replayed the write." />
-      <Card aria-label="New user form" className="pt-5">
-        <CardContent>
-          <CreateUser />
-        </CardContent>
-      </Card>
+        <p>
+          <Link href="/users" className="text-sm font-medium text-primary hover:underline">
+            ← All users
+          </Link>
+        </p>
+        <PageHeader
+          title="New user"
+          description="The user is written to the primary; its page then reads it back from a replica that has replayed the write."
+        />
+        <Card aria-label="New user form" className="pt-5">
+          <CardContent>
+            <CreateUser />
+          </CardContent>
+        </Card>
       </div>
     </Page>
   );

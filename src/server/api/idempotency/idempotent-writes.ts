@@ -34,7 +34,12 @@ export function withIdempotency(db: RequestDb, shared: DataLayer, request: Idemp
 
 type Outcome<T> = { replayed: false; data: T } | { replayed: true; stored: Awaited<ReturnType<typeof storedKey>> };
 
-async function idempotentWrite<T>(db: RequestDb, shared: DataLayer, request: IdempotentRequest, mutation: (client: PrismaClient) => Promise<T>): Promise<WriteResult<T>> {
+async function idempotentWrite<T>(
+  db: RequestDb,
+  shared: DataLayer,
+  request: IdempotentRequest,
+  mutation: (client: PrismaClient) => Promise<T>,
+): Promise<WriteResult<T>> {
   const { key, fingerprint, settings } = request;
   const sweep = sweepDue(shared, settings);
   const result = await db.write((client) =>
@@ -68,7 +73,10 @@ async function idempotentWrite<T>(db: RequestDb, shared: DataLayer, request: Ide
     await db.write((client) => saveCommitFacts(client, key, result.servedBy, result.consistencyToken));
   } catch (error) {
     // The change is committed and its answer known: answer it. A retry still replays (see above).
-    console.warn(`[idempotency] could not record the commit facts of key ${JSON.stringify(key)}:`, (error as Error).message);
+    console.warn(
+      `[idempotency] could not record the commit facts of key ${JSON.stringify(key)}:`,
+      (error as Error).message,
+    );
   }
   return { data: outcome.data, servedBy: result.servedBy, consistencyToken: result.consistencyToken };
 }
@@ -76,7 +84,8 @@ async function idempotentWrite<T>(db: RequestDb, shared: DataLayer, request: Ide
 function keyReused(): TRPCError {
   return new TRPCError({
     code: "UNPROCESSABLE_CONTENT",
-    message: "This Idempotency-Key was already used for a different request (another operation or input). Use a new key for a new request.",
+    message:
+      "This Idempotency-Key was already used for a different request (another operation or input). Use a new key for a new request.",
   });
 }
 

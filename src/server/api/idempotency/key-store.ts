@@ -44,7 +44,12 @@ export async function saveResponse(tx: Sql, key: string, response: Prisma.InputJ
 }
 
 /** After the commit: where it was written and the consistency token, known only once the commit is. */
-export async function saveCommitFacts(db: PrismaClient, key: string, servedBy: unknown, consistencyToken: string): Promise<void> {
+export async function saveCommitFacts(
+  db: PrismaClient,
+  key: string,
+  servedBy: unknown,
+  consistencyToken: string,
+): Promise<void> {
   await db.$executeRaw`UPDATE idempotency_keys SET served_by = ${JSON.stringify(servedBy)}::jsonb, consistency_token = ${consistencyToken} WHERE key = ${key}`;
 }
 

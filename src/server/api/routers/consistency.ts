@@ -11,9 +11,13 @@ import { createTRPCRouter, publicProcedure } from "../trpc";
 const token = z
   .string({ error: "token must be text" })
   .trim()
-  .refine(isToken, { error: "token must be a consistency token like 2:0/3000148 (the consistencyToken a mutation returned)" });
+  .refine(isToken, {
+    error: "token must be a consistency token like 2:0/3000148 (the consistencyToken a mutation returned)",
+  });
 
 export const consistencyRouter = createTRPCRouter({
   /** Per node other than the writer: "replayed", "behind" (and whether its replay is paused) or "unreachable". */
-  progress: publicProcedure.input(z.object({ token })).query(async ({ ctx, input }) => ({ nodes: await ctx.services.db.replayProgress(input.token) })),
+  progress: publicProcedure
+    .input(z.object({ token }))
+    .query(async ({ ctx, input }) => ({ nodes: await ctx.services.db.replayProgress(input.token) })),
 });

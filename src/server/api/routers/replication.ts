@@ -8,8 +8,8 @@
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { measureVisibility } from "~/replication/visibility";
 import { isConnectionError } from "~/replication/connection-errors";
+import { measureVisibility } from "~/replication/visibility";
 import { replicationStatus } from "~/server/node-status";
 import { readRatesOf } from "~/server/read-rates";
 import { forgetReplicationDetails } from "~/server/replication-details";
@@ -18,7 +18,9 @@ import type { Context } from "../trpc";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const nodeInput = z.object({
-  node: z.string({ error: "node must be text" }).regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "node must be a node name such as replica1" }),
+  node: z
+    .string({ error: "node must be text" })
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "node must be a node name such as replica1" }),
 });
 
 /** `since` is the newest `at` the page already has; without it, the whole window. */
@@ -35,8 +37,17 @@ const lagHistoryInput = z
 /** `sinceId` is the newest event id the page already has; without it, every event kept. */
 const eventsInput = z
   .object({
-    sinceId: z.number({ error: "sinceId must be an event id" }).int({ error: "sinceId must be a whole number" }).nonnegative({ error: "sinceId must not be negative" }).optional(),
-    limit: z.number({ error: "limit must be a number" }).int({ error: "limit must be a whole number" }).min(1, { error: "limit must be at least 1" }).max(500, { error: "limit must be at most 500" }).optional(),
+    sinceId: z
+      .number({ error: "sinceId must be an event id" })
+      .int({ error: "sinceId must be a whole number" })
+      .nonnegative({ error: "sinceId must not be negative" })
+      .optional(),
+    limit: z
+      .number({ error: "limit must be a number" })
+      .int({ error: "limit must be a whole number" })
+      .min(1, { error: "limit must be at least 1" })
+      .max(500, { error: "limit must be at most 500" })
+      .optional(),
   })
   .optional();
 
@@ -58,7 +69,8 @@ async function onEmbeddedCluster<T>(ctx: Context, operation: (cluster: ClusterCo
     return await operation(cluster);
   } catch (error) {
     if (error instanceof TRPCError || isConnectionError(error)) throw error;
-    if (error instanceof UnknownClusterNodeError) throw new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
+    if (error instanceof UnknownClusterNodeError)
+      throw new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: (error as Error).message, cause: error });
   } finally {
     forgetReplicationDetails(ctx.services.db);
@@ -82,7 +94,9 @@ export const replicationRouter = createTRPCRouter({
    * What changed, newest first: nodes lost and back, the writer moving, divergence, and the levers pulled
    * here (~/server/db/node-events.ts), kept across restarts (~/server/db/ops-records.ts).
    */
-  events: adminProcedure.input(eventsInput).query(({ ctx, input }) => ({ events: ctx.services.events?.list(input ?? {}) ?? [] })),
+  events: adminProcedure
+    .input(eventsInput)
+    .query(({ ctx, input }) => ({ events: ctx.services.events?.list(input ?? {}) ?? [] })),
 
   /** Reads and connection errors per node per second, from the data layer's counters (sampled when asked). */
   traffic: adminProcedure.query(({ ctx }) => readRatesOf(ctx.services.db).sample(ctx.services.db.counts(), Date.now())),

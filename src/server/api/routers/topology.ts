@@ -8,5 +8,7 @@ import { publicTopology } from "~/server/public-topology";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const topologyRouter = createTRPCRouter({
-  nodes: publicProcedure.query(async ({ ctx }) => publicTopology(await replicationStatus(ctx.services.db, ctx.services.cluster))),
+  nodes: publicProcedure.query(async ({ ctx }) =>
+    publicTopology(await replicationStatus(ctx.services.db, ctx.services.cluster)),
+  ),
 });

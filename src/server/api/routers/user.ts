@@ -20,12 +20,14 @@ function written({ data, servedBy, consistencyToken }: WriteResult<User>) {
 
 export const userRouter = createTRPCRouter({
   create: publicProcedure
-    .meta({ rest: { method: "POST", path: "/users", status: 201, body: "user", tags: ["users"], summary: "Create a user" } })
+    .meta({
+      rest: { method: "POST", path: "/users", status: 201, body: "user", tags: ["users"], summary: "Create a user" },
+    })
     .input(z.object({ name, email }))
     .output(writtenOutput)
     .mutation(async ({ ctx, input }) => {
-    return written(await ctx.db.write((db) => db.user.create({ data: input })));
-  }),
+      return written(await ctx.db.write((db) => db.user.create({ data: input })));
+    }),
 
   /**
    * Newest first by default. Ids are assigned in commit order, so "id below the cursor" pages stably while
@@ -41,51 +43,76 @@ export const userRouter = createTRPCRouter({
         tags: ["users"],
         summary: "List users, newest first or sorted",
         description:
-          "One page (`limit`, default 20), newest first or in the order `sort` names (newest, oldest, name, name-desc). Page with `cursor` (newest first) or `offset`; the next page's URL is in the `Link` header (rel=\"next\") either way, and `X-Total-Count` says how many users match. `search` matches the name or the email, case-insensitively.",
+          'One page (`limit`, default 20), newest first or in the order `sort` names (newest, oldest, name, name-desc). Page with `cursor` (newest first) or `offset`; the next page\'s URL is in the `Link` header (rel="next") either way, and `X-Total-Count` says how many users match. `search` matches the name or the email, case-insensitively.',
       },
     })
     .input(listInput)
     .output(userPageOutput)
     .query(async ({ ctx, input }) => {
-    const page = { search: input.search, sort: input.sort, cursor: input.cursor, offset: input.offset, take: input.limit + 1 };
-    const { data, servedBy } = await ctx.db.read((db) => Promise.all([findUserPage(db, page), countUsers(db, input.search)]));
-    const [rows, total] = data;
-    const items = rows.slice(0, input.limit);
-    const more = rows.length > input.limit;
-    const byOffset = input.offset !== undefined || input.sort !== "newest";
-    return {
-      items,
-      nextCursor: more && !byOffset ? (items.at(-1)?.id ?? null) : null,
-      nextOffset: more && byOffset ? (input.offset ?? 0) + input.limit : null,
-      total,
-      servedBy,
-    };
-  }),
+      const page = {
+        search: input.search,
+        sort: input.sort,
+        cursor: input.cursor,
+        offset: input.offset,
+        take: input.limit + 1,
+      };
+      const { data, servedBy } = await ctx.db.read((db) =>
+        Promise.all([findUserPage(db, page), countUsers(db, input.search)]),
+      );
+      const [rows, total] = data;
+      const items = rows.slice(0, input.limit);
+      const more = rows.length > input.limit;
+      const byOffset = input.offset !== undefined || input.sort !== "newest";
+      return {
+        items,
+        nextCursor: more && !byOffset ? (items.at(-1)?.id ?? null) : null,
+        nextOffset: more && byOffset ? (input.offset ?? 0) + input.limit : null,
+        total,
+        servedBy,
+      };
+    }),
 
   byId: publicProcedure
     .meta({ rest: { method: "GET", path: "/users/{id}", body: "user", tags: ["users"], summary: "Get a user" } })
     .input(z.object({ id }))
     .output(userReadOutput)
     .query(async ({ ctx, input }) => {
-    const { data: user, servedBy } = await ctx.db.read((db) => db.user.findUnique({ where: { id: input.id } }));
-    if (!user) throw recordNotFound("User", servedBy);
-    return { user, servedBy };
-  }),
+      const { data: user, servedBy } = await ctx.db.read((db) => db.user.findUnique({ where: { id: input.id } }));
+      if (!user) throw recordNotFound("User", servedBy);
+      return { user, servedBy };
+    }),
 
   /** A missing id fails inside Prisma (P2025), which the error middleware turns into NOT_FOUND. */
   update: publicProcedure
-    .meta({ rest: { method: "PATCH", path: "/users/{id}", body: "user", tags: ["users"], summary: "Change a user's name or email" } })
+    .meta({
+      rest: {
+        method: "PATCH",
+        path: "/users/{id}",
+        body: "user",
+        tags: ["users"],
+        summary: "Change a user's name or email",
+      },
+    })
     .input(updateInput)
     .output(writtenOutput)
     .mutation(async ({ ctx, input: { id, ...changes } }) => {
-    return written(await ctx.db.write((db) => db.user.update({ where: { id }, data: changes })));
-  }),
+      return written(await ctx.db.write((db) => db.user.update({ where: { id }, data: changes })));
+    }),
 
   delete: publicProcedure
-    .meta({ rest: { method: "DELETE", path: "/users/{id}", body: "user", tags: ["users"], summary: "Delete a user", description: "Answers with the deleted user." } })
+    .meta({
+      rest: {
+        method: "DELETE",
+        path: "/users/{id}",
+        body: "user",
+        tags: ["users"],
+        summary: "Delete a user",
+        description: "Answers with the deleted user.",
+      },
+    })
     .input(z.object({ id }))
     .output(writtenOutput)
     .mutation(async ({ ctx, input }) => {
-    return written(await ctx.db.write((db) => db.user.delete({ where: { id: input.id } })));
-  }),
+      return written(await ctx.db.write((db) => db.user.delete({ where: { id: input.id } })));
+    }),
 });

@@ -8,7 +8,7 @@
  * commit: reads that carry it go to the primary, which has every committed write, until a newer token
  * replaces it. Its position is the writer's before that write, so any later token is newer.
  */
-import { type Lsn, formatLsn, parseLsn } from "~/replication/lsn";
+import { formatLsn, type Lsn, parseLsn } from "~/replication/lsn";
 
 export interface ConsistencyToken {
   timeline: number | null;

@@ -30,9 +30,9 @@ import { type ConsistencyToken, formatToken, isNewer, parseToken } from "./consi
 import { DatabaseUnavailableError } from "./database-unavailable";
 import { Hedging } from "./hedging";
 import { firstSuccess, settleOrTimeout } from "./races";
-import { type ReadClient, nodeReadClient, replicaReadClient } from "./read-client";
+import { nodeReadClient, type ReadClient, replicaReadClient } from "./read-client";
 import { type ReadOptions, type ReadPlan, ReadRouting } from "./read-routing";
-import { ReplicaReadFailed, failureWords, replicaFailureOf } from "./replica-read-failed";
+import { failureWords, ReplicaReadFailed, replicaFailureOf } from "./replica-read-failed";
 import { DETAIL, type ServedBy, type ServedReason, servedBy } from "./served-by";
 import { WriteTokens } from "./write-tokens";
 
@@ -137,16 +137,26 @@ export class DataLayer {
     };
   }
 
-  private async read<T>(query: (db: ReadClient) => Promise<T>, token: ConsistencyToken | undefined, options: ReadOptions = {}): Promise<ReadResult<T>> {
+  private async read<T>(
+    query: (db: ReadClient) => Promise<T>,
+    token: ConsistencyToken | undefined,
+    options: ReadOptions = {},
+  ): Promise<ReadResult<T>> {
     await this.monitor.start(); // the first call waits for one probe round: route from facts, not guesses
     const plan = await this.routing.plan(token, options);
     if (plan.onPrimary) {
-      return { data: await this.onPrimary(plan.node, query), servedBy: this.servedBy(plan.node, plan.reason, plan.detail, plan.waitedMs) };
+      return {
+        data: await this.onPrimary(plan.node, query),
+        servedBy: this.servedBy(plan.node, plan.reason, plan.detail, plan.waitedMs),
+      };
     }
     return this.onReplica(plan, query);
   }
 
-  private async write<T>(mutation: (db: PrismaClient) => Promise<T>, previous: ConsistencyToken | undefined): Promise<WriteResult<T>> {
+  private async write<T>(
+    mutation: (db: PrismaClient) => Promise<T>,
+    previous: ConsistencyToken | undefined,
+  ): Promise<WriteResult<T>> {
     await this.monitor.start();
     const writer = this.routing.writerNode();
     let data: T;
@@ -163,7 +173,11 @@ export class DataLayer {
     const token = await this.writeTokens.after(name, previous);
     this.routing.issue(name, token);
     this.count(name, "writes");
-    return { data, consistencyToken: formatToken(token), servedBy: this.servedBy(writer, "write", DETAIL.written(token.primaryOnly)) };
+    return {
+      data,
+      consistencyToken: formatToken(token),
+      servedBy: this.servedBy(writer, "write", DETAIL.written(token.primaryOnly)),
+    };
   }
 
   /** Which nodes other than the writer have replayed the write a consistency token stands for. */
@@ -224,7 +238,10 @@ export class DataLayer {
     this.count(replica.node.name, "hedges");
     const other = this.routing.alternative(plan, replica.node.name);
     const second = other.onPrimary ? this.onPrimary(other.node, query) : this.attempt(other.node, query);
-    const winner = await firstSuccess([first.then((value) => ({ value, node: replica })), second.then((value) => ({ value, node: other.node }))]);
+    const winner = await firstSuccess([
+      first.then((value) => ({ value, node: replica })),
+      second.then((value) => ({ value, node: other.node })),
+    ]);
     this.hedging.record(performance.now() - started);
     if (winner.state === "failed") {
       const error = winner.errors[1] ?? winner.errors[0];
@@ -232,7 +249,8 @@ export class DataLayer {
     }
     const hedged = winner.node !== replica;
     if (!other.onPrimary || !hedged) this.count(winner.node.node.name, "readsServed"); // onPrimary counts its own
-    if (!hedged) return { data: winner.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
+    if (!hedged)
+      return { data: winner.value, servedBy: this.servedBy(replica, plan.reason, plan.detail, plan.waitedMs) };
     // Out of routing only if it is still silent at the ceiling: a read that lost the race by a hair, or
     // one that waited for a new pooled connection (TCP, TLS, SCRAM: several ms, more on a busy machine),
     // says nothing, and excluding its replica would pile every read on the others (with one replica,
@@ -242,11 +260,18 @@ export class DataLayer {
     });
     const detail = DETAIL.hedged(replica.node.name, waitedFor, other.node.node.name, plan.detail);
     const reason = other.onPrimary ? "fallback" : plan.reason;
-    return { data: winner.value, servedBy: { ...this.servedBy(other.node, reason, detail, plan.waitedMs), hedged: true } };
+    return {
+      data: winner.value,
+      servedBy: { ...this.servedBy(other.node, reason, detail, plan.waitedMs), hedged: true },
+    };
   }
 
   /** The replica failed under the read: once more on another node that satisfies the same token. */
-  private async retryElsewhere<T>(plan: ReadPlan, failure: ReplicaReadFailed, query: (db: ReadClient) => Promise<T>): Promise<ReadResult<T>> {
+  private async retryElsewhere<T>(
+    plan: ReadPlan,
+    failure: ReplicaReadFailed,
+    query: (db: ReadClient) => Promise<T>,
+  ): Promise<ReadResult<T>> {
     const replica = plan.node.node;
     this.count(replica.name, "fallbacks");
     if (failure.why !== "recovery-conflict") {
@@ -255,9 +280,13 @@ export class DataLayer {
     }
     // A recovery conflict is the replica's, not the query's: another replica may serve it. A replica that
     // went away, the primary (as before: it has everything, and the other replicas may be going too).
-    const other = failure.why === "recovery-conflict" ? this.routing.alternative(plan, replica.name) : { node: this.routing.writerNode(), onPrimary: true };
+    const other =
+      failure.why === "recovery-conflict"
+        ? this.routing.alternative(plan, replica.name)
+        : { node: this.routing.writerNode(), onPrimary: true };
     const detail = DETAIL.retried(replica.name, failureWords(failure), other.node.node.name);
-    if (other.onPrimary) return { data: await this.onPrimary(other.node, query), servedBy: this.servedBy(other.node, "fallback", detail) };
+    if (other.onPrimary)
+      return { data: await this.onPrimary(other.node, query), servedBy: this.servedBy(other.node, "fallback", detail) };
     const retried = await this.attempt(other.node, query).catch((error) => {
       throw error instanceof ReplicaReadFailed ? this.unavailableOr(other.node, error.cause) : error;
     });
@@ -286,7 +315,10 @@ export class DataLayer {
     reading.then(done, done);
     const { lost, cancel } = this.monitor.whenLost(name);
     try {
-      return await Promise.race([reading, lost.then((cause) => Promise.reject(new ReplicaReadFailed(name, cause, "lost")))]);
+      return await Promise.race([
+        reading,
+        lost.then((cause) => Promise.reject(new ReplicaReadFailed(name, cause, "lost"))),
+      ]);
     } catch (error) {
       throw replicaFailureOf(name, error);
     } finally {

@@ -6,10 +6,20 @@
 import { readReplicas } from "@prisma/extension-read-replicas";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 
-type ReadOperation = "findUnique" | "findUniqueOrThrow" | "findFirst" | "findFirstOrThrow" | "findMany" | "count" | "aggregate" | "groupBy";
+type ReadOperation =
+  | "findUnique"
+  | "findUniqueOrThrow"
+  | "findFirst"
+  | "findFirstOrThrow"
+  | "findMany"
+  | "count"
+  | "aggregate"
+  | "groupBy";
 type ModelProp = Prisma.TypeMap["meta"]["modelProps"];
 
-export type ReadClient = { [M in ModelProp]: Pick<PrismaClient[M], Extract<keyof PrismaClient[M], ReadOperation>> } & Pick<PrismaClient, "$queryRaw" | "$queryRawUnsafe">;
+export type ReadClient = {
+  [M in ModelProp]: Pick<PrismaClient[M], Extract<keyof PrismaClient[M], ReadOperation>>;
+} & Pick<PrismaClient, "$queryRaw" | "$queryRawUnsafe">;
 
 /** The raw read methods, which the extension does not route (it sends them to the primary). */
 const RAW_READS = new Set<string | symbol>(["$queryRaw", "$queryRawUnsafe"]);

@@ -3,10 +3,11 @@
  * from any replica that has replayed a position, or from the primary because the write cannot be found
  * on any replica (lost in a failover, not a write of this cluster's history, or of unknown position).
  */
-import { type ConsistencyToken, formatToken } from "./consistency-token";
-import { type Lsn, formatLsn } from "~/replication/lsn";
-import type { WriterLine } from "../monitor/routing-rules";
+
+import { formatLsn, type Lsn } from "~/replication/lsn";
 import { describeFork, fateOfWrite } from "~/replication/timeline";
+import type { WriterLine } from "../monitor/routing-rules";
+import { type ConsistencyToken, formatToken } from "./consistency-token";
 
 export type TokenVerdict =
   /** Read from a node that has replayed `lsn` (the write is on the writer's history). */
@@ -41,7 +42,10 @@ export function judgeToken(token: ConsistencyToken, line: WriterLine | undefined
         detail: `your last write was lost in a failover: it was made at ${formatLsn(token.lsn)} on timeline ${token.timeline}, and ${line.history ? describeFork(line.history, token.timeline as number) : "the primary's history does not have it"}, before it`,
       };
     case "newer":
-      return { kind: "ahead", detail: `your last write (${text}) is on timeline ${token.timeline}, newer than the primary's (${line.timeline}): reading from the primary we know` };
+      return {
+        kind: "ahead",
+        detail: `your last write (${text}) is on timeline ${token.timeline}, newer than the primary's (${line.timeline}): reading from the primary we know`,
+      };
   }
 }
 
@@ -53,10 +57,16 @@ export function judgeToken(token: ConsistencyToken, line: WriterLine | undefined
  */
 function judgePrimaryOnly(token: ConsistencyToken, line: WriterLine | undefined, text: string): TokenVerdict {
   if (!line || token.timeline === null || token.timeline >= line.timeline) {
-    return { kind: "primary-only", detail: `your last write's position is not known (${text}); reading from the primary, which has every committed write` };
+    return {
+      kind: "primary-only",
+      detail: `your last write's position is not known (${text}); reading from the primary, which has every committed write`,
+    };
   }
   if (fateOfWrite(line.history, line.timeline, token) === "lost") {
-    return { kind: "lost", detail: `your last write was lost in a failover: it was made after ${formatLsn(token.lsn)} on timeline ${token.timeline}, and ${line.history ? describeFork(line.history, token.timeline) : "the primary's history does not have it"}, before it` };
+    return {
+      kind: "lost",
+      detail: `your last write was lost in a failover: it was made after ${formatLsn(token.lsn)} on timeline ${token.timeline}, and ${line.history ? describeFork(line.history, token.timeline) : "the primary's history does not have it"}, before it`,
+    };
   }
   return {
     kind: "unverifiable",

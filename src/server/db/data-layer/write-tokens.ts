@@ -11,8 +11,9 @@
  * A committed write is never answered as an error: if the position cannot be had (the writer died right
  * after the commit), the token says "read from the primary" instead (./consistency-token.ts).
  */
-import type { ConsistencyToken } from "./consistency-token";
+
 import type { Lsn } from "~/replication/lsn";
+import type { ConsistencyToken } from "./consistency-token";
 
 export interface WriterPositionSource {
   /** The writer's flush position and timeline now. */

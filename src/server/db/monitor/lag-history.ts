@@ -74,7 +74,12 @@ export class LagHistory {
   private lastRoundAt = Number.NEGATIVE_INFINITY;
   private readonly store: LagRoundStore | undefined;
 
-  constructor({ windowMs = LAG_HISTORY_WINDOW_MS, resolutionMs = LAG_HISTORY_RESOLUTION_MS, now = Date.now, store }: LagHistoryOptions = {}) {
+  constructor({
+    windowMs = LAG_HISTORY_WINDOW_MS,
+    resolutionMs = LAG_HISTORY_RESOLUTION_MS,
+    now = Date.now,
+    store,
+  }: LagHistoryOptions = {}) {
     this.windowMs = windowMs;
     this.resolutionMs = resolutionMs;
     this.now = now;

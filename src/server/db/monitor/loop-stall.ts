@@ -36,6 +36,7 @@ export class LoopStallWatch {
     const now = performance.now();
     if (now - this.last > TICK_MS + STALL_MS) this.stalls.push({ from: this.last, to: now });
     this.last = now;
-    if (this.stalls.length > 0 && now - this.stalls[0].to > KEEP_MS) this.stalls = this.stalls.filter((s) => now - s.to <= KEEP_MS);
+    if (this.stalls.length > 0 && now - this.stalls[0].to > KEEP_MS)
+      this.stalls = this.stalls.filter((s) => now - s.to <= KEEP_MS);
   }
 }

@@ -21,7 +21,11 @@ export interface Change {
   event: MonitorEvent;
 }
 
-export function describeChanges(before: NodeHealth[], after: NodeHealth[], { writerBefore, writerNow, firstRound }: WriterChange): Change[] {
+export function describeChanges(
+  before: NodeHealth[],
+  after: NodeHealth[],
+  { writerBefore, writerNow, firstRound }: WriterChange,
+): Change[] {
   const changes: Change[] = [];
   const previous = new Map(before.map((h) => [h.name, h]));
   for (const now of after) {
@@ -34,7 +38,10 @@ export function describeChanges(before: NodeHealth[], after: NodeHealth[], { wri
         event: { kind: "node-lost", node: now.name, details: { ...at, error: now.error ?? null } },
       });
     } else if (now.reachable && !fresh && !was.reachable) {
-      changes.push({ line: `${now.name} (${now.endpoint}) is reachable again`, event: { kind: "node-back", node: now.name, details: at } });
+      changes.push({
+        line: `${now.name} (${now.endpoint}) is reachable again`,
+        event: { kind: "node-back", node: now.name, details: at },
+      });
     }
     const kind = now.routing.routable ? undefined : now.routing.kind;
     const wasKind = was === undefined || was.routing.routable ? undefined : was.routing.kind;
@@ -58,7 +65,11 @@ export function describeChanges(before: NodeHealth[], after: NodeHealth[], { wri
   } else {
     changes.push({
       line: `no node accepts writes: ${writerNow.noWriterBecause}`,
-      event: { kind: "no-writer", node: null, details: { from: writerBefore ?? null, reason: writerNow.noWriterBecause } },
+      event: {
+        kind: "no-writer",
+        node: null,
+        details: { from: writerBefore ?? null, reason: writerNow.noWriterBecause },
+      },
     });
   }
   return changes;

@@ -12,7 +12,10 @@ export const STALL_EXCUSES = 0.25;
  * The timeline a probe's answer puts the node on. A replica whose WAL receiver is not running reports
  * none: it keeps the one it had, as a replica's timeline never goes back. A writable node always says.
  */
-export function probedTimeline(row: { in_recovery: boolean; timeline: number | null }, previous: number | null): number | null {
+export function probedTimeline(
+  row: { in_recovery: boolean; timeline: number | null },
+  previous: number | null,
+): number | null {
   return row.timeline ?? (row.in_recovery ? previous : null);
 }
 

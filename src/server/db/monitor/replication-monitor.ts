@@ -21,14 +21,23 @@ import { LoopStallWatch } from "./loop-stall";
 import { LostListeners } from "./lost-listeners";
 import { describeChanges } from "./monitor-changes";
 import { isExcusedTimeout, lagStateOf, probedTimeline } from "./monitor-facts";
-import { type NodeHealth, type NodeRecord, type RoutableNode, healthOf, newNodeRecord, probePool } from "./node-record";
 import { queryNodeState } from "./node-probe";
-import { PROGRESS_WAIT_MS, type ReplayPosition, type ReplayProgress, askReplay, progressOf, recentAnswer, waitForReplay, withDeadline } from "./replay-questions";
+import { healthOf, type NodeHealth, type NodeRecord, newNodeRecord, probePool, type RoutableNode } from "./node-record";
+import {
+  askReplay,
+  PROGRESS_WAIT_MS,
+  progressOf,
+  type ReplayPosition,
+  type ReplayProgress,
+  recentAnswer,
+  waitForReplay,
+  withDeadline,
+} from "./replay-questions";
 import { routeRound } from "./routing-round";
-import { type WriterChoice, type WriterLine, type WriterSample, chooseWriter } from "./routing-rules";
+import { chooseWriter, type WriterChoice, type WriterLine, type WriterSample } from "./routing-rules";
 import type { NodeRole } from "./routing-state";
 import { WriterHistories } from "./writer-history";
-import { type WriterPosition, queryWriterPosition } from "./writer-position";
+import { queryWriterPosition, type WriterPosition } from "./writer-position";
 
 export type { NodeHealth, RoutableNode } from "./node-record";
 export type { ReplayProgress } from "./replay-questions";
@@ -172,7 +181,13 @@ export class ReplicationMonitor {
       // node: keep what we knew. (Short stalls on a busy machine do not excuse a node that stays silent.)
       const elapsed = performance.now() - started;
       if (isExcusedTimeout(error, elapsed, this.stalls.stalledMsBetween(started, started + elapsed))) return;
-      Object.assign(record, { reachable: false, lastProbeAt: new Date(), error: (error as Error).message, failure: failureSentence(error, record.node.endpoint), useFunctions: true });
+      Object.assign(record, {
+        reachable: false,
+        lastProbeAt: new Date(),
+        error: (error as Error).message,
+        failure: failureSentence(error, record.node.endpoint),
+        useFunctions: true,
+      });
       this.lost.tell(record.name, error);
     }
   }
@@ -216,7 +231,11 @@ export class ReplicationMonitor {
   reportUnreachable(name: string, error: unknown): void {
     const record = this.records.get(name);
     if (!record) return;
-    Object.assign(record, { reachable: false, error: (error as Error)?.message ?? String(error), failure: failureSentence(error, record.node.endpoint) });
+    Object.assign(record, {
+      reachable: false,
+      error: (error as Error)?.message ?? String(error),
+      failure: failureSentence(error, record.node.endpoint),
+    });
     void this.recompute({ fetchHistory: false });
     this.lost.tell(name, error);
   }
@@ -275,7 +294,11 @@ export class ReplicationMonitor {
   async replayProgress(target: Lsn): Promise<ReplayProgress[]> {
     const now = performance.now();
     const ask = async (record: NodeRecord): Promise<ReplayProgress> => {
-      const position = recentAnswer(record, now) ?? (record.reachable ? await withDeadline(this.askReplay(record.name), PROGRESS_WAIT_MS).catch(() => undefined) : undefined);
+      const position =
+        recentAnswer(record, now) ??
+        (record.reachable
+          ? await withDeadline(this.askReplay(record.name), PROGRESS_WAIT_MS).catch(() => undefined)
+          : undefined);
       return progressOf(record.name, position, target);
     };
     return Promise.all(this.replicasNow().map(ask));
@@ -293,7 +316,9 @@ export class ReplicationMonitor {
    * former primary fenced by a promote is neither; a replica that is down still is.
    */
   private replicasNow(): NodeRecord[] {
-    return [...this.records.values()].filter((r) => r.name !== this.choice.writer && (r.configuredRole === "replica" || r.inRecovery === true));
+    return [...this.records.values()].filter(
+      (r) => r.name !== this.choice.writer && (r.configuredRole === "replica" || r.inRecovery === true),
+    );
   }
 
   /**
@@ -305,14 +330,21 @@ export class ReplicationMonitor {
     if (fetchHistory) {
       const candidate = chooseWriter([...this.records.values()]).writer;
       const record = candidate === undefined ? undefined : this.records.get(candidate);
-      if (record && record.timeline !== null) await this.histories.fetch(record.name, record.timeline, this.poolOf(record.name));
+      if (record && record.timeline !== null)
+        await this.histories.fetch(record.name, record.timeline, this.poolOf(record.name));
     }
     this.route();
   }
 
   private route(): void {
     const limits = { maxLagMs: this.settings.maxLagMs, maxLagBytes: this.settings.maxLagBytes };
-    const round = routeRound([...this.records.values()], { line: this.line, samples: this.samples }, (name, timeline) => this.histories.known(name, timeline), limits, Date.now());
+    const round = routeRound(
+      [...this.records.values()],
+      { line: this.line, samples: this.samples },
+      (name, timeline) => this.histories.known(name, timeline),
+      limits,
+      Date.now(),
+    );
     this.choice = round.choice;
     this.line = round.line;
     this.samples = round.samples;
@@ -321,7 +353,9 @@ export class ReplicationMonitor {
 
   /** Every node that is not the writer and is, or was configured as, a replica; down ones as gaps. */
   private recordLag(): void {
-    this.lagHistory.record(this.replicasNow().map((r) => ({ node: r.name, lagMs: r.lag.ms, lagBytes: r.lag.bytes, state: lagStateOf(r) })));
+    this.lagHistory.record(
+      this.replicasNow().map((r) => ({ node: r.name, lagMs: r.lag.ms, lagBytes: r.lag.bytes, state: lagStateOf(r) })),
+    );
   }
 
   /**
@@ -332,7 +366,9 @@ export class ReplicationMonitor {
     const { log, onEvent } = this.settings;
     if (!log && !onEvent) return;
     const writer = this.choice.writer;
-    const writerNow = writer ? { name: writer, timeline: this.line?.timeline } : { noWriterBecause: this.whyNoWriter() };
+    const writerNow = writer
+      ? { name: writer, timeline: this.line?.timeline }
+      : { noWriterBecause: this.whyNoWriter() };
     for (const { line, event } of describeChanges(before, this.snapshot(), { writerBefore, writerNow, firstRound })) {
       log?.(line);
       onEvent?.(event);

@@ -4,9 +4,9 @@
  * and calls these; tests call them with facts of their own.
  */
 import { formatBytes, formatDuration } from "~/format/units";
-import { type Lsn, bytesBetween, formatLsn } from "~/replication/lsn";
-import { type ConfiguredRole, type NodeRole, ROUTABLE, type Routing, excluded } from "./routing-state";
-import { type TimelineHistory, describeFork, relationToWriter } from "~/replication/timeline";
+import { bytesBetween, formatLsn, type Lsn } from "~/replication/lsn";
+import { describeFork, relationToWriter, type TimelineHistory } from "~/replication/timeline";
+import { type ConfiguredRole, excluded, type NodeRole, ROUTABLE, type Routing } from "./routing-state";
 
 /** What the last probe of a node found. */
 export interface NodeFacts {
@@ -46,7 +46,8 @@ export function chooseWriter(nodes: NodeFacts[]): WriterChoice {
   const writable = nodes.filter((n) => n.reachable && n.inRecovery === false);
   // What a node that does not answer is now, nobody knows: a former primary may have been fenced or
   // overtaken, so its last-seen role would put two primaries in every report.
-  for (const n of nodes) roles.set(n.name, !n.reachable || n.inRecovery === undefined ? "unknown" : n.inRecovery ? "replica" : "primary");
+  for (const n of nodes)
+    roles.set(n.name, !n.reachable || n.inRecovery === undefined ? "unknown" : n.inRecovery ? "replica" : "primary");
   if (writable.length === 0) {
     return { roles, barred, noWriterBecause: noWritableNode(nodes) };
   }
@@ -61,14 +62,19 @@ export function chooseWriter(nodes: NodeFacts[]): WriterChoice {
   if (onNewest.length > 1) {
     for (const n of onNewest) barred.set(n.name, "conflicting-primary");
     const names = onNewest.map((n) => n.name).join(" and ");
-    return { roles, barred, noWriterBecause: `${names} both accept writes on timeline ${newest}; writes are refused until one of them is fenced` };
+    return {
+      roles,
+      barred,
+      noWriterBecause: `${names} both accept writes on timeline ${newest}; writes are refused until one of them is fenced`,
+    };
   }
   return { roles, barred, writer: onNewest[0].name };
 }
 
 function noWritableNode(nodes: NodeFacts[]): string {
   const primary = nodes.find((n) => n.configuredRole === "primary");
-  if (primary?.reachable && primary.inRecovery) return `the configured primary ${primary.name} is in recovery: a replica, or a failover is under way`;
+  if (primary?.reachable && primary.inRecovery)
+    return `the configured primary ${primary.name} is in recovery: a replica, or a failover is under way`;
   return "no node is both reachable and out of recovery; writes fail until one is";
 }
 
@@ -91,30 +97,56 @@ export interface Lag {
 }
 
 /** Whether a node may serve reads. `lag` is the replica's against the writer (null figures without one). */
-export function routingOf(node: NodeFacts, choice: WriterChoice, line: WriterLine | undefined, lag: Lag, limits: RoutingLimits): Routing {
+export function routingOf(
+  node: NodeFacts,
+  choice: WriterChoice,
+  line: WriterLine | undefined,
+  lag: Lag,
+  limits: RoutingLimits,
+): Routing {
   if (!node.reachable) return excluded("unreachable", "unreachable"); // the driver's error is for operators (probeError), not for every reader
   if (node.inRecovery === undefined) return excluded("not-probed", "not probed yet");
   if (node.inRecovery === false) {
-    if (node.name === choice.writer) return excluded("primary", "the primary: it serves reads when no replica can, or when a read asks for it");
+    if (node.name === choice.writer)
+      return excluded("primary", "the primary: it serves reads when no replica can, or when a read asks for it");
     const bar = choice.barred.get(node.name);
-    if (bar === "stale-primary") return excluded("stale-primary", `accepts writes on an older timeline (${node.timeline ?? "unknown"}) than the primary: it missed a failover`);
+    if (bar === "stale-primary")
+      return excluded(
+        "stale-primary",
+        `accepts writes on an older timeline (${node.timeline ?? "unknown"}) than the primary: it missed a failover`,
+      );
     return excluded("conflicting-primary", choice.noWriterBecause ?? "accepts writes beside another primary");
   }
   if (line) {
     const relation = relationToWriter(line, { timeline: node.timeline, replayLsn: node.lsn });
     if (relation === "diverged") {
-      const where = node.timeline !== null && line.history ? describeFork(line.history, node.timeline) : `it is on timeline ${node.timeline}`;
+      const where =
+        node.timeline !== null && line.history
+          ? describeFork(line.history, node.timeline)
+          : `it is on timeline ${node.timeline}`;
       const at = node.lsn === undefined ? "" : ` and replayed to ${formatLsn(node.lsn)}`;
-      return excluded("diverged", `diverged from the primary's history: ${where}${at}; it holds writes that were lost and can never follow`);
+      return excluded(
+        "diverged",
+        `diverged from the primary's history: ${where}${at}; it holds writes that were lost and can never follow`,
+      );
     }
     if (relation === "unknown") {
-      return excluded("timeline-behind", `on timeline ${node.timeline ?? "unknown"}, the primary on ${line.timeline}: not yet shown to be on the primary's history`);
+      return excluded(
+        "timeline-behind",
+        `on timeline ${node.timeline ?? "unknown"}, the primary on ${line.timeline}: not yet shown to be on the primary's history`,
+      );
     }
   }
-  if (node.suspect) return excluded("suspect", "a read on it was slow enough to be sent elsewhere too; out until the next probe answers");
+  if (node.suspect)
+    return excluded(
+      "suspect",
+      "a read on it was slow enough to be sent elsewhere too; out until the next probe answers",
+    );
   const paused = node.replayPaused ? "replay paused, " : "";
-  if (lag.ms !== null && lag.ms > limits.maxLagMs) return excluded("lagging", `${paused}lagging ${formatDuration(lag.ms)} (limit ${formatDuration(limits.maxLagMs)})`);
-  if (lag.bytes !== null && lag.bytes > limits.maxLagBytes) return excluded("lagging", `${paused}lagging ${formatBytes(lag.bytes)} (limit ${formatBytes(limits.maxLagBytes)})`);
+  if (lag.ms !== null && lag.ms > limits.maxLagMs)
+    return excluded("lagging", `${paused}lagging ${formatDuration(lag.ms)} (limit ${formatDuration(limits.maxLagMs)})`);
+  if (lag.bytes !== null && lag.bytes > limits.maxLagBytes)
+    return excluded("lagging", `${paused}lagging ${formatBytes(lag.bytes)} (limit ${formatBytes(limits.maxLagBytes)})`);
   return ROUTABLE;
 }
 
@@ -130,7 +162,8 @@ export interface WriterSample {
  * stale). Null figures for the writer itself, a node not in recovery, or with no writer to compare with.
  */
 export function lagOf(node: NodeFacts, writer: NodeFacts | undefined, samples: WriterSample[], now: number): Lag {
-  if (!writer || node === writer || node.inRecovery !== true || !node.reachable || node.lsn === undefined) return { bytes: null, ms: null };
+  if (!writer || node === writer || node.inRecovery !== true || !node.reachable || node.lsn === undefined)
+    return { bytes: null, ms: null };
   const replayed = node.lsn;
   const bytes = writer.lsn === undefined ? null : bytesBetween(writer.lsn, replayed);
   const firstAhead = samples.find((s) => s.lsn > replayed);

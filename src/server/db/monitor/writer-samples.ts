@@ -9,7 +9,12 @@ import type { WriterSample } from "./routing-rules";
 export const SAMPLE_HISTORY_MS = 10 * 60_000;
 
 /** The samples with `lsn` seen at `now`: a new one only when the position moved; older than the window dropped, the newest always kept. */
-export function addWriterSample(samples: WriterSample[], lsn: Lsn, now: number, historyMs = SAMPLE_HISTORY_MS): WriterSample[] {
+export function addWriterSample(
+  samples: WriterSample[],
+  lsn: Lsn,
+  now: number,
+  historyMs = SAMPLE_HISTORY_MS,
+): WriterSample[] {
   const last = samples.at(-1);
   const grown = !last || lsn !== last.lsn ? [...samples, { lsn, at: now }] : samples;
   return grown.filter((s, i) => i === grown.length - 1 || now - s.at <= historyMs);

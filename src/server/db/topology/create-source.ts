@@ -14,7 +14,10 @@ export interface SourceSettings {
   dnsResolver?: AddressResolver;
 }
 
-export function topologySourceOf(database: DatabaseConfig, settings: SourceSettings): { source: TopologySource; initial: DiscoveredNode[] } {
+export function topologySourceOf(
+  database: DatabaseConfig,
+  settings: SourceSettings,
+): { source: TopologySource; initial: DiscoveredNode[] } {
   const topology = database.topology ?? { kind: "static" };
   switch (topology.kind) {
     case "static": {

@@ -11,7 +11,9 @@ import type { DiscoveredNode, TopologySource } from "./source";
 export function nodesOfState(state: ClusterState): DiscoveredNode[] {
   const urls = clusterUrls(state);
   const roleOf = (i: number) => (i === 0 ? "primary" : "replica");
-  return [urls.primary, ...urls.replicas].map((url, i): DiscoveredNode => ({ name: urls.names[i], url, role: roleOf(i) }));
+  return [urls.primary, ...urls.replicas].map(
+    (url, i): DiscoveredNode => ({ name: urls.names[i], url, role: roleOf(i) }),
+  );
 }
 
 /** What identifies one version of the file without reading it. */

@@ -27,7 +27,13 @@ export function parsePatroniCluster(body: unknown, template: string): Discovered
   return parsed.data.members.flatMap((entry): DiscoveredNode[] => {
     const m = member.safeParse(entry);
     if (!m.success) return [];
-    return [{ name: m.data.name, url: urlForHost(template, m.data.host, m.data.port), role: PRIMARY_ROLES.has(m.data.role) ? "primary" : "replica" }];
+    return [
+      {
+        name: m.data.name,
+        url: urlForHost(template, m.data.host, m.data.port),
+        role: PRIMARY_ROLES.has(m.data.role) ? "primary" : "replica",
+      },
+    ];
   });
 }
 
@@ -49,7 +55,9 @@ export function patroniSource(apiUrls: string[], template: string, settings: Pat
         const api = apiUrls[at];
         if (signal.aborted) break;
         try {
-          const response = await fetch(new URL("/cluster", api), { signal: AbortSignal.any([signal, AbortSignal.timeout(settings.memberTimeoutMs)]) });
+          const response = await fetch(new URL("/cluster", api), {
+            signal: AbortSignal.any([signal, AbortSignal.timeout(settings.memberTimeoutMs)]),
+          });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           const nodes = parsePatroniCluster(await response.json(), template);
           first = at;

@@ -6,10 +6,10 @@
  * layer's retry rules), then its pool is closed.
  */
 import type { PrismaClient } from "~/generated/prisma/client";
-import { type PoolSettings, createNodeClient } from "./node-client";
-import { type DbNode, dbNodeOf } from "./db-node";
 import type { ReadClient } from "../data-layer/read-client";
+import { type DbNode, dbNodeOf } from "./db-node";
 import { diffTopology, isEmptyChange } from "./diff";
+import { createNodeClient, type PoolSettings } from "./node-client";
 import type { DiscoveredNode, TopologyKind, TopologySource } from "./source";
 
 export interface NodeEntry {
@@ -120,7 +120,10 @@ export class Topology {
       this.apply(discovered, { tell: true });
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      if (message !== this.lastError) this.settings.log?.(`topology source ${this.source.description} did not answer, keeping ${this.entries.size} nodes: ${message}`);
+      if (message !== this.lastError)
+        this.settings.log?.(
+          `topology source ${this.source.description} did not answer, keeping ${this.entries.size} nodes: ${message}`,
+        );
       this.lastError = message;
     } finally {
       clearTimeout(timeout);
@@ -175,7 +178,13 @@ export class Topology {
     for (const name of change.left) this.leave(name);
     for (const found of change.joined) {
       const node = dbNodeOf(found);
-      this.entries.set(node.name, { node, client: createNodeClient(node, this.settings.pools), inFlight: 0, leaving: false, readClients: new Map() });
+      this.entries.set(node.name, {
+        node,
+        client: createNodeClient(node, this.settings.pools),
+        inFlight: 0,
+        leaving: false,
+        readClients: new Map(),
+      });
       if (tell) this.settings.log?.(`${node.name} (${node.endpoint}) joined the topology (${this.source.description})`);
       for (const l of this.listeners) l.joined?.(node);
     }
@@ -191,7 +200,9 @@ export class Topology {
     this.entries.delete(name);
     entry.leaving = true;
     this.draining.add(entry);
-    this.settings.log?.(`${name} (${entry.node.endpoint}) left the topology; closing it after ${entry.inFlight} running queries`);
+    this.settings.log?.(
+      `${name} (${entry.node.endpoint}) left the topology; closing it after ${entry.inFlight} running queries`,
+    );
     for (const l of this.listeners) l.left?.(entry.node);
     // Read clients built over a leaving writer must not serve new reads either.
     for (const other of this.entries.values()) other.readClients.delete(name);

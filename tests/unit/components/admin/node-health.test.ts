@@ -14,7 +14,10 @@ describe("healthWords: a node's health in one phrase", () => {
     ["routable", nodeView()],
     ["unreachable", nodeView({ reachable: false })],
     ["fenced: stopped for good by a promote", nodeView({ reachable: false, fenced: true })],
-    ["not routable: replay paused, lagging 2.3 s (limit 2.0 s)", nodeView({ routing: excluded("lagging", "replay paused, lagging 2.3 s (limit 2.0 s)") })],
+    [
+      "not routable: replay paused, lagging 2.3 s (limit 2.0 s)",
+      nodeView({ routing: excluded("lagging", "replay paused, lagging 2.3 s (limit 2.0 s)") }),
+    ],
   ])("%s", (words, node) => {
     expect(healthWords(node)).toBe(words);
   });

@@ -3,7 +3,13 @@ import { topologyLayout } from "~/components/admin/topology-layout";
 import { excluded } from "~/server/db/monitor/routing-state";
 import { nodeView } from "./fixtures";
 
-const writer = nodeView({ name: "primary", configuredRole: "primary", role: "primary", routing: excluded("primary", "is the writer"), lagSeconds: null });
+const writer = nodeView({
+  name: "primary",
+  configuredRole: "primary",
+  role: "primary",
+  routing: excluded("primary", "is the writer"),
+  lagSeconds: null,
+});
 
 describe("topologyLayout: writer → replicas, lag on the edges, states in words", () => {
   it("draws an edge from the writer to each replica with its lag, and the state when it is not healthy", () => {
@@ -11,7 +17,12 @@ describe("topologyLayout: writer → replicas, lag on the edges, states in words
       [
         writer,
         nodeView(),
-        nodeView({ name: "replica2", replayPaused: true, lagSeconds: 25.4, routing: excluded("lagging", "replay paused, lagging 25.4 s (limit 2.0 s)") }),
+        nodeView({
+          name: "replica2",
+          replayPaused: true,
+          lagSeconds: 25.4,
+          routing: excluded("lagging", "replay paused, lagging 25.4 s (limit 2.0 s)"),
+        }),
       ],
       "primary",
     );
@@ -28,7 +39,13 @@ describe("topologyLayout: writer → replicas, lag on the edges, states in words
 
   it("puts a fenced former primary and a promoted writer where they are now, with no edge to the fenced one", () => {
     const promoted = nodeView({ name: "replica1", role: "primary", routing: excluded("primary", "is the writer") });
-    const fenced = nodeView({ name: "primary", configuredRole: "primary", role: "unknown", fenced: true, reachable: false });
+    const fenced = nodeView({
+      name: "primary",
+      configuredRole: "primary",
+      role: "unknown",
+      fenced: true,
+      reachable: false,
+    });
     const layout = topologyLayout([fenced, promoted, nodeView({ name: "replica2" })], "replica1");
     expect(layout.nodes.map((n) => [n.name, n.role, n.label])).toEqual([
       ["replica1", "writer", "Promoted · writer"],

@@ -34,6 +34,8 @@ CREATE TABLE "t" ("id" SERIAL);
   });
 
   it("is not fooled by a column or table named like a keyword when quoted", () => {
-    expect(destructiveStatements('ALTER TABLE "drop" DROP COLUMN "column";')).toEqual([{ kind: "drop-column", table: ["drop"], column: "column" }]);
+    expect(destructiveStatements('ALTER TABLE "drop" DROP COLUMN "column";')).toEqual([
+      { kind: "drop-column", table: ["drop"], column: "column" },
+    ]);
   });
 });

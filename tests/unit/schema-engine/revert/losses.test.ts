@@ -22,6 +22,8 @@ describe("refuseUnconfirmed", () => {
 
   it("stops on data found in an object nobody was warned about", () => {
     expect(() => refuseUnconfirmed([posts, bio], [posts])).toThrow(UserFacingError);
-    expect(() => refuseUnconfirmed([bio], [])).toThrow(/Data was written while reverting[\s\S]*"users"."bio" \(1 non-null value\)[\s\S]*Nothing was reverted/);
+    expect(() => refuseUnconfirmed([bio], [])).toThrow(
+      /Data was written while reverting[\s\S]*"users"."bio" \(1 non-null value\)[\s\S]*Nothing was reverted/,
+    );
   });
 });

@@ -12,7 +12,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const lost = (node: string) => ({ kind: "node-lost" as const, node, details: { endpoint: "127.0.0.1:1", error: "connect ECONNREFUSED 127.0.0.1:1" } });
+const lost = (node: string) => ({
+  kind: "node-lost" as const,
+  node,
+  details: { endpoint: "127.0.0.1:1", error: "connect ECONNREFUSED 127.0.0.1:1" },
+});
 
 describe("EventLog", () => {
   it("stamps each event with the time and an id that only grows, and lists the newest first", () => {

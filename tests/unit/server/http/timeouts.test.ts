@@ -4,8 +4,8 @@
  * near their deadline; the same clients on a server without it are still connected well after.
  */
 import http from "node:http";
-import net from "node:net";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyServerTimeouts } from "~/server/http/timeouts";
 
@@ -56,7 +56,10 @@ async function slowClient(port: number, opening: string, drip?: string): Promise
   socket.write(opening);
   if (drip) {
     let i = 0;
-    const timer = setInterval(() => (socket.writable ? socket.write(drip[i++ % drip.length]!) : clearInterval(timer)), 100);
+    const timer = setInterval(
+      () => (socket.writable ? socket.write(drip[i++ % drip.length]!) : clearInterval(timer)),
+      100,
+    );
     socket.on("close", () => clearInterval(timer));
   }
   return { closedAfter: () => (closedAt === undefined ? undefined : closedAt - start), received: () => received };
@@ -71,7 +74,10 @@ describe("applyServerTimeouts", () => {
   it("cuts off a client that trickles its headers, with 408, near HTTP_HEADERS_TIMEOUT_MS", async () => {
     const [guarded, unguarded] = await Promise.all([startServer(true), startServer(false)]);
     const opening = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-    const [cut, held] = await Promise.all([slowClient(guarded, opening, "abcdef"), slowClient(unguarded, opening, "abcdef")]);
+    const [cut, held] = await Promise.all([
+      slowClient(guarded, opening, "abcdef"),
+      slowClient(unguarded, opening, "abcdef"),
+    ]);
     await until(() => cut.closedAfter() !== undefined, 3_000);
     expect(cut.closedAfter()).toBeGreaterThanOrEqual(SETTINGS.HTTP_HEADERS_TIMEOUT_MS - 50);
     expect(cut.closedAfter()).toBeLessThan(SETTINGS.HTTP_HEADERS_TIMEOUT_MS + 700);
@@ -82,7 +88,10 @@ describe("applyServerTimeouts", () => {
   it("cuts off a client that trickles its body near HTTP_REQUEST_TIMEOUT_MS", async () => {
     const [guarded, unguarded] = await Promise.all([startServer(true), startServer(false)]);
     const opening = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{";
-    const [cut, held] = await Promise.all([slowClient(guarded, opening, "aaaa"), slowClient(unguarded, opening, "aaaa")]);
+    const [cut, held] = await Promise.all([
+      slowClient(guarded, opening, "aaaa"),
+      slowClient(unguarded, opening, "aaaa"),
+    ]);
     await until(() => cut.closedAfter() !== undefined, 4_000);
     expect(cut.closedAfter()).toBeGreaterThanOrEqual(SETTINGS.HTTP_REQUEST_TIMEOUT_MS - 50);
     expect(cut.closedAfter()).toBeLessThan(SETTINGS.HTTP_REQUEST_TIMEOUT_MS + 700);
@@ -102,7 +111,11 @@ describe("applyServerTimeouts", () => {
   });
 
   it("keeps Node's rule that the headers deadline is within the request deadline", () => {
-    const server = applyServerTimeouts(http.createServer(), { ...SETTINGS, HTTP_HEADERS_TIMEOUT_MS: 5_000, HTTP_REQUEST_TIMEOUT_MS: 1_000 });
+    const server = applyServerTimeouts(http.createServer(), {
+      ...SETTINGS,
+      HTTP_HEADERS_TIMEOUT_MS: 5_000,
+      HTTP_REQUEST_TIMEOUT_MS: 1_000,
+    });
     expect(server.requestTimeout).toBe(5_000);
     expect(server.headersTimeout).toBe(5_000);
   });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parseToken } from "~/server/db/data-layer/consistency-token";
 import { parseLsn } from "~/replication/lsn";
-import type { WriterLine } from "~/server/db/monitor/routing-rules";
+import { parseToken } from "~/server/db/data-layer/consistency-token";
 import { judgeToken } from "~/server/db/data-layer/token-verdict";
+import type { WriterLine } from "~/server/db/monitor/routing-rules";
 
-const line: WriterLine = { name: "replica1", timeline: 2, lsn: parseLsn("0/5000000"), history: { timeline: 2, forks: [{ timeline: 1, forkLsn: parseLsn("0/4000000") }] } };
+const line: WriterLine = {
+  name: "replica1",
+  timeline: 2,
+  lsn: parseLsn("0/5000000"),
+  history: { timeline: 2, forks: [{ timeline: 1, forkLsn: parseLsn("0/4000000") }] },
+};
 const judge = (token: string, l: WriterLine | undefined = line) => judgeToken(parseToken(token), l);
 
 describe("judgeToken", () => {
@@ -22,8 +27,14 @@ describe("judgeToken", () => {
     expect(judge("2:0/1:primary").kind).toBe("primary-only");
   });
   it("a :primary token from before a failover is lost past the fork, else unverifiable: never passed off as read from the primary", () => {
-    expect(judge("1:0/4000100:primary")).toMatchObject({ kind: "lost", detail: expect.stringMatching(/lost in a failover: it was made after 0\/4000100 on timeline 1/) });
-    expect(judge("1:0/1:primary")).toMatchObject({ kind: "unverifiable", detail: expect.stringMatching(/position never learned.*may have been lost/) });
+    expect(judge("1:0/4000100:primary")).toMatchObject({
+      kind: "lost",
+      detail: expect.stringMatching(/lost in a failover: it was made after 0\/4000100 on timeline 1/),
+    });
+    expect(judge("1:0/1:primary")).toMatchObject({
+      kind: "unverifiable",
+      detail: expect.stringMatching(/position never learned.*may have been lost/),
+    });
     expect(judge("1:0/1:primary", { ...line, history: undefined }).kind).toBe("unverifiable");
     expect(judgeToken(parseToken("1:0/1:primary"), undefined).kind).toBe("primary-only"); // no writer known yet
   });

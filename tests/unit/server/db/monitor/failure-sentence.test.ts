@@ -10,12 +10,17 @@ describe("failureSentence: a node's last failure in words, not the driver's", ()
   });
 
   it("says a timeout", () => {
-    expect(failureSentence(new Error("timeout exceeded when trying to connect"), "db:5432")).toBe("Not answering at db:5432: timed out.");
+    expect(failureSentence(new Error("timeout exceeded when trying to connect"), "db:5432")).toBe(
+      "Not answering at db:5432: timed out.",
+    );
   });
 
   it("keeps the message of an error that is not about the connection", () => {
-    expect(failureSentence(Object.assign(new Error("permission denied for function node_state"), { code: "42501" }), "db:5432")).toBe(
-      "Its health probe at db:5432 failed: permission denied for function node_state.",
-    );
+    expect(
+      failureSentence(
+        Object.assign(new Error("permission denied for function node_state"), { code: "42501" }),
+        "db:5432",
+      ),
+    ).toBe("Its health probe at db:5432 failed: permission denied for function node_state.");
   });
 });

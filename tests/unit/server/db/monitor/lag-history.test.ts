@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LAG_HISTORY_RESOLUTION_MS, LAG_HISTORY_WINDOW_MS, LagHistory, type ReplicaLag } from "~/server/db/monitor/lag-history";
+import {
+  LAG_HISTORY_RESOLUTION_MS,
+  LAG_HISTORY_WINDOW_MS,
+  LagHistory,
+  type ReplicaLag,
+} from "~/server/db/monitor/lag-history";
 
 /** A history on a clock the test moves by hand. */
 function historyAt(start: number) {
@@ -48,12 +53,18 @@ describe("LagHistory", () => {
     history.record([healthy("replica1", 2)]);
     const first = history.since();
     const lastAt = first.replicas[0].samples.at(-1)?.at;
-    expect(first).toMatchObject({ windowMs: LAG_HISTORY_WINDOW_MS, resolutionMs: LAG_HISTORY_RESOLUTION_MS, now: 51_000 });
+    expect(first).toMatchObject({
+      windowMs: LAG_HISTORY_WINDOW_MS,
+      resolutionMs: LAG_HISTORY_RESOLUTION_MS,
+      now: 51_000,
+    });
 
     expect(history.since(lastAt).replicas[0].samples).toEqual([]);
     clock.now += 1_000;
     history.record([healthy("replica1", 3)]);
-    expect(history.since(lastAt).replicas[0].samples).toEqual([{ at: 52_000, lagMs: 3, lagBytes: 30, state: "routable" }]);
+    expect(history.since(lastAt).replicas[0].samples).toEqual([
+      { at: 52_000, lagMs: 3, lagBytes: 30, state: "routable" },
+    ]);
     expect(history.since(0).replicas[0].samples).toHaveLength(3);
   });
 
@@ -62,7 +73,12 @@ describe("LagHistory", () => {
     history.record([healthy("replica1"), healthy("replica2")]);
     clock.now += 1_000;
     history.record([healthy("replica1"), { node: "replica2", lagMs: null, lagBytes: null, state: "down" }]);
-    expect(history.since().replicas[1].samples.at(-1)).toEqual({ at: 1_000, lagMs: null, lagBytes: null, state: "down" });
+    expect(history.since().replicas[1].samples.at(-1)).toEqual({
+      at: 1_000,
+      lagMs: null,
+      lagBytes: null,
+      state: "down",
+    });
 
     // replica2 is no longer a replica (promoted, or removed from the configuration): it ages out.
     for (let t = 2_000; t <= LAG_HISTORY_WINDOW_MS + 1_000; t += 1_000) {

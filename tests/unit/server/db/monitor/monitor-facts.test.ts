@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isExcusedTimeout, lagStateOf, probedTimeline } from "~/server/db/monitor/monitor-facts";
-import { ROUTABLE, excluded } from "~/server/db/monitor/routing-state";
+import { excluded, ROUTABLE } from "~/server/db/monitor/routing-state";
 
 describe("probedTimeline", () => {
   it("a replica without a running WAL receiver keeps its last timeline; a writable node always says", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseLsn } from "~/replication/lsn";
-import { type NodeFacts, type WriterLine, chooseWriter, lagOf, routingOf } from "~/server/db/monitor/routing-rules";
+import { chooseWriter, lagOf, type NodeFacts, routingOf, type WriterLine } from "~/server/db/monitor/routing-rules";
 
 const facts = (name: string, over: Partial<NodeFacts> = {}): NodeFacts => ({
   name,
@@ -24,7 +24,10 @@ describe("chooseWriter", () => {
     expect(Object.fromEntries(choice.roles)).toEqual({ primary: "primary", replica1: "replica" });
   });
   it("with two writable nodes, to the one on the newest timeline; the other is a stale primary", () => {
-    const choice = chooseWriter([facts("primary", { timeline: 1 }), facts("replica1", { inRecovery: false, timeline: 2 })]);
+    const choice = chooseWriter([
+      facts("primary", { timeline: 1 }),
+      facts("replica1", { inRecovery: false, timeline: 2 }),
+    ]);
     expect(choice.writer).toBe("replica1");
     expect(choice.roles.get("primary")).toBe("stale-primary");
     expect(choice.barred.get("primary")).toBe("stale-primary");
@@ -44,7 +47,11 @@ describe("chooseWriter", () => {
 });
 
 describe("routingOf", () => {
-  const line: WriterLine = { name: "primary", timeline: 2, history: { timeline: 2, forks: [{ timeline: 1, forkLsn: parseLsn("0/4000000") }] } };
+  const line: WriterLine = {
+    name: "primary",
+    timeline: 2,
+    history: { timeline: 2, forks: [{ timeline: 1, forkLsn: parseLsn("0/4000000") }] },
+  };
   const choice = chooseWriter([facts("primary", { timeline: 2 })]);
   const route = (n: NodeFacts, lag = NO_LAG) => kindOf(routingOf(n, choice, line, lag, LIMITS));
 
@@ -64,13 +71,22 @@ describe("routingOf", () => {
   });
   it("a diverged replica's detail says where the writer's timeline forked", () => {
     const r = routingOf(facts("replica1", { timeline: 1, lsn: parseLsn("0/4000010") }), choice, line, NO_LAG, LIMITS);
-    expect(r).toMatchObject({ routable: false, kind: "diverged", detail: expect.stringMatching(/timeline 2 forked off timeline 1 at 0\/4000000/) });
+    expect(r).toMatchObject({
+      routable: false,
+      kind: "diverged",
+      detail: expect.stringMatching(/timeline 2 forked off timeline 1 at 0\/4000000/),
+    });
   });
   it("a stale primary and conflicting primaries serve no reads", () => {
-    const stale = chooseWriter([facts("primary", { timeline: 1 }), facts("replica1", { inRecovery: false, timeline: 2 })]);
+    const stale = chooseWriter([
+      facts("primary", { timeline: 1 }),
+      facts("replica1", { inRecovery: false, timeline: 2 }),
+    ]);
     expect(kindOf(routingOf(facts("primary", { timeline: 1 }), stale, line, NO_LAG, LIMITS))).toBe("stale-primary");
     const tied = chooseWriter([facts("primary"), facts("replica1", { inRecovery: false })]);
-    expect(kindOf(routingOf(facts("replica1", { inRecovery: false }), tied, undefined, NO_LAG, LIMITS))).toBe("conflicting-primary");
+    expect(kindOf(routingOf(facts("replica1", { inRecovery: false }), tied, undefined, NO_LAG, LIMITS))).toBe(
+      "conflicting-primary",
+    );
   });
 });
 
@@ -82,8 +98,14 @@ describe("lagOf", () => {
       { lsn: parseLsn("0/5000080"), at: 1500 },
       { lsn: parseLsn("0/5000100"), at: 1800 },
     ];
-    expect(lagOf(facts("replica1", { lsn: parseLsn("0/5000000") }), writer, samples, 2000)).toEqual({ bytes: 0x100, ms: 500 });
-    expect(lagOf(facts("replica1", { lsn: parseLsn("0/5000100") }), writer, samples, 2000)).toEqual({ bytes: 0, ms: 0 });
+    expect(lagOf(facts("replica1", { lsn: parseLsn("0/5000000") }), writer, samples, 2000)).toEqual({
+      bytes: 0x100,
+      ms: 500,
+    });
+    expect(lagOf(facts("replica1", { lsn: parseLsn("0/5000100") }), writer, samples, 2000)).toEqual({
+      bytes: 0,
+      ms: 0,
+    });
     expect(lagOf(writer, writer, samples, 2000)).toEqual({ bytes: null, ms: null });
     expect(lagOf(facts("replica1"), undefined, samples, 2000)).toEqual({ bytes: null, ms: null });
   });

@@ -10,13 +10,16 @@ function errno(code: string): NodeJS.ErrnoException {
 
 /** Answers as node:dns would, from a table that a test changes between polls. */
 function resolverOf(table: { v4?: string[] | string; v6?: string[] | string }): AddressResolver {
-  const answer = (value: string[] | string | undefined) => (typeof value === "string" ? Promise.reject(errno(value)) : Promise.resolve(value ?? []));
+  const answer = (value: string[] | string | undefined) =>
+    typeof value === "string" ? Promise.reject(errno(value)) : Promise.resolve(value ?? []);
   return { resolve4: () => answer(table.v4 ?? "ENODATA"), resolve6: () => answer(table.v6 ?? "ENODATA") };
 }
 
 describe("urlForHost", () => {
   it("keeps credentials, database and TLS parameters; replaces host and port", () => {
-    expect(urlForHost(TEMPLATE, "10.0.0.7", 6432)).toBe("postgresql://app:p%40ss@10.0.0.7:6432/tandem?sslmode=verify-ca&sslrootcert=/etc/ca.crt");
+    expect(urlForHost(TEMPLATE, "10.0.0.7", 6432)).toBe(
+      "postgresql://app:p%40ss@10.0.0.7:6432/tandem?sslmode=verify-ca&sslrootcert=/etc/ca.crt",
+    );
   });
 
   it("brackets IPv6 addresses", () => {
@@ -41,7 +44,9 @@ describe("resolveAll", () => {
 
   it("fails (so the last list is kept) on a resolver error or when the name has no address at all", async () => {
     await expect(resolveAll(resolverOf({ v4: "ETIMEOUT" }), "pg")).rejects.toThrow(/resolving pg failed: ETIMEOUT/);
-    await expect(resolveAll(resolverOf({ v4: "ENOTFOUND", v6: "ENOTFOUND" }), "pg")).rejects.toThrow(/no A or AAAA records/);
+    await expect(resolveAll(resolverOf({ v4: "ENOTFOUND", v6: "ENOTFOUND" }), "pg")).rejects.toThrow(
+      /no A or AAAA records/,
+    );
   });
 });
 

@@ -24,11 +24,25 @@ describe("parsePatroniCluster", () => {
       { name: "b", role: "standby_leader", host: "h", port: 2 },
       { name: "c", role: "sync_standby", host: "h", port: "3" },
     ];
-    expect(parsePatroniCluster({ members }, TEMPLATE).map((n) => [n.name, n.role])).toEqual([["a", "primary"], ["b", "replica"], ["c", "replica"]]);
+    expect(parsePatroniCluster({ members }, TEMPLATE).map((n) => [n.name, n.role])).toEqual([
+      ["a", "primary"],
+      ["b", "replica"],
+      ["c", "replica"],
+    ]);
   });
 
   it("leaves out members without a host or port, and refuses an answer that is not /cluster's", () => {
-    expect(parsePatroniCluster({ members: [{ name: "x", role: "replica" }, { name: "y", role: "replica", host: "h", port: 5 }] }, TEMPLATE).map((n) => n.name)).toEqual(["y"]);
+    expect(
+      parsePatroniCluster(
+        {
+          members: [
+            { name: "x", role: "replica" },
+            { name: "y", role: "replica", host: "h", port: 5 },
+          ],
+        },
+        TEMPLATE,
+      ).map((n) => n.name),
+    ).toEqual(["y"]);
     expect(() => parsePatroniCluster({ state: "running" }, TEMPLATE)).toThrow(/not a Patroni \/cluster answer/);
   });
 });
@@ -72,6 +86,8 @@ describe("patroniSource against a real HTTP server", () => {
 
   it("fails, naming each member's failure, when none answers", async () => {
     const source = patroniSource([down, hanging], TEMPLATE, { memberTimeoutMs: 200 });
-    await expect(source.discover(new AbortController().signal)).rejects.toThrow(/no Patroni member answered \/cluster \(.*ECONNREFUSED.*; .*(timeout|aborted)/i);
+    await expect(source.discover(new AbortController().signal)).rejects.toThrow(
+      /no Patroni member answered \/cluster \(.*ECONNREFUSED.*; .*(timeout|aborted)/i,
+    );
   });
 });

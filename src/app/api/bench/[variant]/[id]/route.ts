@@ -5,7 +5,10 @@ export const dynamic = "force-dynamic";
 
 const variants = { "raw-pg": byIdRawPg, "bare-extension": byIdBareExtension } as const;
 
-export async function GET(_request: Request, { params }: { params: Promise<{ variant: string; id: string }> }): Promise<Response> {
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ variant: string; id: string }> },
+): Promise<Response> {
   const { variant, id } = await params;
   const byId = variants[variant as keyof typeof variants];
   if (!benchRoutesEnabled() || !byId || !/^\d+$/.test(id)) return new Response("Not found", { status: 404 });

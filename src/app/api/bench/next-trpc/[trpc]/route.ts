@@ -10,6 +10,9 @@ export const dynamic = "force-dynamic";
 
 const ENDPOINT = "/api/bench/next-trpc";
 
-const handler = (req: Request) => (benchRoutesEnabled() ? handleTrpcRequest(req, getApiServices, { endpoint: ENDPOINT }) : new Response("Not found", { status: 404 }));
+const handler = (req: Request) =>
+  benchRoutesEnabled()
+    ? handleTrpcRequest(req, getApiServices, { endpoint: ENDPOINT })
+    : new Response("Not found", { status: 404 });
 
 export { handler as GET, handler as POST };
