@@ -66,6 +66,7 @@ export function UserList() {
 
   return (
     <div className="grid gap-4">
+      {/* biome-ignore lint/a11y/useSemanticElements: the form is the search landmark itself; a <search> wrapper would only add an element */}
       <form className="grid max-w-xl gap-2" role="search" onSubmit={submitSearch}>
         <Label htmlFor="user-search">Search users</Label>
         <div className="flex flex-wrap gap-2">
@@ -309,6 +310,7 @@ export function UserListSkeleton({ rowsOnly = false }: { rowsOnly?: boolean }) {
       </div>
       <div className="grid gap-2 rounded-lg border bg-card p-3">
         {Array.from({ length: PAGE_SIZE }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows, identical and stateless
           <Skeleton key={i} className="h-8 w-full" />
         ))}
       </div>

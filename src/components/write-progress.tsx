@@ -17,7 +17,7 @@ const SLOW_POLL_MS = 1_000;
 /** A replica that stays behind this long is left to the admin page, which shows replication live. */
 const GIVE_UP_MS = 5 * 60_000;
 
-const done = (nodes: NodeProgress[] | undefined) => nodes !== undefined && nodes.every((n) => n.state === "replayed");
+const done = (nodes: NodeProgress[] | undefined) => nodes?.every((n) => n.state === "replayed") ?? false;
 
 /**
  * When the page first saw a node with the write: "first" if it already had it at the page's first check

@@ -21,12 +21,10 @@ test("the users page loads no chart code and stays within its script budget", as
   await page.waitForLoadState("networkidle");
 
   const total = scripts.reduce((sum, s) => sum + s.body.length, 0);
-  test
-    .info()
-    .annotations.push({
-      type: "users first-load script",
-      description: `${scripts.length} files, ${Math.round(total / 1024)} KiB uncompressed`,
-    });
+  test.info().annotations.push({
+    type: "users first-load script",
+    description: `${scripts.length} files, ${Math.round(total / 1024)} KiB uncompressed`,
+  });
   console.log(`/users first load: ${scripts.length} script files, ${Math.round(total / 1024)} KiB uncompressed`);
   expect(scripts.filter((s) => s.body.includes("recharts-surface")).map((s) => s.url)).toEqual([]);
   expect(total).toBeLessThan(USERS_SCRIPT_BUDGET);

@@ -15,7 +15,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { chartRows, formatLag, type LagSeries, type Measure, STATE_WORDS, valueOf, yTicks } from "./lag-series";
+import { chartRows, formatLag, type LagSeries, lagValue, type Measure, STATE_WORDS, yTicks } from "./lag-series";
 
 /** Colour and dash per series: told apart by line style as well as by colour (CSS variables, so dark mode follows). */
 const SERIES_STYLES = [
@@ -149,7 +149,7 @@ function LagTooltip({
               className="border-l-4 pl-2"
               style={{ borderColor: SERIES_STYLES[i % SERIES_STYLES.length].stroke }}
             >
-              <strong>{node}</strong> {formatLag(valueOf(sample, measure), measure)}
+              <strong>{node}</strong> {formatLag(lagValue(sample, measure), measure)}
               {sample.state !== "routable" && (
                 <span className="text-muted-foreground"> · {STATE_WORDS[sample.state]}</span>
               )}

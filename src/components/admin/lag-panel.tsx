@@ -9,10 +9,10 @@ import {
   formatLag,
   type LagSeries,
   lagSummary,
+  lagValue,
   type Measure,
   replicaFigures,
   stateWords,
-  valueOf,
   windowWords,
 } from "./lag-series";
 
@@ -119,7 +119,7 @@ function LagTable({ series, measure }: { series: LagSeries; measure: Measure }) 
           <TableRow key={figures.node}>
             <TableHead scope="row">{figures.node}</TableHead>
             <TableCell>
-              {figures.current && figures.latest ? formatLag(valueOf(figures.latest, measure), measure) : "—"}
+              {figures.current && figures.latest ? formatLag(lagValue(figures.latest, measure), measure) : "—"}
             </TableCell>
             <TableCell>{stateWords(figures)}</TableCell>
             <TableCell>{formatLag(figures.highest, measure)}</TableCell>

@@ -59,14 +59,14 @@ export function chartRows(series: LagSeries, measure: Measure): ChartRow[] {
   for (const { node, samples } of series.replicas) {
     for (const sample of samples) {
       const row: ChartRow = rows.get(sample.at) ?? { at: sample.at };
-      row[node] = valueOf(sample, measure);
+      row[node] = lagValue(sample, measure);
       rows.set(sample.at, row);
     }
   }
   return [...rows.values()].sort((a, b) => a.at - b.at);
 }
 
-export function valueOf(sample: LagSample, measure: Measure): number | null {
+export function lagValue(sample: LagSample, measure: Measure): number | null {
   return measure === "time" ? sample.lagMs : sample.lagBytes;
 }
 
@@ -113,7 +113,7 @@ export interface ReplicaFigures {
 export function replicaFigures(series: LagSeries, measure: Measure): ReplicaFigures[] {
   const newestRound = newestAt(series);
   return series.replicas.map(({ node, samples }) => {
-    const values = samples.map((s) => valueOf(s, measure)).filter((v): v is number => v !== null);
+    const values = samples.map((s) => lagValue(s, measure)).filter((v): v is number => v !== null);
     const latest = samples.at(-1);
     return {
       node,
@@ -150,7 +150,7 @@ export function lagSummary(series: LagSeries, measure: Measure): string {
   const parts = replicaFigures(series, measure).map(({ node, latest, current, highest }) => {
     if (!latest) return `${node} has no samples yet`;
     if (!current) return `${node} ${NOT_SAMPLED}`;
-    const now = valueOf(latest, measure);
+    const now = lagValue(latest, measure);
     if (latest.state === "down")
       return `${node} down${highest === null ? "" : ` (max ${formatLag(highest, measure)})`}`;
     const state = latest.state === "routable" ? "" : `, ${STATE_WORDS[latest.state]}`;

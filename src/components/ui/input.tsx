@@ -15,5 +15,6 @@ export function Input({ className, type = "text", ...props }: ComponentProps<"in
 }
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
+  // biome-ignore lint/a11y/noLabelWithoutControl: the control is named by htmlFor, which every caller passes in props
   return <label className={cn("text-sm font-semibold leading-none", className)} {...props} />;
 }

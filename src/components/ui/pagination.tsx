@@ -32,6 +32,8 @@ export function Pagination({ page, pageCount, hrefFor, busy = false }: Paginatio
         {content}
       </Link>
     ) : (
+      // biome-ignore lint/a11y/useSemanticElements: a page link that is unavailable here (the first page has no "Previous"): announced as a disabled link, not focusable
+      // biome-ignore lint/a11y/useFocusableInteractive: as above, a disabled link takes no focus
       <span
         aria-disabled="true"
         role="link"
@@ -54,6 +56,7 @@ export function Pagination({ page, pageCount, hrefFor, busy = false }: Paginatio
       <ul className="flex flex-wrap items-center gap-1">
         {pageWindow(page, pageCount).map((n, i) =>
           n === "gap" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a gap is a stateless ellipsis; where it stands is all it is
             <li key={`gap-${i}`} aria-hidden="true" className="px-2 text-muted-foreground">
               …
             </li>

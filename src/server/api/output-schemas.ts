@@ -57,15 +57,10 @@ export const userPageOutput = z.object({
   nextCursor: id
     .nullable()
     .meta({ description: "The cursor of the next page, or null on the last page (and when paging by offset)" }),
-  nextOffset: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .meta({
-      description:
-        "The offset of the next page when paging by offset, or null on the last page (and when paging by cursor)",
-    }),
+  nextOffset: z.number().int().nonnegative().nullable().meta({
+    description:
+      "The offset of the next page when paging by offset, or null on the last page (and when paging by cursor)",
+  }),
   total: z
     .number()
     .int()

@@ -15,12 +15,10 @@ import { type BoundRoute, restRoutes } from "./routes";
 
 const problemSchema = z
   .object({
-    type: z
-      .string()
-      .meta({
-        description: 'Always "about:blank": the status says what kind of problem it is',
-        example: "about:blank",
-      }),
+    type: z.string().meta({
+      description: 'Always "about:blank": the status says what kind of problem it is',
+      example: "about:blank",
+    }),
     title: z.string().meta({ example: "Conflict" }),
     status: z.number().int().meta({ example: 409 }),
     detail: z.string().meta({ example: "A user with this email already exists" }),

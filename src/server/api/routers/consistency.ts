@@ -8,12 +8,9 @@ import { z } from "zod";
 import { isToken } from "~/server/db/data-layer/consistency-token";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
-const token = z
-  .string({ error: "token must be text" })
-  .trim()
-  .refine(isToken, {
-    error: "token must be a consistency token like 2:0/3000148 (the consistencyToken a mutation returned)",
-  });
+const token = z.string({ error: "token must be text" }).trim().refine(isToken, {
+  error: "token must be a consistency token like 2:0/3000148 (the consistencyToken a mutation returned)",
+});
 
 export const consistencyRouter = createTRPCRouter({
   /** Per node other than the writer: "replayed", "behind" (and whether its replay is paused) or "unreachable". */
