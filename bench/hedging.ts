@@ -48,14 +48,13 @@ export async function hedgingBench(cluster: TestCluster, ids: number[], windowMs
         samples[key] ??= { plain: [], token: [], rywWait: [] };
         const db = createDataLayer(
           parseEnv(
-            { NODE_ENV: "test", ...(floor === undefined ? {} : { READ_HEDGE_FLOOR_MS: floor }) },
             {
-              embedded: () => ({
-                primary: cluster.primaryUrl,
-                replicas: cluster.replicaUrls,
-                names: ["primary", "replica1", "replica2"],
-              }),
+              NODE_ENV: "test",
+              DATABASE_URL: cluster.primaryUrl,
+              DATABASE_REPLICA_URLS: cluster.replicaUrls.join(","),
+              ...(floor === undefined ? {} : { READ_HEDGE_FLOOR_MS: floor }),
             },
+            { embedded: () => undefined },
           ),
         );
         try {

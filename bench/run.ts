@@ -79,16 +79,11 @@ try {
   log("migrating and seeding 1000 users");
   await migrate(cluster.ownerUrl);
   const ids = await seed(cluster.primaryUrl, 1000);
-  // The app's defaults (pool sizes, probe interval, lag bounds), as `npm start` would run with.
+  // The app's defaults (pool sizes, probe interval, lag bounds), as `npm start` would run with, on the
+  // cluster's URLs (a static topology: the bench's cluster is not the one under ./.tandem).
   const config = parseEnv(
-    { NODE_ENV: "test" },
-    {
-      embedded: () => ({
-        primary: cluster.primaryUrl,
-        replicas: [cluster.replicaUrls[0]],
-        names: ["primary", "replica1"],
-      }),
-    },
+    { NODE_ENV: "test", DATABASE_URL: cluster.primaryUrl, DATABASE_REPLICA_URLS: cluster.replicaUrls[0] },
+    { embedded: () => undefined },
   );
   const db = createDataLayer(config);
 

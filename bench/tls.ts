@@ -76,8 +76,8 @@ function dataLayer(primary: string, replica: string): DataLayer {
   // The app's defaults, as `npm start` runs with; one replica, so every read goes to replica1.
   return createDataLayer(
     parseEnv(
-      { NODE_ENV: "test" },
-      { embedded: () => ({ primary, replicas: [replica], names: ["primary", "replica1"] }) },
+      { NODE_ENV: "test", DATABASE_URL: primary, DATABASE_REPLICA_URLS: replica },
+      { embedded: () => undefined },
     ),
   );
 }
