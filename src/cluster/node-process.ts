@@ -113,15 +113,28 @@ function clearStaleSocketLock(node: NodeHandle): void {
   if (node.socketDir) removeUnlessHeld(path.join(node.socketDir, `.s.PGSQL.${node.port}.lock`));
 }
 
-/** Removes a PostgreSQL lock file (its first line is the owner's pid) unless a live postgres process holds it. */
+/** Removes a PostgreSQL lock file unless a live postgres process holds it. */
 function removeUnlessHeld(lockFile: string): void {
   if (!existsSync(lockFile)) return;
-  const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return;
+  const pid = lockFilePid(lockFile);
+  if (pid !== undefined && isPostgresProcess(pid)) return;
   rmSync(lockFile, { force: true });
 }
 
-function isPostgresProcess(pid: number): boolean {
+/** The pid a PostgreSQL lock file names (its first line), or undefined when there is none or it is not a pid. */
+function lockFilePid(lockFile: string): number | undefined {
+  if (!existsSync(lockFile)) return undefined;
+  const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** The postmaster's pid from its data directory's postmaster.pid (it may be stale: check the process). */
+export function postmasterPid(dataDir: string): number | undefined {
+  return lockFilePid(path.join(dataDir, "postmaster.pid"));
+}
+
+/** Whether the pid is a postgres process (not one that reused a dead server's pid). */
+export function isPostgresProcess(pid: number): boolean {
   if (!existsSync("/proc/self")) return true; // no /proc (macOS): trust pg_ctl, as PostgreSQL does
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres");

@@ -3,8 +3,8 @@
  * OS user (PostgreSQL refuses root, and Patroni runs pg_ctl as itself), stopped with SIGTERM, on which
  * Patroni stops its PostgreSQL and, if it led, releases the leader key.
  */
-import { chownSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { chownSync, writeFileSync } from "node:fs";
+import { isPostgresProcess, postmasterPid } from "~/cluster/node-process";
 import type { RunAs } from "~/cluster/os-user";
 import { ensureOwnedDir } from "~/cluster/placement";
 import { waitFor } from "~/cluster/wait-for";
@@ -52,10 +52,8 @@ export function stopMember(member: HaMember): Promise<"stopped" | "not running">
  * with an immediate shutdown, so `ha:down` leaves no server behind.
  */
 export async function stopOrphanedPostgres(member: HaMember): Promise<"stopped" | "none"> {
-  const pidFile = path.join(member.dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return "none";
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!(pid > 0 && isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres"))) return "none";
+  const pid = postmasterPid(member.dataDir);
+  if (pid === undefined || !isAlive(pid) || !isPostgresProcess(pid)) return "none";
   process.kill(pid, "SIGQUIT");
   await waitFor(
     `the postmaster of ${member.name} (pid ${pid}) to exit`,

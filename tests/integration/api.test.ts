@@ -4,7 +4,6 @@
  * through the shared client links), admin procedures (auth, status, pause/resume, probe, promote),
  * health, metrics, db:verify's check 6, and last, a stopped primary.
  */
-import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePorts } from "~/cluster/ports";
@@ -746,17 +745,7 @@ describe("db:verify check 6 against this API", () => {
 
 describe("a stopped primary (last: it changes the cluster)", () => {
   it("fails a mutation fast with SERVICE_UNAVAILABLE and no raw error, keeps serving reads, and reports not ready", async () => {
-    const primary = h.cluster.state().nodes.find((n) => n.name === "primary")!;
-    const pid = Number(readFileSync(`${primary.dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-    process.kill(pid, "SIGINT"); // fast shutdown: sessions are cut, new connections refused
-    await waitFor(
-      "the primary to stop",
-      async () =>
-        await queryOne(h.cluster.primaryUrl, "SELECT 1").then(
-          () => undefined,
-          () => true,
-        ),
-    );
+    await h.stopPrimary();
 
     const started = Date.now();
     const { status, error, text } = await h.rpc("user.create", newUser(), { type: "mutation" });

@@ -2,7 +2,6 @@
  * The embedded cluster, end to end through the same CLI the npm scripts run: replication, verify,
  * restart, crash recovery, replay pause, errors. Promotion has its own file (it changes the topology).
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -13,6 +12,7 @@ import { waitFor } from "~/cluster/wait-for";
 import { writeState } from "~/replication/state";
 import { clusterUrls } from "~/replication/urls";
 import { freeBasePort, startTestCluster, type TestCluster } from "../support/cluster";
+import { postmasterOf, serverProcesses } from "../support/postmaster";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -259,7 +259,7 @@ describe("restarts", () => {
 
   it("recovers after kill -9 of every postgres process, losing no committed row", async () => {
     await queryOne(cluster.primaryUrl, "INSERT INTO notes (body) VALUES ('before the crash')");
-    const pids = cluster.state().nodes.flatMap((n) => serverProcessTree(n.dataDir));
+    const pids = cluster.state().nodes.flatMap((n) => serverProcesses(n.dataDir));
     expect(pids.length).toBeGreaterThan(3);
     for (const pid of pids) killIfAlive(pid);
     await waitFor("every postgres process to die", async () => (pids.every((pid) => !alive(pid)) ? true : undefined));
@@ -479,19 +479,9 @@ describe("errors a person can act on", () => {
 });
 
 function stopServer(dataDir: string): void {
-  const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const pid = postmasterOf(dataDir);
   process.kill(pid, "SIGINT"); // fast shutdown
   waitSync(() => !alive(pid));
-}
-
-/** The postmaster and all its children (backends, walsender, walreceiver, checkpointer, ...). */
-function serverProcessTree(dataDir: string): number[] {
-  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(postmaster)], { encoding: "utf8" })
-    .split("\n")
-    .map((s) => Number(s.trim()))
-    .filter((n) => n > 0);
-  return [postmaster, ...children];
 }
 
 /** A child may exit on its own once its postmaster is gone. */

@@ -3,8 +3,6 @@
  * in the middle of a stream of reads, replay paused while the client writes, the primary stopped, and a
  * promotion while the app runs.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "~/cluster/sql";
 import { waitFor } from "~/cluster/wait-for";
@@ -13,6 +11,7 @@ import { createDataLayer } from "~/server/db/index";
 import { startTestCluster, type TestCluster } from "../support/cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
+import { serverProcesses, signalPostmaster } from "../support/postmaster";
 import { clusterCli } from "../support/run";
 
 let cluster: TestCluster;
@@ -125,7 +124,7 @@ describe("a replica killed during a stream of reads", () => {
       }
     })();
     await waitFor("some reads", async () => (reads > 20 ? true : undefined));
-    killPostmaster(replica2.dataDir);
+    signalPostmaster(replica2.dataDir);
     await waitFor("replica2 to leave the routing set", async () =>
       routableNames().includes("replica2") ? undefined : true,
     );
@@ -186,7 +185,7 @@ describe("a replica that hangs (kill -STOP): alive to TCP, silent to queries", (
 describe("primary stopped, then a replica promoted", () => {
   it("fails writes fast with DatabaseUnavailableError while reads are still served by replicas", async () => {
     const primary = cluster.state().nodes.find((n) => n.name === "primary")!;
-    killPostmaster(primary.dataDir, "SIGINT");
+    signalPostmaster(primary.dataDir, "SIGINT");
     await waitFor("the monitor to see the primary gone", async () => (db.monitor.writer() ? undefined : true));
 
     const started = Date.now();
@@ -215,18 +214,3 @@ describe("primary stopped, then a replica promoted", () => {
     expect(read.servedBy.node).not.toBe("primary");
   });
 });
-
-/** The postmaster of a node and its children: the whole server, to freeze or thaw. */
-function serverProcesses(dataDir: string): number[] {
-  const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map(Number);
-  return [pid, ...children];
-}
-
-function killPostmaster(dataDir: string, signal: NodeJS.Signals = "SIGKILL"): void {
-  const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  process.kill(pid, signal);
-}

@@ -6,7 +6,6 @@
  * the app's own event loop stalling under the probes.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminUrl } from "~/cluster/context";
 import { queryOne, withClient } from "~/cluster/sql";
@@ -21,6 +20,7 @@ import { startTestCluster, type TestCluster } from "../support/cluster";
 import { type ReadLatency, readConcurrently, warmReplicaPools } from "../support/concurrent-reads";
 import { TEST_DATA_LAYER_SETTINGS } from "../support/data-layer-settings";
 import { migrate } from "../support/migrate";
+import { serverProcesses, signalPostmaster } from "../support/postmaster";
 import { clusterCli } from "../support/run";
 
 const SETTINGS = TEST_DATA_LAYER_SETTINGS;
@@ -62,20 +62,6 @@ const exclusionOf = (db: DataLayer, name: string) => {
 };
 let seq = 0;
 const newUser = () => ({ name: `Failover ${++seq}`, email: `failover${seq}-${Date.now()}@example.com` });
-
-/** The postmaster of a node and its children: the whole server, to freeze or thaw. */
-function serverProcesses(dataDir: string): number[] {
-  const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map(Number);
-  return [pid, ...children];
-}
-
-function signalPostmaster(dataDir: string, signal: NodeJS.Signals): void {
-  process.kill(Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]), signal);
-}
 
 async function replayedOn(url: string, lsn: string): Promise<boolean> {
   return (await queryOne<{ ok: boolean }>(url, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok", [lsn])).ok;

@@ -5,7 +5,6 @@
  * concurrent, a lost answer, mismatched bodies, shared with tRPC, expiry and sweeping), the OpenAPI
  * document against the OpenAPI 3.1 schema, and last, 503 with Retry-After on a stopped primary.
  */
-import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOne } from "~/cluster/sql";
@@ -497,17 +496,7 @@ describe("one source of truth", () => {
 
 describe("a stopped primary (last: it changes the cluster)", () => {
   it("answers writes 503 problem+json with Retry-After and retry advice; reads keep working", async () => {
-    const primary = h.cluster.state().nodes.find((n) => n.name === "primary")!;
-    const pid = Number(readFileSync(`${primary.dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-    process.kill(pid, "SIGINT");
-    await waitFor(
-      "the primary to stop",
-      async () =>
-        await queryOne(h.cluster.primaryUrl, "SELECT 1").then(
-          () => undefined,
-          () => true,
-        ),
-    );
+    await h.stopPrimary();
 
     const withKey = await send("POST", "/api/users", newUser(), { "idempotency-key": key() });
     expect(withKey.headers.get("retry-after")).toBe("2");

@@ -8,6 +8,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
+import { queryOne } from "~/cluster/sql";
 import { waitFor } from "~/cluster/wait-for";
 import { guardServerMethods } from "~/http/incoming-guard";
 import { embeddedClusterControl } from "~/server/api/embedded-cluster-control";
@@ -28,6 +29,7 @@ import { openApiDocument } from "~/server/rest/openapi";
 import { startTestCluster, type TestCluster } from "./cluster";
 import { TEST_DATA_LAYER_SETTINGS } from "./data-layer-settings";
 import { migrate } from "./migrate";
+import { signalPostmaster } from "./postmaster";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
@@ -51,6 +53,8 @@ export interface ApiHarness {
   caller(headers?: Record<string, string>, services?: ApiServices): Promise<ReturnType<typeof createCaller>>;
   /** Runs `body` with both replicas' replay paused (through the admin API), then resumes it and waits until both are routable. */
   withReplayPaused<T>(body: () => Promise<T>): Promise<T>;
+  /** A fast shutdown of the primary (sessions are cut, new connections refused); resolves once it refuses. */
+  stopPrimary(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -129,6 +133,15 @@ export async function startApiHarness(options: { services?: Partial<ApiServices>
           db.monitor.routable().length === replicas.length ? true : undefined,
         );
       }
+    },
+    stopPrimary: async () => {
+      signalPostmaster(cluster.state().nodes.find((n) => n.name === "primary")!.dataDir, "SIGINT");
+      await waitFor("the primary to stop", () =>
+        queryOne(cluster.primaryUrl, "SELECT 1").then(
+          () => undefined,
+          () => true,
+        ),
+      );
     },
     stop: async () => {
       server.closeAllConnections();

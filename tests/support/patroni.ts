@@ -5,7 +5,7 @@
  * `patroniMissing` says why a test must skip when they are not installed.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { waitFor } from "../../src/cluster/wait-for";
 import { appEnvironment } from "../../src/ha/app-env";
@@ -25,6 +25,7 @@ import {
 } from "../../src/ha/profile-state";
 import type { PatroniTimings } from "../../src/ha/timings";
 import { testRunDir } from "./cluster";
+import { postmasterOf } from "./postmaster";
 
 /** Why the Patroni tests cannot run here, or undefined when they can. */
 export const patroniMissing: string | undefined = (() => {
@@ -89,8 +90,7 @@ export async function startTestPatroni(
     cluster,
     leader,
     member: (name) => memberNamed(profile(), name),
-    postmasterPid: (name) =>
-      Number(readFileSync(path.join(memberNamed(profile(), name).dataDir, "postmaster.pid"), "utf8").split("\n")[0]),
+    postmasterPid: (name) => postmasterOf(memberNamed(profile(), name).dataDir),
     patroniPid: (name) => patroniPid(memberNamed(profile(), name)),
     superuserUrl: (port, database) => superuserSocketUrl(profile(), port, database),
     addMember: async () => {
